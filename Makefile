@@ -1,0 +1,69 @@
+# Hearth: on-device personalization. `make run` starts the demo publisher
+# site; `make test` installs what the tests need and runs them all.
+#
+# Tools are pinned: Go modules in go.mod (msgp as a `go tool`), npm packages
+# in tests/package-lock.json, Chromium from the system's package manager.
+
+GO       ?= go
+PORT     ?= 8080
+GOROOT   := $(shell $(GO) env GOROOT)
+WASMEXEC := $(GOROOT)/lib/wasm
+DIST     := dist
+FUZZTIME ?= 5s
+
+.PHONY: run test test-deps check generate bench size eval assets clean
+
+## run: build the demo assets and catalogue, then serve on 127.0.0.1:$(PORT)
+run: assets
+	$(GO) run ./web/cmd/hearth-demo -addr 127.0.0.1:$(PORT) -assets $(DIST)
+
+## assets: build wasm, JS, catalogue and precompressed copies into $(DIST)
+assets:
+	$(GO) run ./build/cmd/hearth-assets -out $(DIST)
+
+## test: install test dependencies, then run every test
+test: test-deps check
+	$(GO) test -count=1 ./...
+	PATH="$(WASMEXEC):$$PATH" GOOS=js GOARCH=wasm $(GO) test -count=1 ./core/...
+	$(MAKE) fuzz
+
+## test-deps: Chromium for browser tests, npm packages for the Worker tests
+test-deps:
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || \
+		{ echo "installing Chromium for the browser tests"; \
+		  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+	@if [ -f tests/package-lock.json ]; then cd tests && npm ci --no-audit --no-fund --loglevel=error; fi
+
+## fuzz: a short run of every fuzz target (FUZZTIME each)
+fuzz:
+	@for pkg in $$($(GO) list ./core/... ./wasm/... ./build/...); do \
+		for f in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz'); do \
+			echo "fuzz $$pkg $$f"; \
+			$(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
+		done; \
+	done
+
+## check: formatting, vet, generated code up to date, core purity, wasm cross-build
+check:
+	@test -z "$$(gofmt -l core wasm web build tests)" || { gofmt -l core wasm web build tests; echo "gofmt: files above need formatting"; exit 1; }
+	$(GO) vet ./...
+	$(GO) generate ./core/...
+	@git diff --quiet -- core || { git --no-pager diff --stat -- core; echo "go generate changed files: commit the regenerated code"; exit 1; }
+	@bad=$$($(GO) list -deps ./core/... | grep -E '^(syscall/js|net/http|github.com/syumai/workers)$$'); \
+		test -z "$$bad" || { echo "core must stay pure, but imports: $$bad"; exit 1; }
+	GOOS=js GOARCH=wasm $(GO) build ./...
+
+## bench: native benchmarks of every hot path
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./core/...
+
+## size: raw, gzip and brotli bytes of every shipped file, against budgets
+size: assets
+	$(GO) run ./build/cmd/hearth-size -dir $(DIST)
+
+## eval: ranking quality on real interaction data, beside server-side baselines
+eval:
+	$(GO) test -count=1 -run TestQuality -v ./tests/eval/
+
+clean:
+	rm -rf $(DIST)
