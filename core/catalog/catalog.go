@@ -49,6 +49,9 @@ type Catalogue struct {
 	// Lambda is the ALS regularisation that goes with Gram.
 	Lambda float32 `msg:"lambda"`
 	Items  []Item  `msg:"items"`
+
+	// index maps item ids to positions; built by Validate, so by Decode.
+	index map[string]int
 }
 
 // Item is one piece of content. ID is stable across catalogue versions, so a

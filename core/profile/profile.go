@@ -85,6 +85,10 @@ type Event struct {
 	Time  int64   `msg:"at"`          // Unix seconds
 	Dwell float32 `msg:"d,omitempty"` // seconds, for Read
 	Topic string  `msg:"t,omitempty"` // for Mute
+	// Credit is what this event currently adds to Interests, decayed
+	// together with them, so forgetting the event can take its effect back
+	// exactly without the catalogue. Empty for events that taught nothing.
+	Credit []Interest `msg:"c,omitempty"`
 }
 
 //msgp:tuple Interest

@@ -10,8 +10,8 @@ import (
 func (z *Event) MarshalMsg(b []byte) (o []byte, err error) {
 	o = msgp.Require(b, z.Msgsize())
 	// check for omitted fields
-	zb0001Len := uint32(5)
-	var zb0001Mask uint8 /* 5 bits */
+	zb0001Len := uint32(6)
+	var zb0001Mask uint8 /* 6 bits */
 	_ = zb0001Mask
 	if z.Dwell == 0 {
 		zb0001Len--
@@ -20,6 +20,10 @@ func (z *Event) MarshalMsg(b []byte) (o []byte, err error) {
 	if z.Topic == "" {
 		zb0001Len--
 		zb0001Mask |= 0x10
+	}
+	if z.Credit == nil {
+		zb0001Len--
+		zb0001Mask |= 0x20
 	}
 	// variable map header, size zb0001Len
 	o = append(o, 0x80|uint8(zb0001Len))
@@ -44,6 +48,17 @@ func (z *Event) MarshalMsg(b []byte) (o []byte, err error) {
 			// string "t"
 			o = append(o, 0xa1, 0x74)
 			o = msgp.AppendString(o, z.Topic)
+		}
+		if (zb0001Mask & 0x20) == 0 { // if not omitted
+			// string "c"
+			o = append(o, 0xa1, 0x63)
+			o = msgp.AppendArrayHeader(o, uint32(len(z.Credit)))
+			for za0001 := range z.Credit {
+				// array header, size 2
+				o = append(o, 0x92)
+				o = msgp.AppendString(o, z.Credit[za0001].Topic)
+				o = msgp.AppendFloat32(o, z.Credit[za0001].Weight)
+			}
 		}
 	}
 	return
@@ -101,6 +116,40 @@ func (z *Event) UnmarshalMsg(bts []byte) (o []byte, err error) {
 				err = msgp.WrapError(err, "Topic")
 				return
 			}
+		case "c":
+			var zb0003 uint32
+			zb0003, bts, err = msgp.ReadArrayHeaderBytes(bts)
+			if err != nil {
+				err = msgp.WrapError(err, "Credit")
+				return
+			}
+			if cap(z.Credit) >= int(zb0003) {
+				z.Credit = (z.Credit)[:zb0003]
+			} else {
+				z.Credit = make([]Interest, zb0003)
+			}
+			for za0001 := range z.Credit {
+				var zb0004 uint32
+				zb0004, bts, err = msgp.ReadArrayHeaderBytes(bts)
+				if err != nil {
+					err = msgp.WrapError(err, "Credit", za0001)
+					return
+				}
+				if zb0004 != 2 {
+					err = msgp.ArrayError{Wanted: 2, Got: zb0004}
+					return
+				}
+				z.Credit[za0001].Topic, bts, err = msgp.ReadStringBytes(bts)
+				if err != nil {
+					err = msgp.WrapError(err, "Credit", za0001, "Topic")
+					return
+				}
+				z.Credit[za0001].Weight, bts, err = msgp.ReadFloat32Bytes(bts)
+				if err != nil {
+					err = msgp.WrapError(err, "Credit", za0001, "Weight")
+					return
+				}
+			}
 		default:
 			bts, err = msgp.Skip(bts)
 			if err != nil {
@@ -115,7 +164,10 @@ func (z *Event) UnmarshalMsg(bts []byte) (o []byte, err error) {
 
 // Msgsize returns an upper bound estimate of the number of bytes occupied by the serialized message
 func (z *Event) Msgsize() (s int) {
-	s = 1 + 2 + msgp.StringPrefixSize + len(z.Item) + 2 + msgp.Uint8Size + 3 + msgp.Int64Size + 2 + msgp.Float32Size + 2 + msgp.StringPrefixSize + len(z.Topic)
+	s = 1 + 2 + msgp.StringPrefixSize + len(z.Item) + 2 + msgp.Uint8Size + 3 + msgp.Int64Size + 2 + msgp.Float32Size + 2 + msgp.StringPrefixSize + len(z.Topic) + 2 + msgp.ArrayHeaderSize
+	for za0001 := range z.Credit {
+		s += 1 + msgp.StringPrefixSize + len(z.Credit[za0001].Topic) + msgp.Float32Size
+	}
 	return
 }
 

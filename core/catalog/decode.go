@@ -1,0 +1,255 @@
+package catalog
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/hearth-dev/hearth/core/internal/scan"
+)
+
+// Errors returned by [Decode] and [Catalogue.Validate]; test with errors.Is.
+var (
+	// ErrTooLarge means the catalogue exceeds a [Limits] bound.
+	ErrTooLarge = errors.New("catalogue too large")
+	// ErrCorrupt means the bytes are not a well-formed catalogue.
+	ErrCorrupt = errors.New("catalogue corrupt")
+	// ErrVersion means the catalogue has a format version this code cannot read.
+	ErrVersion = errors.New("unsupported catalogue version")
+	// ErrInvalid means the catalogue decoded but breaks a rule of the format.
+	ErrInvalid = errors.New("invalid catalogue")
+	// ErrPolicy means a policy field is out of range.
+	ErrPolicy = errors.New("invalid policy")
+)
+
+// Limits bound what [DecodeLimits] accepts, so a hostile catalogue cannot
+// exhaust the reader's memory. The zero value means the defaults noted on
+// each field; a negative or zero field takes its default.
+type Limits struct {
+	MaxBytes         int // encoded size, default 64 MiB
+	MaxMemory        int // estimated decoded size, default 256 MiB
+	MaxItems         int // default 200,000
+	MaxTopics        int // vocabulary size, default 65,536 (indices are uint16)
+	MaxTopicsPerItem int // default 32
+	MaxTermsPerItem  int // default 64
+	MaxDim           int // vector dimension, default 256
+	MaxString        int // id, URL, title, section, topic, term bytes, default 2 KiB
+	MaxSummary       int // summary bytes, default 16 KiB
+	MaxThumb         int // inline thumbnail bytes, default 32 KiB
+	MaxPolicyList    int // pinned, excluded, sensitive, caps entries, default 10,000
+}
+
+// Default limits; see [Limits].
+const (
+	DefaultMaxBytes         = 64 << 20
+	DefaultMaxMemory        = 256 << 20
+	DefaultMaxItems         = 200_000
+	DefaultMaxTopics        = 1 << 16
+	DefaultMaxTopicsPerItem = 32
+	DefaultMaxTermsPerItem  = 64
+	DefaultMaxDim           = 256
+	DefaultMaxString        = 2 << 10
+	DefaultMaxSummary       = 16 << 10
+	DefaultMaxThumb         = 32 << 10
+	DefaultMaxPolicyList    = 10_000
+)
+
+func (l Limits) withDefaults() Limits {
+	def := func(v *int, d int) {
+		if *v <= 0 {
+			*v = d
+		}
+	}
+	def(&l.MaxBytes, DefaultMaxBytes)
+	def(&l.MaxMemory, DefaultMaxMemory)
+	def(&l.MaxItems, DefaultMaxItems)
+	def(&l.MaxTopics, DefaultMaxTopics)
+	def(&l.MaxTopicsPerItem, DefaultMaxTopicsPerItem)
+	def(&l.MaxTermsPerItem, DefaultMaxTermsPerItem)
+	def(&l.MaxDim, DefaultMaxDim)
+	def(&l.MaxString, DefaultMaxString)
+	def(&l.MaxSummary, DefaultMaxSummary)
+	def(&l.MaxThumb, DefaultMaxThumb)
+	def(&l.MaxPolicyList, DefaultMaxPolicyList)
+	l.MaxTopics = min(l.MaxTopics, DefaultMaxTopics)
+	return l
+}
+
+// Decode decodes a catalogue with the default [Limits], validates it and
+// builds its id index. See [DecodeLimits].
+func Decode(b []byte) (*Catalogue, error) {
+	return DecodeLimits(b, Limits{})
+}
+
+// DecodeLimits decodes a catalogue. It refuses the bytes before decoding
+// when their size or the element counts their headers claim exceed lim, and
+// after decoding when a string or vector does; then it runs
+// [Catalogue.Validate]. Errors wrap ErrTooLarge, ErrCorrupt, ErrVersion or
+// ErrInvalid.
+func DecodeLimits(b []byte, lim Limits) (*Catalogue, error) {
+	lim = lim.withDefaults()
+	if len(b) > lim.MaxBytes {
+		return nil, fmt.Errorf("decode catalogue: %w: %d bytes, limit %d", ErrTooLarge, len(b), lim.MaxBytes)
+	}
+	if err := prescan(b, lim); err != nil {
+		return nil, fmt.Errorf("decode catalogue: %w", err)
+	}
+	c := new(Catalogue)
+	if err := unmarshal(c, b); err != nil {
+		return nil, fmt.Errorf("decode catalogue: %w: %v", ErrCorrupt, err)
+	}
+	if c.Version != FormatVersion {
+		return nil, fmt.Errorf("decode catalogue: %w %d (this code reads %d)", ErrVersion, c.Version, FormatVersion)
+	}
+	if err := c.checkLimits(lim); err != nil {
+		return nil, fmt.Errorf("decode catalogue: %w", err)
+	}
+	if err := c.Validate(); err != nil {
+		return nil, fmt.Errorf("decode catalogue: %w", err)
+	}
+	return c, nil
+}
+
+// unmarshal is the one place the catalogue codec is called, so another
+// codec can replace it.
+func unmarshal(c *Catalogue, b []byte) error {
+	rest, err := c.UnmarshalMsg(b)
+	if err != nil {
+		return err
+	}
+	if len(rest) != 0 {
+		return fmt.Errorf("%d trailing bytes", len(rest))
+	}
+	return nil
+}
+
+// Encode returns the reference MessagePack encoding of c.
+func (c *Catalogue) Encode() ([]byte, error) {
+	b, err := c.MarshalMsg(nil)
+	if err != nil {
+		return nil, fmt.Errorf("encode catalogue: %w", err)
+	}
+	return b, nil
+}
+
+// Approximate in-memory sizes of decoded elements (64-bit), for the memory
+// budget: a header costs little on the wire and much once decoded.
+const (
+	sizeItem        = 232
+	sizeString      = 16
+	sizeTopicWeight = 8
+	sizeFloat       = 4
+	sizeSectionCap  = 24
+)
+
+// prescan walks the bytes before the generated decoder sees them: it trusts
+// array headers and would allocate whatever they claim.
+func prescan(b []byte, lim Limits) error {
+	budget := lim.MaxMemory
+	spend := func(n, size int, what string) error {
+		budget -= n * size
+		if budget < 0 {
+			return fmt.Errorf("%w: %s: decoded size over the %d-byte budget", ErrTooLarge, what, lim.MaxMemory)
+		}
+		return nil
+	}
+	visit := func(depth int, key []byte, n int, isMap bool) error {
+		switch {
+		case depth == 1 && !isMap && string(key) == "items":
+			if n > lim.MaxItems {
+				return fmt.Errorf("%w: %d items, limit %d", ErrTooLarge, n, lim.MaxItems)
+			}
+			return spend(n, sizeItem, "items")
+		case depth == 1 && !isMap && string(key) == "topics":
+			if n > lim.MaxTopics {
+				return fmt.Errorf("%w: %d topics in the vocabulary, limit %d", ErrTooLarge, n, lim.MaxTopics)
+			}
+			return spend(n, sizeString, "topics")
+		case depth == 1 && !isMap && string(key) == "gram":
+			if n > lim.MaxDim*lim.MaxDim {
+				return fmt.Errorf("%w: gram has %d values, limit %d", ErrTooLarge, n, lim.MaxDim*lim.MaxDim)
+			}
+			return spend(n, sizeFloat, "gram")
+		case depth == 3 && !isMap && string(key) == "topics":
+			if n > lim.MaxTopicsPerItem {
+				return fmt.Errorf("%w: an item has %d topics, limit %d", ErrTooLarge, n, lim.MaxTopicsPerItem)
+			}
+			return spend(n, sizeTopicWeight, "item topics")
+		case depth == 3 && !isMap && string(key) == "terms":
+			if n > lim.MaxTermsPerItem {
+				return fmt.Errorf("%w: an item has %d terms, limit %d", ErrTooLarge, n, lim.MaxTermsPerItem)
+			}
+			return spend(n, sizeString, "item terms")
+		case depth == 2 && !isMap: // policy lists
+			if n > lim.MaxPolicyList {
+				return fmt.Errorf("%w: policy %s has %d entries, limit %d", ErrTooLarge, key, n, lim.MaxPolicyList)
+			}
+			return spend(n, sizeSectionCap, "policy")
+		case isMap:
+			// Every map here decodes into a fixed struct; unknown keys are
+			// skipped, so a map costs nothing beyond its owner.
+			return nil
+		}
+		// Anything else is an unknown field that the decoder skips.
+		return nil
+	}
+	rest, err := scan.Walk(b, 8, visit)
+	switch {
+	case errors.Is(err, ErrTooLarge):
+		return err
+	case err != nil:
+		return fmt.Errorf("%w: %v", ErrCorrupt, err)
+	case len(rest) != 0:
+		return fmt.Errorf("%w: %d trailing bytes", ErrCorrupt, len(rest))
+	}
+	return nil
+}
+
+// checkLimits bounds what the prescan does not see: string and vector sizes.
+func (c *Catalogue) checkLimits(lim Limits) error {
+	if c.Dim < 0 || c.Dim > lim.MaxDim {
+		return fmt.Errorf("%w: dim %d, limit %d", ErrTooLarge, c.Dim, lim.MaxDim)
+	}
+	if len(c.ID) > lim.MaxString {
+		return fmt.Errorf("%w: id is %d bytes, limit %d", ErrTooLarge, len(c.ID), lim.MaxString)
+	}
+	for i, t := range c.Topics {
+		if len(t) > lim.MaxString {
+			return fmt.Errorf("%w: topic %d is %d bytes, limit %d", ErrTooLarge, i, len(t), lim.MaxString)
+		}
+	}
+	for i := range c.Items {
+		it := &c.Items[i]
+		long := func(field string, n, limit int) error {
+			if n > limit {
+				return fmt.Errorf("%w: item %d %q: %s is %d bytes, limit %d", ErrTooLarge, i, clip(it.ID), field, n, limit)
+			}
+			return nil
+		}
+		if err := errors.Join(
+			long("id", len(it.ID), lim.MaxString),
+			long("url", len(it.URL), lim.MaxString),
+			long("title", len(it.Title), lim.MaxString),
+			long("section", len(it.Section), lim.MaxString),
+			long("summary", len(it.Summary), lim.MaxSummary),
+			long("thumb", len(it.Thumb), lim.MaxThumb),
+			long("vec", len(it.Vector), lim.MaxDim),
+		); err != nil {
+			return err
+		}
+		for _, term := range it.Terms {
+			if err := long("term", len(term), lim.MaxString); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// clip shortens an id for an error message, so a hostile id cannot flood logs.
+func clip(s string) string {
+	const n = 64
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "..."
+}

@@ -1,0 +1,127 @@
+package catalog
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Policy defaults, applied by [Policy.WithDefaults] to unset (zero) fields.
+const (
+	DefaultFreshnessHalfLifeDays = 14
+	DefaultInterestHalfLifeDays  = 30
+	DefaultDiversity             = 0.3
+	DefaultExploration           = 0.1
+	DefaultRetentionDays         = 90
+	DefaultMaxEvents             = 500
+	DefaultConsent               = ConsentOptIn
+)
+
+// Hard bounds of policy fields, checked by [Policy.Validate].
+const (
+	MaxHalfLifeDays  = 3650
+	MaxRetentionDays = 3650
+	MaxEvents        = 10_000
+	MaxWeight        = 10
+)
+
+// DefaultWeights are the scoring weights used when a policy sets none:
+// similarity to what the reader read leads, followed topics next, and the
+// priors break ties and keep new items visible.
+var defaultWeights = Weights{Similarity: 1, Topic: 0.6, Freshness: 0.25, Popularity: 0.15}
+
+// DefaultWeights returns the scoring weights used when a policy sets none.
+func DefaultWeights() Weights { return defaultWeights }
+
+// WithDefaults returns p with every unset field filled in. Weights are
+// replaced only when all four are zero, so a publisher can switch one term
+// off. Zero means unset, so the smallest Diversity or Exploration a
+// publisher can choose is a small positive number.
+func (p Policy) WithDefaults() Policy {
+	if p.FreshnessHalfLifeDays == 0 {
+		p.FreshnessHalfLifeDays = DefaultFreshnessHalfLifeDays
+	}
+	if p.InterestHalfLifeDays == 0 {
+		p.InterestHalfLifeDays = DefaultInterestHalfLifeDays
+	}
+	if p.Diversity == 0 {
+		p.Diversity = DefaultDiversity
+	}
+	if p.Exploration == 0 {
+		p.Exploration = DefaultExploration
+	}
+	if p.Weights == (Weights{}) {
+		p.Weights = defaultWeights
+	}
+	if p.RetentionDays == 0 {
+		p.RetentionDays = DefaultRetentionDays
+	}
+	if p.MaxEvents == 0 {
+		p.MaxEvents = DefaultMaxEvents
+	}
+	if p.Consent == "" {
+		p.Consent = DefaultConsent
+	}
+	return p
+}
+
+// Validate checks every field's range; zero fields are valid (they mean the
+// default). Errors wrap ErrPolicy and name the field by its wire key.
+func (p Policy) Validate() error {
+	bad := func(field, format string, args ...any) error {
+		return fmt.Errorf("%w: %s: %s", ErrPolicy, field, fmt.Sprintf(format, args...))
+	}
+	inRange := func(field string, v, lo, hi float32) error {
+		if !finite(v) || v < lo || v > hi {
+			return bad(field, "%v out of [%v, %v]", v, lo, hi)
+		}
+		return nil
+	}
+	for _, f := range []struct {
+		name   string
+		v      float32
+		lo, hi float32
+	}{
+		{"fresh_hl", p.FreshnessHalfLifeDays, 0, MaxHalfLifeDays},
+		{"interest_hl", p.InterestHalfLifeDays, 0, MaxHalfLifeDays},
+		{"diversity", p.Diversity, 0, 1},
+		{"explore", p.Exploration, 0, 1},
+		{"weights.sim", p.Weights.Similarity, 0, MaxWeight},
+		{"weights.topic", p.Weights.Topic, 0, MaxWeight},
+		{"weights.fresh", p.Weights.Freshness, 0, MaxWeight},
+		{"weights.pop", p.Weights.Popularity, 0, MaxWeight},
+	} {
+		if err := inRange(f.name, f.v, f.lo, f.hi); err != nil {
+			return err
+		}
+	}
+	if p.RetentionDays < 0 || p.RetentionDays > MaxRetentionDays {
+		return bad("retention", "%d days out of [0, %d]", p.RetentionDays, MaxRetentionDays)
+	}
+	if p.MaxEvents < 0 || p.MaxEvents > MaxEvents {
+		return bad("max_events", "%d out of [0, %d]", p.MaxEvents, MaxEvents)
+	}
+	switch p.Consent {
+	case "", ConsentOptIn, ConsentOptOut:
+	default:
+		return bad("consent", "%q, want %q or %q", clip(p.Consent), ConsentOptIn, ConsentOptOut)
+	}
+	for k, sc := range p.SectionCaps {
+		if strings.TrimSpace(sc.Section) == "" {
+			return bad("caps", "entry %d: empty section", k)
+		}
+		if sc.Max < 1 {
+			return bad("caps", "entry %d (%q): max %d, want >= 1", k, clip(sc.Section), sc.Max)
+		}
+	}
+	for _, l := range []struct {
+		name string
+		v    []string
+	}{{"pinned", p.Pinned}, {"excluded", p.Excluded}, {"sensitive", p.Sensitive}} {
+		for k, s := range l.v {
+			if strings.TrimSpace(s) == "" {
+				return bad(l.name, "entry %d is empty", k)
+			}
+		}
+	}
+	return nil
+}

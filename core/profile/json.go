@@ -1,0 +1,188 @@
+package profile
+
+import (
+	"bytes"
+	"cmp"
+	"encoding/json"
+	"fmt"
+	"io"
+	"slices"
+	"time"
+)
+
+// ExportFormat names the JSON export, so an import can refuse other files.
+const ExportFormat = "hearth-profile"
+
+// MaxJSONBytes bounds an imported file.
+const MaxJSONBytes = 4 << 20
+
+// maxJSONObjects bounds the objects an import may contain. Counting '{' is
+// an upper bound (braces inside strings count too), checked before decoding
+// because encoding/json would otherwise allocate ~100 bytes per 2-byte "{}".
+const maxJSONObjects = 4 * MaxList
+
+type exportJSON struct {
+	Format    string         `json:"format"`
+	Version   int            `json:"version"`
+	Exported  string         `json:"exported"`
+	Updated   string         `json:"updated"`
+	Settings  settingsJSON   `json:"settings"`
+	Interests []interestJSON `json:"interests"`
+	Events    []eventJSON    `json:"events"`
+	Read      []string       `json:"read"`
+	Hidden    []string       `json:"hidden"`
+	Muted     []string       `json:"muted"`
+}
+
+type settingsJSON struct {
+	Consent string  `json:"consent"`
+	Variety float32 `json:"variety"`
+}
+
+type interestJSON struct {
+	Topic  string  `json:"topic"`
+	Weight float32 `json:"weight"`
+}
+
+type eventJSON struct {
+	Item         string         `json:"item,omitempty"`
+	Kind         string         `json:"kind"`
+	Time         string         `json:"time"`
+	DwellSeconds float32        `json:"dwell_seconds,omitempty"`
+	Topic        string         `json:"topic,omitempty"`
+	Taught       []interestJSON `json:"taught,omitempty"`
+}
+
+// ExportJSON returns a readable copy of everything stored: plain field
+// names, RFC 3339 times, kind names as words, and for each event what it
+// taught ("taught": the topic weights it adds to the interests). Weights
+// are as stored (as of "updated"); now is recorded as the export time.
+func (p *Profile) ExportJSON(now time.Time) ([]byte, error) {
+	x := exportJSON{
+		Format:    ExportFormat,
+		Version:   FormatVersion,
+		Exported:  rfc3339(now.Unix()),
+		Updated:   rfc3339(p.Updated),
+		Settings:  settingsJSON{Consent: p.Settings.Consent, Variety: p.Settings.Variety},
+		Interests: interestsJSON(p.Interests),
+		Events:    make([]eventJSON, len(p.Events)),
+		Read:      nonNil(p.ReadItems),
+		Hidden:    nonNil(p.Hidden),
+		Muted:     nonNil(p.Muted),
+	}
+	for i, ev := range p.Events {
+		x.Events[i] = eventJSON{
+			Item: ev.Item, Kind: ev.Kind.String(), Time: rfc3339(ev.Time),
+			DwellSeconds: ev.Dwell, Topic: ev.Topic, Taught: interestsJSON(ev.Credit),
+		}
+	}
+	b, err := json.MarshalIndent(x, "", "  ")
+	if err != nil {
+		return nil, fmt.Errorf("export profile: %w", err)
+	}
+	return b, nil
+}
+
+// ImportJSON reads a file written by [Profile.ExportJSON]. It is strict:
+// unknown fields, another format or version, unknown kinds, bad times and
+// oversized files or lists are refused with an error naming the problem.
+// Interests may come in any order; they are sorted.
+func ImportJSON(b []byte) (*Profile, error) {
+	if len(b) > MaxJSONBytes {
+		return nil, fmt.Errorf("import profile: %w: %d bytes, limit %d", ErrTooLarge, len(b), MaxJSONBytes)
+	}
+	if n := bytes.Count(b, []byte("{")); n > maxJSONObjects {
+		return nil, fmt.Errorf("import profile: %w: %d objects, limit %d", ErrTooLarge, n, maxJSONObjects)
+	}
+	var x exportJSON
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&x); err != nil {
+		return nil, fmt.Errorf("import profile: %w: %v", ErrInvalid, err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, fmt.Errorf("import profile: %w: data after the profile", ErrInvalid)
+	}
+	if x.Format != ExportFormat {
+		return nil, fmt.Errorf("import profile: %w: format %q, want %q", ErrInvalid, clip(x.Format), ExportFormat)
+	}
+	if x.Version != FormatVersion {
+		return nil, fmt.Errorf("import profile: %w %d (this code imports %d)", ErrVersion, x.Version, FormatVersion)
+	}
+	p := New()
+	var err error
+	if p.Updated, err = parseTime("updated", x.Updated); err != nil {
+		return nil, fmt.Errorf("import profile: %w", err)
+	}
+	p.Settings = Settings{Consent: x.Settings.Consent, Variety: x.Settings.Variety}
+	p.Interests = fromInterestsJSON(x.Interests)
+	slices.SortFunc(p.Interests, func(a, b Interest) int { return cmp.Compare(a.Topic, b.Topic) })
+	if len(x.Events) > MaxList {
+		return nil, fmt.Errorf("import profile: %w: %d events, limit %d", ErrTooLarge, len(x.Events), MaxList)
+	}
+	for i, e := range x.Events {
+		k, err := ParseKind(e.Kind)
+		if err != nil {
+			return nil, fmt.Errorf("import profile: events[%d]: %w", i, err)
+		}
+		t, err := parseTime(fmt.Sprintf("events[%d].time", i), e.Time)
+		if err != nil {
+			return nil, fmt.Errorf("import profile: %w", err)
+		}
+		p.Events = append(p.Events, Event{
+			Item: e.Item, Kind: k, Time: t, Dwell: e.DwellSeconds, Topic: e.Topic,
+			Credit: fromInterestsJSON(e.Taught),
+		})
+	}
+	p.ReadItems, p.Hidden, p.Muted = nilIfEmpty(x.Read), nilIfEmpty(x.Hidden), nilIfEmpty(x.Muted)
+	if err := p.Validate(); err != nil {
+		return nil, fmt.Errorf("import profile: %w", err)
+	}
+	return p, nil
+}
+
+func rfc3339(sec int64) string { return time.Unix(sec, 0).UTC().Format(time.RFC3339) }
+
+func parseTime(field, s string) (int64, error) {
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		return 0, fmt.Errorf("%w: %s: %q is not an RFC 3339 time", ErrInvalid, field, clip(s))
+	}
+	if t.Unix() < 0 {
+		return 0, fmt.Errorf("%w: %s: %s is before 1970", ErrInvalid, field, clip(s))
+	}
+	return t.Unix(), nil
+}
+
+func interestsJSON(in []Interest) []interestJSON {
+	out := make([]interestJSON, len(in))
+	for i, v := range in {
+		out[i] = interestJSON(v)
+	}
+	return out
+}
+
+func fromInterestsJSON(in []interestJSON) []Interest {
+	if len(in) == 0 {
+		return nil
+	}
+	out := make([]Interest, len(in))
+	for i, v := range in {
+		out[i] = Interest(v)
+	}
+	return out
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+func nilIfEmpty(s []string) []string {
+	if len(s) == 0 {
+		return nil
+	}
+	return s
+}

@@ -1,0 +1,62 @@
+package profile
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+)
+
+//go:generate go tool msgp -io=false -unexported -file migrate.go -o migrate_gen.go
+
+// profileV1 is the first stored layout: consent was a yes/no flag,
+// interests a map, events had no dwell, and topics could not be muted.
+type profileV1 struct {
+	Version   int                `msg:"v"`
+	Consent   bool               `msg:"consent"`
+	Interests map[string]float32 `msg:"interests"`
+	Events    []eventV1          `msg:"events"`
+	ReadItems []string           `msg:"read"`
+	Hidden    []string           `msg:"hidden"`
+	Updated   int64              `msg:"updated"`
+}
+
+type eventV1 struct {
+	Item string `msg:"i"`
+	Kind uint8  `msg:"k"`
+	Time int64  `msg:"at"`
+}
+
+// decodeV1 decodes a version-1 profile and migrates it.
+func decodeV1(b []byte) (*Profile, error) {
+	var old profileV1
+	rest, err := old.UnmarshalMsg(b)
+	if err != nil {
+		return nil, err
+	}
+	if len(rest) != 0 {
+		return nil, fmt.Errorf("%d trailing bytes", len(rest))
+	}
+	return migrateV1(&old), nil
+}
+
+// migrateV1 maps a version-1 profile onto the current layout. Version 1
+// had kinds view to hide with today's numbers. Its events carry no credit,
+// so their effect stays in the interests like that of an expired event;
+// a v1 read counts as a short read (no dwell was recorded).
+func migrateV1(old *profileV1) *Profile {
+	p := New()
+	if old.Consent {
+		p.Settings.Consent = ConsentGranted
+	}
+	for t, w := range old.Interests {
+		p.Interests = append(p.Interests, Interest{Topic: t, Weight: w})
+	}
+	slices.SortFunc(p.Interests, func(a, b Interest) int { return cmp.Compare(a.Topic, b.Topic) })
+	for _, ev := range old.Events {
+		p.Events = append(p.Events, Event{Item: ev.Item, Kind: Kind(ev.Kind), Time: ev.Time})
+	}
+	p.ReadItems = old.ReadItems
+	p.Hidden = old.Hidden
+	p.Updated = old.Updated
+	return p
+}

@@ -1,0 +1,77 @@
+package rank
+
+// diversify picks count items from pool (best first, with their scores) by maximal marginal
+// relevance: each step takes the item maximising
+//
+//	(1−λ)·relevance − λ·(highest similarity to an item already taken)
+//
+// with relevance the pool score rescaled to [0, 1], skipping items whose
+// section has reached its cap. λ = 0 keeps the score order.
+func (s *state) diversify(pool []int, scores []float32, count int, lambda float32) []int {
+	e := s.e
+	rel := make([]float32, len(pool))
+	lo, hi := float32(0), float32(0)
+	for k := range pool {
+		rel[k] = scores[k]
+		if k == 0 || rel[k] < lo {
+			lo = rel[k]
+		}
+		if k == 0 || rel[k] > hi {
+			hi = rel[k]
+		}
+	}
+	for k := range rel {
+		if hi > lo {
+			rel[k] = (rel[k] - lo) / (hi - lo)
+		} else {
+			rel[k] = 1
+		}
+	}
+	maxSim := make([]float32, len(pool))
+	taken := make([]bool, len(pool))
+	caps := newSectionCount(e)
+	out := make([]int, 0, count)
+	for len(out) < count {
+		best, bestVal := -1, float32(0)
+		for k, i := range pool {
+			if taken[k] || caps.full(i) {
+				continue
+			}
+			val := (1-lambda)*rel[k] - lambda*maxSim[k]
+			if best < 0 || val > bestVal {
+				best, bestVal = k, val
+			}
+		}
+		if best < 0 {
+			break
+		}
+		taken[best] = true
+		chosen := pool[best]
+		out = append(out, chosen)
+		caps.add(chosen)
+		for k, i := range pool {
+			if !taken[k] {
+				if sim := e.itemSim(chosen, i); len(out) == 1 || sim > maxSim[k] {
+					maxSim[k] = sim
+				}
+			}
+		}
+	}
+	return out
+}
+
+// sectionCount counts the items of each capped section in a list.
+type sectionCount struct {
+	e    *Engine
+	used map[int32]int32
+}
+
+func newSectionCount(e *Engine) sectionCount { return sectionCount{e: e, used: map[int32]int32{}} }
+
+func (c sectionCount) full(i int) bool {
+	s := c.e.sec[i]
+	limit := c.e.secCap[s]
+	return limit > 0 && c.used[s] >= limit
+}
+
+func (c sectionCount) add(i int) { c.used[c.e.sec[i]]++ }

@@ -1,0 +1,139 @@
+package rank
+
+import (
+	"time"
+
+	"github.com/hearth-dev/hearth/core/catalog"
+	"github.com/hearth-dev/hearth/core/profile"
+)
+
+// Request says what list to rank. Its zero value asks for DefaultCount
+// items of the non-related list at the catalogue's generation time.
+type Request struct {
+	// Count is the list length; 0 means DefaultCount, more than MaxCount
+	// means MaxCount.
+	Count int
+	// Current is the id of the page the reader is on: never recommended,
+	// and the anchor of a related list.
+	Current string
+	// Related asks for items similar to Current, lightly personalised.
+	Related bool
+	// Seed drives exploration; the same seed gives the same list.
+	Seed uint64
+	// Now is the time of the request; zero means the catalogue's
+	// generation time.
+	Now time.Time
+}
+
+// List lengths.
+const (
+	DefaultCount = 10
+	MaxCount     = 100
+)
+
+// Recommendation is one ranked item with the reasons it was chosen.
+type Recommendation struct {
+	ID, URL, Title string
+	Score          float32
+	Reasons        []Reason
+}
+
+// Reason explains a recommendation to the reader. Code is one of the
+// Reason* constants; Text is the English sentence; Ref is the id of the item
+// or the name of the topic the reason refers to, if any.
+type Reason struct{ Code, Text, Ref string }
+
+// Reason codes.
+const (
+	ReasonRead    = "read"    // because you read <title>; Ref is that item's id
+	ReasonTopic   = "topic"   // you follow <topic>; Ref is the topic
+	ReasonRelated = "related" // related to the current page; Ref is its id
+	ReasonNew     = "new"     // published recently
+	ReasonPopular = "popular" // popular with readers overall
+	ReasonExplore = "explore" // something different
+	ReasonPinned  = "pinned"  // chosen by the publisher
+)
+
+// Recommend returns up to req.Count items for the reader with profile p (nil
+// for none). The list is personal only when p is active under the
+// catalogue's policy and has learned something; otherwise it is the
+// publisher's non-personal order.
+func (e *Engine) Recommend(p *profile.Profile, req Request) []Recommendation {
+	count := req.Count
+	switch {
+	case count <= 0:
+		count = DefaultCount
+	case count > MaxCount:
+		count = MaxCount
+	}
+	count = min(count, e.n)
+	if count == 0 {
+		return []Recommendation{}
+	}
+	s := e.newState(p, req)
+	var list []int
+	switch {
+	case req.Related && s.current >= 0:
+		s.relatedMode = true
+		list = s.related(count)
+	case s.personal:
+		pool, scores := s.pool(count)
+		list = s.diversify(pool, scores, count, s.lambda())
+		list, s.explored = s.explore(list, count, newRNG(req.Seed))
+	default:
+		list = s.nonPersonal(count)
+	}
+	return s.explainAll(list)
+}
+
+// state is what one request needs besides the engine: the reader's view of
+// the catalogue. Its allocations do not depend on the number of candidates
+// (a bitset and per-topic tables are one allocation each).
+type state struct {
+	e        *Engine
+	now      int64
+	factor   float64 // freshness factor, see Engine.freshFactor
+	current  int     // index of Current, -1 when absent
+	personal bool
+	active   bool
+	variety  float32
+	w        catalog.Weights
+
+	blocked  []uint64  // bitset: not a candidate
+	interest []float32 // per vocabulary topic, scaled to max |w| = 1
+	anyTopic bool      // some interest is non-zero
+	user     []float32 // unit user vector, nil without one
+	history  []hist    // the reader's items, strongest signal first
+	explored int       // index of the explored item, -1 when none
+
+	relatedMode bool
+}
+
+func (e *Engine) newState(p *profile.Profile, req Request) *state {
+	now := req.Now.Unix()
+	if req.Now.IsZero() {
+		now = e.cat.Generated
+	}
+	s := &state{e: e, now: now, factor: e.freshFactor(now), current: -1, explored: -1, w: e.pol.Weights}
+	if i, ok := e.cat.Find(req.Current); ok && req.Current != "" {
+		s.current = i
+	}
+	s.active = p.Active(e.pol)
+	if s.active {
+		s.variety = p.Settings.Variety
+		s.learn(p)
+		s.personal = s.anyTopic || s.user != nil || len(s.history) > 0
+	}
+	s.candidates(p)
+	return s
+}
+
+// lambda is the MMR diversity: the publisher's Diversity moved toward 0 by
+// a negative variety and toward 1 by a positive one.
+func (s *state) lambda() float32 {
+	d, v := s.e.pol.Diversity, s.variety
+	if v >= 0 {
+		return d + v*(1-d)
+	}
+	return d * (1 + v)
+}

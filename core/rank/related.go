@@ -1,0 +1,76 @@
+package rank
+
+// Related-mode mix: similarity to the current item dominates; the reader's
+// own relevance and the priors only reorder close calls.
+const (
+	relatedVector   = 0.7 // share of vector cosine in item similarity when both items have vectors
+	relatedPersonal = 0.2
+	relatedPrior    = 0.1
+)
+
+// related ranks candidates by similarity to the current item (vector and
+// topics), lightly personalised, then diversifies with half the strength of
+// a personal list, keeping the section caps.
+func (s *state) related(count int) []int {
+	h := newTopK(poolSize(count, s.e.n))
+	for i := range s.e.n {
+		if s.candidate(i) {
+			h.push(s.relatedScore(i), i)
+		}
+	}
+	pool, scores := h.sorted()
+	return s.diversify(pool, scores, count, s.lambda()/2)
+}
+
+// relatedScore is item i's score in related mode.
+func (s *state) relatedScore(i int) float32 {
+	e, c := s.e, s.current
+	sim := e.topicSim(c, i)
+	if e.inv[c] != 0 && e.inv[i] != 0 {
+		sim = relatedVector*dot(e.row(c), e.row(i))*e.inv[c]*e.inv[i] + (1-relatedVector)*sim
+	}
+	sc := sim + relatedPrior*s.prior(i)/max(s.w.Freshness+s.w.Popularity, 1e-6)
+	if s.personal {
+		var p float32
+		if s.user != nil && e.inv[i] != 0 {
+			p += s.w.Similarity * dot(s.user, e.row(i)) * e.inv[i]
+		}
+		if s.anyTopic {
+			p += s.w.Topic * s.topicScore(i)
+		}
+		sc += relatedPersonal * p / max(s.w.Similarity+s.w.Topic, 1e-6)
+	}
+	return sc
+}
+
+// nonPersonal is the publisher's order: pinned candidates in policy order,
+// then the best candidates by freshness and popularity within the section
+// caps (pinned items count toward a cap but are never dropped by it).
+func (s *state) nonPersonal(count int) []int {
+	e := s.e
+	out := make([]int, 0, count)
+	caps := newSectionCount(e)
+	for _, p := range e.pinned {
+		if len(out) < count && s.candidate(int(p)) {
+			out = append(out, int(p))
+			caps.add(int(p))
+		}
+	}
+	h := newTopK(min(e.n, 4*count+20))
+	for i := range e.n {
+		if s.candidate(i) && !bit(e.isPinned, i) {
+			h.push(s.prior(i), i)
+		}
+	}
+	pool, _ := h.sorted()
+	for _, i := range pool {
+		if len(out) == count {
+			break
+		}
+		if !caps.full(i) {
+			out = append(out, i)
+			caps.add(i)
+		}
+	}
+	return out
+}
