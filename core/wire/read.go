@@ -1,0 +1,410 @@
+package wire
+
+import (
+	"math"
+	"strconv"
+)
+
+// maxDepth is msgp's recursionLimit: Skip refuses the same nesting msgp.Skip
+// refuses, so both codecs accept the same documents.
+const maxDepth = 100000
+
+// Reader decodes MessagePack values one after another from a byte slice.
+// The zero value reads an empty input; use [NewReader].
+type Reader struct {
+	b   []byte
+	off int
+	err error
+}
+
+// NewReader returns a Reader positioned at the start of b. The Reader never
+// modifies b; [Reader.Key] returns slices of it.
+func NewReader(b []byte) *Reader { return &Reader{b: b} }
+
+// Err returns the first failure, an *[Error], or nil.
+func (r *Reader) Err() error { return r.err }
+
+// Offset returns the number of bytes consumed.
+func (r *Reader) Offset() int { return r.off }
+
+// Rest returns the bytes not consumed yet.
+func (r *Reader) Rest() []byte { return r.b[r.off:] }
+
+func (r *Reader) fail(err error) {
+	if r.err == nil {
+		r.err = &Error{Offset: r.off, Err: err}
+	}
+}
+
+// take consumes n bytes, or fails and returns nil.
+func (r *Reader) take(n uint64) []byte {
+	if r.err != nil {
+		return nil
+	}
+	if n > uint64(len(r.b)-r.off) {
+		r.fail(ErrShortBytes)
+		return nil
+	}
+	p := r.b[r.off : r.off+int(n) : r.off+int(n)]
+	r.off += int(n)
+	return p
+}
+
+// lead consumes the type byte of the next value. After a failure it returns
+// 0xc1, the one byte MessagePack never uses, so no case of a caller matches.
+func (r *Reader) lead() byte {
+	p := r.take(1)
+	if p == nil {
+		return 0xc1
+	}
+	return p[0]
+}
+
+// uintN consumes a big-endian unsigned integer of n bytes.
+func (r *Reader) uintN(n uint64) uint64 {
+	var u uint64
+	for _, c := range r.take(n) {
+		u = u<<8 | uint64(c)
+	}
+	return u
+}
+
+// count returns n after checking that n elements of at least size bytes
+// each fit in what remains, so callers can allocate n elements safely.
+func (r *Reader) count(n uint64, size uint64) int {
+	if r.err != nil {
+		return 0
+	}
+	if n > uint64(len(r.b)-r.off)/size {
+		r.fail(ErrShortBytes)
+		return 0
+	}
+	return int(n)
+}
+
+// IsNil reports whether the next value is nil, without consuming it.
+func (r *Reader) IsNil() bool {
+	return r.err == nil && r.off < len(r.b) && r.b[r.off] == 0xc0
+}
+
+// Nil consumes a nil.
+func (r *Reader) Nil() {
+	if r.lead() != 0xc0 {
+		r.fail(ErrType)
+	}
+}
+
+// MapHeader consumes a map header and returns the number of entries, which
+// the caller reads as key and value pairs.
+func (r *Reader) MapHeader() int {
+	var n uint64
+	switch t := r.lead(); {
+	case t&0xf0 == 0x80:
+		n = uint64(t & 0x0f)
+	case t == 0xde:
+		n = r.uintN(2)
+	case t == 0xdf:
+		n = r.uintN(4)
+	default:
+		r.fail(ErrType)
+		return 0
+	}
+	return r.count(n, 2)
+}
+
+// ArrayHeader consumes an array header and returns the number of elements.
+func (r *Reader) ArrayHeader() int {
+	var n uint64
+	switch t := r.lead(); {
+	case t&0xf0 == 0x90:
+		n = uint64(t & 0x0f)
+	case t == 0xdc:
+		n = r.uintN(2)
+	case t == 0xdd:
+		n = r.uintN(4)
+	default:
+		r.fail(ErrType)
+		return 0
+	}
+	return r.count(n, 1)
+}
+
+// raw consumes a str (and, with bin set, also a bin) value and returns its
+// payload as a slice of the input.
+func (r *Reader) raw(bin bool) []byte {
+	var n uint64
+	switch t := r.lead(); {
+	case t&0xe0 == 0xa0:
+		n = uint64(t & 0x1f)
+	case t == 0xd9, bin && t == 0xc4:
+		n = r.uintN(1)
+	case t == 0xda, bin && t == 0xc5:
+		n = r.uintN(2)
+	case t == 0xdb, bin && t == 0xc6:
+		n = r.uintN(4)
+	default:
+		r.fail(ErrType)
+		return nil
+	}
+	return r.take(n)
+}
+
+// Key consumes a map key, a str or a bin as msgp.ReadMapKeyZC accepts, and
+// returns its bytes without copying. A switch on string(r.Key()) does not
+// allocate.
+func (r *Reader) Key() []byte { return r.raw(true) }
+
+// String consumes a str.
+func (r *Reader) String() string { return string(r.raw(false)) }
+
+// Bytes consumes a bin and returns its bytes in scratch when it has the
+// capacity, else in a new slice, as msgp.ReadBytesBytes does: an empty bin
+// read into a nil scratch is nil.
+func (r *Reader) Bytes(scratch []byte) []byte {
+	var n uint64
+	switch r.lead() {
+	case 0xc4:
+		n = r.uintN(1)
+	case 0xc5:
+		n = r.uintN(2)
+	case 0xc6:
+		n = r.uintN(4)
+	default:
+		r.fail(ErrType)
+		return nil
+	}
+	p := r.take(n)
+	if r.err != nil {
+		return nil
+	}
+	v := scratch
+	if cap(v) >= len(p) {
+		v = v[:len(p)]
+	} else {
+		v = make([]byte, len(p))
+	}
+	copy(v, p)
+	return v
+}
+
+// Bool consumes a bool.
+func (r *Reader) Bool() bool {
+	switch r.lead() {
+	case 0xc3:
+		return true
+	case 0xc2:
+	default:
+		r.fail(ErrType)
+	}
+	return false
+}
+
+// Int64 consumes an integer of any MessagePack width that fits an int64.
+func (r *Reader) Int64() int64 {
+	t := r.lead()
+	switch {
+	case t < 0x80:
+		return int64(t)
+	case t >= 0xe0:
+		return int64(int8(t))
+	}
+	switch t {
+	case 0xcc:
+		return int64(r.uintN(1))
+	case 0xcd:
+		return int64(r.uintN(2))
+	case 0xce:
+		return int64(r.uintN(4))
+	case 0xcf:
+		u := r.uintN(8)
+		if u > math.MaxInt64 {
+			r.fail(ErrRange)
+			return 0
+		}
+		return int64(u)
+	case 0xd0:
+		return int64(int8(r.uintN(1)))
+	case 0xd1:
+		return int64(int16(r.uintN(2)))
+	case 0xd2:
+		return int64(int32(r.uintN(4)))
+	case 0xd3:
+		return int64(r.uintN(8))
+	}
+	r.fail(ErrType)
+	return 0
+}
+
+// Int consumes an integer that fits an int (an int32 on 32-bit platforms,
+// as msgp.ReadIntBytes).
+func (r *Reader) Int() int {
+	i := r.Int64()
+	if strconv.IntSize == 32 && (i < math.MinInt32 || i > math.MaxInt32) {
+		r.fail(ErrRange)
+		return 0
+	}
+	return int(i)
+}
+
+// Uint64 consumes a non-negative integer of any MessagePack width.
+func (r *Reader) Uint64() uint64 {
+	t := r.lead()
+	if t < 0x80 {
+		return uint64(t)
+	}
+	var i int64
+	switch t {
+	case 0xcc:
+		return r.uintN(1)
+	case 0xcd:
+		return r.uintN(2)
+	case 0xce:
+		return r.uintN(4)
+	case 0xcf:
+		return r.uintN(8)
+	case 0xd0:
+		i = int64(int8(r.uintN(1)))
+	case 0xd1:
+		i = int64(int16(r.uintN(2)))
+	case 0xd2:
+		i = int64(int32(r.uintN(4)))
+	case 0xd3:
+		i = int64(r.uintN(8))
+	default:
+		if t >= 0xe0 {
+			r.fail(ErrRange)
+		} else {
+			r.fail(ErrType)
+		}
+		return 0
+	}
+	if i < 0 {
+		r.fail(ErrRange)
+		return 0
+	}
+	return uint64(i)
+}
+
+// uintMax consumes an unsigned integer no larger than max.
+func (r *Reader) uintMax(max uint64) uint64 {
+	u := r.Uint64()
+	if u > max {
+		r.fail(ErrRange)
+		return 0
+	}
+	return u
+}
+
+// Uint32 consumes a non-negative integer that fits a uint32.
+func (r *Reader) Uint32() uint32 { return uint32(r.uintMax(math.MaxUint32)) }
+
+// Uint16 consumes a non-negative integer that fits a uint16.
+func (r *Reader) Uint16() uint16 { return uint16(r.uintMax(math.MaxUint16)) }
+
+// Uint8 consumes a non-negative integer that fits a uint8.
+func (r *Reader) Uint8() uint8 { return uint8(r.uintMax(math.MaxUint8)) }
+
+// Float32 consumes a float32; like msgp.ReadFloat32Bytes it refuses a
+// float64, which could lose precision.
+func (r *Reader) Float32() float32 {
+	if r.lead() != 0xca {
+		r.fail(ErrType)
+		return 0
+	}
+	return math.Float32frombits(uint32(r.uintN(4)))
+}
+
+// Float64 consumes a float64 or a float32.
+func (r *Reader) Float64() float64 {
+	switch r.lead() {
+	case 0xcb:
+		return math.Float64frombits(r.uintN(8))
+	case 0xca:
+		return float64(math.Float32frombits(uint32(r.uintN(4))))
+	}
+	r.fail(ErrType)
+	return 0
+}
+
+// Skip consumes the next value whatever its type, a container with all its
+// elements. Like msgp.Skip it refuses nesting 100,000 deep; unlike it, it
+// uses a heap stack rather than recursion, which is cheaper in the wasm.
+func (r *Reader) Skip() {
+	var small [16]uint64
+	open := small[:0] // elements still to skip in each open container
+	for r.err == nil {
+		if len(open) >= maxDepth {
+			r.fail(ErrDepth)
+			return
+		}
+		if n := r.skipOne(); n > 0 {
+			open = append(open, n)
+			continue
+		}
+		// A value is complete: it completes every container it was the
+		// last element of.
+		for len(open) > 0 {
+			open[len(open)-1]--
+			if open[len(open)-1] > 0 {
+				break
+			}
+			open = open[:len(open)-1]
+		}
+		if len(open) == 0 {
+			return
+		}
+	}
+}
+
+// skipOne consumes one value, or the header of a container, and returns the
+// number of elements the container holds (keys and values of a map).
+func (r *Reader) skipOne() uint64 {
+	t := r.lead()
+	switch {
+	case t < 0x80 || t >= 0xe0:
+		return 0
+	case t < 0x90:
+		return uint64(r.count(2*uint64(t&0x0f), 1))
+	case t < 0xa0:
+		return uint64(r.count(uint64(t&0x0f), 1))
+	case t < 0xc0:
+		r.take(uint64(t & 0x1f))
+		return 0
+	}
+	switch t {
+	case 0xc0, 0xc2, 0xc3:
+	case 0xc4, 0xd9: // bin8, str8
+		r.take(r.uintN(1))
+	case 0xc5, 0xda:
+		r.take(r.uintN(2))
+	case 0xc6, 0xdb:
+		r.take(r.uintN(4))
+	case 0xc7: // ext8: length, type, data
+		r.take(r.uintN(1) + 1)
+	case 0xc8:
+		r.take(r.uintN(2) + 1)
+	case 0xc9:
+		r.take(r.uintN(4) + 1)
+	case 0xcc, 0xd0:
+		r.take(1)
+	case 0xcd, 0xd1:
+		r.take(2)
+	case 0xca, 0xce, 0xd2:
+		r.take(4)
+	case 0xcb, 0xcf, 0xd3:
+		r.take(8)
+	case 0xd4, 0xd5, 0xd6, 0xd7, 0xd8: // fixext 1 to 16, after a type byte
+		r.take(1 + 1<<(t-0xd4))
+	case 0xdc:
+		return uint64(r.count(r.uintN(2), 1))
+	case 0xdd:
+		return uint64(r.count(r.uintN(4), 1))
+	case 0xde:
+		return uint64(r.count(2*r.uintN(2), 1))
+	case 0xdf:
+		return uint64(r.count(2*r.uintN(4), 1))
+	default: // 0xc1
+		r.fail(ErrType)
+	}
+	return 0
+}
