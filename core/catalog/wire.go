@@ -1,0 +1,230 @@
+package catalog
+
+import "github.com/hearth-dev/hearth/core/wire"
+
+// The lean codec: the catalogue's MessagePack encoding written by hand on
+// core/wire, for the wasm build (see codec_lean.go), where linking the msgp
+// runtime would cost every reader about 250 KB of brotli. It mirrors
+// catalog_gen.go: same keys in the same order, same encodings, fields decoded
+// in place with the same reuse of slices, unknown keys skipped. The fuzz
+// tests in wire_test.go hold it to the generated codec byte for byte; when a
+// field changes in catalog.go, change it here too.
+
+// readMsg decodes c from r as Catalogue.UnmarshalMsg does.
+func (c *Catalogue) readMsg(r *wire.Reader) {
+	for n := r.MapHeader(); n > 0; n-- {
+		switch string(r.Key()) {
+		case "v":
+			c.Version = r.Int()
+		case "id":
+			c.ID = r.String()
+		case "gen":
+			c.Generated = r.Int64()
+		case "policy":
+			c.Policy.readMsg(r)
+		case "topics":
+			c.Topics = r.Strings(c.Topics)
+		case "dim":
+			c.Dim = r.Int()
+		case "gram":
+			c.Gram = r.Float32s(c.Gram)
+		case "lambda":
+			c.Lambda = r.Float32()
+		case "items":
+			c.Items = wire.Resize(c.Items, r.ArrayHeader())
+			for i := range c.Items {
+				c.Items[i].readMsg(r)
+			}
+		default:
+			r.Skip()
+		}
+	}
+}
+
+// appendMsg appends c as Catalogue.MarshalMsg does.
+func (c *Catalogue) appendMsg(b []byte) []byte {
+	b = wire.AppendMapHeader(b, 9)
+	b = wire.AppendInt(wire.AppendString(b, "v"), c.Version)
+	b = wire.AppendString(wire.AppendString(b, "id"), c.ID)
+	b = wire.AppendInt64(wire.AppendString(b, "gen"), c.Generated)
+	b = c.Policy.appendMsg(wire.AppendString(b, "policy"))
+	b = wire.AppendStrings(wire.AppendString(b, "topics"), c.Topics)
+	b = wire.AppendInt(wire.AppendString(b, "dim"), c.Dim)
+	b = wire.AppendFloat32s(wire.AppendString(b, "gram"), c.Gram)
+	b = wire.AppendFloat32(wire.AppendString(b, "lambda"), c.Lambda)
+	b = wire.AppendArrayHeader(wire.AppendString(b, "items"), uint32(len(c.Items)))
+	for i := range c.Items {
+		b = c.Items[i].appendMsg(b)
+	}
+	return b
+}
+
+func (it *Item) readMsg(r *wire.Reader) {
+	for n := r.MapHeader(); n > 0; n-- {
+		switch string(r.Key()) {
+		case "id":
+			it.ID = r.String()
+		case "url":
+			it.URL = r.String()
+		case "title":
+			it.Title = r.String()
+		case "sum":
+			it.Summary = r.String()
+		case "sec":
+			it.Section = r.String()
+		case "topics":
+			it.Topics = wire.Resize(it.Topics, r.ArrayHeader())
+			for i := range it.Topics {
+				it.Topics[i].readMsg(r)
+			}
+		case "terms":
+			it.Terms = r.Strings(it.Terms)
+		case "vec":
+			it.Vector = r.Bytes(it.Vector)
+		case "scale":
+			it.Scale = r.Float32()
+		case "pub":
+			it.Published = r.Int64()
+		case "pop":
+			it.Popularity = r.Float32()
+		case "thumb":
+			it.Thumb = r.Bytes(it.Thumb)
+		default:
+			r.Skip()
+		}
+	}
+}
+
+func (it *Item) appendMsg(b []byte) []byte {
+	b = wire.AppendMapHeader(b, 12)
+	b = wire.AppendString(wire.AppendString(b, "id"), it.ID)
+	b = wire.AppendString(wire.AppendString(b, "url"), it.URL)
+	b = wire.AppendString(wire.AppendString(b, "title"), it.Title)
+	b = wire.AppendString(wire.AppendString(b, "sum"), it.Summary)
+	b = wire.AppendString(wire.AppendString(b, "sec"), it.Section)
+	b = wire.AppendArrayHeader(wire.AppendString(b, "topics"), uint32(len(it.Topics)))
+	for _, tw := range it.Topics {
+		b = tw.appendMsg(b)
+	}
+	b = wire.AppendStrings(wire.AppendString(b, "terms"), it.Terms)
+	b = wire.AppendBytes(wire.AppendString(b, "vec"), it.Vector)
+	b = wire.AppendFloat32(wire.AppendString(b, "scale"), it.Scale)
+	b = wire.AppendInt64(wire.AppendString(b, "pub"), it.Published)
+	b = wire.AppendFloat32(wire.AppendString(b, "pop"), it.Popularity)
+	b = wire.AppendBytes(wire.AppendString(b, "thumb"), it.Thumb)
+	return b
+}
+
+// TopicWeight is a tuple: [topic, weight].
+func (tw *TopicWeight) readMsg(r *wire.Reader) {
+	r.Tuple(2)
+	tw.Topic = r.Uint16()
+	tw.Weight = r.Float32()
+}
+
+func (tw TopicWeight) appendMsg(b []byte) []byte {
+	b = wire.AppendArrayHeader(b, 2)
+	b = wire.AppendUint64(b, uint64(tw.Topic))
+	return wire.AppendFloat32(b, tw.Weight)
+}
+
+func (p *Policy) readMsg(r *wire.Reader) {
+	for n := r.MapHeader(); n > 0; n-- {
+		switch string(r.Key()) {
+		case "fresh_hl":
+			p.FreshnessHalfLifeDays = r.Float32()
+		case "interest_hl":
+			p.InterestHalfLifeDays = r.Float32()
+		case "diversity":
+			p.Diversity = r.Float32()
+		case "explore":
+			p.Exploration = r.Float32()
+		case "weights":
+			p.Weights.readMsg(r)
+		case "caps":
+			p.SectionCaps = wire.Resize(p.SectionCaps, r.ArrayHeader())
+			for i := range p.SectionCaps {
+				p.SectionCaps[i].readMsg(r)
+			}
+		case "pinned":
+			p.Pinned = r.Strings(p.Pinned)
+		case "excluded":
+			p.Excluded = r.Strings(p.Excluded)
+		case "sensitive":
+			p.Sensitive = r.Strings(p.Sensitive)
+		case "retention":
+			p.RetentionDays = r.Int()
+		case "max_events":
+			p.MaxEvents = r.Int()
+		case "consent":
+			p.Consent = r.String()
+		default:
+			r.Skip()
+		}
+	}
+}
+
+func (p *Policy) appendMsg(b []byte) []byte {
+	b = wire.AppendMapHeader(b, 12)
+	b = wire.AppendFloat32(wire.AppendString(b, "fresh_hl"), p.FreshnessHalfLifeDays)
+	b = wire.AppendFloat32(wire.AppendString(b, "interest_hl"), p.InterestHalfLifeDays)
+	b = wire.AppendFloat32(wire.AppendString(b, "diversity"), p.Diversity)
+	b = wire.AppendFloat32(wire.AppendString(b, "explore"), p.Exploration)
+	b = p.Weights.appendMsg(wire.AppendString(b, "weights"))
+	b = wire.AppendArrayHeader(wire.AppendString(b, "caps"), uint32(len(p.SectionCaps)))
+	for _, sc := range p.SectionCaps {
+		b = sc.appendMsg(b)
+	}
+	b = wire.AppendStrings(wire.AppendString(b, "pinned"), p.Pinned)
+	b = wire.AppendStrings(wire.AppendString(b, "excluded"), p.Excluded)
+	b = wire.AppendStrings(wire.AppendString(b, "sensitive"), p.Sensitive)
+	b = wire.AppendInt(wire.AppendString(b, "retention"), p.RetentionDays)
+	b = wire.AppendInt(wire.AppendString(b, "max_events"), p.MaxEvents)
+	b = wire.AppendString(wire.AppendString(b, "consent"), p.Consent)
+	return b
+}
+
+func (w *Weights) readMsg(r *wire.Reader) {
+	for n := r.MapHeader(); n > 0; n-- {
+		switch string(r.Key()) {
+		case "sim":
+			w.Similarity = r.Float32()
+		case "topic":
+			w.Topic = r.Float32()
+		case "fresh":
+			w.Freshness = r.Float32()
+		case "pop":
+			w.Popularity = r.Float32()
+		default:
+			r.Skip()
+		}
+	}
+}
+
+func (w *Weights) appendMsg(b []byte) []byte {
+	b = wire.AppendMapHeader(b, 4)
+	b = wire.AppendFloat32(wire.AppendString(b, "sim"), w.Similarity)
+	b = wire.AppendFloat32(wire.AppendString(b, "topic"), w.Topic)
+	b = wire.AppendFloat32(wire.AppendString(b, "fresh"), w.Freshness)
+	b = wire.AppendFloat32(wire.AppendString(b, "pop"), w.Popularity)
+	return b
+}
+
+func (sc *SectionCap) readMsg(r *wire.Reader) {
+	for n := r.MapHeader(); n > 0; n-- {
+		switch string(r.Key()) {
+		case "sec":
+			sc.Section = r.String()
+		case "max":
+			sc.Max = r.Int()
+		default:
+			r.Skip()
+		}
+	}
+}
+
+func (sc SectionCap) appendMsg(b []byte) []byte {
+	b = wire.AppendMapHeader(b, 2)
+	b = wire.AppendString(wire.AppendString(b, "sec"), sc.Section)
+	return wire.AppendInt(wire.AppendString(b, "max"), sc.Max)
+}

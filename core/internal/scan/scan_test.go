@@ -1,0 +1,111 @@
+package scan
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+func TestWalk(t *testing.T) {
+	tests := []struct {
+		name    string
+		in      []byte
+		rest    int
+		wantErr error
+	}{
+		{"positive fixint", []byte{0x05}, 0, nil},
+		{"negative fixint", []byte{0xff}, 0, nil},
+		{"nil and rest", []byte{0xc0, 0x01}, 1, nil},
+		{"fixstr", []byte{0xa2, 'h', 'i'}, 0, nil},
+		{"str8", []byte{0xd9, 0x01, 'x'}, 0, nil},
+		{"bin16", []byte{0xc5, 0x00, 0x02, 1, 2}, 0, nil},
+		{"float32", []byte{0xca, 0, 0, 0, 0}, 0, nil},
+		{"float64", []byte{0xcb, 0, 0, 0, 0, 0, 0, 0, 0}, 0, nil},
+		{"int64", []byte{0xd3, 0, 0, 0, 0, 0, 0, 0, 1}, 0, nil},
+		{"fixext4", []byte{0xd6, 1, 0, 0, 0, 0}, 0, nil},
+		{"ext8", []byte{0xc7, 0x02, 0x05, 1, 2}, 0, nil},
+		{"fixmap", []byte{0x81, 0xa1, 'k', 0x01}, 0, nil},
+		{"map with int key", []byte{0x81, 0x01, 0x02}, 0, nil},
+		{"array16", []byte{0xdc, 0x00, 0x02, 0x01, 0x02}, 0, nil},
+		{"empty", nil, 0, ErrTruncated},
+		{"truncated string", []byte{0xa3, 'a'}, 0, ErrTruncated},
+		{"truncated float", []byte{0xca, 0}, 0, ErrTruncated},
+		{"never used byte", []byte{0xc1}, 0, ErrMalformed},
+		{"array32 claims billions", []byte{0xdd, 0xff, 0xff, 0xff, 0xff, 0x01}, 0, ErrMalformed},
+		{"map claims more than remains", []byte{0x82, 0xa1, 'k', 0x01}, 0, ErrMalformed},
+		{"array elements truncated", []byte{0x92, 0xa5, 'a'}, 0, ErrTruncated},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rest, err := Walk(tt.in, 8, nil)
+			if tt.wantErr != nil {
+				require.ErrorIs(t, err, tt.wantErr)
+				return
+			}
+			require.NoError(t, err)
+			require.Len(t, rest, tt.rest)
+		})
+	}
+}
+
+func TestWalk_Depth(t *testing.T) {
+	nested := []byte{0x91, 0x91, 0x91, 0x01}
+	_, err := Walk(nested, 3, nil)
+	require.NoError(t, err)
+	_, err = Walk(nested, 2, nil)
+	require.ErrorIs(t, err, ErrTooDeep)
+}
+
+func TestWalk_Visitor(t *testing.T) {
+	// {"a": [1, [2]], "b": {"c": []}}
+	doc := []byte{0x82, 0xa1, 'a', 0x92, 0x01, 0x91, 0x02, 0xa1, 'b', 0x81, 0xa1, 'c', 0x90}
+	type visit struct {
+		depth int
+		key   string
+		n     int
+		isMap bool
+	}
+	var got []visit
+	_, err := Walk(doc, 8, func(depth int, key []byte, n int, isMap bool) error {
+		got = append(got, visit{depth, string(key), n, isMap})
+		return nil
+	})
+	require.NoError(t, err)
+	require.Equal(t, []visit{
+		{0, "", 2, true},
+		{1, "a", 2, false},
+		{2, "a", 1, false},
+		{1, "b", 1, true},
+		{2, "c", 0, false},
+	}, got)
+}
+
+func TestMapInt(t *testing.T) {
+	tests := []struct {
+		name    string
+		in      []byte
+		want    int64
+		ok      bool
+		wantErr bool
+	}{
+		{"fixint after other key", []byte{0x82, 0xa1, 'x', 0x92, 0x01, 0x02, 0xa1, 'v', 0x02}, 2, true, false},
+		{"uint16", []byte{0x81, 0xa1, 'v', 0xcd, 0x01, 0x00}, 256, true, false},
+		{"negative int8", []byte{0x81, 0xa1, 'v', 0xd0, 0xfe}, -2, true, false},
+		{"absent", []byte{0x81, 0xa1, 'x', 0x01}, 0, false, false},
+		{"not an int", []byte{0x81, 0xa1, 'v', 0xa1, 'z'}, 0, false, true},
+		{"not a map", []byte{0x91, 0x01}, 0, false, true},
+		{"truncated", []byte{0x81, 0xa1, 'v'}, 0, false, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			v, ok, err := MapInt(tt.in, "v")
+			if tt.wantErr {
+				require.Error(t, err)
+				return
+			}
+			require.NoError(t, err)
+			require.Equal(t, tt.ok, ok)
+			require.Equal(t, tt.want, v)
+		})
+	}
+}
