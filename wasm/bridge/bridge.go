@@ -1,0 +1,457 @@
+// Package bridge is the message protocol between the browser and the Hearth
+// engine: JavaScript sends one MessagePack request as bytes and gets one
+// MessagePack response back, and everything in between is plain Go that runs
+// and is tested natively.
+//
+// # Protocol
+//
+// JS and Go exchange MessagePack messages as bytes (a Uint8Array on the JS
+// side, a []byte here), never trees of js.Value. A request is a map with an
+// "op" string, the page clock "now" in Unix milliseconds and the operation's
+// arguments; the response is a map that carries "code" (a stable error code)
+// and "msg" when the operation failed, and otherwise the operation's results.
+// After every operation that changes the profile the response carries the
+// new profile bytes in "profile", which the Worker stores as they are; a
+// failed operation carries none, so it can never overwrite a stored profile.
+//
+// The JS half of this protocol is js/protocol.js: both open with the
+// paragraph above and change in the same commit (a test compares them).
+//
+// # State
+//
+// A [Bridge] holds the loaded catalogue, its ranking engine and the reader's
+// profile. Mutations work on a copy of the profile that replaces the current
+// one only when the operation succeeded, so an error or a panic inside the
+// engine leaves the state exactly as it was.
+//
+// # Example
+//
+//	b := bridge.New()
+//	resp := b.Dispatch(req) // req and resp are MessagePack bytes
+package bridge
+
+import (
+	"errors"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/hearth-dev/hearth/core/catalog"
+	"github.com/hearth-dev/hearth/core/profile"
+	"github.com/hearth-dev/hearth/core/rank"
+)
+
+// DefaultCount is the number of recommendations when a request names none.
+const DefaultCount = 5
+
+// MaxCount bounds one recommendation list.
+const MaxCount = 100
+
+// Bridge holds the engine state behind the protocol. It is not safe for
+// concurrent use; the Worker calls it from one thread.
+type Bridge struct {
+	cat    *catalog.Catalogue
+	policy catalog.Policy
+	engine *rank.Engine
+	byURL  map[string]int
+	prof   *profile.Profile
+}
+
+// New returns a Bridge with an empty profile and no catalogue.
+func New() *Bridge {
+	return &Bridge{prof: profile.New()}
+}
+
+// opError is an error with the protocol's stable code.
+type opError struct {
+	code string
+	msg  string
+}
+
+func (e *opError) Error() string { return e.code + ": " + e.msg }
+
+func fail(code, msg string) error { return &opError{code: code, msg: msg} }
+
+func failErr(code, context string, err error) error {
+	return &opError{code: code, msg: context + ": " + err.Error()}
+}
+
+// Dispatch decodes one request, runs it and returns the encoded response.
+// It never panics: a panic in the engine becomes a response with
+// CodeInternal and leaves the state unchanged.
+func (b *Bridge) Dispatch(req []byte) (out []byte) {
+	var resp Response
+	defer func() {
+		if v := recover(); v != nil {
+			resp = Response{Code: CodeInternal, Message: "engine panic: " + panicText(v)}
+		}
+		out = encode(&resp)
+	}()
+	var r Request
+	rest, err := r.UnmarshalMsg(req)
+	switch {
+	case err != nil:
+		resp = errorResponse(failErr(CodeBadRequest, "decode request", err))
+		return
+	case len(rest) != 0:
+		resp = errorResponse(fail(CodeBadRequest, "decode request: trailing bytes"))
+		return
+	}
+	resp, err = b.handle(&r)
+	if err != nil {
+		resp = errorResponse(err)
+	}
+	return
+}
+
+func encode(resp *Response) []byte {
+	out, err := resp.MarshalMsg(nil)
+	if err != nil {
+		// Only a Response that cannot be encoded gets here; say so in the
+		// smallest message the protocol has: {"code": "internal"}.
+		return []byte{0x81, 0xa4, 'c', 'o', 'd', 'e', 0xa8, 'i', 'n', 't', 'e', 'r', 'n', 'a', 'l'}
+	}
+	return out
+}
+
+func errorResponse(err error) Response {
+	var oe *opError
+	if errors.As(err, &oe) {
+		return Response{Code: oe.code, Message: oe.msg}
+	}
+	return Response{Code: CodeInternal, Message: err.Error()}
+}
+
+func panicText(v any) string {
+	switch v := v.(type) {
+	case error:
+		return v.Error()
+	case string:
+		return v
+	}
+	return "non-error value"
+}
+
+func (b *Bridge) handle(r *Request) (Response, error) {
+	if r.Now <= 0 {
+		return Response{}, fail(CodeBadRequest, "missing now")
+	}
+	now := time.UnixMilli(r.Now)
+	switch r.Op {
+	case OpLoadCatalogue:
+		return b.loadCatalogue(r.Bytes, r.Consent, now)
+	case OpLoadProfile:
+		return b.loadProfile(r.Bytes, now)
+	case OpTrack:
+		return b.track(r, now)
+	case OpRecommend:
+		return b.recommend(r, now)
+	case OpProfile:
+		return Response{View: b.view()}, nil
+	case OpExport:
+		j, err := b.prof.ExportJSON(now)
+		if err != nil {
+			return Response{}, failErr(CodeInternal, "export profile", err)
+		}
+		return Response{JSON: string(j)}, nil
+	case OpImport:
+		return b.importJSON(r.JSON, now)
+	case OpClear:
+		b.prof = profile.New()
+		return Response{}, nil
+	case OpConsent:
+		return b.mutate(now, func(p *profile.Profile) error {
+			if err := p.SetConsent(r.Consent); err != nil {
+				return failErr(CodeBadArgument, "consent", err)
+			}
+			return nil
+		})
+	case OpForgetItem:
+		if r.Item == "" {
+			return Response{}, fail(CodeBadArgument, "forget item: missing item")
+		}
+		return b.mutate(now, func(p *profile.Profile) error {
+			p.ForgetItem(b.itemID(r.Item))
+			return nil
+		})
+	case OpForgetEvent:
+		return b.mutate(now, func(p *profile.Profile) error {
+			if err := p.ForgetEvent(r.Index); err != nil {
+				return failErr(CodeBadArgument, "forget event", err)
+			}
+			return nil
+		})
+	case OpForgetTopic:
+		if r.Topic == "" {
+			return Response{}, fail(CodeBadArgument, "forget topic: missing topic")
+		}
+		return b.mutate(now, func(p *profile.Profile) error {
+			p.ForgetTopic(r.Topic)
+			return nil
+		})
+	case OpVariety:
+		return b.mutate(now, func(p *profile.Profile) error {
+			if err := p.SetVariety(r.Variety); err != nil {
+				return failErr(CodeBadArgument, "variety", err)
+			}
+			return nil
+		})
+	}
+	return Response{}, fail(CodeUnknownOp, "unknown op "+quote(r.Op))
+}
+
+// loadCatalogue decodes and installs a catalogue. mode is the page's default
+// consent ("opt-in" or "opt-out", "" for the catalogue's own): the page
+// decides whether the engine runs at all, so the engine must agree with it.
+func (b *Bridge) loadCatalogue(data []byte, mode string, now time.Time) (Response, error) {
+	switch mode {
+	case "", catalog.ConsentOptIn, catalog.ConsentOptOut:
+	default:
+		return Response{}, fail(CodeBadArgument, "load catalogue: consent mode must be opt-in or opt-out, not "+quote(mode))
+	}
+	cat, err := catalog.Decode(data)
+	if err != nil {
+		return Response{}, failErr(CodeBadCatalogue, "load catalogue", err)
+	}
+	if mode != "" {
+		cat.Policy.Consent = mode
+	}
+	byURL := make(map[string]int, len(cat.Items))
+	for i, it := range cat.Items {
+		if it.URL != "" {
+			byURL[it.URL] = i
+		}
+	}
+	b.cat, b.policy, b.engine, b.byURL = cat, cat.Policy.WithDefaults(), rank.New(cat), byURL
+	b.prof.Prune(b.policy, now)
+	return Response{Catalogue: &CatalogueInfo{ID: cat.ID, Items: len(cat.Items), Consent: b.policy.Consent}}, nil
+}
+
+func (b *Bridge) loadProfile(data []byte, now time.Time) (Response, error) {
+	if len(data) == 0 {
+		b.prof = profile.New()
+		return Response{}, nil
+	}
+	p, err := profile.Decode(data)
+	if err != nil {
+		return Response{}, failErr(CodeBadProfile, "load profile", err)
+	}
+	if b.cat != nil {
+		p.Prune(b.policy, now)
+	}
+	b.prof = p
+	return Response{}, nil
+}
+
+func (b *Bridge) track(r *Request, now time.Time) (Response, error) {
+	if b.cat == nil {
+		return Response{}, fail(CodeNoCatalogue, "track: no catalogue loaded")
+	}
+	kind, err := profile.ParseKind(r.Kind)
+	if err != nil {
+		return Response{}, failErr(CodeBadArgument, "track", err)
+	}
+	ev := profile.Event{Kind: kind, Time: now.Unix(), Dwell: r.Dwell, Topic: r.Topic}
+	switch {
+	case r.Item != "":
+		i, ok := b.find(r.Item)
+		if !ok {
+			return Response{}, fail(CodeUnknownItem, "track: no item "+quote(r.Item))
+		}
+		ev.Item = b.cat.Items[i].ID
+	case kind != profile.Mute:
+		return Response{}, fail(CodeBadArgument, "track: missing item")
+	}
+	p, err := clone(b.prof)
+	if err != nil {
+		return Response{}, err
+	}
+	learned, err := p.Track(b.cat, ev, now)
+	switch {
+	case errors.Is(err, profile.ErrNoConsent):
+		return Response{}, failErr(CodeOff, "track", err)
+	case err != nil:
+		return Response{}, failErr(CodeBadArgument, "track", err)
+	}
+	if !learned {
+		// Nothing entered the profile (a sensitive item, for example), so
+		// there is nothing to store either.
+		return Response{}, nil
+	}
+	return b.commit(p, now, Response{Learned: true})
+}
+
+func (b *Bridge) recommend(r *Request, now time.Time) (Response, error) {
+	if b.cat == nil {
+		return Response{}, fail(CodeNoCatalogue, "recommend: no catalogue loaded")
+	}
+	count := r.Count
+	switch {
+	case count == 0:
+		count = DefaultCount
+	case count < 0 || count > MaxCount:
+		return Response{}, fail(CodeBadArgument, "recommend: count out of range")
+	}
+	req := rank.Request{Count: count, Related: r.Related, Seed: r.Seed, Now: now}
+	if r.Item != "" {
+		if i, ok := b.find(r.Item); ok {
+			req.Current = b.cat.Items[i].ID
+		}
+	}
+	if r.Related && req.Current == "" {
+		return Response{}, fail(CodeUnknownItem, "recommend related: no item "+quote(r.Item))
+	}
+	recs := b.engine.Recommend(b.prof, req)
+	out := make([]Rec, len(recs))
+	for i, rec := range recs {
+		reasons := make([]Reason, len(rec.Reasons))
+		for j, why := range rec.Reasons {
+			reasons[j] = Reason{Code: why.Code, Text: why.Text, Ref: why.Ref}
+		}
+		out[i] = Rec{ID: rec.ID, URL: rec.URL, Title: rec.Title, Reasons: reasons}
+	}
+	return Response{Recs: out}, nil
+}
+
+func (b *Bridge) importJSON(j string, now time.Time) (Response, error) {
+	p, err := profile.ImportJSON([]byte(j))
+	if err != nil {
+		return Response{}, failErr(CodeBadImport, "import profile", err)
+	}
+	// Consent is this device's choice, not part of the data moved in.
+	p.Settings.Consent = b.prof.Settings.Consent
+	return b.commit(p, now, Response{})
+}
+
+// mutate applies f to a copy of the profile and keeps the copy only when f
+// succeeds.
+func (b *Bridge) mutate(now time.Time, f func(p *profile.Profile) error) (Response, error) {
+	p, err := clone(b.prof)
+	if err != nil {
+		return Response{}, err
+	}
+	if err := f(p); err != nil {
+		return Response{}, err
+	}
+	return b.commit(p, now, Response{})
+}
+
+// commit prunes p, encodes it into resp and makes it the current profile.
+func (b *Bridge) commit(p *profile.Profile, now time.Time, resp Response) (Response, error) {
+	if b.cat != nil {
+		p.Prune(b.policy, now)
+	}
+	data, err := p.Encode()
+	if err != nil {
+		return Response{}, failErr(CodeInternal, "encode profile", err)
+	}
+	b.prof = p
+	resp.Profile = data
+	return resp, nil
+}
+
+func clone(p *profile.Profile) (*profile.Profile, error) {
+	data, err := p.Encode()
+	if err != nil {
+		return nil, failErr(CodeInternal, "copy profile", err)
+	}
+	q, err := profile.Decode(data)
+	if err != nil {
+		return nil, failErr(CodeInternal, "copy profile", err)
+	}
+	return q, nil
+}
+
+// find resolves an item id or URL to an item index. A page's canonical URL
+// is absolute while a catalogue may list site-relative paths, so an absolute
+// URL that matches nothing is tried again as its path.
+func (b *Bridge) find(s string) (int, bool) {
+	if i, ok := b.cat.Find(s); ok {
+		return i, true
+	}
+	s, _, _ = strings.Cut(s, "#")
+	if i, ok := b.byURL[s]; ok {
+		return i, true
+	}
+	if _, rest, ok := strings.Cut(s, "://"); ok {
+		path := "/"
+		if j := strings.IndexByte(rest, '/'); j >= 0 {
+			path = rest[j:]
+		}
+		path, _, _ = strings.Cut(path, "?")
+		if i, ok := b.byURL[path]; ok {
+			return i, true
+		}
+	}
+	return 0, false
+}
+
+// itemID maps an item URL to its id and returns anything else unchanged, so
+// that ids of items no longer in the catalogue can still be forgotten.
+func (b *Bridge) itemID(s string) string {
+	if b.cat != nil {
+		if i, ok := b.find(s); ok {
+			return b.cat.Items[i].ID
+		}
+	}
+	return s
+}
+
+func (b *Bridge) ref(id string) ItemRef {
+	ref := ItemRef{ID: id}
+	if b.cat != nil {
+		if i, ok := b.cat.Find(id); ok {
+			ref.Title, ref.URL = b.cat.Items[i].Title, b.cat.Items[i].URL
+		}
+	}
+	return ref
+}
+
+func (b *Bridge) view() *View {
+	p := b.prof
+	v := &View{
+		Consent:   p.Settings.Consent,
+		Variety:   p.Settings.Variety,
+		Updated:   p.Updated,
+		Interests: make([]Interest, len(p.Interests)),
+		Events:    make([]EventView, len(p.Events)),
+		Read:      make([]ItemRef, len(p.ReadItems)),
+		Hidden:    make([]ItemRef, len(p.Hidden)),
+		Muted:     slices.Clone(p.Muted),
+	}
+	for i, in := range p.Interests {
+		v.Interests[i] = Interest{Topic: in.Topic, Weight: in.Weight}
+	}
+	slices.SortStableFunc(v.Interests, func(a, b Interest) int {
+		switch {
+		case a.Weight > b.Weight:
+			return -1
+		case a.Weight < b.Weight:
+			return 1
+		}
+		return 0
+	})
+	for i, ev := range p.Events {
+		ref := b.ref(ev.Item)
+		v.Events[i] = EventView{Index: i, Item: ev.Item, Title: ref.Title, URL: ref.URL,
+			Kind: ev.Kind.String(), Time: ev.Time, Dwell: ev.Dwell, Topic: ev.Topic}
+	}
+	for i, id := range p.ReadItems {
+		v.Read[i] = b.ref(id)
+	}
+	for i, id := range p.Hidden {
+		v.Hidden[i] = b.ref(id)
+	}
+	if v.Muted == nil {
+		v.Muted = []string{}
+	}
+	return v
+}
+
+func quote(s string) string {
+	const max = 80
+	if len(s) > max {
+		s = s[:max] + "..."
+	}
+	return `"` + s + `"`
+}

@@ -1,0 +1,478 @@
+package bridge
+
+import (
+	"encoding/json"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hearth-dev/hearth/core/catalog"
+	"github.com/hearth-dev/hearth/core/profile"
+	"github.com/stretchr/testify/require"
+)
+
+// now is the clock of every request in these tests.
+var now = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+
+// testCatalogue has three Go posts, two about cooking and one about
+// health, which the policy marks sensitive.
+func testCatalogue(t testing.TB) []byte {
+	t.Helper()
+	c := &catalog.Catalogue{
+		Version: catalog.FormatVersion, ID: "test-1", Generated: now.Add(-time.Hour).Unix(),
+		Topics: []string{"go", "cooking", "health"},
+		Policy: catalog.Policy{Sensitive: []string{"health"}},
+	}
+	add := func(id, title string, topic uint16, daysOld int) {
+		c.Items = append(c.Items, catalog.Item{
+			ID: id, URL: "/p/" + id, Title: title,
+			Topics:    []catalog.TopicWeight{{Topic: topic, Weight: 1}},
+			Published: now.Add(-time.Duration(daysOld) * 24 * time.Hour).Unix(),
+		})
+	}
+	add("go1", "Goroutines", 0, 30)
+	add("go2", "Channels", 0, 20)
+	add("go3", "Generics", 0, 40)
+	add("soup", "Soup", 1, 1)
+	add("bread", "Bread", 1, 2)
+	add("flu", "Flu season", 2, 3)
+	b, err := c.Encode()
+	require.NoError(t, err)
+	return b
+}
+
+func call(t testing.TB, b *Bridge, r Request) Response {
+	t.Helper()
+	if r.Now == 0 {
+		r.Now = now.UnixMilli()
+	}
+	req, err := r.MarshalMsg(nil)
+	require.NoError(t, err)
+	var resp Response
+	rest, err := resp.UnmarshalMsg(b.Dispatch(req))
+	require.NoError(t, err)
+	require.Empty(t, rest)
+	return resp
+}
+
+func ok(t testing.TB, b *Bridge, r Request) Response {
+	t.Helper()
+	resp := call(t, b, r)
+	require.Empty(t, resp.Code, "op %s: %s", r.Op, resp.Message)
+	return resp
+}
+
+// loaded returns a bridge with the test catalogue and consent granted.
+func loaded(t testing.TB) *Bridge {
+	t.Helper()
+	b := New()
+	ok(t, b, Request{Op: OpLoadCatalogue, Bytes: testCatalogue(t)})
+	ok(t, b, Request{Op: OpConsent, Consent: profile.ConsentGranted})
+	return b
+}
+
+// reader returns a loaded bridge whose reader read two Go posts.
+func reader(t testing.TB) *Bridge {
+	t.Helper()
+	b := loaded(t)
+	ok(t, b, Request{Op: OpTrack, Item: "go1", Kind: "read", Dwell: 60})
+	ok(t, b, Request{Op: OpTrack, Item: "go2", Kind: "read", Dwell: 60})
+	return b
+}
+
+func decodeProfile(t testing.TB, data []byte) *profile.Profile {
+	t.Helper()
+	require.NotEmpty(t, data, "the response carries no profile")
+	p, err := profile.Decode(data)
+	require.NoError(t, err)
+	return p
+}
+
+func ids(recs []Rec) []string {
+	out := make([]string, len(recs))
+	for i, r := range recs {
+		out[i] = r.ID
+	}
+	return out
+}
+
+func TestBridge_Dispatch(t *testing.T) {
+	tests := []struct {
+		name  string
+		setup func(t testing.TB) *Bridge
+		req   Request
+		code  string
+		check func(t *testing.T, b *Bridge, resp Response)
+	}{{
+		name:  "load catalogue",
+		setup: func(testing.TB) *Bridge { return New() },
+		req:   Request{Op: OpLoadCatalogue, Bytes: testCatalogue(t)},
+		check: func(t *testing.T, _ *Bridge, resp Response) {
+			require.Equal(t, &CatalogueInfo{ID: "test-1", Items: 6, Consent: catalog.ConsentOptIn}, resp.Catalogue)
+			require.Empty(t, resp.Profile)
+		},
+	}, {
+		name:  "load catalogue with the page's opt-out default makes an unset profile active",
+		setup: func(testing.TB) *Bridge { return New() },
+		req:   Request{Op: OpLoadCatalogue, Bytes: testCatalogue(t), Consent: catalog.ConsentOptOut},
+		check: func(t *testing.T, b *Bridge, resp Response) {
+			require.Equal(t, catalog.ConsentOptOut, resp.Catalogue.Consent)
+			require.True(t, ok(t, b, Request{Op: OpTrack, Item: "soup", Kind: "view"}).Learned)
+		},
+	}, {
+		name:  "load catalogue with an unknown consent mode",
+		setup: func(testing.TB) *Bridge { return New() },
+		req:   Request{Op: OpLoadCatalogue, Bytes: testCatalogue(t), Consent: "maybe"},
+		code:  CodeBadArgument,
+	}, {
+		name:  "load truncated catalogue keeps the loaded one",
+		setup: loaded,
+		req:   Request{Op: OpLoadCatalogue, Bytes: testCatalogue(t)[:40]},
+		code:  CodeBadCatalogue,
+		check: func(t *testing.T, b *Bridge, _ Response) {
+			require.Len(t, ok(t, b, Request{Op: OpRecommend, Count: 3}).Recs, 3)
+		},
+	}, {
+		name: "load profile",
+		setup: func(t testing.TB) *Bridge {
+			b := New()
+			ok(t, b, Request{Op: OpLoadCatalogue, Bytes: testCatalogue(t)})
+			return b
+		},
+		req: Request{Op: OpLoadProfile, Bytes: ok(t, reader(t), Request{Op: OpTrack, Item: "soup", Kind: "view"}).Profile},
+		check: func(t *testing.T, b *Bridge, resp Response) {
+			require.Empty(t, resp.Profile, "loading writes nothing")
+			v := ok(t, b, Request{Op: OpProfile}).View
+			require.Equal(t, profile.ConsentGranted, v.Consent)
+			require.Len(t, v.Events, 3)
+			require.Equal(t, "Soup", v.Events[2].Title)
+		},
+	}, {
+		name:  "load empty profile starts afresh",
+		setup: reader,
+		req:   Request{Op: OpLoadProfile},
+		check: func(t *testing.T, b *Bridge, _ Response) {
+			require.Empty(t, ok(t, b, Request{Op: OpProfile}).View.Events)
+		},
+	}, {
+		name:  "load corrupt profile keeps the current one",
+		setup: reader,
+		req:   Request{Op: OpLoadProfile, Bytes: []byte{0x81, 0xa1, 'v', 0xc1}},
+		code:  CodeBadProfile,
+		check: func(t *testing.T, b *Bridge, _ Response) {
+			require.Len(t, ok(t, b, Request{Op: OpProfile}).View.Events, 2)
+		},
+	}, {
+		name:  "track before the catalogue",
+		setup: func(testing.TB) *Bridge { return New() },
+		req:   Request{Op: OpTrack, Item: "go1", Kind: "read"},
+		code:  CodeNoCatalogue,
+	}, {
+		name:  "track a read by id",
+		setup: loaded,
+		req:   Request{Op: OpTrack, Item: "go1", Kind: "read", Dwell: 30},
+		check: func(t *testing.T, _ *Bridge, resp Response) {
+			require.True(t, resp.Learned)
+			p := decodeProfile(t, resp.Profile)
+			require.Equal(t, []string{"go1"}, p.ReadItems)
+			require.Equal(t, "go", p.Interests[0].Topic)
+		},
+	}, {
+		name:  "track a view by the page's absolute canonical URL",
+		setup: loaded,
+		req:   Request{Op: OpTrack, Item: "https://example.org/p/go3?utm=x#top", Kind: "view"},
+		check: func(t *testing.T, _ *Bridge, resp Response) {
+			p := decodeProfile(t, resp.Profile)
+			require.Equal(t, "go3", p.Events[0].Item)
+		},
+	}, {
+		name:  "track an item not in the catalogue",
+		setup: loaded,
+		req:   Request{Op: OpTrack, Item: "https://example.org/about", Kind: "view"},
+		code:  CodeUnknownItem,
+	}, {
+		name:  "track an unknown kind",
+		setup: loaded,
+		req:   Request{Op: OpTrack, Item: "go1", Kind: "stare"},
+		code:  CodeBadArgument,
+	}, {
+		name:  "track a sensitive item learns and stores nothing",
+		setup: loaded,
+		req:   Request{Op: OpTrack, Item: "flu", Kind: "read", Dwell: 60},
+		check: func(t *testing.T, b *Bridge, resp Response) {
+			require.False(t, resp.Learned)
+			require.Empty(t, resp.Profile)
+			require.Empty(t, ok(t, b, Request{Op: OpProfile}).View.Events)
+		},
+	}, {
+		name: "track while consent is denied",
+		setup: func(t testing.TB) *Bridge {
+			b := loaded(t)
+			ok(t, b, Request{Op: OpConsent, Consent: profile.ConsentDenied})
+			return b
+		},
+		req:  Request{Op: OpTrack, Item: "go1", Kind: "read"},
+		code: CodeOff,
+	}, {
+		name:  "track a mute by topic",
+		setup: loaded,
+		req:   Request{Op: OpTrack, Kind: "mute", Topic: "cooking"},
+		check: func(t *testing.T, _ *Bridge, resp Response) {
+			require.Equal(t, []string{"cooking"}, decodeProfile(t, resp.Profile).Muted)
+		},
+	}, {
+		name:  "recommend without a profile is the non-personal order",
+		setup: loaded,
+		req:   Request{Op: OpRecommend, Count: 3},
+		check: func(t *testing.T, _ *Bridge, resp Response) {
+			// The newest items lead; the sensitive one is recommended like any other.
+			require.Equal(t, []string{"soup", "bread", "flu"}, ids(resp.Recs))
+		},
+	}, {
+		name:  "recommend follows the reader and skips what they read",
+		setup: reader,
+		req:   Request{Op: OpRecommend, Count: 2},
+		check: func(t *testing.T, _ *Bridge, resp Response) {
+			require.Equal(t, "go3", resp.Recs[0].ID)
+			require.NotContains(t, ids(resp.Recs), "go1")
+			require.NotContains(t, ids(resp.Recs), "go2")
+			require.NotEmpty(t, resp.Recs[0].Reasons)
+			require.Equal(t, "/p/go3", resp.Recs[0].URL)
+		},
+	}, {
+		name:  "recommend related around the current page",
+		setup: loaded,
+		req:   Request{Op: OpRecommend, Count: 2, Related: true, Item: "http://localhost:8080/p/go1"},
+		check: func(t *testing.T, _ *Bridge, resp Response) {
+			require.ElementsMatch(t, []string{"go2", "go3"}, ids(resp.Recs))
+		},
+	}, {
+		name:  "recommend related to a page that is no item",
+		setup: loaded,
+		req:   Request{Op: OpRecommend, Related: true, Item: "/about"},
+		code:  CodeUnknownItem,
+	}, {
+		name:  "recommend too many",
+		setup: loaded,
+		req:   Request{Op: OpRecommend, Count: MaxCount + 1},
+		code:  CodeBadArgument,
+	}, {
+		name:  "recommend before the catalogue",
+		setup: func(testing.TB) *Bridge { return New() },
+		req:   Request{Op: OpRecommend},
+		code:  CodeNoCatalogue,
+	}, {
+		name:  "profile view",
+		setup: reader,
+		req:   Request{Op: OpProfile},
+		check: func(t *testing.T, _ *Bridge, resp Response) {
+			v := resp.View
+			require.Equal(t, "go", v.Interests[0].Topic)
+			require.Equal(t, []ItemRef{{ID: "go1", Title: "Goroutines", URL: "/p/go1"}, {ID: "go2", Title: "Channels", URL: "/p/go2"}}, v.Read)
+			require.Equal(t, EventView{Index: 1, Item: "go2", Title: "Channels", URL: "/p/go2", Kind: "read", Time: now.Unix(), Dwell: 60}, v.Events[1])
+			require.Empty(t, resp.Profile)
+		},
+	}, {
+		name:  "export",
+		setup: reader,
+		req:   Request{Op: OpExport},
+		check: func(t *testing.T, _ *Bridge, resp Response) {
+			require.True(t, json.Valid([]byte(resp.JSON)), resp.JSON)
+			require.Contains(t, resp.JSON, `"go2"`)
+		},
+	}, {
+		name:  "import keeps this device's consent",
+		setup: loaded,
+		req:   Request{Op: OpImport, JSON: ok(t, reader(t), Request{Op: OpExport}).JSON},
+		check: func(t *testing.T, _ *Bridge, resp Response) {
+			p := decodeProfile(t, resp.Profile)
+			require.Equal(t, []string{"go1", "go2"}, p.ReadItems)
+			require.Equal(t, profile.ConsentGranted, p.Settings.Consent)
+		},
+	}, {
+		name:  "import something else",
+		setup: reader,
+		req:   Request{Op: OpImport, JSON: `{"cookies": true}`},
+		code:  CodeBadImport,
+		check: func(t *testing.T, b *Bridge, _ Response) {
+			require.Len(t, ok(t, b, Request{Op: OpProfile}).View.Read, 2)
+		},
+	}, {
+		name:  "clear",
+		setup: reader,
+		req:   Request{Op: OpClear},
+		check: func(t *testing.T, b *Bridge, resp Response) {
+			require.Empty(t, resp.Profile, "the Worker deletes the stored profile itself")
+			v := ok(t, b, Request{Op: OpProfile}).View
+			require.Empty(t, v.Events)
+			require.Empty(t, v.Consent)
+		},
+	}, {
+		name:  "consent granted",
+		setup: func(testing.TB) *Bridge { return New() },
+		req:   Request{Op: OpConsent, Consent: profile.ConsentGranted},
+		check: func(t *testing.T, _ *Bridge, resp Response) {
+			require.Equal(t, profile.ConsentGranted, decodeProfile(t, resp.Profile).Settings.Consent)
+		},
+	}, {
+		name:  "consent unknown",
+		setup: loaded,
+		req:   Request{Op: OpConsent, Consent: "yes please"},
+		code:  CodeBadArgument,
+	}, {
+		name:  "forget item by URL",
+		setup: reader,
+		req:   Request{Op: OpForgetItem, Item: "/p/go1"},
+		check: func(t *testing.T, _ *Bridge, resp Response) {
+			p := decodeProfile(t, resp.Profile)
+			require.Equal(t, []string{"go2"}, p.ReadItems)
+			require.Len(t, p.Events, 1)
+		},
+	}, {
+		name:  "forget item that left the catalogue",
+		setup: reader,
+		req:   Request{Op: OpForgetItem, Item: "gone"},
+		check: func(t *testing.T, _ *Bridge, resp Response) {
+			require.Len(t, decodeProfile(t, resp.Profile).Events, 2)
+		},
+	}, {
+		name:  "forget event",
+		setup: reader,
+		req:   Request{Op: OpForgetEvent, Index: 0},
+		check: func(t *testing.T, _ *Bridge, resp Response) {
+			p := decodeProfile(t, resp.Profile)
+			require.Equal(t, []string{"go2"}, p.ReadItems)
+		},
+	}, {
+		name:  "forget event out of range keeps everything",
+		setup: reader,
+		req:   Request{Op: OpForgetEvent, Index: 2},
+		code:  CodeBadArgument,
+		check: func(t *testing.T, b *Bridge, resp Response) {
+			require.Empty(t, resp.Profile)
+			require.Len(t, ok(t, b, Request{Op: OpProfile}).View.Events, 2)
+		},
+	}, {
+		name:  "forget topic",
+		setup: reader,
+		req:   Request{Op: OpForgetTopic, Topic: "go"},
+		check: func(t *testing.T, _ *Bridge, resp Response) {
+			require.Empty(t, decodeProfile(t, resp.Profile).Interests)
+		},
+	}, {
+		name:  "forget no topic",
+		setup: reader,
+		req:   Request{Op: OpForgetTopic},
+		code:  CodeBadArgument,
+	}, {
+		name:  "variety",
+		setup: loaded,
+		req:   Request{Op: OpVariety, Variety: 0.5},
+		check: func(t *testing.T, _ *Bridge, resp Response) {
+			require.Equal(t, float32(0.5), decodeProfile(t, resp.Profile).Settings.Variety)
+		},
+	}, {
+		name:  "variety out of range",
+		setup: loaded,
+		req:   Request{Op: OpVariety, Variety: 1.5},
+		code:  CodeBadArgument,
+	}, {
+		name:  "unknown op",
+		setup: loaded,
+		req:   Request{Op: "teleport"},
+		code:  CodeUnknownOp,
+	}, {
+		name:  "missing clock",
+		setup: loaded,
+		req:   Request{Op: OpProfile, Now: -1},
+		code:  CodeBadRequest,
+	}}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			b := tt.setup(t)
+			resp := call(t, b, tt.req)
+			require.Equal(t, tt.code, resp.Code, resp.Message)
+			if tt.code != "" {
+				require.NotEmpty(t, resp.Message)
+				require.Empty(t, resp.Profile, "a failed operation must not carry a profile to store")
+			}
+			if tt.check != nil {
+				tt.check(t, b, resp)
+			}
+		})
+	}
+}
+
+func TestBridge_DispatchBadBytes(t *testing.T) {
+	valid, err := (&Request{Op: OpProfile, Now: now.UnixMilli()}).MarshalMsg(nil)
+	require.NoError(t, err)
+	tests := []struct {
+		name string
+		req  []byte
+	}{
+		{"empty", nil},
+		{"not a map", []byte{0x93, 1, 2, 3}},
+		{"truncated", valid[:len(valid)-3]},
+		{"trailing bytes", append(append([]byte{}, valid...), 0xc0)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var resp Response
+			_, err := resp.UnmarshalMsg(New().Dispatch(tt.req))
+			require.NoError(t, err)
+			require.Equal(t, CodeBadRequest, resp.Code)
+		})
+	}
+}
+
+func TestBridge_DispatchPanic(t *testing.T) {
+	b := reader(t)
+	before := ok(t, b, Request{Op: OpProfile}).View
+	// A nil engine makes recommend panic inside the engine call.
+	b.engine = nil
+	resp := call(t, b, Request{Op: OpRecommend})
+	require.Equal(t, CodeInternal, resp.Code)
+	require.Contains(t, resp.Message, "engine panic")
+	require.Equal(t, before, ok(t, b, Request{Op: OpProfile}).View)
+}
+
+func TestBridge_ConsentRoundTrip(t *testing.T) {
+	// What the Worker stores after granting must decode as granted on the
+	// next page, so that tracking works without asking again.
+	b := loaded(t)
+	stored := ok(t, b, Request{Op: OpTrack, Item: "soup", Kind: "view"}).Profile
+	next := New()
+	ok(t, next, Request{Op: OpLoadCatalogue, Bytes: testCatalogue(t)})
+	ok(t, next, Request{Op: OpLoadProfile, Bytes: stored})
+	require.True(t, ok(t, next, Request{Op: OpTrack, Item: "bread", Kind: "view"}).Learned)
+}
+
+// firstParagraph returns the paragraph that starts with "JS and Go exchange"
+// in a file of // comments, without comment markers.
+func firstParagraph(t *testing.T, path string) string {
+	t.Helper()
+	src, err := os.ReadFile(path)
+	require.NoError(t, err)
+	var words []string
+	in := false
+	for _, line := range strings.Split(string(src), "\n") {
+		text := strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(line), "//"))
+		if strings.HasPrefix(text, "JS and Go exchange") {
+			in = true
+		}
+		if in && text == "" {
+			break
+		}
+		if in {
+			words = append(words, strings.Fields(text)...)
+		}
+	}
+	require.NotEmpty(t, words, "%s has no protocol paragraph", path)
+	return strings.Join(words, " ")
+}
+
+func TestProtocol_SameParagraph(t *testing.T) {
+	require.Equal(t, firstParagraph(t, "bridge.go"), firstParagraph(t, "../../js/protocol.js"),
+		"the Go and JS halves of the protocol must describe it alike")
+}
