@@ -34,9 +34,9 @@ func (p *Profile) Prune(pol catalog.Policy, now time.Time) {
 		p.Events = slices.Delete(p.Events, 0, over)
 	}
 	for i := range p.Events {
-		p.Events[i].Credit = slices.DeleteFunc(p.Events[i].Credit, func(c Interest) bool {
+		p.Events[i].Credit = nilIfNone(slices.DeleteFunc(p.Events[i].Credit, func(c Interest) bool {
 			return abs(c.Weight) < negligibleCredit
-		})
+		}))
 	}
 	p.Interests = slices.DeleteFunc(p.Interests, func(in Interest) bool {
 		return abs(in.Weight) < negligibleInterest
@@ -148,7 +148,7 @@ func (p *Profile) ForgetEvent(i int) error {
 func (p *Profile) ForgetTopic(topic string) {
 	p.Interests = slices.DeleteFunc(p.Interests, func(in Interest) bool { return in.Topic == topic })
 	for i := range p.Events {
-		p.Events[i].Credit = slices.DeleteFunc(p.Events[i].Credit, func(c Interest) bool { return c.Topic == topic })
+		p.Events[i].Credit = nilIfNone(slices.DeleteFunc(p.Events[i].Credit, func(c Interest) bool { return c.Topic == topic }))
 	}
 }
 
@@ -195,4 +195,12 @@ func abs(f float32) float32 {
 		return -f
 	}
 	return f
+}
+
+// nilIfNone keeps an emptied credit nil, so the stored form omits it.
+func nilIfNone(c []Interest) []Interest {
+	if len(c) == 0 {
+		return nil
+	}
+	return c
 }
