@@ -1,0 +1,372 @@
+// Package catalogue builds a Hearth catalogue from a publisher's items: it
+// gives each item a stable id, computes key terms, topics and vectors from
+// the text, normalises popularity, resolves the policy's item references,
+// and writes the msgpack file with a manifest.
+//
+// # Determinism
+//
+// The same items, policy and options give byte-identical output. Items are
+// ordered by publication time (newest first) and id, the generation time is
+// the newest item's date unless Options.Generated says otherwise, and the
+// vectors' random start comes from Options.Seed. The output file is named by
+// its content hash, so it can be cached forever.
+//
+// # Incremental updates
+//
+// With Options.Previous set to the catalogue being replaced, an item whose
+// URL the previous catalogue knew keeps its old id even if its guid changed,
+// the previous topic vocabulary keeps its order (new topics are appended),
+// and with Options.Merge items that dropped out of a feed's window are
+// carried over.
+//
+// # Example
+//
+//	items, err := feed.ReadFile("goblog.json")
+//	if err != nil {
+//		return err
+//	}
+//	cat, err := catalogue.Build(items, catalog.Policy{}, catalogue.Options{
+//		URL: catalogue.ReplacePrefix("https://go.dev/blog/", "/blog/"),
+//	})
+//	if err != nil {
+//		return err
+//	}
+//	b, manifest, err := catalogue.Encode(cat)
+package catalogue
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/hearth-dev/hearth/build/feed"
+	"github.com/hearth-dev/hearth/build/text"
+	"github.com/hearth-dev/hearth/core/catalog"
+)
+
+// Defaults of [Options] fields left at zero.
+const (
+	DefaultDim           = 32
+	DefaultKeyTerms      = 8
+	DefaultMaxTopics     = 64
+	DefaultMinTopicItems = 2
+	DefaultItemTopics    = 3
+	DefaultSeed          = 0x4865617274680001 // "Hearth" and a version
+	DefaultLambda        = 0.1
+)
+
+// Errors of [Build].
+var (
+	ErrNoItems        = errors.New("no items")
+	ErrDuplicate      = errors.New("duplicate item id")
+	ErrVector         = errors.New("inconsistent item vectors")
+	ErrGram           = errors.New("invalid Gram matrix")
+	ErrUnknownItemRef = errors.New("no item with this id or url")
+)
+
+// Options tune a build. The zero value builds 32-dimensional text vectors,
+// 8 key terms and up to 3 topics per item, English text by default.
+type Options struct {
+	// Dim is the dimension of text vectors (0 means DefaultDim). Ignored
+	// when items carry their own vectors.
+	Dim int
+	// NoVectors builds a catalogue without item vectors.
+	NoVectors bool
+	// Seed seeds the randomized SVD (0 means DefaultSeed).
+	Seed uint64
+	// Language is the text language for items that do not name one
+	// ("" means English); Item.Language wins when set.
+	Language string
+	// KeyTerms is the number of key terms per item (0 means DefaultKeyTerms).
+	KeyTerms int
+	// MaxTopics caps the topic vocabulary (0 means DefaultMaxTopics).
+	MaxTopics int
+	// MinTopicItems is how many items must share a tag for it to become a
+	// topic (0 means DefaultMinTopicItems).
+	MinTopicItems int
+	// ItemTopics caps the topics of one item (0 means DefaultItemTopics).
+	ItemTopics int
+	// URL, if set, rewrites every item URL, for example to serve items
+	// under local paths; see [ReplacePrefix].
+	URL func(string) string
+	// Previous is the catalogue this build replaces, if any.
+	Previous *catalog.Catalogue
+	// Merge carries over items of Previous that are not in the input.
+	Merge bool
+	// Generated is the catalogue's generation time; zero means the newest
+	// item's publication time, so rebuilding old input gives the same file.
+	Generated time.Time
+	// Gram is YᵀY of publisher-supplied vectors (Dim×Dim, row-major). When
+	// items carry vectors and Gram is nil, it is computed from them.
+	Gram []float32
+	// Lambda is the ALS regularisation shipped with supplied vectors (0
+	// means DefaultLambda).
+	Lambda float32
+	// Progress, if set, is told how far each stage has come.
+	Progress func(stage string, done, total int)
+	// Warn, if set, makes Build lenient: a duplicate item is reported to
+	// Warn and skipped instead of failing the build.
+	Warn func(error)
+}
+
+func (o Options) withDefaults() Options {
+	def := func(v *int, d int) {
+		if *v <= 0 {
+			*v = d
+		}
+	}
+	def(&o.Dim, DefaultDim)
+	def(&o.KeyTerms, DefaultKeyTerms)
+	def(&o.MaxTopics, DefaultMaxTopics)
+	def(&o.MinTopicItems, DefaultMinTopicItems)
+	def(&o.ItemTopics, DefaultItemTopics)
+	if o.MaxTopics > math.MaxUint16 {
+		o.MaxTopics = math.MaxUint16
+	}
+	if o.Seed == 0 {
+		o.Seed = DefaultSeed
+	}
+	if o.Lambda == 0 {
+		o.Lambda = DefaultLambda
+	}
+	if o.Progress == nil {
+		o.Progress = func(string, int, int) {}
+	}
+	return o
+}
+
+// ReplacePrefix returns a URL rewriter for [Options.URL] that replaces a
+// leading old with new and leaves other URLs alone. For the demo site,
+// ReplacePrefix("https://go.dev/blog/", "/blog/") maps
+// https://go.dev/blog/slices-intro to /blog/slices-intro.
+func ReplacePrefix(old, new string) func(string) string {
+	return func(u string) string {
+		if strings.HasPrefix(u, old) {
+			return new + strings.TrimPrefix(u, old)
+		}
+		return u
+	}
+}
+
+// entry is an item on its way into the catalogue.
+type entry struct {
+	src   feed.Item
+	id    string
+	url   string
+	// carried marks an item kept from the previous catalogue; terms are
+	// its key terms, the only text it still has besides title and summary.
+	carried bool
+	terms   []string
+}
+
+// Build computes a catalogue from items and a policy. The policy's pinned
+// and excluded entries may name items by catalogue id, publisher id or URL
+// (before or after rewriting); they are stored as catalogue ids.
+func Build(items []feed.Item, pol catalog.Policy, opts Options) (*catalog.Catalogue, error) {
+	o := opts.withDefaults()
+	if err := CheckPolicy(pol); err != nil {
+		return nil, err
+	}
+	entries, err := identify(items, o)
+	if err != nil {
+		return nil, err
+	}
+	if len(entries) == 0 {
+		return nil, ErrNoItems
+	}
+	sort.SliceStable(entries, func(a, b int) bool {
+		ta, tb := entries[a].src.Published, entries[b].src.Published
+		if !ta.Equal(tb) {
+			return ta.After(tb)
+		}
+		return entries[a].id < entries[b].id
+	})
+
+	n := len(entries)
+	c := &catalog.Catalogue{Version: catalog.FormatVersion, Items: make([]catalog.Item, n)}
+	for i, e := range entries {
+		it := &c.Items[i]
+		it.ID, it.URL, it.Title, it.Summary, it.Section = e.id, e.url, e.src.Title, e.src.Summary, strings.TrimSpace(e.src.Section)
+		if !e.src.Published.IsZero() {
+			it.Published = e.src.Published.Unix()
+		}
+	}
+
+	feats := analyze(entries, o)
+	for i := range c.Items {
+		if entries[i].carried && len(feats.m.Rows[i].Cols) == 0 {
+			c.Items[i].Terms = entries[i].terms
+			continue
+		}
+		c.Items[i].Terms = feats.m.TopTerms(i, o.KeyTerms)
+	}
+
+	if err := setVectors(c, entries, feats.m, o); err != nil {
+		return nil, err
+	}
+
+	tags := make([][]string, n)
+	for i, e := range entries {
+		tags[i] = e.src.Topics
+	}
+	var prevTopics []string
+	if o.Previous != nil {
+		prevTopics = o.Previous.Topics
+	}
+	o.Progress("topics", 0, n)
+	tr := assignTopics(tags, feats.m, feats.main, feats.surface, topicConfig{
+		maxTopics: o.MaxTopics, minItems: o.MinTopicItems, perItem: o.ItemTopics, previous: prevTopics,
+	})
+	o.Progress("topics", n, n)
+	c.Topics = tr.vocab
+	for i := range c.Items {
+		c.Items[i].Topics = tr.items[i]
+	}
+
+	setPopularity(c, entries)
+
+	if c.Policy, err = resolvePolicy(pol, entries); err != nil {
+		return nil, err
+	}
+	switch {
+	case !o.Generated.IsZero():
+		c.Generated = o.Generated.Unix()
+	default:
+		for _, it := range c.Items {
+			c.Generated = max(c.Generated, it.Published)
+		}
+	}
+	return c, nil
+}
+
+// identify gives every item its catalogue id and final URL, refuses
+// duplicates, and adds carried-over items of a previous catalogue.
+func identify(items []feed.Item, o Options) ([]entry, error) {
+	prevByURL := map[string]string{}
+	if o.Previous != nil {
+		for _, it := range o.Previous.Items {
+			prevByURL[it.URL] = it.ID
+		}
+	}
+	entries := make([]entry, 0, len(items))
+	seen := map[string]int{}
+	for _, it := range items {
+		key := it.ID
+		if strings.TrimSpace(key) == "" {
+			key = it.URL
+		}
+		u := strings.TrimSpace(it.URL)
+		if o.URL != nil {
+			u = o.URL(u)
+		}
+		id := StableID(key)
+		if old, ok := prevByURL[u]; ok {
+			id = old
+		}
+		if x, dup := seen[id]; dup {
+			err := fmt.Errorf("%w %s: %s and %s (%s)", ErrDuplicate, id, entries[x].src.Source, source(it), key)
+			if o.Warn == nil {
+				return nil, err
+			}
+			o.Warn(err)
+			continue
+		}
+		seen[id] = len(entries)
+		entries = append(entries, entry{src: it, id: id, url: u})
+	}
+	if o.Previous != nil && o.Merge {
+		for _, it := range o.Previous.Items {
+			if _, ok := seen[it.ID]; ok {
+				continue
+			}
+			seen[it.ID] = len(entries)
+			src := feed.Item{
+				ID: it.ID, URL: it.URL, Title: it.Title, Summary: it.Summary, Section: it.Section,
+				Popularity: float64(it.Popularity), Source: "previous catalogue item " + it.ID,
+			}
+			if it.Published != 0 {
+				src.Published = time.Unix(it.Published, 0).UTC()
+			}
+			for _, tw := range it.Topics {
+				if int(tw.Topic) < len(o.Previous.Topics) {
+					src.Topics = append(src.Topics, o.Previous.Topics[tw.Topic])
+				}
+			}
+			if len(it.Vector) > 0 && len(o.Previous.Gram) > 0 {
+				src.Vector = text.Dequantize(it.Vector, it.Scale)
+			}
+			entries = append(entries, entry{src: src, id: it.ID, url: it.URL, carried: true, terms: it.Terms})
+		}
+	}
+	return entries, nil
+}
+
+func source(it feed.Item) string {
+	if it.Source != "" {
+		return it.Source
+	}
+	return "item " + it.URL
+}
+
+// setPopularity maps aggregate counts to [0, 1] on a log scale: page views
+// are heavy-tailed, and a linear scale would leave all but the top few
+// items at zero.
+func setPopularity(c *catalog.Catalogue, entries []entry) {
+	var top float64
+	for _, e := range entries {
+		if !e.carried {
+			top = math.Max(top, e.src.Popularity)
+		}
+	}
+	for i, e := range entries {
+		if e.carried {
+			// Already normalised by the build that wrote it.
+			c.Items[i].Popularity = float32(math.Min(1, e.src.Popularity))
+			continue
+		}
+		if top <= 0 {
+			continue
+		}
+		p := math.Log1p(e.src.Popularity) / math.Log1p(top)
+		c.Items[i].Popularity = float32(math.Round(p*1000) / 1000)
+	}
+}
+
+// resolvePolicy replaces the pinned and excluded references by catalogue
+// ids, refusing references to items that do not exist.
+func resolvePolicy(p catalog.Policy, entries []entry) (catalog.Policy, error) {
+	ref := map[string]string{}
+	for _, e := range entries {
+		for _, k := range []string{e.src.URL, e.src.ID, e.url, e.id} {
+			if k = strings.TrimSpace(k); k != "" {
+				ref[k] = e.id
+			}
+		}
+	}
+	resolve := func(field string, in []string) ([]string, error) {
+		var out []string
+		seen := map[string]bool{}
+		for i, r := range in {
+			id, ok := ref[strings.TrimSpace(r)]
+			if !ok {
+				return nil, fmt.Errorf("%w: %s[%d]: %w: %q", ErrPolicy, field, i, ErrUnknownItemRef, r)
+			}
+			if !seen[id] {
+				seen[id] = true
+				out = append(out, id)
+			}
+		}
+		return out, nil
+	}
+	var err error
+	if p.Pinned, err = resolve("pinned", p.Pinned); err != nil {
+		return p, err
+	}
+	if p.Excluded, err = resolve("excluded", p.Excluded); err != nil {
+		return p, err
+	}
+	return p, nil
+}

@@ -1,0 +1,123 @@
+package catalogue
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/hearth-dev/hearth/core/catalog"
+)
+
+// Manifest describes a written catalogue so a site can point at the current
+// file while every file is cached forever under its content-hashed name.
+type Manifest struct {
+	// Name is the file name, catalogue.<id>.msgpack unless a fixed name
+	// was asked for.
+	Name string `json:"name"`
+	// Hash is the catalogue's content id (Catalogue.ID): the first 16 hex
+	// digits of the SHA-256 of its encoding with an empty id.
+	Hash string `json:"hash"`
+	// SHA256 is the hex SHA-256 of the file's bytes, for integrity checks.
+	SHA256    string `json:"sha256"`
+	Items     int    `json:"items"`
+	Bytes     int    `json:"bytes"`
+	Generated string `json:"generated"` // RFC 3339, UTC
+}
+
+// Encode sets the catalogue's id to its content hash and returns its
+// msgpack encoding and manifest. The id is a hash of everything else, so
+// equal content always gets the same id and file name.
+func Encode(c *catalog.Catalogue) ([]byte, Manifest, error) {
+	c.ID = ""
+	b, err := c.MarshalMsg(nil)
+	if err != nil {
+		return nil, Manifest{}, fmt.Errorf("encode catalogue: %w", err)
+	}
+	sum := sha256.Sum256(b)
+	c.ID = hex.EncodeToString(sum[:8])
+	if b, err = c.MarshalMsg(b[:0]); err != nil {
+		return nil, Manifest{}, fmt.Errorf("encode catalogue: %w", err)
+	}
+	file := sha256.Sum256(b)
+	return b, Manifest{
+		Name:      "catalogue." + c.ID + ".msgpack",
+		Hash:      c.ID,
+		SHA256:    hex.EncodeToString(file[:]),
+		Items:     len(c.Items),
+		Bytes:     len(b),
+		Generated: time.Unix(c.Generated, 0).UTC().Format(time.RFC3339),
+	}, nil
+}
+
+// Write encodes c and writes it with its manifest. If out is a directory
+// (an existing one, or a path ending in a separator), the catalogue is
+// written there as catalogue.<id>.msgpack and the manifest as
+// catalogue.json; otherwise the catalogue is written to out exactly and the
+// manifest beside it, with the extension replaced by .json.
+func Write(c *catalog.Catalogue, out string) (Manifest, error) {
+	b, m, err := Encode(c)
+	if err != nil {
+		return m, err
+	}
+	var path, mpath string
+	if st, err := os.Stat(out); (err == nil && st.IsDir()) || strings.HasSuffix(out, string(os.PathSeparator)) || strings.HasSuffix(out, "/") {
+		if err := os.MkdirAll(out, 0o755); err != nil {
+			return m, err
+		}
+		path, mpath = filepath.Join(out, m.Name), filepath.Join(out, "catalogue.json")
+	} else {
+		m.Name = filepath.Base(out)
+		path = out
+		mpath = strings.TrimSuffix(out, filepath.Ext(out)) + ".json"
+		if mpath == path {
+			mpath = out + ".json"
+		}
+	}
+	if err := writeFile(path, b); err != nil {
+		return m, err
+	}
+	mb, err := json.MarshalIndent(m, "", "  ")
+	if err != nil {
+		return m, err
+	}
+	return m, writeFile(mpath, append(mb, '\n'))
+}
+
+// writeFile replaces path atomically, so a server never serves half a file.
+func writeFile(path string, b []byte) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".hearth-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(b); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
+
+// Read decodes a catalogue file, for example the previous version of an
+// incremental build.
+func Read(path string) (*catalog.Catalogue, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var c catalog.Catalogue
+	if _, err := c.UnmarshalMsg(b); err != nil {
+		return nil, fmt.Errorf("decode catalogue %s: %w", path, err)
+	}
+	return &c, nil
+}

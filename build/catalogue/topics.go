@@ -1,0 +1,404 @@
+package catalogue
+
+import (
+	"math"
+	"sort"
+	"strings"
+	"unicode"
+
+	"github.com/hearth-dev/hearth/build/text"
+	"github.com/hearth-dev/hearth/core/catalog"
+)
+
+// NormalizeTopic returns a topic name as catalogues store it: lowercase,
+// trimmed, inner white space collapsed to one space, and stray punctuation
+// ("#go", "Go,") removed from both ends.
+func NormalizeTopic(s string) string {
+	s = strings.ToLower(strings.Join(strings.Fields(s), " "))
+	s = strings.TrimLeftFunc(s, func(r rune) bool { return unicode.IsPunct(r) || unicode.IsSpace(r) })
+	return strings.TrimRightFunc(s, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsPunct(r) && r != '#' })
+}
+
+// topicKey folds spelling variants of a topic together: "Interfaces" and
+// "interface", "go fix" and "gofix", "proposal" and "proposals" share the
+// key made of their stems.
+func topicKey(an text.Analyzer, name string) string {
+	if k := strings.Join(an.Tokens(name), ""); k != "" {
+		return k
+	}
+	return name
+}
+
+// topicConfig is what topic assignment needs from Options, defaults applied.
+type topicConfig struct {
+	maxTopics, minItems, perItem int
+	previous                     []string
+}
+
+// Weights of derived topics. An explicit topic (the publisher's tag) has
+// weight 1; a topic derived from text is a guess and weighs at most
+// derivedWeight, less the weaker its evidence.
+const (
+	derivedWeight = 0.8
+	// nameBonus is added to a topic's text similarity when the item's own
+	// text contains the topic's name ("Go 1.26 is released" → release):
+	// a plain, explainable signal that beats a vague similarity.
+	nameBonus = 0.5
+	// keepRatio keeps a second or third derived topic only when its score
+	// is at least this share of the best one.
+	keepRatio = 0.6
+)
+
+// topicResult is the vocabulary and every item's weighted topics.
+type topicResult struct {
+	vocab []string
+	items [][]catalog.TopicWeight
+}
+
+// assignTopics builds the topic vocabulary and each item's topics. Tags
+// used by at least minItems items (or already in the previous vocabulary)
+// form the vocabulary; when no tag qualifies, the most characteristic text
+// terms do (see termVocabulary). An item without a vocabulary topic gets
+// up to perItem topics derived from its text: its tf-idf similarity to each
+// topic's centroid, plus a bonus when its text contains the topic's name.
+func assignTopics(tags [][]string, m *text.Matrix, an text.Analyzer, names func([]string) map[string]string, cfg topicConfig) topicResult {
+	n := len(tags)
+	type keyInfo struct {
+		count int
+		forms map[string]int
+	}
+	keys := map[string]*keyInfo{}
+	itemKeys := make([][]string, n)
+	for i, ts := range tags {
+		seen := map[string]bool{}
+		for _, t := range ts {
+			name := NormalizeTopic(t)
+			if name == "" {
+				continue
+			}
+			k := topicKey(an, name)
+			ki := keys[k]
+			if ki == nil {
+				ki = &keyInfo{forms: map[string]int{}}
+				keys[k] = ki
+			}
+			ki.forms[name]++
+			if !seen[k] {
+				seen[k] = true
+				ki.count++
+				itemKeys[i] = append(itemKeys[i], k)
+			}
+		}
+	}
+	prevRank := map[string]int{}
+	prevName := map[string]string{}
+	for r, name := range cfg.previous {
+		k := topicKey(an, NormalizeTopic(name))
+		if _, dup := prevRank[k]; !dup {
+			prevRank[k] = r
+			prevName[k] = name
+		}
+	}
+	var chosen []string
+	for k, ki := range keys {
+		if _, prev := prevRank[k]; ki.count >= cfg.minItems || prev {
+			chosen = append(chosen, k)
+		}
+	}
+	sort.Slice(chosen, func(a, b int) bool {
+		if ka, kb := keys[chosen[a]].count, keys[chosen[b]].count; ka != kb {
+			return ka > kb
+		}
+		return chosen[a] < chosen[b]
+	})
+	chosen = capKeep(chosen, cfg.maxTopics, func(k string) bool { _, ok := prevRank[k]; return ok })
+
+	name := map[string]string{}
+	for _, k := range chosen {
+		if p, ok := prevName[k]; ok {
+			name[k] = p
+			continue
+		}
+		name[k] = bestForm(keys[k].forms)
+	}
+
+	// assigned[i] lists vocabulary keys with scores; explicit ones first.
+	assigned := make([][]scored, n)
+	inVocab := map[string]bool{}
+	for _, k := range chosen {
+		inVocab[k] = true
+	}
+	for i, ks := range itemKeys {
+		for _, k := range ks {
+			if inVocab[k] {
+				assigned[i] = append(assigned[i], scored{key: k, explicit: true})
+			}
+		}
+	}
+	if len(chosen) == 0 {
+		chosen, name = termVocabulary(m, cfg, names)
+		for _, k := range chosen {
+			inVocab[k] = true
+		}
+		col := map[string]int32{}
+		for j, t := range m.Terms {
+			col[t] = int32(j)
+		}
+		want := map[int32]string{}
+		for _, k := range chosen {
+			want[col[k]] = k
+		}
+		for i, r := range m.Rows {
+			for p, j := range r.Cols {
+				if k, ok := want[j]; ok {
+					assigned[i] = append(assigned[i], scored{key: k, score: float64(r.Vals[p])})
+				}
+			}
+		}
+	}
+
+	cent := centroids(m, chosen, assigned)
+	nameCols := topicColumns(m, an, chosen, name)
+	for i := range assigned {
+		r := m.Rows[i]
+		if len(assigned[i]) > 0 {
+			for p := range assigned[i] {
+				c := cent[assigned[i][p].key]
+				assigned[i][p].score = 1 + float64(dotDense(r, c)) + assigned[i][p].score
+			}
+			sortScored(assigned[i])
+			if len(assigned[i]) > cfg.perItem {
+				assigned[i] = assigned[i][:cfg.perItem]
+			}
+			continue
+		}
+		var cands []scored
+		for _, k := range chosen {
+			s := float64(dotDense(r, cent[k]))
+			if cols := nameCols[k]; len(cols) > 0 && rowHasAll(r, cols) {
+				s += nameBonus
+			}
+			if s > 0 {
+				cands = append(cands, scored{key: k, score: s})
+			}
+		}
+		sortScored(cands)
+		for p, c := range cands {
+			if p >= cfg.perItem || c.score < keepRatio*cands[0].score {
+				break
+			}
+			assigned[i] = append(assigned[i], c)
+		}
+	}
+
+	vocab := orderVocab(chosen, prevRank, assigned)
+	index := map[string]uint16{}
+	for x, k := range vocab {
+		index[k] = uint16(x)
+	}
+	res := topicResult{vocab: make([]string, len(vocab)), items: make([][]catalog.TopicWeight, n)}
+	for x, k := range vocab {
+		res.vocab[x] = name[k]
+	}
+	for i, as := range assigned {
+		for _, a := range as {
+			w := float32(1)
+			if !a.explicit {
+				w = float32(math.Max(0.05, math.Round(100*derivedWeight*a.score/as[0].score)/100))
+			}
+			res.items[i] = append(res.items[i], catalog.TopicWeight{Topic: index[a.key], Weight: w})
+		}
+	}
+	return res
+}
+
+type scored struct {
+	key      string
+	score    float64
+	explicit bool
+}
+
+func sortScored(s []scored) {
+	sort.SliceStable(s, func(a, b int) bool {
+		if s[a].score != s[b].score {
+			return s[a].score > s[b].score
+		}
+		return s[a].key < s[b].key
+	})
+}
+
+// capKeep keeps the first max keys of a ranked list, plus every key keep
+// says must stay (previous vocabulary), so a rebuild never drops a topic
+// readers may follow while items still carry it.
+func capKeep(ranked []string, max int, keep func(string) bool) []string {
+	if len(ranked) <= max {
+		return ranked
+	}
+	out := ranked[:0:0]
+	for x, k := range ranked {
+		if x < max || keep(k) {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+// bestForm picks the spelling most items use; ties go to the shorter, then
+// the lexically smaller one.
+func bestForm(forms map[string]int) string {
+	best, bc := "", 0
+	for f, c := range forms {
+		if c > bc || c == bc && (len(f) < len(best) || len(f) == len(best) && f < best) {
+			best, bc = f, c
+		}
+	}
+	return best
+}
+
+// termVocabulary picks topics from text when no item has a usable tag:
+// stems found in at least minItems (and two) items but at most a fifth of
+// them, ranked by df·idf, which favours terms that split the catalogue into
+// sizeable groups over terms on every page or on one. Each is named by its
+// most common surface word.
+func termVocabulary(m *text.Matrix, cfg topicConfig, names func([]string) map[string]string) ([]string, map[string]string) {
+	n := len(m.Rows)
+	lo := max(cfg.minItems, 2)
+	hi := max(lo, n/5)
+	type cand struct {
+		term  string
+		score float64
+	}
+	var cs []cand
+	for j, t := range m.Terms {
+		df := m.DF[j]
+		if df < lo || df > hi || len([]rune(t)) < 3 {
+			continue
+		}
+		cs = append(cs, cand{t, float64(df) * math.Log(float64(n)/float64(df))})
+	}
+	sort.Slice(cs, func(a, b int) bool {
+		if cs[a].score != cs[b].score {
+			return cs[a].score > cs[b].score
+		}
+		return cs[a].term < cs[b].term
+	})
+	if len(cs) > cfg.maxTopics {
+		cs = cs[:cfg.maxTopics]
+	}
+	stems := make([]string, len(cs))
+	for x, c := range cs {
+		stems[x] = c.term
+	}
+	words := names(stems)
+	name := map[string]string{}
+	used := map[string]bool{}
+	out := stems[:0]
+	for _, s := range stems {
+		w := NormalizeTopic(words[s])
+		if w == "" {
+			w = s
+		}
+		if used[w] {
+			continue
+		}
+		used[w] = true
+		name[s] = w
+		out = append(out, s)
+	}
+	return out, name
+}
+
+// centroids returns, per topic, the normalised dense sum of the tf-idf rows
+// of the items that carry it.
+func centroids(m *text.Matrix, keys []string, assigned [][]scored) map[string][]float32 {
+	cent := make(map[string][]float32, len(keys))
+	for _, k := range keys {
+		cent[k] = make([]float32, len(m.Terms))
+	}
+	for i, as := range assigned {
+		r := m.Rows[i]
+		for _, a := range as {
+			c := cent[a.key]
+			for p, j := range r.Cols {
+				c[j] += r.Vals[p]
+			}
+		}
+	}
+	for _, c := range cent {
+		text.Normalize(c)
+	}
+	return cent
+}
+
+func dotDense(r text.Row, c []float32) float32 {
+	var s float32
+	for p, j := range r.Cols {
+		s += r.Vals[p] * c[j]
+	}
+	return s
+}
+
+// topicColumns maps each topic to the matrix columns of its name's stems;
+// a topic whose name has a stem that is not a column (too common or absent)
+// gets none and no name bonus.
+func topicColumns(m *text.Matrix, an text.Analyzer, keys []string, name map[string]string) map[string][]int32 {
+	out := map[string][]int32{}
+	for _, k := range keys {
+		var cols []int32
+		ok := true
+		for _, st := range an.Tokens(name[k]) {
+			j := sort.SearchStrings(m.Terms, st)
+			if j == len(m.Terms) || m.Terms[j] != st {
+				ok = false
+				break
+			}
+			cols = append(cols, int32(j))
+		}
+		if ok {
+			out[k] = cols
+		}
+	}
+	return out
+}
+
+func rowHasAll(r text.Row, cols []int32) bool {
+	for _, c := range cols {
+		p := sort.Search(len(r.Cols), func(x int) bool { return r.Cols[x] >= c })
+		if p == len(r.Cols) || r.Cols[p] != c {
+			return false
+		}
+	}
+	return true
+}
+
+// orderVocab orders the vocabulary: topics of the previous catalogue first,
+// in their old order, then new ones by how many items carry them. Topics no
+// item carries are dropped.
+func orderVocab(keys []string, prevRank map[string]int, assigned [][]scored) []string {
+	count := map[string]int{}
+	for _, as := range assigned {
+		for _, a := range as {
+			count[a.key]++
+		}
+	}
+	var out []string
+	for _, k := range keys {
+		if count[k] > 0 {
+			out = append(out, k)
+		}
+	}
+	sort.SliceStable(out, func(a, b int) bool {
+		ra, pa := prevRank[out[a]]
+		rb, pb := prevRank[out[b]]
+		switch {
+		case pa && pb:
+			return ra < rb
+		case pa != pb:
+			return pa
+		case count[out[a]] != count[out[b]]:
+			return count[out[a]] > count[out[b]]
+		}
+		return out[a] < out[b]
+	})
+	return out
+}

@@ -1,0 +1,233 @@
+// Command hearth-catalog builds a Hearth catalogue from a publisher's feeds,
+// JSON Lines or CSV files, and a policy file.
+//
+//	go run ./build/cmd/hearth-catalog -in feed.xml -in https://example.com/feed.json \
+//		-policy policy.json -out public/
+//
+// It writes catalogue.<hash>.msgpack and catalogue.json (the manifest) into
+// the -out directory, or exactly the -out file and a manifest beside it.
+// docs/catalogue.md documents the inputs, the field mapping and the policy.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/hearth-dev/hearth/build/catalogue"
+	"github.com/hearth-dev/hearth/build/feed"
+	"github.com/hearth-dev/hearth/core/catalog"
+	"github.com/schollz/progressbar/v3"
+	"golang.org/x/term"
+)
+
+// list is a repeatable string flag.
+type list []string
+
+func (l *list) String() string     { return strings.Join(*l, ",") }
+func (l *list) Set(v string) error { *l = append(*l, v); return nil }
+
+func main() {
+	if err := run(context.Background(), os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "hearth-catalog:", err)
+		if errors.Is(err, flag.ErrHelp) {
+			os.Exit(2)
+		}
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("hearth-catalog", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var (
+		inputs, prefixes list
+		policyPath       = fs.String("policy", "", "policy `file` (JSON); absent means the engine's defaults")
+		out              = fs.String("out", ".", "output directory, or a fixed file name")
+		previous         = fs.String("previous", "", "previous catalogue `file`: keep its ids and topic order")
+		merge            = fs.Bool("merge", false, "with -previous, keep items missing from the input")
+		at               = fs.String("time", "", "generation `time` (RFC 3339 or Unix seconds); default: newest item's date")
+		dim              = fs.Int("dim", catalogue.DefaultDim, "dimension of text vectors")
+		noVectors        = fs.Bool("no-vectors", false, "build no item vectors")
+		seed             = fs.Uint64("seed", catalogue.DefaultSeed, "seed of the randomized SVD")
+		lang             = fs.String("lang", "", "language of items that do not name one (default English)")
+		terms            = fs.Int("terms", catalogue.DefaultKeyTerms, "key terms per item")
+		maxTopics        = fs.Int("topics", catalogue.DefaultMaxTopics, "maximum size of the topic vocabulary")
+		minTopic         = fs.Int("topic-min-items", catalogue.DefaultMinTopicItems, "items that must share a tag for it to become a topic")
+		itemTopics       = fs.Int("item-topics", catalogue.DefaultItemTopics, "maximum topics per item")
+		gramPath         = fs.String("gram", "", "Gram matrix `file` for supplied vectors (dim×dim numbers)")
+		lambda           = fs.Float64("lambda", catalogue.DefaultLambda, "ALS regularisation shipped with supplied vectors")
+		lenient          = fs.Bool("lenient", false, "skip refused items and duplicates with a warning instead of failing")
+		synthetic        = fs.Int("synthetic", 0, "build a synthetic catalogue of `n` items instead of reading inputs")
+		quiet            = fs.Bool("q", false, "no progress bar or summary")
+	)
+	fs.Var(&inputs, "in", "input `file or URL` (RSS, Atom, JSON Feed, JSON Lines, JSON, CSV); repeatable")
+	fs.Var(&prefixes, "url-prefix", "rewrite item URLs: `old=new` replaces a leading old with new; repeatable")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: hearth-catalog [flags] [-in] input...")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	inputs = append(inputs, fs.Args()...)
+	if len(inputs) == 0 && *synthetic == 0 {
+		fs.Usage()
+		return errors.New("no input: give -in or -synthetic")
+	}
+
+	opts := catalogue.Options{
+		Dim: *dim, NoVectors: *noVectors, Seed: *seed, Language: *lang, KeyTerms: *terms,
+		MaxTopics: *maxTopics, MinTopicItems: *minTopic, ItemTopics: *itemTopics, Merge: *merge,
+		Lambda: float32(*lambda),
+	}
+	warn := func(err error) { fmt.Fprintln(stderr, "warning:", err) }
+	if *lenient {
+		opts.Warn = warn
+	}
+	if *at != "" {
+		t, err := parseTime(*at)
+		if err != nil {
+			return fmt.Errorf("-time: %w", err)
+		}
+		opts.Generated = t
+	}
+	var rewrites []func(string) string
+	for _, p := range prefixes {
+		old, new, ok := strings.Cut(p, "=")
+		if !ok || old == "" {
+			return fmt.Errorf("-url-prefix %q: want old=new", p)
+		}
+		rewrites = append(rewrites, catalogue.ReplacePrefix(old, new))
+	}
+	if len(rewrites) > 0 {
+		opts.URL = func(u string) string {
+			for _, r := range rewrites {
+				if v := r(u); v != u {
+					return v
+				}
+			}
+			return u
+		}
+	}
+	var pol catalog.Policy
+	if *policyPath != "" {
+		var err error
+		if pol, err = catalogue.ReadPolicyFile(*policyPath); err != nil {
+			return err
+		}
+	}
+	if *previous != "" {
+		prev, err := catalogue.Read(*previous)
+		if err != nil {
+			return fmt.Errorf("-previous: %w", err)
+		}
+		opts.Previous = prev
+	}
+	if *gramPath != "" {
+		g, err := readGram(*gramPath)
+		if err != nil {
+			return fmt.Errorf("-gram: %w", err)
+		}
+		opts.Gram = g
+	}
+
+	start := time.Now()
+	var items []feed.Item
+	if *synthetic > 0 {
+		items = catalogue.Synthetic(*synthetic, opts.Seed)
+	}
+	for _, in := range inputs {
+		its, err := feed.Read(ctx, in)
+		if err != nil {
+			var ie *feed.ItemError
+			if *lenient && errors.As(err, &ie) {
+				its, err = readLenient(ctx, in, warn)
+			}
+			if err != nil {
+				return err
+			}
+		}
+		items = append(items, its...)
+	}
+
+	interactive := !*quiet && isTerminal(stderr)
+	if interactive && len(items) >= 1000 {
+		opts.Progress = progress(stderr)
+	}
+	c, err := catalogue.Build(items, pol, opts)
+	if err != nil {
+		return err
+	}
+	m, err := catalogue.Write(c, *out)
+	if err != nil {
+		return fmt.Errorf("write catalogue: %w", err)
+	}
+	if !*quiet {
+		fmt.Fprintf(stdout, "%s: %d items, %d topics, dim %d, %d bytes, %.1fs\n",
+			m.Name, m.Items, len(c.Topics), c.Dim, m.Bytes, time.Since(start).Seconds())
+	}
+	return nil
+}
+
+// readLenient parses an input item by item is not possible for XML feeds,
+// so lenient reading retries with refused items removed one at a time.
+func readLenient(ctx context.Context, in string, warn func(error)) ([]feed.Item, error) {
+	return feed.ReadLenient(ctx, in, warn)
+}
+
+func parseTime(s string) (time.Time, error) {
+	if n, err := strconv.ParseInt(s, 10, 64); err == nil {
+		return time.Unix(n, 0).UTC(), nil
+	}
+	return time.Parse(time.RFC3339, s)
+}
+
+// readGram reads dim×dim numbers separated by white space, commas or
+// brackets (a JSON array, nested or flat, works too).
+func readGram(path string) ([]float32, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var g []float32
+	for _, f := range strings.FieldsFunc(string(b), func(r rune) bool {
+		return r == ',' || r == '[' || r == ']' || r == ' ' || r == '\n' || r == '\t' || r == '\r'
+	}) {
+		v, err := strconv.ParseFloat(f, 32)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %q is not a number", path, f)
+		}
+		g = append(g, float32(v))
+	}
+	return g, nil
+}
+
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+// progress draws one bar per stage on w.
+func progress(w io.Writer) func(stage string, done, total int) {
+	var bar *progressbar.ProgressBar
+	cur := ""
+	return func(stage string, done, total int) {
+		if stage != cur || bar == nil {
+			if bar != nil {
+				_ = bar.Finish()
+			}
+			cur = stage
+			bar = progressbar.NewOptions(total, progressbar.OptionSetWriter(w),
+				progressbar.OptionSetDescription(stage), progressbar.OptionShowCount(),
+				progressbar.OptionClearOnFinish())
+		}
+		_ = bar.Set(done)
+	}
+}
