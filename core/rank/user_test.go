@@ -1,0 +1,128 @@
+package rank
+
+import (
+	"math"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+func TestCholesky_Solve(t *testing.T) {
+	// A = [[4 2 0] [2 5 1] [0 1 3]], x = [1 -2 3], b = A x.
+	a := []float64{4, 2, 0, 2, 5, 1, 0, 1, 3}
+	b := []float64{0, -5, 7}
+	require.True(t, cholesky(a, 3))
+	solve(a, 3, b)
+	require.InDeltaSlice(t, []float64{1, -2, 3}, b, 1e-12)
+
+	require.False(t, cholesky([]float64{1, 2, 2, 1}, 2), "not positive definite")
+	require.False(t, cholesky([]float64{math.NaN()}, 1))
+}
+
+// gaussSolve solves a dense system by Gaussian elimination with partial
+// pivoting: an independent check of the fold-in.
+func gaussSolve(a [][]float64, b []float64) []float64 {
+	n := len(b)
+	for col := range n {
+		p := col
+		for r := col + 1; r < n; r++ {
+			if math.Abs(a[r][col]) > math.Abs(a[p][col]) {
+				p = r
+			}
+		}
+		a[col], a[p] = a[p], a[col]
+		b[col], b[p] = b[p], b[col]
+		for r := col + 1; r < n; r++ {
+			f := a[r][col] / a[col][col]
+			for k := col; k < n; k++ {
+				a[r][k] -= f * a[col][k]
+			}
+			b[r] -= f * b[col]
+		}
+	}
+	x := make([]float64, n)
+	for r := n - 1; r >= 0; r-- {
+		s := b[r]
+		for k := r + 1; k < n; k++ {
+			s -= a[r][k] * x[k]
+		}
+		x[r] = s / a[r][r]
+	}
+	return x
+}
+
+func TestEngine_FoldIn(t *testing.T) {
+	c := withGram(fixture(t), 0.5)
+	e := New(c)
+	hs := []hist{
+		{item: idx(t, c, "go-generics"), weight: 1},
+		{item: idx(t, c, "wasm-gc"), weight: 2},
+		{item: idx(t, c, "cook-bread"), weight: -2},
+	}
+	got := e.foldIn(hs)
+	require.Len(t, got, c.Dim)
+
+	// The same formula, written out densely.
+	d := c.Dim
+	a := make([][]float64, d)
+	for r := range d {
+		a[r] = make([]float64, d)
+		for k := range d {
+			a[r][k] = float64(c.Gram[r*d+k])
+		}
+		a[r][r] += 0.5
+	}
+	b := make([]float64, d)
+	for _, h := range hs {
+		cf := 1 + alsAlpha*math.Abs(float64(h.weight))
+		y := e.row(h.item)
+		for r := range d {
+			for k := range d {
+				a[r][k] += (cf - 1) * float64(y[r]) * float64(y[k])
+			}
+			if h.weight > 0 {
+				b[r] += cf * float64(y[r])
+			}
+		}
+	}
+	want := gaussSolve(a, b)
+	var norm float64
+	for _, v := range want {
+		norm += v * v
+	}
+	norm = math.Sqrt(norm)
+	for k := range want {
+		require.InDelta(t, want[k]/norm, got[k], 1e-4)
+	}
+
+	require.Nil(t, e.foldIn([]hist{{item: 0, weight: -1}}), "no positive item: no vector")
+}
+
+func TestEngine_MeanVector(t *testing.T) {
+	c := fixture(t)
+	e := New(c)
+	a, b := idx(t, c, "go-generics"), idx(t, c, "cook-bread")
+	u := e.meanVector([]hist{{item: a, weight: 1}, {item: b, weight: -1}})
+	require.Len(t, u, c.Dim)
+	var n float64
+	for _, v := range u {
+		n += float64(v) * float64(v)
+	}
+	require.InDelta(t, 1, n, 1e-5)
+	require.Greater(t, dot(u, e.row(a)), float32(0))
+	require.Less(t, dot(u, e.row(b)), float32(0))
+	require.Nil(t, e.meanVector(nil))
+}
+
+func TestDot(t *testing.T) {
+	for n := range 10 {
+		a := make([]float32, n)
+		b := make([]float32, n)
+		var want float32
+		for k := range n {
+			a[k], b[k] = float32(k+1), float32(2*k-3)
+			want += a[k] * b[k]
+		}
+		require.Equal(t, want, dot(a, b), "n=%d", n)
+	}
+}
