@@ -1,0 +1,169 @@
+// Hearth's public browser API. This hand-written file is the contract: the
+// loader (hearth.js) is typed against it with JSDoc, and changing a name here
+// is a breaking change for publishers.
+//
+// Embed:
+//   <script type="module" src="/hearth/hearth.js"
+//           data-catalogue="/hearth/catalogue.msgpack"
+//           data-consent="opt-in"></script>
+//
+// Optional attributes of the script tag: data-consent ("opt-in", the
+// default, or "opt-out"), data-read-dwell (seconds of visible time before a
+// page counts as read, default 15) and data-read-scroll (fraction of the page
+// scrolled, default 0.5).
+
+/** The reader's effective choice: personalization on or off. */
+export type Consent = 'granted' | 'denied';
+
+/** Event kinds a page can record. Explicit feedback weighs more than views. */
+export type EventKind = 'view' | 'read' | 'click' | 'like' | 'dislike' | 'hide' | 'mute';
+
+/**
+ * Stable error codes, found on rejected promises (err.code) and on the
+ * hearth:error event (event.detail.code).
+ */
+export type ErrorCode =
+  | 'config' // a data-* attribute of the script tag is missing or invalid
+  | 'off' // the call needs personalization on
+  | 'worker' // the Worker could not start (blocked, missing, CSP)
+  | 'wasm' // the engine could not be downloaded or started
+  | 'catalogue' // the catalogue could not be downloaded
+  | 'storage' // IndexedDB refused a read or write; the stored profile is unchanged
+  | 'not-ready' // the engine was called before it loaded
+  | 'bad-request'
+  | 'unknown-op'
+  | 'no-catalogue'
+  | 'bad-catalogue' // the catalogue does not decode or validate
+  | 'bad-profile' // the stored profile does not decode; Hearth starts afresh
+  | 'bad-import' // the imported JSON is not a Hearth profile
+  | 'unknown-item' // no catalogue item has that id or URL
+  | 'bad-argument'
+  | 'internal';
+
+/** An error with a stable code. */
+export interface HearthError extends Error {
+  readonly code: ErrorCode;
+}
+
+/** Why an item was recommended. */
+export interface Reason {
+  /** read, topic, related, new, popular, explore or pinned. */
+  code: string;
+  /** A sentence for the reader, e.g. "Because you read …". */
+  text: string;
+  /** The item id or topic the reason refers to. */
+  ref?: string;
+}
+
+/** One recommended item. */
+export interface Recommendation {
+  id: string;
+  url: string;
+  title: string;
+  reasons: Reason[];
+}
+
+/** A catalogue item the profile refers to; title and url are empty once it left the catalogue. */
+export interface ItemRef {
+  id: string;
+  title: string;
+  url: string;
+}
+
+/** Everything the profile holds, in plain terms. */
+export interface ProfileView {
+  consent: '' | Consent;
+  /** -1 (more familiar) … 1 (more different). */
+  variety: number;
+  /** Unix seconds of the last change. */
+  updated: number;
+  /** Topics the reader follows, strongest first. */
+  interests: { topic: string; weight: number }[];
+  /** The event log, oldest first; index is what forget({event}) takes. */
+  events: {
+    index: number;
+    item: string;
+    title: string;
+    url: string;
+    kind: EventKind;
+    time: number;
+    dwell?: number;
+    topic?: string;
+  }[];
+  read: ItemRef[];
+  hidden: ItemRef[];
+  muted: string[];
+}
+
+/** The detail of hearth:ready. */
+export interface ReadyDetail {
+  consent: Consent;
+  /** Whether the engine runs (consent granted and everything loaded). */
+  personalized: boolean;
+}
+
+/** The detail of hearth:recommendations, fired after a slot was filled. */
+export interface RecommendationsDetail {
+  slot: string;
+  related: boolean;
+  items: Recommendation[];
+}
+
+/** The detail of hearth:error. */
+export interface ErrorDetail {
+  code: ErrorCode;
+  message: string;
+}
+
+export interface Hearth {
+  /** Settles once consent is decided and, when on, the engine has loaded or failed. Never rejects. */
+  readonly ready: Promise<ReadyDetail>;
+  /** The effective consent. */
+  readonly consent: Consent;
+  /** Whether recommendations are personal right now. */
+  readonly personalized: boolean;
+  /**
+   * Switches personalization on or off. Granting is stored with the profile;
+   * denying deletes everything Hearth stored (under an opt-out default only
+   * the denial itself is kept, so that it lasts).
+   */
+  setConsent(consent: Consent): Promise<void>;
+  /** Records an event; resolves whether it entered the profile (false while off). */
+  track(event: { kind: EventKind; item?: string; dwell?: number; topic?: string }): Promise<boolean>;
+  /**
+   * Ranks the catalogue for the reader; [] while off, when the page shows
+   * the publisher's non-personal order. item and related recommend around
+   * an item (an id or URL).
+   */
+  recommend(req?: { count?: number; slot?: string; item?: string; related?: boolean }): Promise<Recommendation[]>;
+  /** The whole profile, or null while off (nothing is stored then). */
+  profile(): Promise<ProfileView | null>;
+  /** The profile as a JSON document for the reader to keep, or null while off. */
+  export(): Promise<string | null>;
+  /** Replaces the profile with an exported one (needs personalization on). */
+  import(json: string | object): Promise<void>;
+  /** Deletes everything Hearth stored in this origin. */
+  clear(): Promise<void>;
+  /** Deletes one item, one logged event (by index) or one topic from the profile. */
+  forget(what: { item: string } | { event: number } | { topic: string }): Promise<void>;
+  /** Sets the reader's variety, -1 (more familiar) … 1 (more different). */
+  setVariety(variety: number): Promise<void>;
+}
+
+declare const hearth: Hearth;
+export default hearth;
+export { hearth };
+
+declare global {
+  interface Window {
+    hearth: Hearth;
+  }
+  interface DocumentEventMap {
+    'hearth:ready': CustomEvent<ReadyDetail>;
+    'hearth:recommendations': CustomEvent<RecommendationsDetail>;
+    'hearth:error': CustomEvent<ErrorDetail>;
+  }
+  interface HTMLElementTagNameMap {
+    'hearth-recs': HTMLElement & { recommendations?: Recommendation[] };
+  }
+}

@@ -1,0 +1,50 @@
+package demo
+
+import (
+	"fmt"
+	"io/fs"
+	"net/http"
+	"time"
+
+	"github.com/hearth-dev/hearth/core/catalog"
+	"github.com/hearth-dev/hearth/web/serve"
+)
+
+// AssetsPath is the URL path prefix of Hearth's files.
+const AssetsPath = "/hearth/"
+
+// CatalogueFile is the catalogue's name among Hearth's files.
+const CatalogueFile = "catalogue.msgpack"
+
+// NewServer returns the whole demo: the site at / and Hearth's files from
+// assets (the folder the asset pipeline wrote, holding hearth.js,
+// hearth.wasm, catalogue.msgpack, ...) at /hearth/. Unless opts sets a
+// Fallback, the slots are server-rendered in the non-personal order of that
+// catalogue.
+func NewServer(assets fs.FS, opts Options) (http.Handler, error) {
+	if opts.Fallback == nil {
+		b, err := fs.ReadFile(assets, CatalogueFile)
+		if err != nil {
+			return nil, fmt.Errorf("demo server: %w", err)
+		}
+		cat, err := catalog.Decode(b)
+		if err != nil {
+			return nil, fmt.Errorf("demo server: %w", err)
+		}
+		opts.Fallback = NonPersonal(cat, time.Now)
+	}
+	site, err := New(opts)
+	if err != nil {
+		return nil, err
+	}
+	files := http.StripPrefix(AssetsPath[:len(AssetsPath)-1], serve.New(assets, serve.Options{}))
+	mux := http.NewServeMux()
+	mux.Handle("/", site)
+	mux.Handle(AssetsPath, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// A Worker gets its policy from its own script's response, so
+		// Hearth's files carry the pages' policy too.
+		w.Header().Set("Content-Security-Policy", CSP)
+		files.ServeHTTP(w, r)
+	}))
+	return mux, nil
+}
