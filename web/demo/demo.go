@@ -196,10 +196,10 @@ type page struct {
 	Attribution string
 	Nav         string
 	// One of the following, by page kind.
-	Home    *homePage
-	Post    *Post
-	Archive map[int][]*Post
-	Years   []int
+	Home     *homePage
+	Post     *Post
+	Archive  map[int][]*Post
+	Years    []int
 	Profile  bool
 	NotFound bool
 	Related  []Link
