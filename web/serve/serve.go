@@ -30,11 +30,13 @@ package serve
 import (
 	"crypto/sha256"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"net/http"
 	"path"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -49,6 +51,9 @@ const DefaultMaxAge = 5 * time.Minute
 // immutableCacheControl is for content-hashed names: a new version gets a new
 // name, so the old one never changes.
 const immutableCacheControl = "public, max-age=31536000, immutable"
+
+// ErrManifest means a list of precomputed entity tags is malformed.
+var ErrManifest = errors.New("malformed etag manifest")
 
 // Options configure the handler. The zero value is valid.
 type Options struct {
@@ -454,4 +459,41 @@ func contentType(name string) string {
 		return t
 	}
 	return "application/octet-stream"
+}
+
+// MarshalETags encodes tags as text, one "name<TAB>etag" line per file,
+// sorted by name, for hosts that ship precomputed tags beside the files.
+// Names containing a tab or a newline cannot be encoded.
+func MarshalETags(tags map[string]string) ([]byte, error) {
+	names := make([]string, 0, len(tags))
+	for name := range tags {
+		if strings.ContainsAny(name, "\t\n") || strings.ContainsAny(tags[name], "\t\n") {
+			return nil, fmt.Errorf("marshal etags: %q: %w", name, ErrManifest)
+		}
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	var b []byte
+	for _, name := range names {
+		b = append(b, name...)
+		b = append(b, '\t')
+		b = append(b, tags[name]...)
+		b = append(b, '\n')
+	}
+	return b, nil
+}
+
+// UnmarshalETags decodes the output of [MarshalETags].
+func UnmarshalETags(b []byte) (map[string]string, error) {
+	tags := map[string]string{}
+	n := 0
+	for line := range strings.Lines(string(b)) {
+		n++
+		name, tag, ok := strings.Cut(strings.TrimSuffix(line, "\n"), "\t")
+		if !ok || name == "" || len(tag) < 2 || tag[0] != '"' || tag[len(tag)-1] != '"' {
+			return nil, fmt.Errorf("unmarshal etags: line %d: %w", n, ErrManifest)
+		}
+		tags[name] = tag
+	}
+	return tags, nil
 }

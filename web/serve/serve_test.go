@@ -395,3 +395,40 @@ func TestHandler_OverHTTP(t *testing.T) {
 		})
 	}
 }
+
+func TestMarshalETags_RoundTrip(t *testing.T) {
+	tags, err := serve.ComputeETags(files())
+	require.NoError(t, err)
+	b, err := serve.MarshalETags(tags)
+	require.NoError(t, err)
+	require.True(t, bytes.HasPrefix(b, []byte("catalogue.0123abcd4567.msgpack\t\"")), "sorted by name: %q", b[:40])
+	got, err := serve.UnmarshalETags(b)
+	require.NoError(t, err)
+	require.Equal(t, tags, got)
+
+	empty, err := serve.UnmarshalETags(nil)
+	require.NoError(t, err)
+	require.Empty(t, empty)
+}
+
+func TestMarshalETags_Errors(t *testing.T) {
+	_, err := serve.MarshalETags(map[string]string{"a\tb": `"x"`})
+	require.ErrorIs(t, err, serve.ErrManifest)
+	_, err = serve.MarshalETags(map[string]string{"a": "\"x\n\""})
+	require.ErrorIs(t, err, serve.ErrManifest)
+
+	tests := []struct{ name, in string }{
+		{"no tab", "hearth.js \"x\"\n"},
+		{"unquoted tag", "hearth.js\tx\n"},
+		{"half-quoted tag", "hearth.js\t\"x\n"},
+		{"lone quote", "hearth.js\t\"\n"},
+		{"empty name", "\t\"x\"\n"},
+		{"blank line", "a\t\"x\"\n\nb\t\"y\"\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := serve.UnmarshalETags([]byte(tt.in))
+			require.ErrorIs(t, err, serve.ErrManifest)
+		})
+	}
+}

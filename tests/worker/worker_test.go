@@ -1,0 +1,443 @@
+// Package worker_test runs Hearth's Cloudflare Worker locally under wrangler
+// (workerd, the Workers runtime) and checks that it answers exactly like the
+// local handler: the same status, bytes and caching and security headers for
+// every file, encoding, method and conditional request.
+//
+// It needs Node.js and the npm packages pinned in tests/package-lock.json
+// (`make test-deps` or `cd tests && npm ci`). Without them the tests skip,
+// except in CI (CI=true), where they fail.
+package worker_test
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/andybalholm/brotli"
+	"github.com/stretchr/testify/require"
+
+	"github.com/hearth-dev/hearth/build/worker"
+	"github.com/hearth-dev/hearth/tests/serve/fixture"
+	"github.com/hearth-dev/hearth/web/serve"
+)
+
+// Bounds on the slow steps, so a hung tool fails the test instead of
+// stalling the run.
+const (
+	buildTimeout = 5 * time.Minute
+	readyTimeout = 90 * time.Second
+	stopTimeout  = 10 * time.Second
+)
+
+// headers are compared between the Worker and the local handler.
+var headers = []string{
+	"Content-Type", "Content-Encoding", "Content-Length", "ETag", "Cache-Control", "Vary",
+	"Access-Control-Allow-Origin", "X-Content-Type-Options", "Referrer-Policy",
+	"Cross-Origin-Resource-Policy", "Allow", "Access-Control-Allow-Methods",
+	"Access-Control-Allow-Headers",
+}
+
+// site is a built Worker running under wrangler beside the local handler
+// serving the same files.
+type site struct {
+	files  []string // names a client may request
+	worker string   // base URL of the Worker
+	local  string   // base URL of the local handler
+	client *http.Client
+}
+
+func TestWorker_MatchesLocalHandler(t *testing.T) {
+	s := start(t)
+
+	// Equal q-values are left out here: see TestWorker_EdgeReencoding.
+	encodings := []string{"", "identity", "gzip", "br", "br, gzip", "br;q=0.5, gzip", "gzip;q=0.2, br;q=0.1"}
+	for _, name := range s.files {
+		for _, ae := range encodings {
+			for _, method := range []string{http.MethodGet, http.MethodHead} {
+				t.Run(fmt.Sprintf("%s %s %q", method, name, ae), func(t *testing.T) {
+					h := map[string]string{}
+					if ae != "" {
+						h["Accept-Encoding"] = ae
+					}
+					w, l := s.both(t, method, "/"+name, h)
+					require.Equal(t, http.StatusOK, l.status)
+					s.requireSame(t, w, l, headers)
+				})
+			}
+		}
+	}
+}
+
+// TestWorker_EdgeReencoding covers what local wrangler does between the
+// Worker and the client, emulating Cloudflare's edge: when a client lists
+// several encodings at equal weight, the edge re-encodes the response into
+// the first one listed (gzip for Chrome's "gzip, deflate, br, zstd"), while
+// the handler, free to choose among equals, sends the smaller brotli. The
+// content must still be the same file, in an encoding the client accepts.
+func TestWorker_EdgeReencoding(t *testing.T) {
+	s := start(t)
+	const browser = "gzip, deflate, br, zstd"
+	for _, name := range s.files {
+		t.Run(name, func(t *testing.T) {
+			h := map[string]string{"Accept-Encoding": browser}
+			w, l := s.both(t, http.MethodGet, "/"+name, h)
+			require.Equal(t, http.StatusOK, w.status)
+			require.NotEmpty(t, w.body)
+			require.Contains(t, []string{"br", "gzip"}, w.header.Get("Content-Encoding"))
+			require.Equal(t, decode(t, l), decode(t, w))
+			s.requireSameHeaders(t, w, l, []string{"Content-Type", "Cache-Control", "Vary", "Access-Control-Allow-Origin",
+				"X-Content-Type-Options", "Referrer-Policy", "Cross-Origin-Resource-Policy"})
+		})
+	}
+}
+
+func TestWorker_NotModified(t *testing.T) {
+	s := start(t)
+	for _, name := range s.files {
+		for _, ae := range []string{"identity", "gzip", "br"} {
+			t.Run(name+" "+ae, func(t *testing.T) {
+				_, l := s.both(t, http.MethodGet, "/"+name, map[string]string{"Accept-Encoding": ae})
+				etag := l.header.Get("ETag")
+				require.NotEmpty(t, etag)
+				w, l := s.both(t, http.MethodGet, "/"+name, map[string]string{"Accept-Encoding": ae, "If-None-Match": etag})
+				require.Equal(t, http.StatusNotModified, l.status)
+				// A 304 has no Content-Type; the local runtime's emulation of
+				// Cloudflare's compression then labels it with the client's
+				// encoding, so only the validators and caching headers count.
+				s.requireSame(t, w, l, []string{"ETag", "Cache-Control", "Vary", "Access-Control-Allow-Origin",
+					"X-Content-Type-Options", "Referrer-Policy", "Cross-Origin-Resource-Policy"})
+				require.Empty(t, w.body)
+			})
+		}
+	}
+}
+
+func TestWorker_Errors(t *testing.T) {
+	s := start(t)
+	tests := []struct {
+		name, method, path string
+		header             map[string]string
+		want               int
+	}{
+		{"POST", http.MethodPost, "/catalogue.msgpack", nil, http.StatusMethodNotAllowed},
+		{"PUT", http.MethodPut, "/hearth.js", nil, http.StatusMethodNotAllowed},
+		{"DELETE", http.MethodDelete, "/hearth.wasm", nil, http.StatusMethodNotAllowed},
+		{"PATCH", http.MethodPatch, "/catalogue.msgpack", nil, http.StatusMethodNotAllowed},
+		{"preflight", http.MethodOptions, "/catalogue.msgpack", map[string]string{
+			"Origin": "https://publisher.example", "Access-Control-Request-Method": "GET",
+		}, http.StatusNoContent},
+		{"missing", http.MethodGet, "/missing.js", nil, http.StatusNotFound},
+		{"root", http.MethodGet, "/", nil, http.StatusNotFound},
+		{"etag manifest", http.MethodGet, "/.etags", nil, http.StatusNotFound},
+		{"traversal to a hidden file", http.MethodGet, "/x/../.etags", nil, http.StatusNotFound},
+		{"sibling", http.MethodGet, "/hearth.wasm.br", nil, http.StatusNotFound},
+		{"HEAD missing", http.MethodHead, "/missing.js", nil, http.StatusNotFound},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			w, l := s.both(t, tt.method, tt.path, tt.header)
+			require.Equal(t, tt.want, l.status)
+			s.requireSame(t, w, l, headers)
+		})
+	}
+}
+
+// response is what a client received.
+type response struct {
+	status int
+	header http.Header
+	body   []byte
+}
+
+// decode returns the body of r without its content encoding.
+func decode(t *testing.T, r response) []byte {
+	t.Helper()
+	var rd io.Reader = bytes.NewReader(r.body)
+	switch r.header.Get("Content-Encoding") {
+	case "":
+		return r.body
+	case "gzip":
+		zr, err := gzip.NewReader(rd)
+		require.NoError(t, err)
+		rd = zr
+	case "br":
+		rd = brotli.NewReader(rd)
+	default:
+		t.Fatalf("unexpected Content-Encoding %q", r.header.Get("Content-Encoding"))
+	}
+	b, err := io.ReadAll(rd)
+	require.NoError(t, err)
+	return b
+}
+
+// both sends the same request to the Worker and to the local handler.
+func (s *site) both(t *testing.T, method, path string, header map[string]string) (worker, local response) {
+	t.Helper()
+	return s.do(t, s.worker, method, path, header), s.do(t, s.local, method, path, header)
+}
+
+func (s *site) do(t *testing.T, base, method, path string, header map[string]string) response {
+	t.Helper()
+	req, err := http.NewRequest(method, base+path, nil)
+	require.NoError(t, err)
+	for k, v := range header {
+		req.Header.Set(k, v)
+	}
+	res, err := s.client.Do(req)
+	require.NoError(t, err)
+	defer res.Body.Close()
+	body, err := io.ReadAll(res.Body)
+	require.NoError(t, err)
+	return response{status: res.StatusCode, header: res.Header, body: body}
+}
+
+// requireSame checks status, body and the named headers, and that neither
+// side sets a cookie or allows credentials.
+func (s *site) requireSame(t *testing.T, worker, local response, names []string) {
+	t.Helper()
+	require.True(t, bytes.Equal(local.body, worker.body), "body: local %d bytes, Worker %d bytes", len(local.body), len(worker.body))
+	s.requireSameHeaders(t, worker, local, names)
+}
+
+// requireSameHeaders is requireSame without the body.
+func (s *site) requireSameHeaders(t *testing.T, worker, local response, names []string) {
+	t.Helper()
+	require.Equal(t, local.status, worker.status, "status")
+	for _, name := range names {
+		require.Equal(t, local.header.Values(name), worker.header.Values(name), name)
+	}
+	for _, r := range []response{worker, local} {
+		require.Empty(t, r.header.Values("Set-Cookie"))
+		require.Empty(t, r.header.Values("Access-Control-Allow-Credentials"))
+	}
+}
+
+// sites caches one running Worker per test binary: building and starting it
+// takes most of the time, and every test reads the same files.
+var sites struct {
+	sync.Mutex
+	s   *site
+	err error
+}
+
+// start returns the running site, building and starting it on first use.
+func start(t *testing.T) *site {
+	t.Helper()
+	wrangler := requireTools(t)
+	sites.Lock()
+	defer sites.Unlock()
+	if sites.s == nil && sites.err == nil {
+		sites.s, sites.err = launch(wrangler)
+	}
+	require.NoError(t, sites.err)
+	return sites.s
+}
+
+// stop ends the Worker started by launch; set by launch.
+var stop = func() {}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	stop()
+	os.Exit(code)
+}
+
+// requireTools returns the path of wrangler's entry script, skipping the
+// test when Node.js or the npm packages are missing outside CI.
+func requireTools(t testing.TB) string {
+	t.Helper()
+	root, err := fixture.ModuleRoot(".")
+	require.NoError(t, err)
+	wrangler := filepath.Join(root, "tests", "node_modules", "wrangler", "bin", "wrangler.js")
+	_, statErr := os.Stat(wrangler)
+	_, nodeErr := exec.LookPath("node")
+	if statErr == nil && nodeErr == nil {
+		return wrangler
+	}
+	msg := "the Worker tests need Node.js and wrangler: run `make test-deps` (npm ci in tests/)"
+	if os.Getenv("CI") == "true" {
+		t.Fatal(msg)
+	}
+	t.Skip(msg)
+	return ""
+}
+
+// launch writes the fixture files, builds the Worker over them, starts it
+// under wrangler and the local handler over the same directory.
+func launch(wrangler string) (*site, error) {
+	root, err := fixture.ModuleRoot(".")
+	if err != nil {
+		return nil, err
+	}
+	tmp, err := os.MkdirTemp("", "hearth-worker-test-")
+	if err != nil {
+		return nil, err
+	}
+	cleanups := []func(){func() { os.RemoveAll(tmp) }}
+	stop = func() {
+		for i := len(cleanups) - 1; i >= 0; i-- {
+			cleanups[i]()
+		}
+	}
+
+	assets := filepath.Join(tmp, "assets")
+	files, err := fixture.Write(assets)
+	if err != nil {
+		return nil, err
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), buildTimeout)
+	defer cancel()
+	var buildLog bytes.Buffer
+	out := filepath.Join(tmp, "worker")
+	if _, err := worker.Build(ctx, worker.Options{Assets: assets, Out: out, Root: root, Stderr: &buildLog}); err != nil {
+		return nil, fmt.Errorf("%w\n%s", err, buildLog.String())
+	}
+
+	w, err := runWrangler(wrangler, root, filepath.Join(out, "index.mjs"), tmp)
+	if err != nil {
+		return nil, err
+	}
+	cleanups = append(cleanups, w.stop)
+
+	local := httptest.NewServer(serve.New(os.DirFS(assets), serve.Options{}))
+	cleanups = append(cleanups, local.Close)
+	return &site{
+		files:  files,
+		worker: w.url,
+		local:  local.URL,
+		// Compression is left to the test: the transport would otherwise
+		// ask for gzip and decode it, hiding what the server sent.
+		client: &http.Client{Transport: &http.Transport{DisableCompression: true}, Timeout: 30 * time.Second},
+	}, nil
+}
+
+// wranglerDev is a running `wrangler dev`.
+type wranglerDev struct {
+	url  string
+	cmd  *exec.Cmd
+	log  *lockedBuffer
+	done chan struct{}
+}
+
+// runWrangler starts `wrangler dev` on a free loopback port in its own
+// process group, so that stop ends workerd too, and waits until it answers.
+func runWrangler(wrangler, root, script, tmp string) (*wranglerDev, error) {
+	port, err := freePort()
+	if err != nil {
+		return nil, err
+	}
+	inspector, err := freePort()
+	if err != nil {
+		return nil, err
+	}
+	// Offline: no metrics, no user config, and the Request.cf object wrangler
+	// would otherwise download, in a scratch directory that also receives
+	// its .wrangler/ folder.
+	dir := filepath.Join(tmp, "wrangler")
+	if err := os.MkdirAll(filepath.Join(dir, "node_modules", ".mf"), 0o755); err != nil {
+		return nil, err
+	}
+	if err := os.WriteFile(filepath.Join(dir, "node_modules", ".mf", "cf.json"), []byte(`{"colo":"LOCAL","country":"XX"}`), 0o644); err != nil {
+		return nil, err
+	}
+	cmd := exec.Command("node", wrangler, "dev",
+		"-c", filepath.Join(root, "build", "wrangler.toml"), script,
+		"--ip", "127.0.0.1", "--port", strconv.Itoa(port), "--inspector-port", strconv.Itoa(inspector),
+		"--show-interactive-dev-session=false", "--log-level", "warn")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(),
+		"WRANGLER_SEND_METRICS=false",
+		"XDG_CONFIG_HOME="+filepath.Join(tmp, "xdg"),
+		"NO_COLOR=1",
+	)
+	log := &lockedBuffer{}
+	cmd.Stdout, cmd.Stderr = log, log
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if err := cmd.Start(); err != nil {
+		return nil, fmt.Errorf("start wrangler: %w", err)
+	}
+	w := &wranglerDev{url: "http://127.0.0.1:" + strconv.Itoa(port), cmd: cmd, log: log, done: make(chan struct{})}
+	go func() {
+		_ = cmd.Wait()
+		close(w.done)
+	}()
+	if err := w.waitReady(); err != nil {
+		w.stop()
+		return nil, fmt.Errorf("%w\nwrangler output:\n%s", err, log.String())
+	}
+	return w, nil
+}
+
+// waitReady polls until the Worker answers a request.
+func (w *wranglerDev) waitReady() error {
+	deadline := time.Now().Add(readyTimeout)
+	client := &http.Client{Timeout: 5 * time.Second}
+	for time.Now().Before(deadline) {
+		select {
+		case <-w.done:
+			return fmt.Errorf("wrangler exited before it was ready")
+		default:
+		}
+		if res, err := client.Get(w.url + "/"); err == nil {
+			res.Body.Close()
+			return nil
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	return fmt.Errorf("wrangler not ready after %s", readyTimeout)
+}
+
+// stop ends wrangler's whole process group (node and workerd): politely,
+// then by force.
+func (w *wranglerDev) stop() {
+	pgid := w.cmd.Process.Pid
+	_ = syscall.Kill(-pgid, syscall.SIGTERM)
+	select {
+	case <-w.done:
+	case <-time.After(stopTimeout):
+	}
+	// workerd may outlive node's exit; the group kill reaches it either way.
+	_ = syscall.Kill(-pgid, syscall.SIGKILL)
+	<-w.done
+}
+
+// freePort returns a loopback port that was free a moment ago.
+func freePort() (int, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, err
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port, nil
+}
+
+// lockedBuffer collects a child's output from several goroutines.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
