@@ -153,9 +153,9 @@ func ReplacePrefix(old, new string) func(string) string {
 
 // entry is an item on its way into the catalogue.
 type entry struct {
-	src   feed.Item
-	id    string
-	url   string
+	src feed.Item
+	id  string
+	url string
 	// carried marks an item kept from the previous catalogue; terms are
 	// its key terms, the only text it still has besides title and summary.
 	carried bool

@@ -202,5 +202,4 @@ func parallelItems(n int, fn func(i int)) {
 	wg.Wait()
 }
 
-
 func workers() int { return runtime.GOMAXPROCS(0) }

@@ -40,10 +40,11 @@ type topicConfig struct {
 // derivedWeight, less the weaker its evidence.
 const (
 	derivedWeight = 0.8
-	// nameBonus is added to a topic's text similarity when the item's own
-	// text contains the topic's name ("Go 1.26 is released" → release):
-	// a plain, explainable signal that beats a vague similarity.
-	nameBonus = 0.5
+	// nameWeight scales the tf-idf weight of a topic's own name in an
+	// item's text ("Go 1.26 is released" → release), which is added to the
+	// item's similarity with the topic: a plain, explainable signal that is
+	// strong in a title and fades in a long text that mentions it once.
+	nameWeight = 1.5
 	// keepRatio keeps a second or third derived topic only when its score
 	// is at least this share of the best one.
 	keepRatio = 0.6
@@ -56,8 +57,8 @@ type topicResult struct {
 }
 
 // assignTopics builds the topic vocabulary and each item's topics. Tags
-// used by at least minItems items (or already in the previous vocabulary)
-// form the vocabulary; when no tag qualifies, the most characteristic text
+// used by at least minItems items but not by most of them (or already in
+// the previous vocabulary) form the vocabulary; when no tag qualifies, the most characteristic text
 // terms do (see termVocabulary). An item without a vocabulary topic gets
 // up to perItem topics derived from its text: its tf-idf similarity to each
 // topic's centroid, plus a bonus when its text contains the topic's name.
@@ -101,7 +102,11 @@ func assignTopics(tags [][]string, m *text.Matrix, an text.Analyzer, names func(
 	}
 	var chosen []string
 	for k, ki := range keys {
-		if _, prev := prevRank[k]; ki.count >= cfg.minItems || prev {
+		_, prev := prevRank[k]
+		// A tag on most items of a sizeable catalogue (a podcast's show
+		// name) cannot tell one reader's interests from another's.
+		ubiquitous := n >= 20 && 2*ki.count > n
+		if prev || ki.count >= cfg.minItems && !ubiquitous {
 			chosen = append(chosen, k)
 		}
 	}
@@ -158,6 +163,7 @@ func assignTopics(tags [][]string, m *text.Matrix, an text.Analyzer, names func(
 	}
 
 	cent := centroids(m, chosen, assigned)
+	derivable := broadTopics(chosen, assigned, cfg.minItems)
 	nameCols := topicColumns(m, an, chosen, name)
 	for i := range assigned {
 		r := m.Rows[i]
@@ -173,10 +179,10 @@ func assignTopics(tags [][]string, m *text.Matrix, an text.Analyzer, names func(
 			continue
 		}
 		var cands []scored
-		for _, k := range chosen {
+		for _, k := range derivable {
 			s := float64(dotDense(r, cent[k]))
-			if cols := nameCols[k]; len(cols) > 0 && rowHasAll(r, cols) {
-				s += nameBonus
+			if cols := nameCols[k]; len(cols) > 0 {
+				s += nameWeight * rowWeight(r, cols)
 			}
 			if s > 0 {
 				cands = append(cands, scored{key: k, score: s})
@@ -210,6 +216,30 @@ func assignTopics(tags [][]string, m *text.Matrix, an text.Analyzer, names func(
 		}
 	}
 	return res
+}
+
+// broadTopics returns the topics text may be mapped to: those carried by at
+// least max(minItems, 3, n/50) items. A tag on two posts of a blog is a
+// fine label for those two, but a poor guess for a third: its prototype
+// rests on too little text.
+func broadTopics(keys []string, assigned [][]scored, minItems int) []string {
+	count := map[string]int{}
+	for _, as := range assigned {
+		for _, a := range as {
+			count[a.key]++
+		}
+	}
+	need := max(minItems, 3, len(assigned)/50)
+	var out []string
+	for _, k := range keys {
+		if count[k] >= need {
+			out = append(out, k)
+		}
+	}
+	if len(out) == 0 {
+		return keys
+	}
+	return out
 }
 
 type scored struct {
@@ -257,13 +287,20 @@ func bestForm(forms map[string]int) string {
 
 // termVocabulary picks topics from text when no item has a usable tag:
 // stems found in at least minItems (and two) items but at most a fifth of
-// them, ranked by df·idf, which favours terms that split the catalogue into
-// sizeable groups over terms on every page or on one. Each is named by its
-// most common surface word.
+// them, ranked by the sum of their tf-idf weights over the catalogue. That
+// favours terms that recur and carry weight where they occur (title words
+// count twice) over words that merely recur. Each is named by its most
+// common surface word.
 func termVocabulary(m *text.Matrix, cfg topicConfig, names func([]string) map[string]string) ([]string, map[string]string) {
 	n := len(m.Rows)
 	lo := max(cfg.minItems, 2)
 	hi := max(lo, n/5)
+	sum := make([]float64, len(m.Terms))
+	for _, r := range m.Rows {
+		for p, j := range r.Cols {
+			sum[j] += float64(r.Vals[p])
+		}
+	}
 	type cand struct {
 		term  string
 		score float64
@@ -274,7 +311,7 @@ func termVocabulary(m *text.Matrix, cfg topicConfig, names func([]string) map[st
 		if df < lo || df > hi || len([]rune(t)) < 3 {
 			continue
 		}
-		cs = append(cs, cand{t, float64(df) * math.Log(float64(n)/float64(df))})
+		cs = append(cs, cand{t, sum[j]})
 	}
 	sort.Slice(cs, func(a, b int) bool {
 		if cs[a].score != cs[b].score {
@@ -308,23 +345,43 @@ func termVocabulary(m *text.Matrix, cfg topicConfig, names func([]string) map[st
 	return out, name
 }
 
-// centroids returns, per topic, the normalised dense sum of the tf-idf rows
-// of the items that carry it.
+// centroids returns, per topic, a Rocchio prototype: the mean tf-idf row of
+// the items that carry the topic minus the mean row of all items with a
+// topic, clipped at zero and normalised. Subtracting the common mean drops
+// the words every post uses ("new", "introduce") that would otherwise make
+// every topic look similar to every item.
 func centroids(m *text.Matrix, keys []string, assigned [][]scored) map[string][]float32 {
 	cent := make(map[string][]float32, len(keys))
+	size := map[string]int{}
 	for _, k := range keys {
 		cent[k] = make([]float32, len(m.Terms))
 	}
+	all := make([]float32, len(m.Terms))
+	tagged := 0
 	for i, as := range assigned {
+		if len(as) == 0 {
+			continue
+		}
+		tagged++
 		r := m.Rows[i]
+		for p, j := range r.Cols {
+			all[j] += r.Vals[p]
+		}
 		for _, a := range as {
+			size[a.key]++
 			c := cent[a.key]
 			for p, j := range r.Cols {
 				c[j] += r.Vals[p]
 			}
 		}
 	}
-	for _, c := range cent {
+	for k, c := range cent {
+		if size[k] == 0 {
+			continue
+		}
+		for j := range c {
+			c[j] = max(0, c[j]/float32(size[k])-all[j]/float32(tagged))
+		}
 		text.Normalize(c)
 	}
 	return cent
@@ -361,14 +418,18 @@ func topicColumns(m *text.Matrix, an text.Analyzer, keys []string, name map[stri
 	return out
 }
 
-func rowHasAll(r text.Row, cols []int32) bool {
+// rowWeight is the geometric mean of the row's weights at cols: zero unless
+// every stem of a topic's name occurs in the item.
+func rowWeight(r text.Row, cols []int32) float64 {
+	prod := 1.0
 	for _, c := range cols {
 		p := sort.Search(len(r.Cols), func(x int) bool { return r.Cols[x] >= c })
 		if p == len(r.Cols) || r.Cols[p] != c {
-			return false
+			return 0
 		}
+		prod *= float64(r.Vals[p])
 	}
-	return true
+	return math.Pow(prod, 1/float64(len(cols)))
 }
 
 // orderVocab orders the vocabulary: topics of the previous catalogue first,

@@ -38,6 +38,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/hearth-dev/hearth/build/text"
 )
 
 // Item is one piece of content as the publisher describes it, before any
@@ -195,7 +197,34 @@ func parse(r io.Reader, name string, f Format, skip func(error) bool) ([]Item, e
 	if len(items) == 0 {
 		return nil, fmt.Errorf("%s: %w", name, ErrEmpty)
 	}
+	detectLanguage(items)
 	return items, nil
+}
+
+// detectLanguage fills in the language of items that do not name one,
+// guessed from all of them together: one input is one publication, and
+// one item is often too short to tell.
+func detectLanguage(items []Item) {
+	var b strings.Builder
+	for _, it := range items {
+		if it.Language == "" && b.Len() < 200_000 {
+			b.WriteString(it.Title)
+			b.WriteByte(' ')
+			b.WriteString(it.Summary)
+			b.WriteByte(' ')
+			b.WriteString(it.Text[:min(len(it.Text), 2000)])
+			b.WriteByte(' ')
+		}
+	}
+	if b.Len() == 0 {
+		return
+	}
+	lang := text.DetectLanguage(b.String())
+	for i := range items {
+		if items[i].Language == "" {
+			items[i].Language = lang
+		}
+	}
 }
 
 // detect picks a format from the name's extension, then from the content.

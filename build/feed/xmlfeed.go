@@ -90,6 +90,10 @@ func parseFeed(b []byte, name string, skip func(error) bool) ([]Item, error) {
 			if d == "" {
 				d = strings.TrimSpace(fi.Updated)
 			}
+			if t, ok := parseLocalDate(d); ok {
+				it.Published = t
+				break
+			}
 			err := &ItemError{Input: name, Index: i + 1, Ref: ref(&it), Field: "published",
 				Err: fmt.Errorf("%w: %q", ErrBadDate, d)}
 			if skip(err) {

@@ -74,11 +74,11 @@ func NewAnalyzer(language string) Analyzer {
 	if l, ok := languages[code]; ok {
 		return Analyzer{lang: code, stem: l.stem, stop: l.stop}
 	}
-	return Analyzer{lang: code}
+	return Analyzer{lang: code, stop: stopLists[code]}
 }
 
-// Supported reports whether the analyzer stems its language.
-func (a Analyzer) Supported() bool { return a.stem != nil || a.lang == "" }
+// Stems reports whether the analyzer stems its language.
+func (a Analyzer) Stems() bool { return a.stem != nil || a.lang == "" }
 
 // Language returns the ISO 639-1 code the analyzer was made for ("en" for the
 // zero value).
@@ -98,6 +98,16 @@ func languageCode(language string) string {
 		if l == v.name {
 			return code
 		}
+	}
+	switch l {
+	case "german":
+		return "de"
+	case "portuguese":
+		return "pt"
+	case "italian":
+		return "it"
+	case "dutch":
+		return "nl"
 	}
 	if i := strings.IndexAny(l, "-_"); i >= 0 {
 		l = l[:i]
@@ -137,7 +147,8 @@ func (a Analyzer) Analyze(s string, fn func(word, stem string)) {
 
 // words splits s into lowercase words of letters and digits. Apostrophes
 // inside a word are dropped with an English possessive "'s", so "Go's" and
-// "don't" become "go" and "dont". Words of one letter and pure numbers are
+// "don't" become "go" and "dont". Words of one letter, numbers, words that
+// are mostly digits (hashes, colours, ids) and words over 30 letters are
 // dropped: they are noise for every language here.
 func words(s string) []string {
 	var out []string
@@ -147,7 +158,7 @@ func words(s string) []string {
 		b.Reset()
 		w = strings.TrimSuffix(w, "'s")
 		w = strings.ReplaceAll(w, "'", "")
-		if utf8.RuneCountInString(w) < 2 || isNumber(w) {
+		if n := utf8.RuneCountInString(w); n < 2 || n > 30 || mostlyDigits(w) {
 			return
 		}
 		out = append(out, w)
@@ -171,13 +182,18 @@ func words(s string) []string {
 	return out
 }
 
-func isNumber(w string) bool {
+// mostlyDigits reports numbers ("2024"), codes with more digits than
+// letters ("1755s") and long mixes of both ("f3f3f3", "n7aye29b7qa"), while
+// names like "v2", "x86", "arm64" and "chacha8rand" stay.
+func mostlyDigits(w string) bool {
+	digits, n := 0, 0
 	for _, r := range w {
-		if !unicode.IsDigit(r) {
-			return false
+		n++
+		if unicode.IsDigit(r) {
+			digits++
 		}
 	}
-	return true
+	return digits == n || n > 3 && 2*digits > n || n >= 6 && 3*digits >= n
 }
 
 // extraEnglish are words snowball's short English list keeps but that carry
