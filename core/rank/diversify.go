@@ -3,7 +3,7 @@ package rank
 // diversify picks count items from pool (best first, with their scores) by maximal marginal
 // relevance: each step takes the item maximising
 //
-//	(1−λ)·relevance − λ·(highest similarity to an item already taken)
+//	(1−λ)·relevance − λ·(highest similarity to an item already taken, ≥ 0)
 //
 // with relevance the pool score rescaled to [0, 1], skipping items whose
 // section has reached its cap. λ = 0 keeps the score order.
@@ -51,7 +51,9 @@ func (s *state) diversify(pool []int, scores []float32, count int, lambda float3
 		caps.add(chosen)
 		for k, i := range pool {
 			if !taken[k] {
-				if sim := e.itemSim(chosen, i); len(out) == 1 || sim > maxSim[k] {
+				// Opposite is no more different than unrelated: a negative
+				// similarity must not earn a bonus.
+				if sim := e.itemSim(chosen, i); sim > maxSim[k] {
 					maxSim[k] = sim
 				}
 			}

@@ -53,7 +53,7 @@ type Engine struct {
 	topicOff  []int32
 	topicIdx  []uint16
 	topicW    []float32
-	topicSum  []float32
+	topicInv  []float32 // 1 / Σ weights, 0 for an item without topics
 	topicNorm []float32
 	topicByID map[string]int
 
@@ -83,7 +83,7 @@ func New(c *catalog.Catalogue) *Engine {
 	e.vec = make([]float32, n*d)
 	e.inv = make([]float32, n)
 	e.topicOff = make([]int32, n+1)
-	e.topicSum = make([]float32, n)
+	e.topicInv = make([]float32, n)
 	e.topicNorm = make([]float32, n)
 	e.sec = make([]int32, n)
 	e.freshBase = make([]float64, n)
@@ -122,7 +122,9 @@ func New(c *catalog.Catalogue) *Engine {
 			sq += tw.Weight * tw.Weight
 		}
 		e.topicOff[i+1] = int32(len(e.topicIdx))
-		e.topicSum[i] = sum
+		if sum > 0 {
+			e.topicInv[i] = 1 / sum
+		}
 		e.topicNorm[i] = float32(math.Sqrt(float64(sq)))
 		s, ok := secs[it.Section]
 		if !ok {

@@ -94,13 +94,17 @@ func (s *state) mainTerm(i int, fresh float32) Reason {
 	return r
 }
 
+// explainHistory bounds the reader's items an explanation compares with:
+// the strongest signals, which are also the ones the reader remembers.
+const explainHistory = 50
+
 // readReason names the item of the reader's history most similar to item
-// i, if its similarity reaches min. Only positive signals count: a
+// i, if its similarity reaches atLeast. Only positive signals count: a
 // dislike is no reason to recommend.
-func (s *state) readReason(i int, min float32) (Reason, bool) {
+func (s *state) readReason(i int, atLeast float32) (Reason, bool) {
 	e := s.e
-	best, bestSim := -1, min
-	for _, h := range s.history {
+	best, bestSim := -1, atLeast
+	for _, h := range s.history[:min(len(s.history), explainHistory)] {
 		if h.weight <= 0 || h.item == i {
 			continue
 		}
@@ -116,13 +120,13 @@ func (s *state) readReason(i int, min float32) (Reason, bool) {
 }
 
 // topicReason names the topic of item i that contributes most to its
-// topic score, if its contribution exceeds min.
-func (s *state) topicReason(i int, min float32) (Reason, bool) {
+// topic score, if its contribution exceeds atLeast.
+func (s *state) topicReason(i int, atLeast float32) (Reason, bool) {
 	e := s.e
 	if !s.anyTopic {
 		return Reason{}, false
 	}
-	best, bestVal := -1, min
+	best, bestVal := -1, atLeast
 	for a := e.topicOff[i]; a < e.topicOff[i+1]; a++ {
 		if v := e.topicW[a] * s.interest[e.topicIdx[a]]; v > bestVal {
 			best, bestVal = int(e.topicIdx[a]), v

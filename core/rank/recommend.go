@@ -128,12 +128,18 @@ func (e *Engine) newState(p *profile.Profile, req Request) *state {
 	return s
 }
 
+// maxLambda is the strongest diversity a reader's variety can ask for: at
+// λ = 1 MMR would ignore relevance and list whatever differs most, including
+// topics the reader disliked.
+const maxLambda = 0.7
+
 // lambda is the MMR diversity: the publisher's Diversity moved toward 0 by
-// a negative variety and toward 1 by a positive one.
+// a negative variety and toward maxLambda (or the publisher's value, if
+// higher) by a positive one.
 func (s *state) lambda() float32 {
 	d, v := s.e.pol.Diversity, s.variety
 	if v >= 0 {
-		return d + v*(1-d)
+		return d + v*max(0, maxLambda-d)
 	}
 	return d * (1 + v)
 }

@@ -19,14 +19,11 @@ func (s *state) score(i int) float32 {
 // in [-1, 1].
 func (s *state) topicScore(i int) float32 {
 	e := s.e
-	if e.topicSum[i] == 0 {
-		return 0
-	}
 	var t float32
 	for a := e.topicOff[i]; a < e.topicOff[i+1]; a++ {
 		t += e.topicW[a] * s.interest[e.topicIdx[a]]
 	}
-	return t / e.topicSum[i]
+	return t * e.topicInv[i]
 }
 
 // prior is the non-personal score: freshness and popularity, weighted by

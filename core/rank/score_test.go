@@ -99,7 +99,7 @@ func TestState_Lambda(t *testing.T) {
 	tests := []struct {
 		variety float32
 		want    float32
-	}{{-1, 0}, {-0.5, 0.2}, {0, 0.4}, {0.5, 0.7}, {1, 1}}
+	}{{-1, 0}, {-0.5, 0.2}, {0, 0.4}, {0.5, 0.55}, {1, maxLambda}}
 	for _, tt := range tests {
 		s := &state{e: e, variety: tt.variety}
 		require.InDelta(t, tt.want, s.lambda(), 1e-6, "variety %v", tt.variety)

@@ -1,0 +1,83 @@
+package rank
+
+import (
+	"testing"
+
+	"github.com/hearth-dev/hearth/core/catalog"
+	"github.com/hearth-dev/hearth/core/profile"
+	"github.com/stretchr/testify/require"
+)
+
+func codes(rs []Reason) []string {
+	out := make([]string, len(rs))
+	for k, r := range rs {
+		out[k] = r.Code
+	}
+	return out
+}
+
+func TestState_Explain(t *testing.T) {
+	c := fixture(t)
+	e := New(c)
+	p := reader(t, c)
+
+	t.Run("read names the most similar item read", func(t *testing.T) {
+		s := e.newState(p, Request{Now: now})
+		r, ok := s.readReason(idx(t, c, "wasm-threads"), readReasonSim)
+		require.True(t, ok)
+		require.Equal(t, Reason{Code: ReasonRead, Text: "Because you read WebAssembly garbage collection", Ref: "wasm-gc"}, r)
+		r, ok = s.readReason(idx(t, c, "go-errors"), readReasonSim)
+		require.True(t, ok)
+		require.Equal(t, "go-generics", r.Ref)
+		_, ok = s.readReason(idx(t, c, "cook-pasta"), readReasonSim)
+		require.False(t, ok, "a disliked item is no reason")
+	})
+	t.Run("topic names the strongest followed topic", func(t *testing.T) {
+		s := e.newState(p, Request{Now: now})
+		r, ok := s.topicReason(idx(t, c, "wasm-size"), topicReasonMin)
+		require.True(t, ok)
+		require.Equal(t, Reason{Code: ReasonTopic, Text: "You follow wasm", Ref: "wasm"}, r)
+		_, ok = s.topicReason(idx(t, c, "privacy-law"), topicReasonMin)
+		require.False(t, ok)
+	})
+	t.Run("every item has a reason", func(t *testing.T) {
+		for _, prof := range []*profile.Profile{nil, p} {
+			s := e.newState(prof, Request{Now: now})
+			for i := range c.Items {
+				rs := s.explain(i)
+				require.NotEmpty(t, rs, c.Items[i].ID)
+				for _, r := range rs {
+					require.Contains(t, []string{ReasonRead, ReasonTopic, ReasonNew, ReasonPopular, ReasonPinned}, r.Code)
+					require.NotEmpty(t, r.Text)
+				}
+				if prof == nil {
+					require.NotContains(t, codes(rs), ReasonRead, "no profile, no personal reason")
+					require.NotContains(t, codes(rs), ReasonTopic)
+				}
+			}
+		}
+	})
+	t.Run("pinned, explore, related come first", func(t *testing.T) {
+		s := e.newState(nil, Request{Now: now})
+		require.Equal(t, ReasonPinned, s.explain(idx(t, c, "privacy-ondevice"))[0].Code)
+		s = e.newState(p, Request{Now: now})
+		s.explored = idx(t, c, "privacy-law")
+		rs := s.explain(s.explored)
+		require.Equal(t, Reason{Code: ReasonExplore, Text: "Something different"}, rs[0])
+		s = e.newState(p, Request{Now: now, Current: "go-wasm", Related: true})
+		s.relatedMode = true
+		rs = s.explain(idx(t, c, "wasm-size"))
+		require.Equal(t, Reason{Code: ReasonRelated, Text: "Related to Go on WebAssembly", Ref: "go-wasm"}, rs[0])
+	})
+	t.Run("new and popular", func(t *testing.T) {
+		c := tiny(
+			catalog.Item{ID: "fresh", Published: now.Unix()},
+			catalog.Item{ID: "hit", Published: now.Unix() - 100*86400, Popularity: 0.9},
+			catalog.Item{ID: "stale", Published: now.Unix() - 100*86400, Popularity: 0.1},
+		)
+		s := New(c).newState(nil, Request{Now: now})
+		require.Equal(t, []string{ReasonNew}, codes(s.explain(0)))
+		require.Equal(t, []string{ReasonPopular}, codes(s.explain(1)))
+		require.Equal(t, []string{ReasonPopular}, codes(s.explain(2)), "the largest score term when no threshold is met")
+	})
+}
