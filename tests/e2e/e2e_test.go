@@ -1,0 +1,305 @@
+// Package e2e runs Hearth end to end in headless Chromium: the asset
+// pipeline builds the real wasm engine and scripts into a temporary folder,
+// the demo site serves them through httptest, and each test reads posts in
+// its own tab the way a reader would (scrolling, dwelling, following links).
+//
+// HEARTH_HEADFUL=1 shows the browser.
+package e2e
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hearth-dev/hearth/build/assets"
+	"github.com/hearth-dev/hearth/tests/browser"
+	"github.com/hearth-dev/hearth/web/demo"
+	"github.com/stretchr/testify/require"
+)
+
+var (
+	chrome *browser.Browser
+	// built is the folder the asset pipeline wrote (…/hearth).
+	built string
+)
+
+func TestMain(m *testing.M) {
+	os.Exit(run(m))
+}
+
+func run(m *testing.M) int {
+	dir, err := os.MkdirTemp("", "hearth-e2e-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	defer os.RemoveAll(dir)
+	// Level 5 brotli: the tests need the files, not the smallest files.
+	report, err := assets.Build(dir, assets.Options{BrotliLevel: 5})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	built = report.Dir
+	return browser.Main(m, &chrome, browser.Options{})
+}
+
+// site serves the demo from the files in dir with opts and returns its URL.
+func site(t *testing.T, dir string, opts demo.Options) string {
+	t.Helper()
+	h, err := demo.NewServer(os.DirFS(dir), opts)
+	require.NoError(t, err)
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	return srv.URL
+}
+
+// readerOptions make a read count after 0.3 s of dwell instead of 15 s.
+var readerOptions = demo.Options{ReadDwell: 300 * time.Millisecond}
+
+// posts maps each catalogue item id of the demo to its post: the feed's
+// tags are the ground truth for what a post is about.
+type post struct {
+	ID    string   `json:"id"`
+	URL   string   `json:"url"`
+	Title string   `json:"title"`
+	Tags  []string `json:"tags"`
+}
+
+func feed(t *testing.T) []post {
+	t.Helper()
+	var f struct {
+		Items []post `json:"items"`
+	}
+	require.NoError(t, json.Unmarshal(demo.Feed(), &f))
+	return f.Items
+}
+
+func (p post) slug() string { return p.URL[strings.LastIndexByte(p.URL, '/')+1:] }
+
+func tagged(posts []post, tag string) []post {
+	var out []post
+	for _, p := range posts {
+		if slices.Contains(p.Tags, tag) {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func TestReader(t *testing.T) {
+	p := newPage(t, site(t, built, readerOptions))
+	all := feed(t)
+	byID := map[string]post{}
+	for _, x := range all {
+		byID[x.ID] = x
+	}
+	const subject = "concurrency"
+	about := tagged(all, subject)
+	require.GreaterOrEqual(t, len(about), 8, "the feed has too few %s posts for this test", subject)
+	read := about[:5]
+	countAbout := func(recs []slotLink) int {
+		n := 0
+		for _, r := range recs {
+			if slices.Contains(byID[r.ID].Tags, subject) {
+				n++
+			}
+		}
+		return n
+	}
+
+	p.open("/")
+	require.Equal(t, readyDetail{Consent: "denied"}, p.ready(), "opt-in: off until the reader turns it on")
+	before := p.slot("home")
+	require.Equal(t, "fallback", before.State)
+	require.Len(t, before.Links, 5)
+
+	p.click(`button[data-consent="granted"]`)
+	p.waitSlot("home", "personal")
+
+	for _, x := range read {
+		p.readPost(x.slug())
+	}
+	p.open("/")
+	require.Equal(t, readyDetail{Consent: "granted", Personalized: true}, p.ready())
+	after := p.waitSlot("home", "personal")
+	require.Len(t, after.Links, 5)
+
+	t.Run("reading five posts about one subject moves the home slot toward it", func(t *testing.T) {
+		t.Logf("%s posts among the home slot: %d before, %d after reading %d", subject, countAbout(before.Links), countAbout(after.Links), len(read))
+		require.GreaterOrEqual(t, countAbout(after.Links), 3)
+		require.Greater(t, countAbout(after.Links), countAbout(before.Links))
+	})
+
+	t.Run("read posts are not recommended again", func(t *testing.T) {
+		many := evalJSON[[]recommendation](t, p, `hearth.recommend({count: 50})`)
+		require.Len(t, many, 50)
+		for _, x := range read {
+			require.NotContains(t, ids(after.Links), x.ID)
+			require.NotContains(t, recIDs(many), x.ID)
+		}
+	})
+
+	t.Run("the reasons name a post the reader read", func(t *testing.T) {
+		var named []string
+		for _, l := range after.Links {
+			for _, x := range read {
+				if strings.Contains(l.Reason, x.Title) {
+					named = append(named, x.Title)
+				}
+			}
+		}
+		require.NotEmpty(t, named, "no rendered reason names a read post: %+v", after.Links)
+		recs := evalJSON[[]recommendation](t, p, `hearth.recommend({count: 5})`)
+		var refs []string
+		for _, r := range recs {
+			for _, why := range r.Reasons {
+				if why.Code == "read" {
+					refs = append(refs, why.Ref)
+				}
+			}
+		}
+		require.NotEmpty(t, refs)
+		for _, ref := range refs {
+			require.Contains(t, ids(postLinks(read)), ref)
+		}
+	})
+
+	t.Run("the profile survives a reload", func(t *testing.T) {
+		p.reload()
+		require.Equal(t, readyDetail{Consent: "granted", Personalized: true}, p.ready())
+		v := evalJSON[profileView](t, p, `hearth.profile()`)
+		var readIDs []string
+		for _, r := range v.Read {
+			readIDs = append(readIDs, r.ID)
+		}
+		require.ElementsMatch(t, ids(postLinks(read)), readIDs)
+		require.Equal(t, "granted", v.Consent)
+		require.Equal(t, subject, v.Interests[0].Topic)
+	})
+
+	t.Run("the page works under the strict CSP", func(t *testing.T) {
+		require.Equal(t, demo.CSP, p.header("/"))
+		require.Empty(t, p.violations(), "securitypolicyviolation events")
+		require.Empty(t, p.hearthErrors())
+		require.Empty(t, p.exceptions())
+	})
+
+	t.Run("clear leaves no trace and turns personalization off", func(t *testing.T) {
+		eval[bool](t, p, `hearth.clear().then(() => true)`)
+		require.Equal(t, "fallback", p.slot("home").State)
+		require.Empty(t, p.databases())
+		p.reload()
+		require.Equal(t, readyDetail{Consent: "denied"}, p.ready())
+		require.Empty(t, p.databases())
+	})
+}
+
+func TestFallback_WasmMissing(t *testing.T) {
+	// A copy of the built files without the engine.
+	dir := t.TempDir()
+	entries, err := os.ReadDir(built)
+	require.NoError(t, err)
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), assets.Wasm) {
+			continue
+		}
+		b, err := os.ReadFile(filepath.Join(built, e.Name()))
+		require.NoError(t, err)
+		require.NoError(t, os.WriteFile(filepath.Join(dir, e.Name()), b, 0o644))
+	}
+	// Opt-out, so the loader tries to start the engine at once.
+	opts := readerOptions
+	opts.Consent = "opt-out"
+	p := newPage(t, site(t, dir, opts))
+	p.open("/")
+	require.Equal(t, readyDetail{Consent: "granted"}, p.ready(), "consent is on but the engine did not load")
+	require.Equal(t, []string{"wasm"}, p.hearthErrors())
+	home := p.slot("home")
+	require.Equal(t, "fallback", home.State)
+	require.Len(t, home.Links, 5)
+	require.Equal(t, ids(nonPersonal(t, "", 5)), ids(home.Links), "the slot shows the publisher's non-personal order")
+	require.Empty(t, p.exceptions())
+	require.Empty(t, p.violations())
+
+	p.open("/blog/pipelines")
+	related := p.slot("related")
+	require.Equal(t, "fallback", related.State)
+	require.Equal(t, ids(nonPersonal(t, "/blog/pipelines", 5)), ids(related.Links))
+	require.Empty(t, p.exceptions())
+}
+
+func TestConsent_OffStoresNothing(t *testing.T) {
+	p := newPage(t, site(t, built, readerOptions))
+	p.open("/blog/pipelines")
+	require.Equal(t, readyDetail{Consent: "denied"}, p.ready())
+	eval[bool](t, p, `(window.scrollTo(0, document.documentElement.scrollHeight), true)`)
+	time.Sleep(time.Second) // past the read thresholds
+	require.Empty(t, p.databases(), "nothing is written while personalization is off")
+	require.False(t, eval[bool](t, p, `performance.getEntriesByType('resource').some((e) => e.name.endsWith('.wasm') || e.name.endsWith('.msgpack'))`),
+		"neither the engine nor the catalogue is downloaded while off")
+	require.Equal(t, "fallback", p.slot("related").State)
+	require.Equal(t, []slotLink(nil), evalJSON[[]slotLink](t, p, `hearth.recommend().then((r) => r.length ? r : null)`))
+	require.Empty(t, p.exceptions())
+	require.Empty(t, p.violations())
+}
+
+func TestConsent_GlobalPrivacyControl(t *testing.T) {
+	opts := readerOptions
+	opts.Consent = "opt-out"
+	p := newPage(t, site(t, built, opts))
+	p.gpc()
+	p.open("/")
+	require.Equal(t, readyDetail{Consent: "denied"}, p.ready(), "GPC means off even under opt-out")
+	require.Empty(t, p.databases())
+	p.click(`button[data-consent="granted"]`)
+	p.waitSlot("home", "personal")
+	p.reload()
+	require.Equal(t, readyDetail{Consent: "granted", Personalized: true}, p.ready(), "the reader's own grant outlasts GPC")
+	require.Empty(t, p.exceptions())
+}
+
+// nonPersonal is the order the demo server renders for readers without
+// personalization, computed here from the same catalogue.
+func nonPersonal(t *testing.T, current string, count int) []slotLink {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(built, assets.Catalogue))
+	require.NoError(t, err)
+	cat, err := decodeCatalogue(b)
+	require.NoError(t, err)
+	var out []slotLink
+	for _, l := range demo.NonPersonal(cat, time.Now)(current, count) {
+		out = append(out, slotLink{ID: l.ID, Href: l.URL})
+	}
+	return out
+}
+
+func ids(links []slotLink) []string {
+	out := make([]string, len(links))
+	for i, l := range links {
+		out[i] = l.ID
+	}
+	return out
+}
+
+func recIDs(recs []recommendation) []string {
+	out := make([]string, len(recs))
+	for i, r := range recs {
+		out[i] = r.ID
+	}
+	return out
+}
+
+func postLinks(posts []post) []slotLink {
+	out := make([]slotLink, len(posts))
+	for i, p := range posts {
+		out[i] = slotLink{ID: p.ID}
+	}
+	return out
+}
