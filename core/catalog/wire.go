@@ -228,3 +228,15 @@ func (sc SectionCap) appendMsg(b []byte) []byte {
 	b = wire.AppendString(wire.AppendString(b, "sec"), sc.Section)
 	return wire.AppendInt(wire.AppendString(b, "max"), sc.Max)
 }
+
+// unmarshalLean decodes b into c with the lean codec and returns the bytes
+// after the catalogue. Its strings share one copy of b: a catalogue lives
+// as long as its strings, and one allocation instead of one per string
+// (about 9 per item) makes decoding a 10,000-item catalogue about twice as
+// fast (BenchmarkCatalogue_decode).
+func unmarshalLean(c *Catalogue, b []byte) ([]byte, error) {
+	r := wire.NewReader(b)
+	r.ShareStrings()
+	c.readMsg(r)
+	return r.Rest(), r.Err()
+}

@@ -15,11 +15,22 @@ type Reader struct {
 	b   []byte
 	off int
 	err error
+	s   string // a copy of b after ShareStrings
+	str bool   // String returns slices of s
 }
 
 // NewReader returns a Reader positioned at the start of b. The Reader never
 // modifies b; [Reader.Key] returns slices of it.
 func NewReader(b []byte) *Reader { return &Reader{b: b} }
+
+// ShareStrings makes [Reader.String] return substrings of one copy of the
+// whole input, made now, instead of a copy of each string: one allocation
+// instead of one per string (a 10,000-item catalogue has 90,000), at the
+// cost of keeping the whole input in memory for as long as any string read
+// from it is. Use it for documents that live as long as their strings.
+func (r *Reader) ShareStrings() {
+	r.s, r.str = string(r.b), true
+}
 
 // Err returns the first failure, an *[Error], or nil.
 func (r *Reader) Err() error { return r.err }
@@ -60,13 +71,21 @@ func (r *Reader) lead() byte {
 	return p[0]
 }
 
-// uintN consumes a big-endian unsigned integer of n bytes.
+// uintN consumes a big-endian unsigned integer of n (1, 2, 4 or 8) bytes.
 func (r *Reader) uintN(n uint64) uint64 {
-	var u uint64
-	for _, c := range r.take(n) {
-		u = u<<8 | uint64(c)
+	p := r.take(n)
+	switch len(p) {
+	case 1:
+		return uint64(p[0])
+	case 2:
+		return uint64(p[0])<<8 | uint64(p[1])
+	case 4:
+		return uint64(p[0])<<24 | uint64(p[1])<<16 | uint64(p[2])<<8 | uint64(p[3])
+	case 8:
+		return uint64(p[0])<<56 | uint64(p[1])<<48 | uint64(p[2])<<40 | uint64(p[3])<<32 |
+			uint64(p[4])<<24 | uint64(p[5])<<16 | uint64(p[6])<<8 | uint64(p[7])
 	}
-	return u
+	return 0 // after a failure
 }
 
 // count returns n after checking that n elements of at least size bytes
@@ -129,6 +148,43 @@ func (r *Reader) ArrayHeader() int {
 	return r.count(n, 1)
 }
 
+// Tuple consumes an array header and fails unless it holds n elements, as
+// msgp-generated decoders of //msgp:tuple types do.
+func (r *Reader) Tuple(n int) {
+	if r.ArrayHeader() != n {
+		r.fail(ErrType)
+	}
+}
+
+// Resize returns s with n elements, reusing its array when it has the
+// capacity, as msgp-generated decoders do: decoding into a used value keeps
+// the fields of reused elements that the input does not set, and an empty
+// array decodes to a nil slice.
+func Resize[T any](s []T, n int) []T {
+	if cap(s) >= n {
+		return s[:n]
+	}
+	return make([]T, n)
+}
+
+// Strings consumes an array of str into s, resized with [Resize].
+func (r *Reader) Strings(s []string) []string {
+	s = Resize(s, r.ArrayHeader())
+	for i := range s {
+		s[i] = r.String()
+	}
+	return s
+}
+
+// Float32s consumes an array of float32 into s, resized with [Resize].
+func (r *Reader) Float32s(s []float32) []float32 {
+	s = Resize(s, r.ArrayHeader())
+	for i := range s {
+		s[i] = r.Float32()
+	}
+	return s
+}
+
 // raw consumes a str (and, with bin set, also a bin) value and returns its
 // payload as a slice of the input.
 func (r *Reader) raw(bin bool) []byte {
@@ -155,7 +211,13 @@ func (r *Reader) raw(bin bool) []byte {
 func (r *Reader) Key() []byte { return r.raw(true) }
 
 // String consumes a str.
-func (r *Reader) String() string { return string(r.raw(false)) }
+func (r *Reader) String() string {
+	p := r.raw(false)
+	if r.str {
+		return r.s[r.off-len(p) : r.off]
+	}
+	return string(p)
+}
 
 // Bytes consumes a bin and returns its bytes in scratch when it has the
 // capacity, else in a new slice, as msgp.ReadBytesBytes does: an empty bin

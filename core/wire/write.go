@@ -4,11 +4,16 @@ import "math"
 
 // appendUint appends the n low bytes of u, big-endian, after the type byte t.
 func appendUint(b []byte, t byte, u uint64, n int) []byte {
-	b = append(b, t)
-	for i := n - 1; i >= 0; i-- {
-		b = append(b, byte(u>>(8*i)))
+	switch n {
+	case 1:
+		return append(b, t, byte(u))
+	case 2:
+		return append(b, t, byte(u>>8), byte(u))
+	case 4:
+		return append(b, t, byte(u>>24), byte(u>>16), byte(u>>8), byte(u))
 	}
-	return b
+	return append(b, t, byte(u>>56), byte(u>>48), byte(u>>40), byte(u>>32),
+		byte(u>>24), byte(u>>16), byte(u>>8), byte(u))
 }
 
 // AppendMapHeader appends a header for a map of n entries.
@@ -113,4 +118,22 @@ func AppendString(b []byte, s string) []byte {
 // bin, as in msgp.
 func AppendBytes(b []byte, v []byte) []byte {
 	return append(appendLen(b, 0, 0xc4, len(v)), v...)
+}
+
+// AppendStrings appends an array of str.
+func AppendStrings(b []byte, s []string) []byte {
+	b = AppendArrayHeader(b, uint32(len(s)))
+	for _, v := range s {
+		b = AppendString(b, v)
+	}
+	return b
+}
+
+// AppendFloat32s appends an array of float32.
+func AppendFloat32s(b []byte, s []float32) []byte {
+	b = AppendArrayHeader(b, uint32(len(s)))
+	for _, v := range s {
+		b = AppendFloat32(b, v)
+	}
+	return b
 }

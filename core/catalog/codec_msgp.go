@@ -1,0 +1,14 @@
+//go:build !hearthlean
+
+package catalog
+
+// The catalogue codec of ordinary builds is the msgp-generated reference.
+// Builds tagged hearthlean (the wasm engine) use the lean codec of wire.go
+// instead, see codec_lean.go; they leave out catalog_gen.go, whose import of
+// the msgp runtime would cost every reader about 250 KB of brotli.
+
+// unmarshalMsg decodes b into c and returns the bytes after the catalogue.
+func unmarshalMsg(c *Catalogue, b []byte) ([]byte, error) { return c.UnmarshalMsg(b) }
+
+// marshalMsg appends the encoding of c to b.
+func marshalMsg(c *Catalogue, b []byte) ([]byte, error) { return c.MarshalMsg(b) }
