@@ -231,6 +231,9 @@ func Build(items []feed.Item, pol catalog.Policy, opts Options) (*catalog.Catalo
 	if c.Policy, err = resolvePolicy(pol, entries); err != nil {
 		return nil, err
 	}
+	// The catalogue states the policy in full, defaults included, so a
+	// reader of the public file sees the values that apply.
+	c.Policy = c.Policy.WithDefaults()
 	switch {
 	case !o.Generated.IsZero():
 		c.Generated = o.Generated.Unix()
@@ -238,6 +241,9 @@ func Build(items []feed.Item, pol catalog.Policy, opts Options) (*catalog.Catalo
 		for _, it := range c.Items {
 			c.Generated = max(c.Generated, it.Published)
 		}
+	}
+	if err := c.Validate(); err != nil {
+		return nil, fmt.Errorf("build catalogue: %w", err)
 	}
 	return c, nil
 }
@@ -352,7 +358,7 @@ func resolvePolicy(p catalog.Policy, entries []entry) (catalog.Policy, error) {
 		for i, r := range in {
 			id, ok := ref[strings.TrimSpace(r)]
 			if !ok {
-				return nil, fmt.Errorf("%w: %s[%d]: %w: %q", ErrPolicy, field, i, ErrUnknownItemRef, r)
+				return nil, fmt.Errorf("%w: %s[%d]: %w: %q", catalog.ErrPolicy, field, i, ErrUnknownItemRef, r)
 			}
 			if !seen[id] {
 				seen[id] = true

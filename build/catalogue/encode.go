@@ -115,9 +115,9 @@ func Read(path string) (*catalog.Catalogue, error) {
 	if err != nil {
 		return nil, err
 	}
-	var c catalog.Catalogue
-	if _, err := c.UnmarshalMsg(b); err != nil {
-		return nil, fmt.Errorf("decode catalogue %s: %w", path, err)
+	c, err := catalog.Decode(b)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	return &c, nil
+	return c, nil
 }

@@ -128,7 +128,11 @@ func setVectors(c *catalog.Catalogue, entries []entry, m *text.Matrix, o Options
 	o.Progress("vectors", 1, 1)
 	c.Dim = dim
 	for i, v := range vecs {
-		c.Items[i].Vector, c.Items[i].Scale = text.Quantize(v)
+		// An item without any kept term has a zero vector: it ships none
+		// rather than one that is similar to nothing.
+		if q, s := text.Quantize(v); s > 0 {
+			c.Items[i].Vector, c.Items[i].Scale = q, s
+		}
 	}
 	return nil
 }
@@ -139,7 +143,9 @@ func setSupplied(c *catalog.Catalogue, entries []entry, dim int, o Options) erro
 	c.Dim = dim
 	c.Lambda = o.Lambda
 	for i, e := range entries {
-		c.Items[i].Vector, c.Items[i].Scale = text.Quantize(e.src.Vector)
+		if q, s := text.Quantize(e.src.Vector); s > 0 {
+			c.Items[i].Vector, c.Items[i].Scale = q, s
+		}
 	}
 	if len(o.Gram) > 0 {
 		if len(o.Gram) != dim*dim {

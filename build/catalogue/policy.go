@@ -6,16 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"os"
 	"sort"
 	"strings"
 
 	"github.com/hearth-dev/hearth/core/catalog"
 )
-
-// ErrPolicy marks a policy file or value that is refused.
-var ErrPolicy = errors.New("invalid policy")
 
 // PolicyFile is the JSON form of [catalog.Policy] that publishers write
 // (build/policy.example.json). Every field is optional: an absent field
@@ -57,13 +53,13 @@ func ReadPolicy(r io.Reader) (catalog.Policy, error) {
 	if err := dec.Decode(&f); err != nil {
 		var te *json.UnmarshalTypeError
 		if errors.As(err, &te) {
-			return catalog.Policy{}, fmt.Errorf("%w: %s: must be %s, not %s", ErrPolicy, te.Field, jsonKind(te.Type.Kind().String()), te.Value)
+			return catalog.Policy{}, fmt.Errorf("%w: %s: must be %s, not %s", catalog.ErrPolicy, te.Field, jsonKind(te.Type.Kind().String()), te.Value)
 		}
 		// encoding/json names the unknown field in its message.
-		return catalog.Policy{}, fmt.Errorf("%w: %v", ErrPolicy, err)
+		return catalog.Policy{}, fmt.Errorf("%w: %v", catalog.ErrPolicy, err)
 	}
 	if dec.More() {
-		return catalog.Policy{}, fmt.Errorf("%w: more than one JSON value", ErrPolicy)
+		return catalog.Policy{}, fmt.Errorf("%w: more than one JSON value", catalog.ErrPolicy)
 	}
 	p := f.Policy()
 	if err := CheckPolicy(p); err != nil {
@@ -131,31 +127,25 @@ func (f PolicyFile) Policy() catalog.Policy {
 }
 
 // CheckPolicy refuses values the engine cannot use, naming the policy file
-// field. Zero values are valid: they mean "the default".
+// field, then runs the engine's own [catalog.Policy.Validate]. Zero values
+// are valid: they mean "the default".
 func CheckPolicy(p catalog.Policy) error {
-	bad := func(field, why string) error { return fmt.Errorf("%w: %s: %s", ErrPolicy, field, why) }
-	nonNeg := []struct {
-		name string
-		v    float32
-	}{
-		{"freshness_half_life_days", p.FreshnessHalfLifeDays},
-		{"interest_half_life_days", p.InterestHalfLifeDays},
-		{"weights.similarity", p.Weights.Similarity},
-		{"weights.topic", p.Weights.Topic},
-		{"weights.freshness", p.Weights.Freshness},
-		{"weights.popularity", p.Weights.Popularity},
-	}
-	for _, f := range nonNeg {
-		if f.v < 0 || math.IsNaN(float64(f.v)) || math.IsInf(float64(f.v), 0) {
-			return bad(f.name, fmt.Sprintf("must be a finite number ≥ 0, not %v", f.v))
-		}
-	}
+	bad := func(field, why string) error { return fmt.Errorf("%w: %s: %s", catalog.ErrPolicy, field, why) }
 	for _, f := range []struct {
-		name string
-		v    float32
-	}{{"diversity", p.Diversity}, {"exploration", p.Exploration}} {
-		if !(f.v >= 0 && f.v <= 1) {
-			return bad(f.name, fmt.Sprintf("must be in [0, 1], not %v", f.v))
+		name   string
+		v, max float32
+	}{
+		{"freshness_half_life_days", p.FreshnessHalfLifeDays, catalog.MaxHalfLifeDays},
+		{"interest_half_life_days", p.InterestHalfLifeDays, catalog.MaxHalfLifeDays},
+		{"diversity", p.Diversity, 1},
+		{"exploration", p.Exploration, 1},
+		{"weights.similarity", p.Weights.Similarity, catalog.MaxWeight},
+		{"weights.topic", p.Weights.Topic, catalog.MaxWeight},
+		{"weights.freshness", p.Weights.Freshness, catalog.MaxWeight},
+		{"weights.popularity", p.Weights.Popularity, catalog.MaxWeight},
+	} {
+		if !(f.v >= 0 && f.v <= f.max) {
+			return bad(f.name, fmt.Sprintf("must be in [0, %v], not %v", f.max, f.v))
 		}
 	}
 	seen := map[string]bool{}
@@ -180,16 +170,17 @@ func CheckPolicy(p catalog.Policy) error {
 			}
 		}
 	}
-	if p.RetentionDays < 0 {
-		return bad("retention_days", fmt.Sprintf("must be ≥ 0, not %d", p.RetentionDays))
+	if p.RetentionDays < 0 || p.RetentionDays > catalog.MaxRetentionDays {
+		return bad("retention_days", fmt.Sprintf("must be in [0, %d], not %d", catalog.MaxRetentionDays, p.RetentionDays))
 	}
-	if p.MaxEvents < 0 {
-		return bad("max_events", fmt.Sprintf("must be ≥ 0, not %d", p.MaxEvents))
+	if p.MaxEvents < 0 || p.MaxEvents > catalog.MaxEvents {
+		return bad("max_events", fmt.Sprintf("must be in [0, %d], not %d", catalog.MaxEvents, p.MaxEvents))
 	}
 	switch p.Consent {
 	case "", catalog.ConsentOptIn, catalog.ConsentOptOut:
 	default:
 		return bad("consent", fmt.Sprintf("must be %q or %q, not %q", catalog.ConsentOptIn, catalog.ConsentOptOut, p.Consent))
 	}
-	return nil
+	// The engine's own check has the last word (its messages use wire keys).
+	return p.Validate()
 }

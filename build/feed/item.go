@@ -60,7 +60,8 @@ func clean(it *Item, input string, index int) error {
 	if it.URL == "" {
 		return fail("url", fmt.Errorf("%w: empty", ErrBadURL))
 	}
-	if !isWebURL(it.URL) && !strings.HasPrefix(it.URL, "/") {
+	it.URL = urlEscaper.Replace(it.URL)
+	if !isWebURL(it.URL) && !(strings.HasPrefix(it.URL, "/") && !strings.HasPrefix(it.URL, "//")) || hasControl(it.URL) {
 		return fail("url", fmt.Errorf("%w: %q", ErrBadURL, it.URL))
 	}
 	if it.Title == "" {
@@ -96,6 +97,19 @@ func ref(it *Item) string {
 		}
 	}
 	return ""
+}
+
+// urlEscaper escapes characters that are never valid in a URL but that
+// feeds leave in links; a recommendation link must not carry them raw.
+var urlEscaper = strings.NewReplacer(" ", "%20", `"`, "%22", "'", "%27", "<", "%3C", ">", "%3E", "`", "%60", `\`, "%5C")
+
+func hasControl(s string) bool {
+	for _, r := range s {
+		if r < 0x20 || r == 0x7f {
+			return true
+		}
+	}
+	return false
 }
 
 func isWebURL(s string) bool {

@@ -92,4 +92,3 @@ func DetectLanguage(s string) string {
 	}
 	return lang
 }
-
