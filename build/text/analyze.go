@@ -54,7 +54,7 @@ var languages = map[string]struct {
 	stop func(string) bool
 }{
 	"en": {"english", english.Stem, isEnglishStop},
-	"fr": {"french", french.Stem, french.IsStopWord},
+	"fr": {"french", french.Stem, isFrenchStop},
 	"es": {"spanish", spanish.Stem, spanish.IsStopWord},
 	"ru": {"russian", russian.Stem, russian.IsStopWord},
 	"sv": {"swedish", swedish.Stem, swedish.IsStopWord},
@@ -213,3 +213,8 @@ var extraEnglish = map[string]bool{
 }
 
 func isEnglishStop(w string) bool { return english.IsStopWord(w) || extraEnglish[w] }
+
+// extraFrench are articles snowball's French list leaves out.
+var extraFrench = map[string]bool{"les": true, "des": true, "du": true, "au": true, "aux": true, "une": true, "cette": true, "ces": true}
+
+func isFrenchStop(w string) bool { return french.IsStopWord(w) || extraFrench[w] }

@@ -44,6 +44,7 @@ func PlainText(s string) string {
 			switch string(name) {
 			case "script", "style":
 				skip++
+				b.WriteByte(' ')
 			default:
 				if blockTags[string(name)] {
 					b.WriteByte(' ')

@@ -3,7 +3,6 @@ package text
 import (
 	"strings"
 
-	"github.com/kljensen/snowball/french"
 	"github.com/kljensen/snowball/hungarian"
 	"github.com/kljensen/snowball/norwegian"
 	"github.com/kljensen/snowball/russian"
@@ -47,7 +46,7 @@ func set(words string) func(string) bool {
 // stopLists are the stop-word tests per ISO 639-1 code, for stop-word
 // removal and for language detection.
 var stopLists = map[string]func(string) bool{
-	"en": isEnglishStop, "fr": french.IsStopWord, "es": spanish.IsStopWord, "ru": russian.IsStopWord,
+	"en": isEnglishStop, "fr": isFrenchStop, "es": spanish.IsStopWord, "ru": russian.IsStopWord,
 	"sv": swedish.IsStopWord, "no": norwegian.IsStopWord, "hu": hungarian.IsStopWord,
 	"de": germanStop, "pt": portugueseStop, "it": italianStop, "nl": dutchStop,
 }
