@@ -24,9 +24,8 @@ const (
 	MaxWeight        = 10
 )
 
-// DefaultWeights are the scoring weights used when a policy sets none:
-// similarity to what the reader read leads, followed topics next, and the
-// priors break ties and keep new items visible.
+// defaultWeights: similarity to what the reader read leads, followed topics
+// come next, and the priors break ties and keep new items visible.
 var defaultWeights = Weights{Similarity: 1, Topic: 0.6, Freshness: 0.25, Popularity: 0.15}
 
 // DefaultWeights returns the scoring weights used when a policy sets none.
