@@ -27,6 +27,7 @@
 package catalog
 
 //go:generate go tool msgp -io=false -file catalog.go -o catalog_gen.go
+//go:generate go run ../internal/gentag -tag !hearthlean catalog_gen.go catalog_gen_test.go
 
 // FormatVersion is the catalogue format this code writes and reads.
 const FormatVersion = 1

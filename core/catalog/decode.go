@@ -112,7 +112,7 @@ func DecodeLimits(b []byte, lim Limits) (*Catalogue, error) {
 // unmarshal is the one place the catalogue codec is called, so another
 // codec can replace it.
 func unmarshal(c *Catalogue, b []byte) error {
-	rest, err := c.UnmarshalMsg(b)
+	rest, err := unmarshalMsg(c, b)
 	if err != nil {
 		return err
 	}
@@ -124,7 +124,7 @@ func unmarshal(c *Catalogue, b []byte) error {
 
 // Encode returns the reference MessagePack encoding of c.
 func (c *Catalogue) Encode() ([]byte, error) {
-	b, err := c.MarshalMsg(nil)
+	b, err := marshalMsg(c, nil)
 	if err != nil {
 		return nil, fmt.Errorf("encode catalogue: %w", err)
 	}

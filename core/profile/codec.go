@@ -53,7 +53,7 @@ func Decode(b []byte) (*Profile, error) {
 // unmarshal is the one place the profile codec is called, so another codec
 // can replace it.
 func unmarshal(p *Profile, b []byte) error {
-	rest, err := p.UnmarshalMsg(b)
+	rest, err := unmarshalMsg(p, b)
 	if err != nil {
 		return err
 	}
@@ -65,7 +65,7 @@ func unmarshal(p *Profile, b []byte) error {
 
 // Encode returns the stored form of p.
 func (p *Profile) Encode() ([]byte, error) {
-	b, err := p.MarshalMsg(nil)
+	b, err := marshalMsg(p, nil)
 	if err != nil {
 		return nil, fmt.Errorf("encode profile: %w", err)
 	}

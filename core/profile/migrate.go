@@ -7,6 +7,7 @@ import (
 )
 
 //go:generate go tool msgp -io=false -unexported -file migrate.go -o migrate_gen.go
+//go:generate go run ../internal/gentag -tag !hearthlean migrate_gen.go migrate_gen_test.go
 
 // profileV1 is the first stored layout: consent was a yes/no flag,
 // interests a map, events had no dwell, and topics could not be muted.
@@ -29,7 +30,7 @@ type eventV1 struct {
 // decodeV1 decodes a version-1 profile and migrates it.
 func decodeV1(b []byte) (*Profile, error) {
 	var old profileV1
-	rest, err := old.UnmarshalMsg(b)
+	rest, err := unmarshalMsgV1(&old, b)
 	if err != nil {
 		return nil, err
 	}

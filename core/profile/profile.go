@@ -16,6 +16,7 @@
 package profile
 
 //go:generate go tool msgp -io=false -file profile.go -o profile_gen.go
+//go:generate go run ../internal/gentag -tag !hearthlean profile_gen.go profile_gen_test.go
 
 // FormatVersion is the profile format this code writes.
 const FormatVersion = 2
