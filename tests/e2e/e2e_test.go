@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/hearth-dev/hearth/build/assets"
+	"github.com/hearth-dev/hearth/core/catalog"
 	"github.com/hearth-dev/hearth/tests/browser"
 	"github.com/hearth-dev/hearth/web/demo"
 	"github.com/stretchr/testify/require"
@@ -63,10 +64,10 @@ func site(t *testing.T, dir string, opts demo.Options) string {
 // readerOptions make a read count after 0.3 s of dwell instead of 15 s.
 var readerOptions = demo.Options{ReadDwell: 300 * time.Millisecond}
 
-// posts maps each catalogue item id of the demo to its post: the feed's
+// post is one post of the demo's feed with its catalogue id: the feed's
 // tags are the ground truth for what a post is about.
 type post struct {
-	ID    string   `json:"id"`
+	ID    string   `json:"-"` // catalogue item id
 	URL   string   `json:"url"`
 	Title string   `json:"title"`
 	Tags  []string `json:"tags"`
@@ -78,6 +79,16 @@ func feed(t *testing.T) []post {
 		Items []post `json:"items"`
 	}
 	require.NoError(t, json.Unmarshal(demo.Feed(), &f))
+	cat := builtCatalogue(t)
+	for i := range f.Items {
+		path := demo.PostPath(f.Items[i].slug())
+		for _, it := range cat.Items {
+			if it.URL == path {
+				f.Items[i].ID = it.ID
+			}
+		}
+		require.NotEmpty(t, f.Items[i].ID, "no catalogue item at %s", path)
+	}
 	return f.Items
 }
 
@@ -96,19 +107,25 @@ func tagged(posts []post, tag string) []post {
 func TestReader(t *testing.T) {
 	p := newPage(t, site(t, built, readerOptions))
 	all := feed(t)
-	byID := map[string]post{}
-	for _, x := range all {
-		byID[x.ID] = x
-	}
 	const subject = "concurrency"
 	about := tagged(all, subject)
 	require.GreaterOrEqual(t, len(about), 8, "the feed has too few %s posts for this test", subject)
 	read := about[:5]
+	// What a recommended post is about is the publisher's word for it: the
+	// catalogue's topics (the feed's tags, extended by the builder to
+	// untagged posts from their text).
+	cat := builtCatalogue(t)
+	topic, ok := cat.TopicIndex(subject)
+	require.True(t, ok, "the catalogue has no topic %s", subject)
 	countAbout := func(recs []slotLink) int {
 		n := 0
 		for _, r := range recs {
-			if slices.Contains(byID[r.ID].Tags, subject) {
-				n++
+			i, ok := cat.Find(r.ID)
+			require.True(t, ok, "recommended id %s is not in the catalogue", r.ID)
+			for _, tw := range cat.Items[i].Topics {
+				if int(tw.Topic) == topic {
+					n++
+				}
 			}
 		}
 		return n
@@ -132,7 +149,7 @@ func TestReader(t *testing.T) {
 	require.Len(t, after.Links, 5)
 
 	t.Run("reading five posts about one subject moves the home slot toward it", func(t *testing.T) {
-		t.Logf("%s posts among the home slot: %d before, %d after reading %d", subject, countAbout(before.Links), countAbout(after.Links), len(read))
+		t.Logf("%s posts among the home slot: %d before, %d after reading %d: %+v", subject, countAbout(before.Links), countAbout(after.Links), len(read), titles(after.Links))
 		require.GreaterOrEqual(t, countAbout(after.Links), 3)
 		require.Greater(t, countAbout(after.Links), countAbout(before.Links))
 	})
@@ -269,13 +286,26 @@ func TestConsent_GlobalPrivacyControl(t *testing.T) {
 // personalization, computed here from the same catalogue.
 func nonPersonal(t *testing.T, current string, count int) []slotLink {
 	t.Helper()
+	var out []slotLink
+	for _, l := range demo.NonPersonal(builtCatalogue(t), time.Now)(current, count) {
+		out = append(out, slotLink{ID: l.ID, Href: l.URL})
+	}
+	return out
+}
+
+func builtCatalogue(t *testing.T) *catalog.Catalogue {
+	t.Helper()
 	b, err := os.ReadFile(filepath.Join(built, assets.Catalogue))
 	require.NoError(t, err)
-	cat, err := decodeCatalogue(b)
+	cat, err := catalog.Decode(b)
 	require.NoError(t, err)
-	var out []slotLink
-	for _, l := range demo.NonPersonal(cat, time.Now)(current, count) {
-		out = append(out, slotLink{ID: l.ID, Href: l.URL})
+	return cat
+}
+
+func titles(links []slotLink) []string {
+	out := make([]string, len(links))
+	for i, l := range links {
+		out[i] = l.Title
 	}
 	return out
 }

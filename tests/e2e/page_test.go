@@ -11,7 +11,6 @@ import (
 	cdppage "github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
-	"github.com/hearth-dev/hearth/core/catalog"
 	"github.com/stretchr/testify/require"
 )
 
@@ -221,5 +220,3 @@ type profileView struct {
 		Title string `json:"title"`
 	} `json:"read"`
 }
-
-func decodeCatalogue(b []byte) (*catalog.Catalogue, error) { return catalog.Decode(b) }

@@ -65,6 +65,17 @@ func Feed() []byte {
 	return b
 }
 
+// PostText returns the Markdown body of the post with the given slug,
+// without its front matter: the text the catalogue's features come from.
+func PostText(slug string) (string, error) {
+	src, err := content.ReadFile("content/posts/" + slug + ".md")
+	if err != nil {
+		return "", fmt.Errorf("%w: post %s: %v", ErrContent, slug, err)
+	}
+	body, _ := splitFrontMatter(string(src))
+	return body, nil
+}
+
 // PostPath returns the demo's local path of the post with the given slug,
 // the URL its catalogue item carries.
 func PostPath(slug string) string { return "/blog/" + slug }
