@@ -1,3 +1,5 @@
+//go:build !js
+
 // Package browser starts the one headless Chromium that the browser tests of
 // a test binary share (end-to-end tests, the privacy audit, browser
 // benchmarks) and opens an isolated tab for each test.

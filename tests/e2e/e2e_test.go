@@ -3,7 +3,8 @@
 // the demo site serves them through httptest, and each test reads posts in
 // its own tab the way a reader would (scrolling, dwelling, following links).
 //
-// HEARTH_HEADFUL=1 shows the browser.
+// HEARTH_HEADFUL=1 shows the browser; HEARTH_SCREENSHOTS=<folder> saves
+// screenshots of what the reader saw.
 package e2e
 
 import (
@@ -136,6 +137,7 @@ func TestReader(t *testing.T) {
 	before := p.slot("home")
 	require.Equal(t, "fallback", before.State)
 	require.Len(t, before.Links, 5)
+	p.screenshot("home-before")
 
 	p.click(`button[data-consent="granted"]`)
 	p.waitSlot("home", "personal")
@@ -147,6 +149,7 @@ func TestReader(t *testing.T) {
 	require.Equal(t, readyDetail{Consent: "granted", Personalized: true}, p.ready())
 	after := p.waitSlot("home", "personal")
 	require.Len(t, after.Links, 5)
+	p.screenshot("home-after")
 
 	t.Run("reading five posts about one subject moves the home slot toward it", func(t *testing.T) {
 		t.Logf("%s posts among the home slot: %d before, %d after reading %d: %+v", subject, countAbout(before.Links), countAbout(after.Links), len(read), titles(after.Links))
@@ -247,6 +250,7 @@ func TestFallback_WasmMissing(t *testing.T) {
 
 	p.open("/blog/pipelines")
 	related := p.slot("related")
+	p.screenshot("post-without-engine")
 	require.Equal(t, "fallback", related.State)
 	require.Equal(t, ids(nonPersonal(t, "/blog/pipelines", 5)), ids(related.Links))
 	require.Empty(t, p.exceptions())

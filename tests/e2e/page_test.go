@@ -4,6 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -68,6 +71,20 @@ func (p *page) gpc() {
 		Source: `Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', {get: () => true});`,
 	})
 	require.NoError(p.t, err)
+}
+
+// screenshot saves the visible page as <HEARTH_SCREENSHOTS>/<test>-<name>.png
+// when that folder is set, to look at what a reader saw.
+func (p *page) screenshot(name string) {
+	p.t.Helper()
+	dir := os.Getenv("HEARTH_SCREENSHOTS")
+	if dir == "" {
+		return
+	}
+	png, err := chromedp.Run(p.ctx, chromedp.CaptureScreenshot())
+	require.NoError(p.t, err)
+	file := strings.NewReplacer("/", "_", " ", "_").Replace(p.t.Name()) + "-" + name + ".png"
+	require.NoError(p.t, os.WriteFile(filepath.Join(dir, file), png, 0o644))
 }
 
 func (p *page) open(path string) {
