@@ -287,14 +287,14 @@ func bestForm(forms map[string]int) string {
 
 // termVocabulary picks topics from text when no item has a usable tag:
 // stems found in at least minItems (and two) items but at most a fifth of
-// them, ranked by the sum of their tf-idf weights over the catalogue. That
+// them (half of a small catalogue, up to ten), ranked by the sum of their tf-idf weights over the catalogue. That
 // favours terms that recur and carry weight where they occur (title words
 // count twice) over words that merely recur. Each is named by its most
 // common surface word.
 func termVocabulary(m *text.Matrix, cfg topicConfig, names func([]string) map[string]string) ([]string, map[string]string) {
 	n := len(m.Rows)
 	lo := max(cfg.minItems, 2)
-	hi := max(lo, n/5)
+	hi := max(lo, n/5, min(n/2, 10))
 	sum := make([]float64, len(m.Terms))
 	for _, r := range m.Rows {
 		for p, j := range r.Cols {
