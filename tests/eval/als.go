@@ -157,6 +157,9 @@ type ALSMethod struct {
 	name   string
 	models []*ALS // one per fold
 	fold   func(user int) int
+	// cosine ranks by the cosine of user and item factors instead of
+	// their dot product, which drops the item norms.
+	cosine bool
 }
 
 // NewServerALS trains on every history in s.
@@ -179,7 +182,15 @@ func (m *ALSMethod) Recommend(u *TestUser, cand []bool, k int) []int {
 	n, _ := a.Y.Dims()
 	score := mat.NewVecDense(n, nil)
 	score.MulVec(a.Y, xu)
-	return topK(score.RawVector().Data, cand, k)
+	sc := score.RawVector().Data
+	if m.cosine {
+		for i := range sc {
+			if norm := mat.Norm(a.Y.RowView(i), 2); norm > 0 {
+				sc[i] /= norm
+			}
+		}
+	}
+	return topK(sc, cand, k)
 }
 
 // NewPanelALS trains one model per fold of a random two-way split of all
@@ -208,4 +219,12 @@ func Folds(ds *Dataset, seed uint64) []int {
 		folds[u] = i % 2
 	}
 	return folds
+}
+
+// Cosine returns the same method ranking by cosine similarity.
+func (m *ALSMethod) Cosine() *ALSMethod {
+	c := *m
+	c.name += ", cosine"
+	c.cosine = true
+	return &c
 }
