@@ -39,6 +39,7 @@ import (
 	"io/fs"
 	"os"
 	"os/exec"
+	"path"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -66,6 +67,11 @@ type Options struct {
 	// Assets is the directory whose files the Worker serves (hidden files
 	// excepted), for example the asset pipeline's dist/.
 	Assets string
+	// Include, if set, limits the embedded files to those whose base name
+	// matches one of these path.Match patterns. A Worker that serves only
+	// the catalogue ("catalogue.msgpack*") fits Cloudflare's free plan; one
+	// that also carries the engine does not (see docs/serving.md).
+	Include []string
 	// Out is the directory the deployable files are written to. Files of
 	// other names in it are left alone.
 	Out string
@@ -129,7 +135,12 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 	}
 	defer os.RemoveAll(tmp)
 
-	files, overlay, err := embedOverlay(root, assets, tmp)
+	for _, p := range opts.Include {
+		if _, err := path.Match(p, ""); err != nil {
+			return nil, fmt.Errorf("build worker: include %q: %w", p, err)
+		}
+	}
+	files, overlay, err := embedOverlay(root, assets, tmp, opts.Include)
 	if err != nil {
 		return nil, fmt.Errorf("build worker: %w", err)
 	}
@@ -202,8 +213,20 @@ func moduleRoot(ctx context.Context, goCmd, root string) (string, error) {
 
 // embedOverlay maps every non-hidden regular file of assets into
 // web/worker/files and adds the entity tag manifest, written into tmp.
-func embedOverlay(root, assets, tmp string) ([]string, map[string]string, error) {
+func embedOverlay(root, assets, tmp string, include []string) ([]string, map[string]string, error) {
 	fsys := os.DirFS(assets)
+	included := func(name string) bool {
+		if len(include) == 0 {
+			return true
+		}
+		for _, p := range include {
+			if ok, _ := path.Match(p, path.Base(name)); ok {
+				return true
+			}
+		}
+		return false
+	}
+	tags := map[string]string{}
 	dest := filepath.Join(root, "web", "worker", "files")
 	overlay := map[string]string{}
 	var files []string
@@ -218,9 +241,14 @@ func embedOverlay(root, assets, tmp string) ([]string, map[string]string, error)
 			}
 			return nil
 		}
-		if !d.Type().IsRegular() {
+		if !d.Type().IsRegular() || !included(name) {
 			return nil
 		}
+		tag, err := serve.ComputeETag(fsys, name)
+		if err != nil {
+			return err
+		}
+		tags[name] = tag
 		overlay[filepath.Join(dest, filepath.FromSlash(name))] = filepath.Join(assets, filepath.FromSlash(name))
 		files = append(files, name)
 		return nil
@@ -230,10 +258,6 @@ func embedOverlay(root, assets, tmp string) ([]string, map[string]string, error)
 	}
 	if len(files) == 0 {
 		return nil, nil, fmt.Errorf("read assets: no files in %s", assets)
-	}
-	tags, err := serve.ComputeETags(fsys)
-	if err != nil {
-		return nil, nil, err
 	}
 	manifest, err := serve.MarshalETags(tags)
 	if err != nil {

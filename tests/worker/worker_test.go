@@ -29,6 +29,7 @@ import (
 	"github.com/andybalholm/brotli"
 	"github.com/stretchr/testify/require"
 
+	hearthassets "github.com/hearth-dev/hearth/build/assets"
 	"github.com/hearth-dev/hearth/build/worker"
 	"github.com/hearth-dev/hearth/tests/serve/fixture"
 	"github.com/hearth-dev/hearth/web/serve"
@@ -37,7 +38,7 @@ import (
 // Bounds on the slow steps, so a hung tool fails the test instead of
 // stalling the run.
 const (
-	buildTimeout = 5 * time.Minute
+	buildTimeout = 6 * time.Minute
 	readyTimeout = 90 * time.Second
 	stopTimeout  = 10 * time.Second
 )
@@ -54,8 +55,9 @@ var headers = []string{
 // serving the same files.
 type site struct {
 	files  []string // names a client may request
-	worker string   // base URL of the Worker
-	local  string   // base URL of the local handler
+	built  *worker.Result
+	worker string // base URL of the Worker
+	local  string // base URL of the local handler
 	client *http.Client
 }
 
@@ -132,19 +134,20 @@ func TestWorker_Errors(t *testing.T) {
 		header             map[string]string
 		want               int
 	}{
-		{"POST", http.MethodPost, "/catalogue.msgpack", nil, http.StatusMethodNotAllowed},
-		{"PUT", http.MethodPut, "/hearth.js", nil, http.StatusMethodNotAllowed},
-		{"DELETE", http.MethodDelete, "/hearth.wasm", nil, http.StatusMethodNotAllowed},
-		{"PATCH", http.MethodPatch, "/catalogue.msgpack", nil, http.StatusMethodNotAllowed},
-		{"preflight", http.MethodOptions, "/catalogue.msgpack", map[string]string{
+		{"POST", http.MethodPost, "/hearth/catalogue.msgpack", nil, http.StatusMethodNotAllowed},
+		{"PUT", http.MethodPut, "/hearth/hearth.js", nil, http.StatusMethodNotAllowed},
+		{"DELETE", http.MethodDelete, "/hearth/hearth.wasm", nil, http.StatusMethodNotAllowed},
+		{"PATCH", http.MethodPatch, "/hearth/catalogue.msgpack", nil, http.StatusMethodNotAllowed},
+		{"preflight", http.MethodOptions, "/hearth/catalogue.msgpack", map[string]string{
 			"Origin": "https://publisher.example", "Access-Control-Request-Method": "GET",
 		}, http.StatusNoContent},
-		{"missing", http.MethodGet, "/missing.js", nil, http.StatusNotFound},
+		{"missing", http.MethodGet, "/hearth/missing.js", nil, http.StatusNotFound},
 		{"root", http.MethodGet, "/", nil, http.StatusNotFound},
+		{"directory", http.MethodGet, "/hearth/", nil, http.StatusNotFound},
 		{"etag manifest", http.MethodGet, "/.etags", nil, http.StatusNotFound},
 		{"traversal to a hidden file", http.MethodGet, "/x/../.etags", nil, http.StatusNotFound},
-		{"sibling", http.MethodGet, "/hearth.wasm.br", nil, http.StatusNotFound},
-		{"HEAD missing", http.MethodHead, "/missing.js", nil, http.StatusNotFound},
+		{"sibling", http.MethodGet, "/hearth/hearth.wasm.br", nil, http.StatusNotFound},
+		{"HEAD missing", http.MethodHead, "/hearth/missing.js", nil, http.StatusNotFound},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -153,6 +156,17 @@ func TestWorker_Errors(t *testing.T) {
 			s.requireSame(t, w, l, headers)
 		})
 	}
+}
+
+// TestWorker_Size checks the deployable Worker against Cloudflare's paid-plan
+// limit and reports where it stands against the free plan's.
+func TestWorker_Size(t *testing.T) {
+	s := start(t)
+	b := s.built.Bundle
+	t.Logf("Worker with %d files: app.wasm %d raw, %d gzip, %d brotli; upload %d gzip (free plan limit %d, paid %d)",
+		len(s.built.Files), s.built.Wasm.Raw, s.built.Wasm.Gzip, s.built.Wasm.Brotli, b.Gzip, worker.FreeLimit, worker.PaidLimit)
+	require.Less(t, b.Gzip, int64(worker.PaidLimit), "the Worker no longer fits Cloudflare's paid plan")
+	require.Greater(t, s.built.Wasm.Raw, s.built.Wasm.Gzip, "measured sizes")
 }
 
 // response is what a client received.
@@ -293,16 +307,34 @@ func launch(wrangler string) (*site, error) {
 		}
 	}
 
-	assets := filepath.Join(tmp, "assets")
-	files, err := fixture.Write(assets)
+	// The real assets (engine, scripts, demo catalogue) under /hearth/, as
+	// sites serve them, and the fixture under /fixture/ for what the real
+	// names lack: content-hashed names and a second catalogue.
+	assets := filepath.Join(tmp, "site")
+	var buildLog bytes.Buffer
+	report, err := hearthassets.Build(assets, hearthassets.Options{Root: root, Log: func(step string) {
+		fmt.Fprintln(&buildLog, "assets:", step)
+	}})
+	if err != nil {
+		return nil, fmt.Errorf("build assets: %w\n%s", err, buildLog.String())
+	}
+	var files []string
+	for _, f := range report.Files {
+		files = append(files, hearthassets.Dir+"/"+f.Name)
+	}
+	fixed, err := fixture.Write(filepath.Join(assets, "fixture"))
 	if err != nil {
 		return nil, err
 	}
+	for _, name := range fixed {
+		files = append(files, "fixture/"+name)
+	}
+
 	ctx, cancel := context.WithTimeout(context.Background(), buildTimeout)
 	defer cancel()
-	var buildLog bytes.Buffer
 	out := filepath.Join(tmp, "worker")
-	if _, err := worker.Build(ctx, worker.Options{Assets: assets, Out: out, Root: root, Stderr: &buildLog}); err != nil {
+	built, err := worker.Build(ctx, worker.Options{Assets: assets, Out: out, Root: root, Stderr: &buildLog})
+	if err != nil {
 		return nil, fmt.Errorf("%w\n%s", err, buildLog.String())
 	}
 
@@ -316,6 +348,7 @@ func launch(wrangler string) (*site, error) {
 	cleanups = append(cleanups, local.Close)
 	return &site{
 		files:  files,
+		built:  built,
 		worker: w.url,
 		local:  local.URL,
 		// Compression is left to the test: the transport would otherwise

@@ -344,6 +344,12 @@ func (h *handler) etag(name string, info fs.FileInfo) (string, error) {
 	return t, nil
 }
 
+// ComputeETag returns the entity tag the handler sends for the file name
+// of fsys, in the form [Options.ETags] takes.
+func ComputeETag(fsys fs.FS, name string) (string, error) {
+	return hashFile(fsys, name)
+}
+
 // hashFile computes the entity tag of one file.
 func hashFile(fsys fs.FS, name string) (string, error) {
 	f, err := fsys.Open(name)

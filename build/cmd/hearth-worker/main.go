@@ -6,6 +6,7 @@
 // Usage:
 //
 //	go run ./build/cmd/hearth-worker -assets dist -out web/worker/build
+//	go run ./build/cmd/hearth-worker -assets dist -include 'catalogue.msgpack*'
 //	cd tests && npx wrangler dev -c ../build/wrangler.toml
 package main
 
@@ -15,6 +16,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"strings"
 
 	"github.com/hearth-dev/hearth/build/worker"
 )
@@ -22,11 +24,16 @@ import (
 func main() {
 	assets := flag.String("assets", "dist", "directory of the files to serve")
 	out := flag.String("out", "web/worker/build", "directory to write the Worker into")
+	include := flag.String("include", "", "comma-separated base-name patterns of the files to embed (default all), e.g. 'catalogue.msgpack*'")
 	flag.Parse()
+	var patterns []string
+	if *include != "" {
+		patterns = strings.Split(*include, ",")
+	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	res, err := worker.Build(ctx, worker.Options{Assets: *assets, Out: *out, Stderr: os.Stderr})
+	res, err := worker.Build(ctx, worker.Options{Assets: *assets, Out: *out, Include: patterns, Stderr: os.Stderr})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "hearth-worker:", err)
 		os.Exit(1)
