@@ -41,9 +41,11 @@ import (
 )
 
 // WasmTags are the build tags of the engine. Every wasm build goes through
-// this one constant, so switching the engine to another codec is a one-line
-// change.
-const WasmTags = ""
+// this one constant. hearthlean swaps the msgp runtime for the lean codecs on
+// core/wire (core/catalog, core/profile, wasm/bridge): 4.44 MB raw before,
+// 4.17 MB after, with the msgp codecs still the reference they are fuzzed
+// against.
+const WasmTags = "hearthlean"
 
 // Dir is the folder inside outDir that holds the files, and the URL path
 // prefix sites serve them under.

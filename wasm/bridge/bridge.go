@@ -88,7 +88,7 @@ func (b *Bridge) Dispatch(req []byte) (out []byte) {
 		out = encode(&resp)
 	}()
 	var r Request
-	rest, err := r.UnmarshalMsg(req)
+	rest, err := decodeRequest(&r, req)
 	switch {
 	case err != nil:
 		resp = errorResponse(failErr(CodeBadRequest, "decode request", err))
@@ -105,7 +105,7 @@ func (b *Bridge) Dispatch(req []byte) (out []byte) {
 }
 
 func encode(resp *Response) []byte {
-	out, err := resp.MarshalMsg(nil)
+	out, err := encodeResponse(resp)
 	if err != nil {
 		// Only a Response that cannot be encoded gets here; say so in the
 		// smallest message the protocol has: {"code": "internal"}.

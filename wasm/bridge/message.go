@@ -1,6 +1,7 @@
 package bridge
 
 //go:generate go tool msgp -io=false -file message.go -o message_gen.go
+//go:generate go run ../../core/internal/gentag -tag !hearthlean message_gen.go message_gen_test.go
 
 // Operations of the protocol. The JS half (js/protocol.js) names the same
 // strings; change both in one commit.
