@@ -10,6 +10,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"flag"
@@ -20,6 +21,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/andybalholm/brotli"
 	"github.com/hearth-dev/hearth/build/catalogue"
 	"github.com/hearth-dev/hearth/build/feed"
 	"github.com/hearth-dev/hearth/core/catalog"
@@ -66,6 +68,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		lenient          = fs.Bool("lenient", false, "skip refused items and duplicates with a warning instead of failing")
 		synthetic        = fs.Int("synthetic", 0, "build a synthetic catalogue of `n` items instead of reading inputs")
 		quiet            = fs.Bool("q", false, "no progress bar or summary")
+		sizes            = fs.Bool("brotli", false, "also report the brotli-compressed size (quality 11, as served precompressed)")
 	)
 	fs.Var(&inputs, "in", "input `file or URL` (RSS, Atom, JSON Feed, JSON Lines, JSON, CSV); repeatable")
 	fs.Var(&prefixes, "url-prefix", "rewrite item URLs: `old=new` replaces a leading old with new; repeatable")
@@ -146,9 +149,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	for _, in := range inputs {
 		its, err := feed.Read(ctx, in)
 		if err != nil {
+			// Read again, skipping refused items, only when asked: a
+			// silent skip would hide a broken export.
 			var ie *feed.ItemError
 			if *lenient && errors.As(err, &ie) {
-				its, err = readLenient(ctx, in, warn)
+				its, err = feed.ReadLenient(ctx, in, warn)
 			}
 			if err != nil {
 				return err
@@ -173,13 +178,22 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintf(stdout, "%s: %d items, %d topics, dim %d, %d bytes, %.1fs\n",
 			m.Name, m.Items, len(c.Topics), c.Dim, m.Bytes, time.Since(start).Seconds())
 	}
+	if *sizes {
+		b, _, err := catalogue.Encode(c)
+		if err != nil {
+			return err
+		}
+		var buf bytes.Buffer
+		w := brotli.NewWriterLevel(&buf, brotli.BestCompression)
+		if _, err := w.Write(b); err != nil {
+			return err
+		}
+		if err := w.Close(); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "brotli: %d bytes (%.1f%% of %d)\n", buf.Len(), 100*float64(buf.Len())/float64(len(b)), len(b))
+	}
 	return nil
-}
-
-// readLenient parses an input item by item is not possible for XML feeds,
-// so lenient reading retries with refused items removed one at a time.
-func readLenient(ctx context.Context, in string, warn func(error)) ([]feed.Item, error) {
-	return feed.ReadLenient(ctx, in, warn)
 }
 
 func parseTime(s string) (time.Time, error) {

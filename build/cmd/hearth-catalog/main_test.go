@@ -1,0 +1,119 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/hearth-dev/hearth/build/catalogue"
+	"github.com/hearth-dev/hearth/core/catalog"
+	"github.com/stretchr/testify/require"
+)
+
+const items = `{"id": "a", "url": "https://example.com/a", "title": "Cats purr", "summary": "cats purr and nap", "tags": ["cats"], "published": "2024-01-01", "views": 10}
+{"id": "b", "url": "https://example.com/b", "title": "Kittens nap", "summary": "kittens nap, cats purr", "tags": ["cats"], "published": "2024-01-02", "views": 100}
+{"id": "c", "url": "https://example.com/c", "title": "Dogs bark", "summary": "dogs bark and fetch", "tags": ["dogs"], "published": "2024-01-03"}
+{"id": "d", "url": "https://example.com/d", "title": "Puppies fetch", "summary": "puppies fetch, dogs bark", "tags": ["dogs"], "published": "2024-01-04"}
+`
+
+func write(t *testing.T, dir, name, content string) string {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	require.NoError(t, os.WriteFile(p, []byte(content), 0o644))
+	return p
+}
+
+func runCmd(t *testing.T, args ...string) (string, string, error) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	err := run(context.Background(), args, &out, &errb)
+	return out.String(), errb.String(), err
+}
+
+func manifest(t *testing.T, path string) catalogue.Manifest {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	require.NoError(t, err)
+	var m catalogue.Manifest
+	require.NoError(t, json.Unmarshal(b, &m))
+	return m
+}
+
+func TestRun(t *testing.T) {
+	dir := t.TempDir()
+	in := write(t, dir, "items.jsonl", items)
+	pol := write(t, dir, "policy.json", `{"pinned": ["https://example.com/c"], "consent": "opt-out"}`)
+	out1, out2 := filepath.Join(dir, "one")+"/", filepath.Join(dir, "two")+"/"
+
+	stdout, _, err := runCmd(t, "-in", in, "-policy", pol, "-out", out1, "-url-prefix", "https://example.com/=/posts/")
+	require.NoError(t, err)
+	require.Contains(t, stdout, "4 items")
+	_, _, err = runCmd(t, "-policy", pol, "-out", out2, "-url-prefix", "https://example.com/=/posts/", in)
+	require.NoError(t, err, "inputs may also be plain arguments")
+
+	m1, m2 := manifest(t, out1+"catalogue.json"), manifest(t, out2+"catalogue.json")
+	require.Equal(t, m1, m2, "the same input gives the same file")
+	b, err := os.ReadFile(out1 + m1.Name)
+	require.NoError(t, err)
+	c, err := catalog.Decode(b)
+	require.NoError(t, err)
+	require.Equal(t, "/posts/d", c.Items[0].URL)
+	require.Equal(t, []string{catalogue.StableID("c")}, c.Policy.Pinned)
+	require.Equal(t, catalog.ConsentOptOut, c.Policy.Consent)
+	require.Equal(t, "2024-01-04T00:00:00Z", m1.Generated)
+
+	t.Run("fixed name, time and previous", func(t *testing.T) {
+		fixed := filepath.Join(dir, "site", "catalogue.msgpack")
+		require.NoError(t, os.MkdirAll(filepath.Dir(fixed), 0o755))
+		_, _, err := runCmd(t, "-q", "-in", in, "-out", fixed, "-time", "2025-01-01T00:00:00Z", "-previous", out1+m1.Name, "-no-vectors")
+		require.NoError(t, err)
+		m := manifest(t, filepath.Join(dir, "site", "catalogue.json"))
+		require.Equal(t, "catalogue.msgpack", m.Name)
+		require.Equal(t, "2025-01-01T00:00:00Z", m.Generated)
+	})
+	t.Run("synthetic", func(t *testing.T) {
+		stdout, _, err := runCmd(t, "-synthetic", "300", "-out", filepath.Join(dir, "syn")+"/", "-brotli")
+		require.NoError(t, err)
+		require.Contains(t, stdout, "300 items")
+		require.Contains(t, stdout, "brotli:")
+	})
+}
+
+func TestRun_Refused(t *testing.T) {
+	dir := t.TempDir()
+	in := write(t, dir, "items.jsonl", items)
+	broken := write(t, dir, "broken.jsonl", items+`{"title": "no link"}`+"\n")
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"no input", nil, "no input"},
+		{"unknown policy field", []string{"-in", in, "-policy", write(t, dir, "p1.json", `{"diversty": 0.2}`)}, `unknown field "diversty"`},
+		{"policy out of range", []string{"-in", in, "-policy", write(t, dir, "p2.json", `{"exploration": 3}`)}, "exploration"},
+		{"unknown pinned item", []string{"-in", in, "-policy", write(t, dir, "p3.json", `{"pinned": ["https://example.com/zzz"]}`)}, "pinned[0]"},
+		{"refused item", []string{"-in", broken}, "broken.jsonl: item 5"},
+		{"bad time", []string{"-in", in, "-time", "yesterday"}, "-time"},
+		{"bad prefix", []string{"-in", in, "-url-prefix", "nothing"}, "old=new"},
+		{"missing previous", []string{"-in", in, "-previous", filepath.Join(dir, "none.msgpack")}, "-previous"},
+		{"bad gram", []string{"-in", in, "-gram", write(t, dir, "g.txt", "1 x")}, "not a number"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, _, err := runCmd(t, append(tt.args, "-out", t.TempDir())...)
+			require.Error(t, err)
+			require.Contains(t, err.Error(), tt.want)
+		})
+	}
+
+	t.Run("lenient skips with a warning", func(t *testing.T) {
+		stdout, stderr, err := runCmd(t, "-lenient", "-in", broken, "-out", t.TempDir())
+		require.NoError(t, err)
+		require.Contains(t, stdout, "4 items")
+		require.True(t, strings.Contains(stderr, "warning: broken.jsonl: item 5"), stderr)
+	})
+}
