@@ -100,7 +100,13 @@ async function init({ catalogue, wasm, wasmExec, grant }) {
       notify(err.code || 'bad-profile', err.message);
     }
   }
-  if (grant) await consent('granted');
+  if (grant) {
+    await consent('granted');
+  } else if (stored.consent === 'granted') {
+    // The grant is stored beside the profile; an unreadable profile must
+    // not make the engine forget it. The next change stores both again.
+    call(Op.consent, { consent: 'granted' });
+  }
   return { catalogue: info, consent: grant ? 'granted' : stored.consent || '' };
 }
 

@@ -211,6 +211,25 @@ func TestReader(t *testing.T) {
 		require.Empty(t, p.exceptions())
 	})
 
+	t.Run("export and import move the profile to another browser", func(t *testing.T) {
+		exported := eval[string](t, p, `hearth.export()`)
+		require.True(t, json.Valid([]byte(exported)), exported)
+		other := newPage(t, p.base)
+		other.open("/")
+		other.click(`button[data-consent="granted"]`)
+		other.waitSlot("home", "personal")
+		eval[bool](t, other, `hearth.import(`+strconvQuote(exported)+`).then(() => true)`)
+		v := evalJSON[profileView](t, other, `hearth.profile()`)
+		require.Len(t, v.Read, len(read))
+		eval[bool](t, other, `hearth.forget({item: `+strconvQuote(read[0].ID)+`}).then(() => true)`)
+		v = evalJSON[profileView](t, other, `hearth.profile()`)
+		require.Len(t, v.Read, len(read)-1)
+		other.reload()
+		v = evalJSON[profileView](t, other, `hearth.profile()`)
+		require.Len(t, v.Read, len(read)-1, "the import and the forgetting were stored")
+		require.Empty(t, other.exceptions())
+	})
+
 	t.Run("clear leaves no trace and turns personalization off", func(t *testing.T) {
 		eval[bool](t, p, `hearth.clear().then(() => true)`)
 		require.Equal(t, "fallback", p.slot("home").State)
@@ -221,39 +240,55 @@ func TestReader(t *testing.T) {
 	})
 }
 
-func TestFallback_WasmMissing(t *testing.T) {
-	// A copy of the built files without the engine.
-	dir := t.TempDir()
-	entries, err := os.ReadDir(built)
-	require.NoError(t, err)
-	for _, e := range entries {
-		if strings.HasPrefix(e.Name(), assets.Wasm) {
-			continue
-		}
-		b, err := os.ReadFile(filepath.Join(built, e.Name()))
-		require.NoError(t, err)
-		require.NoError(t, os.WriteFile(filepath.Join(dir, e.Name()), b, 0o644))
+func TestFallback(t *testing.T) {
+	tests := []struct {
+		name    string
+		missing string // files starting with this are left out
+		code    string // the hearth:error expected
+	}{
+		{"wasm missing", assets.Wasm, "wasm"},
+		{"worker missing", assets.Worker, "worker"},
+		{"catalogue missing", assets.Catalogue, "catalogue"},
 	}
-	// Opt-out, so the loader tries to start the engine at once.
-	opts := readerOptions
-	opts.Consent = "opt-out"
-	p := newPage(t, site(t, dir, opts))
-	p.open("/")
-	require.Equal(t, readyDetail{Consent: "granted"}, p.ready(), "consent is on but the engine did not load")
-	require.Equal(t, []string{"wasm"}, p.hearthErrors())
-	home := p.slot("home")
-	require.Equal(t, "fallback", home.State)
-	require.Len(t, home.Links, 5)
-	require.Equal(t, ids(nonPersonal(t, "", 5)), ids(home.Links), "the slot shows the publisher's non-personal order")
-	require.Empty(t, p.exceptions())
-	require.Empty(t, p.violations())
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			entries, err := os.ReadDir(built)
+			require.NoError(t, err)
+			for _, e := range entries {
+				if strings.HasPrefix(e.Name(), tt.missing) {
+					continue
+				}
+				b, err := os.ReadFile(filepath.Join(built, e.Name()))
+				require.NoError(t, err)
+				require.NoError(t, os.WriteFile(filepath.Join(dir, e.Name()), b, 0o644))
+			}
+			opts := readerOptions
+			// Opt-out, so the loader tries to start the engine at once; the
+			// server renders the fallback from the complete catalogue.
+			opts.Consent = "opt-out"
+			opts.Fallback = demo.NonPersonal(builtCatalogue(t), time.Now)
+			p := newPage(t, site(t, dir, opts))
+			p.open("/")
+			require.Equal(t, readyDetail{Consent: "granted"}, p.ready(), "consent is on but the engine did not load")
+			require.Equal(t, []string{tt.code}, p.hearthErrors())
+			home := p.slot("home")
+			require.Equal(t, "fallback", home.State)
+			require.Len(t, home.Links, 5)
+			require.Equal(t, ids(nonPersonal(t, "", 5)), ids(home.Links), "the slot shows the publisher's non-personal order")
+			require.Empty(t, p.exceptions())
+			require.Empty(t, p.violations())
 
-	p.open("/blog/pipelines")
-	related := p.slot("related")
-	p.screenshot("post-without-engine")
-	require.Equal(t, "fallback", related.State)
-	require.Equal(t, ids(nonPersonal(t, "/blog/pipelines", 5)), ids(related.Links))
-	require.Empty(t, p.exceptions())
+			p.open("/blog/pipelines")
+			require.Equal(t, readyDetail{Consent: "granted"}, p.ready())
+			related := p.slot("related")
+			p.screenshot("post-without-engine")
+			require.Equal(t, "fallback", related.State)
+			require.Equal(t, ids(nonPersonal(t, "/blog/pipelines", 5)), ids(related.Links))
+			require.Equal(t, []string{tt.code}, p.hearthErrors())
+			require.Empty(t, p.exceptions())
+		})
+	}
 }
 
 func TestConsent_OffStoresNothing(t *testing.T) {
@@ -306,6 +341,12 @@ func builtCatalogue(t *testing.T) *catalog.Catalogue {
 	return cat
 }
 
+// strconvQuote quotes s as a JS string literal (JSON strings are valid JS).
+func strconvQuote(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b)
+}
+
 func titles(links []slotLink) []string {
 	out := make([]string, len(links))
 	for i, l := range links {
@@ -336,4 +377,33 @@ func postLinks(posts []post) []slotLink {
 		out[i] = slotLink{ID: p.ID}
 	}
 	return out
+}
+
+func TestProfile_CorruptStored(t *testing.T) {
+	p := newPage(t, site(t, built, readerOptions))
+	p.open("/")
+	require.Equal(t, readyDetail{Consent: "denied"}, p.ready())
+	// A granted consent next to a profile that is not a Hearth profile.
+	eval[bool](t, p, `new Promise((resolve, reject) => {
+  const req = indexedDB.open('hearth', 1);
+  req.onupgradeneeded = () => req.result.createObjectStore('kv');
+  req.onerror = () => reject(req.error);
+  req.onsuccess = () => {
+    const tx = req.result.transaction('kv', 'readwrite');
+    tx.objectStore('kv').put('granted', 'consent');
+    tx.objectStore('kv').put(new Uint8Array([0x81, 0xa1, 0x76, 0xc1, 0xff]), 'profile');
+    tx.oncomplete = () => { req.result.close(); resolve(true); };
+    tx.onerror = () => reject(tx.error);
+  };
+})`)
+	p.reload()
+	require.Equal(t, readyDetail{Consent: "granted", Personalized: true}, p.ready(), "a bad profile must not switch the engine off")
+	require.Equal(t, []string{"bad-profile"}, p.hearthErrors())
+	p.waitSlot("home", "personal")
+	p.readPost("pipelines")
+	p.reload()
+	v := evalJSON[profileView](t, p, `hearth.profile()`)
+	require.Len(t, v.Read, 1, "the next change replaced the unreadable profile")
+	require.Empty(t, p.hearthErrors())
+	require.Empty(t, p.exceptions())
 }
