@@ -149,6 +149,7 @@ func TestReader(t *testing.T) {
 	require.Equal(t, readyDetail{Consent: "granted", Personalized: true}, p.ready())
 	after := p.waitSlot("home", "personal")
 	require.Len(t, after.Links, 5)
+	require.Equal(t, []string{"home:5"}, evalJSON[[]string](t, p, `__test.slots`), "hearth:recommendations fired for the slot")
 	p.screenshot("home-after")
 
 	t.Run("reading five posts about one subject moves the home slot toward it", func(t *testing.T) {

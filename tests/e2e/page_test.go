@@ -20,11 +20,12 @@ import (
 // instrument runs in every document before the page's scripts: it records
 // CSP violations and Hearth's error events where the test can read them.
 const instrument = `
-window.__test = {violations: [], errors: []};
+window.__test = {violations: [], errors: [], slots: []};
 document.addEventListener('securitypolicyviolation', (e) => {
   __test.violations.push(e.violatedDirective + ' ' + e.blockedURI);
 });
 document.addEventListener('hearth:error', (e) => __test.errors.push(e.detail.code));
+document.addEventListener('hearth:recommendations', (e) => __test.slots.push(e.detail.slot + ':' + e.detail.items.length));
 `
 
 // page is one test's tab on one demo server.
