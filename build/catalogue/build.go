@@ -217,7 +217,7 @@ func Build(items []feed.Item, pol catalog.Policy, opts Options) (*catalog.Catalo
 		prevTopics = o.Previous.Topics
 	}
 	o.Progress("topics", 0, n)
-	tr := assignTopics(tags, feats.m, feats.main, feats.surface, topicConfig{
+	tr := assignTopics(tags, feats.head, feats.m, feats.main, feats.surface, topicConfig{
 		maxTopics: o.MaxTopics, minItems: o.MinTopicItems, perItem: o.ItemTopics, previous: prevTopics,
 	})
 	o.Progress("topics", n, n)

@@ -19,8 +19,9 @@ type Manifest struct {
 	// Name is the file name, catalogue.<id>.msgpack unless a fixed name
 	// was asked for.
 	Name string `json:"name"`
-	// Hash is the catalogue's content id (Catalogue.ID): the first 16 hex
-	// digits of the SHA-256 of its encoding with an empty id.
+	// Hash names the content: the catalogue's content id (see [Encode]),
+	// or for a catalogue with an id of its own the first 16 hex digits of
+	// the file's SHA-256.
 	Hash string `json:"hash"`
 	// SHA256 is the hex SHA-256 of the file's bytes, for integrity checks.
 	SHA256    string `json:"sha256"`
@@ -29,24 +30,37 @@ type Manifest struct {
 	Generated string `json:"generated"` // RFC 3339, UTC
 }
 
-// Encode sets the catalogue's id to its content hash and returns its
-// msgpack encoding and manifest. The id is a hash of everything else, so
-// equal content always gets the same id and file name.
+// Encode returns the catalogue's msgpack encoding and manifest. A
+// catalogue without an id gets its content hash as id: the first 16 hex
+// digits of the SHA-256 of its encoding with an empty id, so equal content
+// always gets the same id and file name. A catalogue with an id of its own
+// keeps it, and its file is named by the hash of its bytes; either way the
+// name changes whenever the bytes do.
 func Encode(c *catalog.Catalogue) ([]byte, Manifest, error) {
+	own := c.ID
 	c.ID = ""
 	b, err := c.MarshalMsg(nil)
 	if err != nil {
+		c.ID = own
 		return nil, Manifest{}, fmt.Errorf("encode catalogue: %w", err)
 	}
 	sum := sha256.Sum256(b)
-	c.ID = hex.EncodeToString(sum[:8])
+	content := hex.EncodeToString(sum[:8])
+	c.ID = own
+	if c.ID == "" {
+		c.ID = content
+	}
 	if b, err = c.MarshalMsg(b[:0]); err != nil {
 		return nil, Manifest{}, fmt.Errorf("encode catalogue: %w", err)
 	}
 	file := sha256.Sum256(b)
+	hash := content
+	if c.ID != content {
+		hash = hex.EncodeToString(file[:8])
+	}
 	return b, Manifest{
-		Name:      "catalogue." + c.ID + ".msgpack",
-		Hash:      c.ID,
+		Name:      "catalogue." + hash + ".msgpack",
+		Hash:      hash,
 		SHA256:    hex.EncodeToString(file[:]),
 		Items:     len(c.Items),
 		Bytes:     len(b),

@@ -36,6 +36,21 @@ func TestEncode(t *testing.T) {
 	_, m2, err := Encode(back)
 	require.NoError(t, err)
 	require.Equal(t, m, m2)
+
+	t.Run("own id", func(t *testing.T) {
+		c, err := Build(pets(), catalog.Policy{}, Options{})
+		require.NoError(t, err)
+		c.ID = "pets"
+		b, own, err := Encode(c)
+		require.NoError(t, err)
+		require.Equal(t, "pets", c.ID)
+		back, err := catalog.Decode(b)
+		require.NoError(t, err)
+		require.Equal(t, "pets", back.ID)
+		sum := sha256.Sum256(b)
+		require.Equal(t, hex.EncodeToString(sum[:8]), own.Hash)
+		require.NotEqual(t, m.Hash, own.Hash)
+	})
 }
 
 func TestWrite(t *testing.T) {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"runtime"
+	"strings"
 	"sync"
 
 	"github.com/hearth-dev/hearth/build/text"
@@ -12,7 +13,9 @@ import (
 
 // features are the text features of a build.
 type features struct {
-	m *text.Matrix
+	// m covers all of an item's text, head only its title and summary (it
+	// is m itself when no item has body text).
+	m, head *text.Matrix
 	// main analyses topic names: the language most items are in.
 	main text.Analyzer
 	// surface names stems by the word items most often use for them.
@@ -53,13 +56,31 @@ func analyze(entries []entry, o Options) features {
 		mainLang = o.Language
 	}
 	docs := make([][]string, n)
+	var heads [][]string
+	hasText := false
+	for _, e := range entries {
+		if e.src.Text != "" {
+			hasText = true
+			break
+		}
+	}
+	if hasText {
+		heads = make([][]string, n)
+	}
 	var done sync.Mutex
 	count := 0
 	step := max(1, n/100)
 	parallelItems(n, func(i int) {
 		e := entries[i]
-		docs[i] = an[i].Tokens(Document(e.src.Title, e.src.Summary, e.src.Text))
+		body := e.src.Text
+		if strings.Contains(body, "<") {
+			body = text.PlainText(body)
+		}
+		docs[i] = an[i].Tokens(Document(e.src.Title, e.src.Summary, body))
 		docs[i] = append(docs[i], e.terms...)
+		if heads != nil {
+			heads[i] = an[i].Tokens(Document(e.src.Title, e.src.Summary, ""))
+		}
 		done.Lock()
 		count++
 		if count%step == 0 || count == n {
@@ -68,13 +89,17 @@ func analyze(entries []entry, o Options) features {
 		done.Unlock()
 	})
 	m := text.NewMatrix(docs, text.MatrixOptions{})
+	head := m
+	if heads != nil {
+		head = text.NewMatrix(heads, text.MatrixOptions{})
+	}
 	surface := func(stems []string) map[string]string {
 		want := map[string]map[string]int{}
 		for _, s := range stems {
 			want[s] = map[string]int{}
 		}
 		for i, e := range entries {
-			an[i].Analyze(Document(e.src.Title, e.src.Summary, e.src.Text), func(w, s string) {
+			an[i].Analyze(Document(e.src.Title, e.src.Summary, ""), func(w, s string) {
 				if f, ok := want[s]; ok {
 					f[w]++
 				}
@@ -89,7 +114,7 @@ func analyze(entries []entry, o Options) features {
 		}
 		return out
 	}
-	return features{m: m, main: text.NewAnalyzer(mainLang), surface: surface}
+	return features{m: m, head: head, main: text.NewAnalyzer(mainLang), surface: surface}
 }
 
 // setVectors stores item vectors: the publisher's when items carry them,

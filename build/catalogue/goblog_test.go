@@ -2,7 +2,9 @@ package catalogue
 
 import (
 	"os"
+	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -80,6 +82,40 @@ func TestBuild_GoBlog(t *testing.T) {
 		require.Contains(t, topicsOf(c, i), topic, title)
 	}
 	require.Equal(t, c.Items[0].Published, c.Generated, "generated at the newest post's date")
+
+	t.Run("with the posts' full text", func(t *testing.T) {
+		// The demo site builds its catalogue with each post's body: topics
+		// must still follow titles and summaries, not words a long post
+		// uses in passing.
+		withText := slices.Clone(items)
+		posts := filepath.Join(sharedData(t, "goblog"), "posts")
+		for i := range withText {
+			b, err := os.ReadFile(filepath.Join(posts, path.Base(withText[i].URL)+".md"))
+			require.NoError(t, err)
+			withText[i].Text = string(b)
+		}
+		c, err := Build(withText, catalog.Policy{}, Options{})
+		require.NoError(t, err)
+		byTitle := map[string]int{}
+		withTopics := 0
+		for i, it := range c.Items {
+			byTitle[it.Title] = i
+			if len(it.Topics) > 0 {
+				withTopics++
+			}
+		}
+		require.GreaterOrEqual(t, withTopics, 270)
+		for title, topic := range map[string]string{
+			"Go 1.26 is released":                        "release",
+			"Go 1.22 is released!":                       "release",
+			"Robust generic functions on slices":         "generics",
+			"Code coverage for Go integration tests":     "testing",
+			"Scaling gopls for the growing Go ecosystem": "tools",
+			"Twelve Years of Go":                         "birthday",
+		} {
+			require.Contains(t, topicsOf(c, byTitle[title]), topic, title)
+		}
+	})
 
 	again, err := Build(items, catalog.Policy{}, Options{URL: ReplacePrefix("https://go.dev/blog/", "/blog/")})
 	require.NoError(t, err)

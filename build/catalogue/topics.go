@@ -48,6 +48,9 @@ const (
 	// keepRatio keeps a second or third derived topic only when its score
 	// is at least this share of the best one.
 	keepRatio = 0.6
+	// fullWeight weighs the similarity of an item's whole text to a topic
+	// against that of its headline.
+	fullWeight = 0.5
 )
 
 // topicResult is the vocabulary and every item's weighted topics.
@@ -62,7 +65,14 @@ type topicResult struct {
 // terms do (see termVocabulary). An item without a vocabulary topic gets
 // up to perItem topics derived from its text: its tf-idf similarity to each
 // topic's centroid, plus a bonus when its text contains the topic's name.
-func assignTopics(tags [][]string, m *text.Matrix, an text.Analyzer, names func([]string) map[string]string, cfg topicConfig) topicResult {
+//
+// head is the tf-idf matrix of the items' headlines (title and summary),
+// full that of all their text; they are the same matrix when items have no
+// body text. Names and term topics come from headlines, which say what an
+// item is about; a long body mentions "test" or "version" in passing, so
+// it only adds a half-weighted similarity.
+func assignTopics(tags [][]string, head, full *text.Matrix, an text.Analyzer, names func([]string) map[string]string, cfg topicConfig) topicResult {
+	m := head
 	n := len(tags)
 	type keyInfo struct {
 		count int
@@ -163,14 +173,24 @@ func assignTopics(tags [][]string, m *text.Matrix, an text.Analyzer, names func(
 	}
 
 	cent := centroids(m, chosen, assigned)
+	var centFull map[string][]float32
+	if full != head {
+		centFull = centroids(full, chosen, assigned)
+	}
+	similarity := func(i int, k string) float64 {
+		s := float64(dotDense(m.Rows[i], cent[k]))
+		if centFull != nil {
+			s += fullWeight * float64(dotDense(full.Rows[i], centFull[k]))
+		}
+		return s
+	}
 	derivable := broadTopics(chosen, assigned, cfg.minItems)
 	nameCols := topicColumns(m, an, chosen, name)
 	for i := range assigned {
 		r := m.Rows[i]
 		if len(assigned[i]) > 0 {
 			for p := range assigned[i] {
-				c := cent[assigned[i][p].key]
-				assigned[i][p].score = 1 + float64(dotDense(r, c)) + assigned[i][p].score
+				assigned[i][p].score = 1 + similarity(i, assigned[i][p].key) + assigned[i][p].score
 			}
 			sortScored(assigned[i])
 			if len(assigned[i]) > cfg.perItem {
@@ -180,7 +200,7 @@ func assignTopics(tags [][]string, m *text.Matrix, an text.Analyzer, names func(
 		}
 		var cands []scored
 		for _, k := range derivable {
-			s := float64(dotDense(r, cent[k]))
+			s := similarity(i, k)
 			if cols := nameCols[k]; len(cols) > 0 {
 				s += nameWeight * rowWeight(r, cols)
 			}
