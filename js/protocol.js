@@ -130,7 +130,9 @@ class Writer {
       return;
     }
     if (typeof v === 'object') {
-      const entries = Object.entries(v).filter(([, x]) => x !== undefined);
+      // Absent and null arguments are left out: every Go field but op and
+      // now is omitempty, and msgp cannot read nil into a string.
+      const entries = Object.entries(v).filter(([, x]) => x !== undefined && x !== null);
       if (entries.length < 16) this.u8(0x80 | entries.length);
       else this.head(0xde, 2, entries.length);
       for (const [k, x] of entries) {

@@ -1,0 +1,63 @@
+package bridge
+
+import (
+	"bytes"
+	"encoding/hex"
+	"math"
+	"os/exec"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// TestProtocol_JSEncoder encodes requests with the Worker's encoder
+// (js/protocol.js, run by Node) and decodes them with the engine's decoder:
+// the two halves must agree on every field type, float32 fields included.
+func TestProtocol_JSEncoder(t *testing.T) {
+	node, err := exec.LookPath("node")
+	if err != nil {
+		t.Skip("node not installed: the browser tests cover the JS encoder")
+	}
+	tests := []struct {
+		js   string
+		want Request
+	}{
+		{`{"op":"track","now":1767225600000,"item":"/blog/x","kind":"read","dwell":15}`,
+			Request{Op: OpTrack, Now: 1767225600000, Item: "/blog/x", Kind: "read", Dwell: 15}},
+		{`{"op":"track","now":1,"kind":"read","dwell":0.3}`,
+			Request{Op: OpTrack, Now: 1, Kind: "read", Dwell: 0.3}},
+		{`{"op":"recommend","now":2,"count":5,"related":true,"item":"x","seed":4294967295}`,
+			Request{Op: OpRecommend, Now: 2, Count: 5, Related: true, Item: "x", Seed: math.MaxUint32}},
+		{`{"op":"recommend","now":2,"seed":9007199254740991,"related":false}`,
+			Request{Op: OpRecommend, Now: 2, Seed: 1<<53 - 1}},
+		{`{"op":"variety","now":3,"variety":-1}`, Request{Op: OpVariety, Now: 3, Variety: -1}},
+		{`{"op":"forget-event","now":3,"index":-40000}`, Request{Op: OpForgetEvent, Now: 3, Index: -40000}},
+		{`{"op":"load-catalogue","now":4,"bytes":"bytes:00ff10","consent":"opt-out"}`,
+			Request{Op: OpLoadCatalogue, Now: 4, Bytes: []byte{0, 0xff, 0x10}, Consent: "opt-out"}},
+		{`{"op":"import","now":5,"json":"` + strings.Repeat("é", 200) + `"}`,
+			Request{Op: OpImport, Now: 5, JSON: strings.Repeat("é", 200)}},
+		{`{"op":"track","now":6,"item":null,"kind":"view"}`, Request{Op: OpTrack, Now: 6, Kind: "view"}},
+	}
+	var in bytes.Buffer
+	for _, tt := range tests {
+		in.WriteString(tt.js + "\n")
+	}
+	cmd := exec.Command(node, "testdata/encode.mjs")
+	cmd.Stdin = &in
+	out, err := cmd.CombinedOutput()
+	require.NoError(t, err, "%s", out)
+	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+	require.Len(t, lines, len(tests))
+	for i, tt := range tests {
+		t.Run(tt.js, func(t *testing.T) {
+			b, err := hex.DecodeString(lines[i])
+			require.NoError(t, err)
+			var got Request
+			rest, err := decodeRequest(&got, b)
+			require.NoError(t, err)
+			require.Empty(t, rest)
+			require.Equal(t, tt.want, got)
+		})
+	}
+}
