@@ -212,6 +212,18 @@ func TestReader(t *testing.T) {
 		require.Empty(t, p.exceptions())
 	})
 
+	t.Run("the profile page shows the posts read", func(t *testing.T) {
+		p.open("/profile")
+		p.waitFor(`document.querySelectorAll('#hearth-read li').length === `+fmt.Sprint(len(read)), 10*time.Second)
+		p.screenshot("profile")
+		shown := evalJSON[[]string](t, p, `[...document.querySelectorAll('#hearth-read a')].map((a) => a.textContent)`)
+		var want []string
+		for _, x := range read {
+			want = append(want, x.Title)
+		}
+		require.ElementsMatch(t, want, shown)
+	})
+
 	t.Run("export and import move the profile to another browser", func(t *testing.T) {
 		exported := eval[string](t, p, `hearth.export()`)
 		require.True(t, json.Valid([]byte(exported)), exported)
@@ -232,6 +244,8 @@ func TestReader(t *testing.T) {
 	})
 
 	t.Run("clear leaves no trace and turns personalization off", func(t *testing.T) {
+		p.open("/")
+		p.waitSlot("home", "personal")
 		eval[bool](t, p, `hearth.clear().then(() => true)`)
 		require.Equal(t, "fallback", p.slot("home").State)
 		require.Empty(t, p.databases())
