@@ -111,6 +111,9 @@ func appendLen(b []byte, fix, base byte, n int) []byte {
 
 // AppendString appends a str.
 func AppendString(b []byte, s string) []byte {
+	if len(s) <= 31 {
+		return append(append(b, 0xa0|byte(len(s))), s...)
+	}
 	return append(appendLen(b, 0xa0, 0xd9, len(s)), s...)
 }
 
