@@ -21,6 +21,11 @@ run: assets
 assets:
 	$(GO) run ./build/cmd/hearth-assets -out $(DIST)
 
+## worker: build the Cloudflare Worker serving $(DIST) into web/worker/build (deploy with build/wrangler.toml)
+.PHONY: worker
+worker: assets
+	$(GO) run ./build/cmd/hearth-worker -assets $(DIST) -out web/worker/build
+
 ## test: install test dependencies, then run every test
 test: test-deps check
 	$(GO) test -count=1 ./...

@@ -54,11 +54,13 @@ var headers = []string{
 // site is a built Worker running under wrangler beside the local handler
 // serving the same files.
 type site struct {
-	files  []string // names a client may request
-	built  *worker.Result
-	worker string // base URL of the Worker
-	local  string // base URL of the local handler
-	client *http.Client
+	files []string // names a client may request
+	built *worker.Result
+	// What it takes to start another wrangler on the same Worker.
+	wrangler, root, script, tmp string
+	worker                      string // base URL of the Worker
+	local                       string // base URL of the local handler
+	client                      *http.Client
 }
 
 func TestWorker_MatchesLocalHandler(t *testing.T) {
@@ -248,7 +250,7 @@ var sites struct {
 }
 
 // start returns the running site, building and starting it on first use.
-func start(t *testing.T) *site {
+func start(t testing.TB) *site {
 	t.Helper()
 	wrangler := requireTools(t)
 	sites.Lock()
@@ -338,7 +340,8 @@ func launch(wrangler string) (*site, error) {
 		return nil, fmt.Errorf("%w\n%s", err, buildLog.String())
 	}
 
-	w, err := runWrangler(wrangler, root, filepath.Join(out, "index.mjs"), tmp)
+	script := filepath.Join(out, "index.mjs")
+	w, err := runWrangler(wrangler, root, script, tmp, "/")
 	if err != nil {
 		return nil, err
 	}
@@ -347,10 +350,14 @@ func launch(wrangler string) (*site, error) {
 	local := httptest.NewServer(serve.New(os.DirFS(assets), serve.Options{}))
 	cleanups = append(cleanups, local.Close)
 	return &site{
-		files:  files,
-		built:  built,
-		worker: w.url,
-		local:  local.URL,
+		files:    files,
+		built:    built,
+		wrangler: wrangler,
+		root:     root,
+		script:   script,
+		tmp:      tmp,
+		worker:   w.url,
+		local:    local.URL,
 		// Compression is left to the test: the transport would otherwise
 		// ask for gzip and decode it, hiding what the server sent.
 		client: &http.Client{Transport: &http.Transport{DisableCompression: true}, Timeout: 30 * time.Second},
@@ -359,15 +366,19 @@ func launch(wrangler string) (*site, error) {
 
 // wranglerDev is a running `wrangler dev`.
 type wranglerDev struct {
-	url  string
-	cmd  *exec.Cmd
-	log  *lockedBuffer
-	done chan struct{}
+	url string
+	// ready is how long wrangler took from start to its first answer, and
+	// first how long that answer took: the Worker's cold start.
+	ready, first time.Duration
+	cmd          *exec.Cmd
+	log          *lockedBuffer
+	done         chan struct{}
 }
 
 // runWrangler starts `wrangler dev` on a free loopback port in its own
-// process group, so that stop ends workerd too, and waits until it answers.
-func runWrangler(wrangler, root, script, tmp string) (*wranglerDev, error) {
+// process group, so that stop ends workerd too, and waits until it answers
+// a GET of readyPath.
+func runWrangler(wrangler, root, script, tmp, readyPath string) (*wranglerDev, error) {
 	port, err := freePort()
 	if err != nil {
 		return nil, err
@@ -379,7 +390,10 @@ func runWrangler(wrangler, root, script, tmp string) (*wranglerDev, error) {
 	// Offline: no metrics, no user config, and the Request.cf object wrangler
 	// would otherwise download, in a scratch directory that also receives
 	// its .wrangler/ folder.
-	dir := filepath.Join(tmp, "wrangler")
+	dir, err := os.MkdirTemp(tmp, "wrangler-")
+	if err != nil {
+		return nil, err
+	}
 	if err := os.MkdirAll(filepath.Join(dir, "node_modules", ".mf"), 0o755); err != nil {
 		return nil, err
 	}
@@ -407,25 +421,36 @@ func runWrangler(wrangler, root, script, tmp string) (*wranglerDev, error) {
 		_ = cmd.Wait()
 		close(w.done)
 	}()
-	if err := w.waitReady(); err != nil {
+	if err := w.waitReady(readyPath); err != nil {
 		w.stop()
 		return nil, fmt.Errorf("%w\nwrangler output:\n%s", err, log.String())
 	}
 	return w, nil
 }
 
-// waitReady polls until the Worker answers a request.
-func (w *wranglerDev) waitReady() error {
-	deadline := time.Now().Add(readyTimeout)
-	client := &http.Client{Timeout: 5 * time.Second}
+// waitReady polls until the Worker answers a GET of path, and records how
+// long that took.
+func (w *wranglerDev) waitReady(path string) error {
+	start := time.Now()
+	deadline := start.Add(readyTimeout)
+	client := &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{DisableCompression: true}}
 	for time.Now().Before(deadline) {
 		select {
 		case <-w.done:
 			return fmt.Errorf("wrangler exited before it was ready")
 		default:
 		}
-		if res, err := client.Get(w.url + "/"); err == nil {
+		req, err := http.NewRequest(http.MethodGet, w.url+path, nil)
+		if err != nil {
+			return err
+		}
+		req.Header.Set("Accept-Encoding", "br")
+		t0 := time.Now()
+		if res, err := client.Do(req); err == nil {
+			_, _ = io.Copy(io.Discard, res.Body)
 			res.Body.Close()
+			w.first = time.Since(t0)
+			w.ready = time.Since(start)
 			return nil
 		}
 		time.Sleep(200 * time.Millisecond)
