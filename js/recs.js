@@ -2,7 +2,11 @@
 // element (typically a server-rendered list in the non-personal order) is what
 // readers without personalization see; the loader replaces it with the
 // reader's recommendations when personalization is on and puts it back when it
-// is switched off. Catalogue text only ever reaches the page as textContent.
+// is switched off. Catalogue text only ever reaches the page as textContent,
+// and only http(s) and site-relative links are rendered.
+//
+// Every recommendation carries a "Why this?" button (aria-expanded,
+// aria-controls) that shows the engine's reasons for it.
 
 /**
  * @typedef {import('./hearth.d.ts').Recommendation} Recommendation
@@ -11,14 +15,52 @@
 /** The element's tag name. */
 export const tagName = 'hearth-recs';
 
-/** Returns url when it is safe as a link (http, https or same-site relative). */
-function safeURL(url) {
+/**
+ * Returns url when it is safe as a link (http, https or same-site relative),
+ * otherwise null: a javascript: or data: link would run in the page.
+ * @param {unknown} url
+ * @returns {string | null}
+ */
+export function safeURL(url) {
+  if (typeof url !== 'string' || url === '') return null;
   try {
     const u = new URL(url, document.baseURI);
     return u.protocol === 'https:' || u.protocol === 'http:' ? url : null;
   } catch {
     return null;
   }
+}
+
+let nextWhy = 1;
+
+/**
+ * Returns a "Why this?" button and the list of reasons it shows and hides.
+ * @param {import('./hearth.d.ts').Reason[]} reasons
+ * @returns {[HTMLButtonElement, HTMLUListElement]}
+ */
+function whyThis(reasons) {
+  const list = document.createElement('ul');
+  list.className = 'hearth-reason';
+  list.id = `hearth-why-${nextWhy++}`;
+  list.hidden = true;
+  const texts = reasons.length ? reasons.map((r) => r.text) : ["The site's usual order: nothing personal."];
+  for (const text of texts) {
+    const li = document.createElement('li');
+    li.textContent = text;
+    list.append(li);
+  }
+  const button = document.createElement('button');
+  button.type = 'button';
+  button.className = 'hearth-why';
+  button.textContent = 'Why this?';
+  button.setAttribute('aria-expanded', 'false');
+  button.setAttribute('aria-controls', list.id);
+  button.addEventListener('click', () => {
+    const open = button.getAttribute('aria-expanded') !== 'true';
+    button.setAttribute('aria-expanded', String(open));
+    list.hidden = !open;
+  });
+  return [button, list];
 }
 
 /**
@@ -67,25 +109,22 @@ export class HearthRecs extends HTMLElement {
   show(recs) {
     const list = document.createElement('ol');
     list.className = 'hearth-list';
+    /** @type {Recommendation[]} */
+    const shown = [];
     for (const rec of recs) {
       const href = safeURL(rec.url);
       if (!href) continue;
+      shown.push(rec);
       const li = document.createElement('li');
       li.className = 'hearth-item';
       const a = document.createElement('a');
       a.href = href;
-      a.textContent = rec.title;
-      a.dataset.hearthId = rec.id;
-      li.append(a);
-      if (rec.reasons && rec.reasons.length) {
-        const why = document.createElement('span');
-        why.className = 'hearth-reason';
-        why.textContent = rec.reasons.map((r) => r.text).join(' · ');
-        li.append(' ', why);
-      }
+      a.textContent = String(rec.title);
+      a.dataset.hearthId = String(rec.id);
+      li.append(a, ' ', ...whyThis(Array.isArray(rec.reasons) ? rec.reasons : []));
       list.append(li);
     }
-    this.recommendations = recs;
+    this.recommendations = shown;
     this.replaceChildren(list);
     this.dataset.hearthState = 'personal';
   }
