@@ -219,6 +219,7 @@ func Build(items []feed.Item, pol catalog.Policy, opts Options) (*catalog.Catalo
 	o.Progress("topics", 0, n)
 	tr := assignTopics(tags, feats.head, feats.m, feats.main, feats.surface, topicConfig{
 		maxTopics: o.MaxTopics, minItems: o.MinTopicItems, perItem: o.ItemTopics, previous: prevTopics,
+		sensitive: pol.Sensitive,
 	})
 	o.Progress("topics", n, n)
 	c.Topics = tr.vocab

@@ -135,6 +135,25 @@ func TestBuild_Topics(t *testing.T) {
 	})
 }
 
+func TestBuild_SensitiveTags(t *testing.T) {
+	// One item tagged "Religions" among many tags: alone it would be no
+	// topic (one item) or be capped away (fourth tag), but the policy
+	// names it sensitive, so the engine must be able to see it.
+	items := pets()
+	items[0].Topics = []string{"cats", "care", "dogs", "Religions"}
+	without, err := Build(items, catalog.Policy{}, Options{})
+	require.NoError(t, err)
+	require.NotContains(t, without.Topics, "religions")
+
+	c, err := Build(items, catalog.Policy{Sensitive: []string{"Religion"}}, Options{})
+	require.NoError(t, err)
+	i := find(t, c, "https://pets.example/1")
+	require.Contains(t, topicsOf(c, i), "religion", "named as the policy names it")
+	require.Len(t, c.Items[i].Topics, DefaultItemTopics)
+	require.True(t, c.Sensitive(i))
+	require.False(t, c.Sensitive(find(t, c, "https://pets.example/4")))
+}
+
 func TestNormalizeTopic(t *testing.T) {
 	for in, want := range map[string]string{
 		"  Go  Modules ": "go modules", "#golang": "golang", "C#": "c#", "Go,": "go", "C++": "c++", "": "",

@@ -33,6 +33,10 @@ func topicKey(an text.Analyzer, name string) string {
 type topicConfig struct {
 	maxTopics, minItems, perItem int
 	previous                     []string
+	// sensitive are the policy's sensitive names: a tag matching one is
+	// always a topic, under the policy's spelling, and never capped away,
+	// or the engine could not see that an item is sensitive.
+	sensitive []string
 }
 
 // Weights of derived topics. An explicit topic (the publisher's tag) has
@@ -110,9 +114,20 @@ func assignTopics(tags [][]string, head, full *text.Matrix, an text.Analyzer, na
 			prevName[k] = name
 		}
 	}
+	sens := map[string]string{}
+	for _, name := range cfg.sensitive {
+		if name = NormalizeTopic(name); name != "" {
+			sens[topicKey(an, name)] = name
+		}
+	}
+	forced := func(k string) bool {
+		_, prev := prevRank[k]
+		_, sensitive := sens[k]
+		return prev || sensitive
+	}
 	var chosen []string
 	for k, ki := range keys {
-		_, prev := prevRank[k]
+		prev := forced(k)
 		// A tag on most items of a sizeable catalogue (a podcast's show
 		// name) cannot tell one reader's interests from another's.
 		ubiquitous := n >= 20 && 2*ki.count > n
@@ -126,10 +141,14 @@ func assignTopics(tags [][]string, head, full *text.Matrix, an text.Analyzer, na
 		}
 		return chosen[a] < chosen[b]
 	})
-	chosen = capKeep(chosen, cfg.maxTopics, func(k string) bool { _, ok := prevRank[k]; return ok })
+	chosen = capKeep(chosen, cfg.maxTopics, forced)
 
 	name := map[string]string{}
 	for _, k := range chosen {
+		if sn, ok := sens[k]; ok {
+			name[k] = sn
+			continue
+		}
 		if p, ok := prevName[k]; ok {
 			name[k] = p
 			continue
@@ -190,7 +209,11 @@ func assignTopics(tags [][]string, head, full *text.Matrix, an text.Analyzer, na
 		r := m.Rows[i]
 		if len(assigned[i]) > 0 {
 			for p := range assigned[i] {
-				assigned[i][p].score = 1 + similarity(i, assigned[i][p].key) + assigned[i][p].score
+				a := &assigned[i][p]
+				a.score = 1 + similarity(i, a.key) + a.score
+				if _, ok := sens[a.key]; ok && a.explicit {
+					a.score += 100
+				}
 			}
 			sortScored(assigned[i])
 			if len(assigned[i]) > cfg.perItem {
