@@ -2,161 +2,112 @@ package eval
 
 import (
 	"fmt"
-	"math"
+	"net/url"
 	"runtime"
-	"slices"
 	"strings"
 	"sync"
 	"time"
 
-	"github.com/hearth-dev/hearth/build/text"
+	"github.com/hearth-dev/hearth/build/catalogue"
+	"github.com/hearth-dev/hearth/build/feed"
 	"github.com/hearth-dev/hearth/core/catalog"
 	"github.com/hearth-dev/hearth/core/profile"
 	"github.com/hearth-dev/hearth/core/rank"
 )
 
-// TextFeatures are the items' public text features, as the catalogue
-// builder derives them: key terms and unit-length LSA vectors of the tf-idf
-// matrix of each item's title, descriptive text and tags.
-type TextFeatures struct {
-	Dim     int
-	Vectors [][]float32 // per data set item
-	Terms   [][]string  // per data set item
+// BuildOptions say what the publisher's build puts into the catalogue
+// beside the items' text.
+type BuildOptions struct {
+	// Dim is the text vectors' dimension.
+	Dim int
+	// Factors, when set, are publisher-supplied item vectors (ALS factors
+	// trained on a panel) shipped with their Gram matrix and λ instead of
+	// text vectors.
+	Factors *ALS
+	// Held lists user-item pairs whose tags must not reach the text: tags
+	// are interactions, and a tag on a held-out item would leak it.
+	Held map[[2]int]bool
+	Seed uint64
 }
 
-// NewTextFeatures builds text features for every item of ds. Tags are
-// interactions, so a tag by a user on one of their held-out items is left
-// out (held lists such user-item pairs).
-func NewTextFeatures(ds *Dataset, held map[[2]int]bool, dim int, seed uint64) *TextFeatures {
+// BuildCatalogue runs the catalogue builder on the split's universe as a
+// publisher would: one item per film or article with its title, its
+// descriptive text and readers' tags as text, its genres or category as
+// topics, and the aggregate number of histories it is in as popularity.
+// Nothing in it is personal. The policy is the builder's default; set
+// another with [WithPolicy].
+func BuildCatalogue(s *Split, o BuildOptions) (*catalog.Catalogue, error) {
+	ds := s.Data
 	tags := make([][]string, len(ds.Items))
 	for _, tg := range ds.Tags {
-		if !held[[2]int{tg.User, tg.Item}] {
+		if !o.Held[[2]int{tg.User, tg.Item}] {
 			tags[tg.Item] = append(tags[tg.Item], tg.Text)
 		}
 	}
-	a := text.NewAnalyzer("en")
-	docs := make([][]string, len(ds.Items))
-	for i, it := range ds.Items {
-		docs[i] = a.Tokens(it.Title + " " + it.Text + " " + strings.Join(tags[i], " "))
-	}
-	m := text.NewMatrix(docs, text.MatrixOptions{MinDF: 2})
-	tf := &TextFeatures{Dim: dim, Vectors: text.Vectors(m, dim, seed), Terms: make([][]string, len(ds.Items))}
-	for i := range ds.Items {
-		tf.Terms[i] = m.TopTerms(i, 8)
-	}
-	return tf
-}
-
-// PopularityPrior maps an item's history count to the catalogue's
-// popularity prior in [0, 1].
-type PopularityPrior int
-
-const (
-	// PopularityLog is log(1+count)/log(1+max): a prior that separates the
-	// long tail instead of flattening it to zero.
-	PopularityLog PopularityPrior = iota
-	// PopularityLinear is count/max.
-	PopularityLinear
-	// PopularityNone ships no prior.
-	PopularityNone
-)
-
-func (p PopularityPrior) String() string {
-	return [...]string{"log", "linear", "none"}[p]
-}
-
-func (p PopularityPrior) apply(count, top float64) float32 {
-	switch {
-	case top == 0 || p == PopularityNone:
-		return 0
-	case p == PopularityLinear:
-		return float32(count / top)
-	}
-	return float32(math.Log1p(count) / math.Log1p(top))
-}
-
-// CatalogueOptions say what a publisher puts into the catalogue.
-type CatalogueOptions struct {
-	Policy     catalog.Policy
-	Text       *TextFeatures // text vectors; nil for none
-	Factors    *ALS          // publisher-supplied item factors; overrides Text
-	Popularity PopularityPrior
-}
-
-// BuildCatalogue makes the public catalogue of the split's universe and
-// sends it through the codec, as a browser receives it: encoded by the
-// builder, decoded and validated by core. Nothing in it is personal: the
-// popularity prior is an aggregate count over histories.
-func BuildCatalogue(s *Split, o CatalogueOptions) (*catalog.Catalogue, error) {
-	ds := s.Data
-	cat := &catalog.Catalogue{Version: catalog.FormatVersion, ID: ds.Name, Policy: o.Policy}
-	topicIndex := make(map[string]uint16)
-	for _, it := range ds.Items {
-		for _, t := range it.Topics {
-			if _, ok := topicIndex[t]; !ok {
-				topicIndex[t] = 0
-				cat.Topics = append(cat.Topics, t)
-			}
-		}
-	}
-	slices.Sort(cat.Topics)
-	for k, t := range cat.Topics {
-		topicIndex[t] = uint16(k)
-	}
 	count := counts(s)
-	top := slices.Max(count)
-	for _, x := range s.Train {
-		cat.Generated = max(cat.Generated, x.Time)
-	}
-	var vec func(i int) []float32
-	switch {
-	case o.Factors != nil:
-		y := o.Factors.Y
-		_, d := y.Dims()
-		cat.Dim = d
-		cat.Lambda = float32(o.Factors.Config.Lambda)
-		cat.Gram = make([]float32, d*d)
-		for p := range d {
-			for q := range d {
-				cat.Gram[p*d+q] = float32(o.Factors.Gram.At(p, q))
-			}
-		}
-		vec = func(i int) []float32 {
-			row := make([]float32, d)
-			for k, v := range y.RawRowView(i) {
-				row[k] = float32(v)
-			}
-			return row
-		}
-	case o.Text != nil:
-		cat.Dim = o.Text.Dim
-		vec = func(i int) []float32 { return o.Text.Vectors[i] }
-	}
+	var items []feed.Item
+	maxTopics := 1
 	for i, it := range ds.Items {
 		if !s.Universe[i] {
 			continue
 		}
-		ci := catalog.Item{
+		fi := feed.Item{
 			ID:         it.ID,
-			URL:        "/item/" + it.ID,
+			URL:        itemURL(it.ID),
 			Title:      it.Title,
-			Published:  it.Published,
-			Popularity: o.Popularity.apply(count[i], top),
+			Text:       strings.TrimSpace(it.Text + "\n" + strings.Join(tags[i], "\n")),
+			Topics:     it.Topics,
+			Popularity: count[i],
+			Language:   "en",
+			Source:     "item " + it.ID,
 		}
-		for _, t := range it.Topics {
-			ci.Topics = append(ci.Topics, catalog.TopicWeight{Topic: topicIndex[t], Weight: 1})
+		if it.Published != 0 {
+			fi.Published = time.Unix(it.Published, 0).UTC()
 		}
-		if o.Text != nil {
-			ci.Terms = o.Text.Terms[i]
-		}
-		if vec != nil {
-			if q, scale := text.Quantize(vec(i)); scale > 0 {
-				ci.Vector, ci.Scale = q, scale
+		if o.Factors != nil {
+			fi.Vector = make([]float32, o.Factors.Config.Dim)
+			for k, v := range o.Factors.Y.RawRowView(i) {
+				fi.Vector[k] = float32(v)
 			}
 		}
-		cat.Items = append(cat.Items, ci)
+		maxTopics = max(maxTopics, len(it.Topics))
+		items = append(items, fi)
 	}
-	b, err := cat.Encode()
+	opts := catalogue.Options{Dim: o.Dim, Seed: o.Seed, ItemTopics: maxTopics, MinTopicItems: 1, MaxTopics: 1 << 12}
+	if o.Factors != nil {
+		d := o.Factors.Config.Dim
+		opts.Gram = make([]float32, d*d)
+		for p := range d {
+			for q := range d {
+				opts.Gram[p*d+q] = float32(o.Factors.Gram.At(p, q))
+			}
+		}
+		opts.Lambda = float32(o.Factors.Config.Lambda)
+	}
+	var gen int64
+	for _, x := range s.Train {
+		gen = max(gen, x.Time)
+	}
+	opts.Generated = time.Unix(gen, 0).UTC()
+	cat, err := catalogue.Build(items, catalog.Policy{}, opts)
+	if err != nil {
+		return nil, fmt.Errorf("build catalogue: %w", err)
+	}
+	return cat, nil
+}
+
+func itemURL(id string) string { return "/item/" + url.PathEscape(id) }
+
+// WithPolicy returns a copy of a built catalogue under another policy, sent
+// through core's codec as a browser receives it: encoded, decoded with
+// limits and validated.
+func WithPolicy(c *catalog.Catalogue, pol catalog.Policy) (*catalog.Catalogue, error) {
+	if err := catalogue.CheckPolicy(pol); err != nil {
+		return nil, err
+	}
+	cp := *c
+	cp.Policy = pol.WithDefaults()
+	b, err := cp.Encode()
 	if err != nil {
 		return nil, fmt.Errorf("encode catalogue: %w", err)
 	}
@@ -190,10 +141,25 @@ type Profiles struct {
 	byUser map[int]*profile.Profile
 }
 
+// catalogueIDs maps data set items to the ids the builder gave them, by
+// URL; items outside the catalogue map to "".
+func catalogueIDs(ds *Dataset, cat *catalog.Catalogue) []string {
+	byURL := make(map[string]string, len(cat.Items))
+	for _, it := range cat.Items {
+		byURL[it.URL] = it.ID
+	}
+	ids := make([]string, len(ds.Items))
+	for i, it := range ds.Items {
+		ids[i] = byURL[itemURL(it.ID)]
+	}
+	return ids
+}
+
 // NewProfiles builds every test user's profile against cat (whose policy's
 // retention, event bound and interest half-life apply).
 func NewProfiles(s *Split, cat *catalog.Catalogue, r Reader) (*Profiles, error) {
 	ps := &Profiles{byUser: make(map[int]*profile.Profile, len(s.Users))}
+	ids := catalogueIDs(s.Data, cat)
 	var mu sync.Mutex
 	var firstErr error
 	var wg sync.WaitGroup
@@ -201,7 +167,7 @@ func NewProfiles(s *Split, cat *catalog.Catalogue, r Reader) (*Profiles, error) 
 	for range runtime.GOMAXPROCS(0) {
 		wg.Go(func() {
 			for u := range next {
-				p, err := buildProfile(s.Data, cat, r, u)
+				p, err := buildProfile(s.Data, ids, cat, r, u)
 				mu.Lock()
 				ps.byUser[u.User] = p
 				if err != nil && firstErr == nil {
@@ -219,13 +185,16 @@ func NewProfiles(s *Split, cat *catalog.Catalogue, r Reader) (*Profiles, error) 
 	return ps, firstErr
 }
 
-func buildProfile(ds *Dataset, cat *catalog.Catalogue, r Reader, u *TestUser) (*profile.Profile, error) {
+func buildProfile(ds *Dataset, ids []string, cat *catalog.Catalogue, r Reader, u *TestUser) (*profile.Profile, error) {
 	p := profile.New()
 	if err := p.SetConsent(profile.ConsentGranted); err != nil {
 		return nil, err
 	}
 	for _, x := range u.History {
-		ev := profile.Event{Item: ds.Items[x.Item].ID, Kind: r.Kind, Dwell: r.Dwell, Time: x.Time}
+		if ids[x.Item] == "" {
+			return nil, fmt.Errorf("track user %s: item %s of their history is not in the catalogue", ds.Users[u.User], ds.Items[x.Item].ID)
+		}
+		ev := profile.Event{Item: ids[x.Item], Kind: r.Kind, Dwell: r.Dwell, Time: x.Time}
 		if _, err := p.Track(cat, ev, time.Unix(x.Time, 0)); err != nil {
 			return nil, fmt.Errorf("track user %s: %w", ds.Users[u.User], err)
 		}
@@ -287,7 +256,7 @@ func (h *Hearth) Recommend(u *TestUser, cand []bool, k int) []int {
 func (h *Hearth) filter(recs []rank.Recommendation, cand []bool, k int) []int {
 	out := make([]int, 0, k)
 	for _, r := range recs {
-		i, ok := h.index(r.ID)
+		i, ok := h.index(r.URL)
 		if ok && cand[i] && len(out) < k {
 			out = append(out, i)
 		}
@@ -295,9 +264,16 @@ func (h *Hearth) filter(recs []rank.Recommendation, cand []bool, k int) []int {
 	return out
 }
 
-func (h *Hearth) index(id string) (int, bool) {
-	i, ok := h.ds.itemIndex()[id]
-	return i, ok
+func (h *Hearth) index(u string) (int, bool) {
+	id, ok := strings.CutPrefix(u, "/item/")
+	if !ok {
+		return 0, false
+	}
+	if id, err := url.PathUnescape(id); err == nil {
+		i, ok := h.ds.itemIndex()[id]
+		return i, ok
+	}
+	return 0, false
 }
 
 // Refilled is how many lists needed a second, longer request.

@@ -89,8 +89,9 @@ func TestQuality(t *testing.T) {
 		require.NoError(t, err)
 	}
 
-	run := NewRun(s, set, held)
-	require.NoError(t, run.Baselines())
+	run, err := NewRun(s, set, held)
+	require.NoError(t, err)
+	run.Baselines()
 	require.NoError(t, run.Hearth())
 	for _, res := range run.Results {
 		require.NoError(t, checkLists(s, res))
@@ -151,7 +152,7 @@ func foldInAgreement(t *testing.T, run *Run) float64 {
 	t.Helper()
 	pol := basePolicy
 	pol.Exploration = 1e-9 // zero would mean the default
-	h, err := run.panelHearth(HearthSettings{Weights: catalog.Weights{Similarity: 1}, Diversity: 1e-9, Prior: PopularityNone}, pol)
+	h, err := run.panelHearth(HearthSettings{Weights: catalog.Weights{Similarity: 1}, Diversity: 1e-9}.policy(pol))
 	require.NoError(t, err)
 	core := Evaluate(run.Split, h)
 	server := Evaluate(run.Split, run.panel.Cosine())

@@ -163,13 +163,12 @@ func (r *Run) WriteMarkdown(w io.Writer, info ReportInfo) error {
 	set := r.Settings
 	p("- Hearth default policy weights: similarity %g, topic %g, freshness %g, popularity %g; diversity %g.\n",
 		set.Text.Weights.Similarity, set.Text.Weights.Topic, set.Text.Weights.Freshness, set.Text.Weights.Popularity, set.Text.Diversity)
-	p("- Popularity prior in the catalogue: %s (%s).\n", set.Text.Prior, priorDoc[set.Text.Prior])
-	p("- With publisher-supplied (panel) vectors: similarity %g, topic %g, freshness %g, popularity %g; diversity %g; prior %s.\n",
-		set.Panel.Weights.Similarity, set.Panel.Weights.Topic, set.Panel.Weights.Freshness, set.Panel.Weights.Popularity, set.Panel.Diversity, set.Panel.Prior)
+	p("- With publisher-supplied (panel) vectors: similarity %g, topic %g, freshness %g, popularity %g; diversity %g.\n",
+		set.Panel.Weights.Similarity, set.Panel.Weights.Topic, set.Panel.Weights.Freshness, set.Panel.Weights.Popularity, set.Panel.Diversity)
 	p("- Baselines: item-kNN k = %d; recency half-life %g days; server ALS d = %d, λ = %g, α = %g, %d iterations;\n",
 		set.KNN, set.RecentHalfLifeDays, set.ServerALS.Dim, set.ServerALS.Lambda, set.ServerALS.Alpha, set.ServerALS.Iterations)
 	p("  panel ALS λ = %g with α = %g, the confidence core gives a like (1 + 10 × weight 2).\n", set.PanelALS.Lambda, set.PanelALS.Alpha)
-	p("- Text vectors: %d dimensions, terms in at least 2 items.\n", set.TextDim)
+	p("- Text vectors: %d dimensions (catalogue builder, `catalogue.Options.Dim`).\n", set.TextDim)
 	if info.Previous != nil {
 		p("\nThe quick evaluation in `go test` still uses different settings (tests/eval `Tuned`): %+v.\n", *info.Previous)
 	}
@@ -185,8 +184,3 @@ func (r *Run) WriteMarkdown(w io.Writer, info ReportInfo) error {
 	return err
 }
 
-var priorDoc = map[PopularityPrior]string{
-	PopularityLinear: "history count / largest count",
-	PopularityLog:    "log(1 + count) / log(1 + largest count)",
-	PopularityNone:   "none",
-}

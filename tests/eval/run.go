@@ -14,19 +14,17 @@ import (
 // positives become. TestQuality checks the two fold-ins agree.
 const coreALSAlpha = 10
 
-// HearthSettings are what a publisher chooses for Hearth's ranking: the
-// policy's scoring weights and diversity, and how the catalogue builder
-// turns history counts into the popularity prior.
+// HearthSettings are what a publisher chooses for Hearth's ranking in the
+// policy: the scoring weights and the diversity.
 type HearthSettings struct {
 	Weights   catalog.Weights
 	Diversity float32
-	Prior     PopularityPrior
 }
 
 func (h HearthSettings) String() string {
 	w := h.Weights
-	return fmt.Sprintf("similarity %g, topic %g, freshness %g, popularity %g; diversity %g; popularity prior %s",
-		w.Similarity, w.Topic, w.Freshness, w.Popularity, h.Diversity, h.Prior)
+	return fmt.Sprintf("similarity %g, topic %g, freshness %g, popularity %g; diversity %g",
+		w.Similarity, w.Topic, w.Freshness, w.Popularity, h.Diversity)
 }
 
 // Settings are every method's settings for one run.
@@ -50,8 +48,8 @@ var Tuned = Settings{
 	ServerALS:          ALSConfig{Dim: 64, Lambda: 50, Alpha: 20, Iterations: 10, Seed: 1},
 	PanelALS:           ALSConfig{Dim: 64, Lambda: 50, Alpha: 20, Iterations: 10, Seed: 1},
 	TextDim:            64,
-	Text:               HearthSettings{Weights: catalog.Weights{Similarity: 0.25, Popularity: 1}, Diversity: 0.01, Prior: PopularityLinear},
-	Panel:              HearthSettings{Weights: catalog.Weights{Similarity: 1, Popularity: 0.5}, Diversity: 0.01, Prior: PopularityLinear},
+	Text:               HearthSettings{Weights: catalog.Weights{Similarity: 0.25, Popularity: 1}, Diversity: 0.01},
+	Panel:              HearthSettings{Weights: catalog.Weights{Similarity: 1, Popularity: 0.5}, Diversity: 0.01},
 	Seed:               1,
 }
 
@@ -82,9 +80,11 @@ type Run struct {
 	Results  []*Result // in table order
 	Notes    map[string]string
 
-	text  *TextFeatures
-	folds []int
-	panel *ALSMethod
+	held      map[[2]int]bool
+	folds     []int
+	textCat   *catalog.Catalogue // built once; rows differ by policy only
+	panel     *ALSMethod
+	panelCats []*catalog.Catalogue
 }
 
 // Row names used to find results.
@@ -113,76 +113,93 @@ var Who = map[string]string{
 	RowPanel:      "device: own history + catalogue with panel factors",
 }
 
-// NewRun prepares the shared inputs of a split: text features (leaving out
-// tags on anyone's held-out items, test and validation alike) and the user
-// folds for cross-fitting.
-func NewRun(s *Split, set Settings, textHeld map[[2]int]bool) *Run {
-	return &Run{Split: s, Settings: set, Notes: map[string]string{},
-		text:  NewTextFeatures(s.Data, textHeld, set.TextDim, set.Seed),
-		folds: Folds(s.Data, set.Seed)}
+// NewRun prepares the shared inputs of a split: the text catalogue (tags on
+// anyone's held-out items, test and validation alike, left out) and the
+// user folds for cross-fitting.
+func NewRun(s *Split, set Settings, textHeld map[[2]int]bool) (*Run, error) {
+	r := &Run{Split: s, Settings: set, Notes: map[string]string{}, held: textHeld, folds: Folds(s.Data, set.Seed)}
+	var err error
+	r.textCat, err = BuildCatalogue(s, BuildOptions{Dim: set.TextDim, Held: textHeld, Seed: set.Seed})
+	return r, err
 }
 
 // Baselines evaluates the server-side baselines.
-func (r *Run) Baselines() error {
+func (r *Run) Baselines() {
 	s, set := r.Split, r.Settings
 	r.add(RowPopularity, NewPopularity(s))
 	r.add(RowRecent, NewRecentPopularity(s, set.RecentHalfLifeDays))
 	r.add(RowKNN, NewItemKNN(s, set.KNN))
 	r.add(RowServerALS, NewServerALS(s, set.ServerALS))
-	r.panel = NewPanelALS(s, set.PanelALS, r.folds)
-	r.add(RowPanelALS, r.panel)
-	return nil
+	r.add(RowPanelALS, r.panelALS())
+}
+
+func (r *Run) panelALS() *ALSMethod {
+	if r.panel == nil {
+		r.panel = NewPanelALS(r.Split, r.Settings.PanelALS, r.folds)
+	}
+	return r.panel
 }
 
 // Hearth evaluates Hearth's rows: text-only, the default with tuned and
 // with core's shipped policy, and panel vectors.
 func (r *Run) Hearth() error {
-	s, set := r.Split, r.Settings
-	reader := ReaderFor(s.Data)
-	build := func(h HearthSettings, base catalog.Policy, factors *ALS) (*catalog.Catalogue, error) {
-		return BuildCatalogue(s, CatalogueOptions{Policy: h.policy(base), Text: r.text, Factors: factors, Popularity: h.Prior})
-	}
-	textOnly := HearthSettings{Weights: catalog.Weights{Similarity: 1}, Diversity: set.Text.Diversity, Prior: PopularityNone}
+	set := r.Settings
+	textOnly := HearthSettings{Weights: catalog.Weights{Similarity: 1}, Diversity: set.Text.Diversity}
 	for _, row := range []struct {
 		name string
-		h    HearthSettings
-		base catalog.Policy
+		pol  catalog.Policy
 	}{
-		{RowTextOnly, textOnly, basePolicy},
-		{RowDefault, set.Text, basePolicy},
-		// The policy's zero value is core's shipped default, minimisation
-		// included; only consent is the reader's.
-		{RowShipped, HearthSettings{Prior: set.Text.Prior}, catalog.Policy{}},
+		{RowTextOnly, textOnly.policy(basePolicy)},
+		{RowDefault, set.Text.policy(basePolicy)},
+		// The zero policy is core's shipped default, minimisation included.
+		{RowShipped, catalog.Policy{}},
 	} {
-		cat, err := build(row.h, row.base, nil)
+		h, err := r.textHearth(row.pol)
 		if err != nil {
 			return fmt.Errorf("%s: %w", row.name, err)
 		}
-		ps, err := NewProfiles(s, cat, reader)
-		if err != nil {
-			return fmt.Errorf("%s: %w", row.name, err)
-		}
-		r.add(row.name, NewHearth(row.name, s, []*catalog.Catalogue{cat}, nil, ps, set.Seed))
+		r.add(row.name, h)
 	}
-	h, err := r.panelHearth(set.Panel, basePolicy)
+	h, err := r.panelHearth(set.Panel.policy(basePolicy))
 	if err != nil {
-		return err
+		return fmt.Errorf("%s: %w", RowPanel, err)
 	}
 	r.add(RowPanel, h)
 	return nil
 }
 
-func (r *Run) panelHearth(hs HearthSettings, base catalog.Policy) (*Hearth, error) {
-	if r.panel == nil {
-		r.panel = NewPanelALS(r.Split, r.Settings.PanelALS, r.folds)
+// textHearth is Hearth on the text catalogue under a policy, with profiles
+// built under that policy.
+func (r *Run) textHearth(pol catalog.Policy) (*Hearth, error) {
+	cat, err := WithPolicy(r.textCat, pol)
+	if err != nil {
+		return nil, err
 	}
-	cats := make([]*catalog.Catalogue, 2)
-	for f := range cats {
-		c, err := BuildCatalogue(r.Split, CatalogueOptions{Policy: hs.policy(base), Factors: r.panel.models[f], Popularity: hs.Prior})
-		if err != nil {
-			return nil, fmt.Errorf("panel catalogue %d: %w", f, err)
+	ps, err := NewProfiles(r.Split, cat, ReaderFor(r.Split.Data))
+	if err != nil {
+		return nil, err
+	}
+	return NewHearth(RowDefault, r.Split, []*catalog.Catalogue{cat}, nil, ps, r.Settings.Seed), nil
+}
+
+// panelHearth is Hearth on the two panel catalogues under a policy: each
+// reader gets the catalogue whose factors were trained without them.
+func (r *Run) panelHearth(pol catalog.Policy) (*Hearth, error) {
+	if r.panelCats == nil {
+		for _, m := range r.panelALS().models {
+			c, err := BuildCatalogue(r.Split, BuildOptions{Factors: m, Seed: r.Settings.Seed})
+			if err != nil {
+				return nil, fmt.Errorf("panel catalogue: %w", err)
+			}
+			r.panelCats = append(r.panelCats, c)
 		}
-		cats[f] = c
+	}
+	cats := make([]*catalog.Catalogue, len(r.panelCats))
+	for f, c := range r.panelCats {
+		var err error
+		if cats[f], err = WithPolicy(c, pol); err != nil {
+			return nil, err
+		}
 	}
 	ps, err := NewProfiles(r.Split, cats[0], ReaderFor(r.Split.Data))
 	if err != nil {
@@ -227,31 +244,23 @@ type SweepPoint struct {
 
 // Sweep evaluates Hearth's default and panel settings at each diversity.
 func (r *Run) Sweep(diversities []float32) (text, panel []SweepPoint, err error) {
-	s := r.Split
-	reader := ReaderFor(s.Data)
-	var ps *Profiles
 	for _, d := range diversities {
 		h := r.Settings.Text
 		h.Diversity = d
-		cat, err := BuildCatalogue(s, CatalogueOptions{Policy: h.policy(basePolicy), Text: r.text, Popularity: h.Prior})
+		th, err := r.textHearth(h.policy(basePolicy))
 		if err != nil {
 			return nil, nil, err
 		}
-		if ps == nil {
-			if ps, err = NewProfiles(s, cat, reader); err != nil {
-				return nil, nil, err
-			}
-		}
-		res := Evaluate(s, NewHearth("sweep", s, []*catalog.Catalogue{cat}, nil, ps, r.Settings.Seed))
+		res := Evaluate(r.Split, th)
 		text = append(text, SweepPoint{d, metric.Mean(res.NDCG), metric.Mean(res.ILD)})
 
-		hp := r.Settings.Panel
-		hp.Diversity = d
-		ph, err := r.panelHearth(hp, basePolicy)
+		h = r.Settings.Panel
+		h.Diversity = d
+		ph, err := r.panelHearth(h.policy(basePolicy))
 		if err != nil {
 			return nil, nil, err
 		}
-		res = Evaluate(s, ph)
+		res = Evaluate(r.Split, ph)
 		panel = append(panel, SweepPoint{d, metric.Mean(res.NDCG), metric.Mean(res.ILD)})
 	}
 	return text, panel, nil
@@ -262,20 +271,42 @@ func (r *Run) Sweep(diversities []float32) (text, panel []SweepPoint, err error)
 // diversity and popularity prior by a grid over the policy. Only
 // validation targets are looked at. logf receives one line per choice.
 func Tune(v *Split, set Settings, textHeld map[[2]int]bool, logf func(format string, args ...any)) (Settings, error) {
-	score := func(m Method) float64 { return metric.Mean(Evaluate(v, m).NDCG) }
+	// Every choice maximises validation nDCG@10; the Hearth default's
+	// only among settings whose lists are more diverse than the
+	// collaborative baselines', the diversity the target asks for.
+	minILD := 0.0
+	var lastILD float64
+	score := func(m Method) float64 {
+		res := Evaluate(v, m)
+		lastILD = metric.Mean(res.ILD)
+		return metric.Mean(res.NDCG)
+	}
 	pick := func(what string, n int, eval func(k int) float64) int {
-		best, bestVal := 0, -1.0
+		best, bestVal, bestILD := -1, -1.0, 0.0
+		fallback, fallbackVal, fallbackILD := 0, -1.0, 0.0
 		for k := range n {
-			if val := eval(k); val > bestVal {
-				best, bestVal = k, val
+			val := eval(k)
+			if val > fallbackVal {
+				fallback, fallbackVal, fallbackILD = k, val, lastILD
+			}
+			if lastILD > minILD && val > bestVal {
+				best, bestVal, bestILD = k, val, lastILD
 			}
 		}
-		logf("tune %s: choice %d of %d, validation nDCG@10 %.4f", what, best+1, n, bestVal)
+		if best < 0 {
+			logf("tune %s: no choice has diversity above %.3f", what, minILD)
+			best, bestVal, bestILD = fallback, fallbackVal, fallbackILD
+		}
+		logf("tune %s: choice %d of %d, validation nDCG@10 %.4f, diversity %.3f (best without a diversity bound: %.4f)",
+			what, best+1, n, bestVal, bestILD, fallbackVal)
 		return best
 	}
+	var collabILD []float64
 
 	ks := []int{25, 50, 100, 200, 400}
 	set.KNN = ks[pick("item-kNN neighbours", len(ks), func(k int) float64 { return score(NewItemKNN(v, ks[k])) })]
+	score(NewItemKNN(v, set.KNN))
+	collabILD = append(collabILD, lastILD)
 	hls := []float64{30, 90, 365, 1095, 3650}
 	set.RecentHalfLifeDays = hls[pick("recency half-life", len(hls), func(k int) float64 { return score(NewRecentPopularity(v, hls[k])) })]
 
@@ -289,6 +320,8 @@ func Tune(v *Split, set Settings, textHeld map[[2]int]bool, logf func(format str
 	}
 	set.ServerALS = als[pick("server ALS λ, α", len(als), func(k int) float64 { return score(NewServerALS(v, als[k])) })]
 	logf("  server ALS: %+v", set.ServerALS)
+	score(NewServerALS(v, set.ServerALS))
+	collabILD = append(collabILD, lastILD)
 
 	folds := Folds(v.Data, set.Seed)
 	var panel []ALSConfig
@@ -300,23 +333,26 @@ func Tune(v *Split, set Settings, textHeld map[[2]int]bool, logf func(format str
 	set.PanelALS = panel[pick("panel ALS λ", len(panel), func(k int) float64 { return score(NewPanelALS(v, panel[k], folds)) })]
 	logf("  panel ALS: %+v", set.PanelALS)
 
-	r := NewRun(v, set, textHeld)
-	reader := ReaderFor(v.Data)
-	probe, err := BuildCatalogue(v, CatalogueOptions{Policy: basePolicy, Text: r.text})
+	r, err := NewRun(v, set, textHeld)
 	if err != nil {
 		return set, err
 	}
-	// Weights, diversity and the prior leave the profile as it is, so
-	// every candidate ranks the same profiles.
-	ps, err := NewProfiles(v, probe, reader)
+	// Weights and diversity leave the profiles as they are (Track reads
+	// only the minimisation settings), so every candidate ranks the same
+	// profiles: built once per catalogue kind.
+	probe, err := WithPolicy(r.textCat, basePolicy)
+	if err != nil {
+		return set, err
+	}
+	ps, err := NewProfiles(v, probe, ReaderFor(v.Data))
 	if err != nil {
 		return set, err
 	}
 	var firstErr error
-	try := func(h HearthSettings, factors []*ALS) float64 {
+	try := func(h HearthSettings, base []*catalog.Catalogue) float64 {
 		var cats []*catalog.Catalogue
-		for _, f := range factors {
-			c, err := BuildCatalogue(v, CatalogueOptions{Policy: h.policy(basePolicy), Text: r.text, Factors: f, Popularity: h.Prior})
+		for _, c := range base {
+			c, err := WithPolicy(c, h.policy(basePolicy))
 			if err != nil {
 				firstErr = err
 				return -1
@@ -325,39 +361,39 @@ func Tune(v *Split, set Settings, textHeld map[[2]int]bool, logf func(format str
 		}
 		fold := func(int) int { return 0 }
 		if len(cats) == 2 {
-			fold = func(u int) int { return 1 - folds[u] }
+			fold = func(u int) int { return 1 - r.folds[u] }
 		}
 		return score(NewHearth("tune", v, cats, fold, ps, set.Seed))
 	}
 
 	var grid []HearthSettings
-	for _, prior := range []PopularityPrior{PopularityLinear, PopularityLog} {
-		for _, sim := range []float32{0, 0.1, 0.25, 0.5, 1} {
-			for _, topic := range []float32{0, 0.1, 0.25, 0.5} {
-				for _, fresh := range []float32{0, 0.05, 0.2} {
-					for _, div := range []float32{0.01, 0.1, 0.3} {
-						grid = append(grid, HearthSettings{Weights: catalog.Weights{Similarity: sim, Topic: topic, Freshness: fresh, Popularity: 1}, Diversity: div, Prior: prior})
-					}
+	for _, sim := range []float32{0, 0.1, 0.25, 0.5, 1} {
+		for _, topic := range []float32{0, 0.1, 0.25, 0.5} {
+			for _, fresh := range []float32{0, 0.05, 0.2} {
+				for _, div := range []float32{0.01, 0.1, 0.3} {
+					grid = append(grid, HearthSettings{Weights: catalog.Weights{Similarity: sim, Topic: topic, Freshness: fresh, Popularity: 1}, Diversity: div})
 				}
 			}
 		}
 	}
-	set.Text = grid[pick("Hearth default settings", len(grid), func(k int) float64 { return try(grid[k], []*ALS{nil}) })]
+	minILD = slices.Max(collabILD)
+	set.Text = grid[pick("Hearth default settings", len(grid), func(k int) float64 { return try(grid[k], []*catalog.Catalogue{r.textCat}) })]
 	logf("  Hearth default: %s", set.Text)
 
+	minILD = 0
 	r.Settings = set
-	r.panel = NewPanelALS(v, set.PanelALS, folds)
+	if _, err := r.panelHearth(basePolicy); err != nil {
+		return set, err
+	}
 	grid = grid[:0]
-	for _, prior := range []PopularityPrior{PopularityLinear, PopularityLog} {
-		for _, pop := range []float32{0, 0.1, 0.2, 0.35, 0.5, 0.75, 1} {
-			for _, topic := range []float32{0, 0.1} {
-				for _, div := range []float32{0.01, 0.1, 0.3} {
-					grid = append(grid, HearthSettings{Weights: catalog.Weights{Similarity: 1, Topic: topic, Popularity: pop}, Diversity: div, Prior: prior})
-				}
+	for _, pop := range []float32{0, 0.1, 0.2, 0.35, 0.5, 0.75, 1} {
+		for _, topic := range []float32{0, 0.1} {
+			for _, div := range []float32{0.01, 0.1, 0.3} {
+				grid = append(grid, HearthSettings{Weights: catalog.Weights{Similarity: 1, Topic: topic, Popularity: pop}, Diversity: div})
 			}
 		}
 	}
-	set.Panel = grid[pick("Hearth panel settings", len(grid), func(k int) float64 { return try(grid[k], r.panel.models) })]
+	set.Panel = grid[pick("Hearth panel settings", len(grid), func(k int) float64 { return try(grid[k], r.panelCats) })]
 	logf("  Hearth panel: %s", set.Panel)
 	return set, firstErr
 }

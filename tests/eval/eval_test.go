@@ -1,0 +1,327 @@
+package eval
+
+import (
+	"bytes"
+	"fmt"
+	"image/color"
+	"image/png"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+)
+
+func at(s string) int64 {
+	t, err := time.Parse(mindTime, s)
+	if err != nil {
+		panic(err)
+	}
+	return t.Unix()
+}
+
+func TestLoadMIND(t *testing.T) {
+	ds, err := Load("testdata/mind", "mind")
+	require.NoError(t, err)
+	ids := func(items []int) []string {
+		var out []string
+		for _, i := range items {
+			out = append(out, ds.Items[i].ID)
+		}
+		return out
+	}
+
+	var all []string
+	for _, it := range ds.Items {
+		all = append(all, it.ID)
+	}
+	require.Equal(t, []string{"N1", "N2", "N3", "N4", "N5", "N6", "N8"}, all, "N7 has no text")
+	n5 := ds.Items[ds.itemIndex()["N5"]]
+	require.Equal(t, "Walking every day helps", n5.Title)
+	require.Equal(t, []string{"health"}, n5.Topics)
+	require.Contains(t, n5.Text, "fitness")
+	require.Contains(t, n5.Text, "blood pressure")
+	require.Equal(t, at("11/11/2019 9:00:00 AM"), n5.Published, "first impression, not first line")
+	require.Equal(t, at("11/11/2019 7:00:00 PM"), ds.Items[ds.itemIndex()["N6"]].Published)
+	require.Equal(t, []string{"U1", "U2", "U3"}, ds.Users)
+
+	byUser := map[string][]Interaction{}
+	for _, x := range ds.Positive {
+		byUser[ds.Users[x.User]] = append(byUser[ds.Users[x.User]], x)
+	}
+	first := at("11/11/2019 9:00:00 AM")
+	require.Equal(t, []Interaction{
+		{User: 0, Item: ds.itemIndex()["N1"], Time: first - 2}, // history, in order, before the first impression
+		{User: 0, Item: ds.itemIndex()["N2"], Time: first - 1},
+		{User: 0, Item: ds.itemIndex()["N5"], Time: first},
+		{User: 0, Item: ds.itemIndex()["N6"], Time: at("11/12/2019 10:30:00 AM")},
+	}, byUser["U1"])
+	require.Len(t, byUser["U2"], 4, "N99 is unknown and N7 has no text")
+	require.Len(t, byUser["U3"], 1)
+
+	s := NewSplit(ds)
+	require.Len(t, s.Users, 2, "U3 has a single click")
+	for _, tc := range []struct {
+		user    string
+		history []string
+		target  string
+	}{
+		{"U1", []string{"N1", "N2", "N5"}, "N6"},
+		{"U2", []string{"N3", "N8", "N4"}, "N5"},
+	} {
+		t.Run(tc.user, func(t *testing.T) {
+			var u *TestUser
+			for i := range s.Users {
+				if ds.Users[s.Users[i].User] == tc.user {
+					u = &s.Users[i]
+				}
+			}
+			require.NotNil(t, u)
+			var hist []int
+			for _, x := range u.History {
+				hist = append(hist, x.Item)
+			}
+			require.Equal(t, tc.history, ids(hist))
+			require.Equal(t, []string{tc.target}, ids(u.Targets))
+			require.Equal(t, u.History[len(u.History)-1].Time, u.Now)
+		})
+	}
+	require.Equal(t, len(ds.Items), s.NumUniverse, "news candidates are every article with text")
+}
+
+func TestLoadMovieLens(t *testing.T) {
+	for _, dir := range []string{"testdata/movielens-csv", "testdata/movielens-dat"} {
+		t.Run(dir, func(t *testing.T) {
+			ds, err := Load(dir, "movielens")
+			require.NoError(t, err)
+			require.Len(t, ds.Items, 4)
+			require.Equal(t, "Robots, Again (2001)", ds.Items[1].Title)
+			require.Equal(t, []string{"Action", "Sci-Fi"}, ds.Items[1].Topics)
+			require.Equal(t, time.Date(2001, 1, 1, 0, 0, 0, 0, time.UTC).Unix(), ds.Items[1].Published)
+			require.Nil(t, ds.Items[3].Topics, "(no genres listed) is no genre")
+			require.Zero(t, ds.Items[3].Published, "no year in the title")
+			require.Equal(t, []string{"1", "2"}, ds.Users)
+			require.Equal(t, []Interaction{
+				{User: 0, Item: 0, Time: 100},
+				{User: 0, Item: 2, Time: 300},
+				{User: 1, Item: 1, Time: 150},
+				{User: 1, Item: 3, Time: 170},
+			}, ds.Positive, "ratings below 4 and unknown movies are dropped")
+			require.Equal(t, []Tag{{User: 0, Item: 0, Text: "seaside"}, {User: 1, Item: 1, Text: "robots, sequels"}}, ds.Tags)
+		})
+	}
+}
+
+func TestLoad_errors(t *testing.T) {
+	_, err := Load("testdata/mind", "netflix")
+	require.ErrorIs(t, err, ErrFormat)
+	_, err = Load("testdata/does-not-exist", "movielens")
+	require.Error(t, err)
+	_, err = Load("testdata/movielens-csv", "mind")
+	require.Error(t, err, "a MovieLens folder is not MIND")
+}
+
+// blocks is a synthetic data set with two tastes: users 0..n-1 like items
+// 0..4, users n..2n-1 like items 5..9, each user at increasing times;
+// item 0 and 5 are the most popular of their block.
+func blocks(n int) *Dataset {
+	ds := &Dataset{Protocol: movieLensProtocol}
+	for i := range 10 {
+		ds.Items = append(ds.Items, Item{ID: fmt.Sprint(i), Title: fmt.Sprintf("Item %d", i), Topics: []string{[]string{"a", "b"}[i/5]}})
+	}
+	for u := range 2 * n {
+		ds.Users = append(ds.Users, fmt.Sprint(u))
+		base := 5 * (u / n)
+		// Each user skips one item of their block (a different one), so
+		// the block's items are not all equally popular.
+		for k := range 5 {
+			if k != 1+u%4 {
+				ds.Positive = append(ds.Positive, Interaction{User: u, Item: base + k, Time: int64(1000*u + k)})
+			}
+		}
+		// A fifth positive from the user's own block keeps everyone a
+		// test user with one target.
+		ds.Positive = append(ds.Positive, Interaction{User: u, Item: base + 1 + u%4, Time: int64(1000*u + 10)})
+	}
+	return ds
+}
+
+func TestNewSplit(t *testing.T) {
+	ds := blocks(4)
+	// A user with fewer than MinPositives is only ever training data, and
+	// ties in time are broken by item.
+	ds.Users = append(ds.Users, "light")
+	ds.Positive = append(ds.Positive, Interaction{User: 8, Item: 9, Time: 5}, Interaction{User: 8, Item: 8, Time: 5})
+	s := NewSplit(ds)
+	require.Len(t, s.Users, 8)
+	for _, u := range s.Users {
+		require.Len(t, u.History, 4)
+		require.Len(t, u.Targets, 1)
+		require.Equal(t, 5*(u.User/4)+1+u.User%4, u.Targets[0], "the latest positive is the target")
+		for _, x := range u.History {
+			require.Less(t, x.Time, int64(1000*u.User+10))
+		}
+	}
+	require.Len(t, s.Train, 8*4+2)
+	for k := 1; k < len(s.Train); k++ {
+		require.LessOrEqual(t, s.Train[k-1].Time, s.Train[k].Time)
+	}
+	require.Equal(t, 10, s.NumUniverse)
+
+	v := s.Validation()
+	require.Len(t, v.Users, 8)
+	for k, u := range v.Users {
+		require.Equal(t, s.Users[k].History[:3], u.History)
+		require.Equal(t, []int{s.Users[k].History[3].Item}, u.Targets)
+		require.Equal(t, u.History[2].Time, u.Now)
+	}
+	require.Len(t, v.Train, 8*3+2, "validation targets leave the training data")
+	held := v.Held()
+	for _, x := range v.Train {
+		require.False(t, held[[2]int{x.User, x.Item}])
+	}
+}
+
+func TestSplit_fraction(t *testing.T) {
+	ds := &Dataset{Users: []string{"u"}, Protocol: movieLensProtocol}
+	for i := range 23 {
+		ds.Items = append(ds.Items, Item{ID: fmt.Sprint(i), Title: "x"})
+		ds.Positive = append(ds.Positive, Interaction{User: 0, Item: 22 - i, Time: int64(i)})
+	}
+	s := NewSplit(ds)
+	require.Len(t, s.Users, 1)
+	require.Equal(t, []int{3, 2, 1, 0}, s.Users[0].Targets, "the latest 20% (4.6, rounded down) are held out")
+	require.Equal(t, 19, s.NumUniverse, "held-out items nobody else has are not candidates")
+}
+
+func TestTopK(t *testing.T) {
+	scores := []float64{0.5, 0.9, 0.9, 0.1, 0.7, 0.95}
+	cand := []bool{true, true, true, true, true, false}
+	require.Equal(t, []int{1, 2, 4}, topK(scores, cand, 3), "ties to the lower index; non-candidates skipped")
+	require.Equal(t, []int{1, 2, 4, 0, 3}, topK(scores, cand, 10))
+	require.Empty(t, topK(scores, make([]bool, 6), 3))
+}
+
+// TestMethods checks every server-side method on a data set whose answer
+// is known: a reader's candidates are their one missing item of their own
+// block and the other block's items, which are more popular.
+func TestMethods(t *testing.T) {
+	ds := blocks(20)
+	s := NewSplit(ds)
+	cfg := ALSConfig{Dim: 2, Lambda: 1, Alpha: 10, Iterations: 20, Seed: 1}
+	for _, m := range []Method{
+		NewItemKNN(s, 10),
+		NewServerALS(s, cfg),
+		NewPanelALS(s, cfg, Folds(ds, 1)),
+	} {
+		t.Run(m.Name(), func(t *testing.T) {
+			res := Evaluate(s, m)
+			require.NoError(t, checkLists(s, res))
+			for i, u := range s.Users {
+				block := u.Targets[0] / 5
+				require.Equal(t, block, res.Lists[i][0]/5, "user %d: first item from the user's own block", u.User)
+			}
+		})
+	}
+	t.Run("popularity", func(t *testing.T) {
+		res := Evaluate(s, NewPopularity(s))
+		require.NoError(t, checkLists(s, res))
+		for i, u := range s.Users {
+			other := 1 - u.Targets[0]/5
+			require.Equal(t, 5*other, res.Lists[i][0], "user %d: the other block's item everyone there has", u.User)
+			require.Less(t, res.NDCG[i], 1.0, "so the target is not first")
+		}
+	})
+}
+
+func TestALS_FoldIn(t *testing.T) {
+	// Folding a training user in against the final item factors must
+	// reproduce a solve of the normal equations, checked through their
+	// residual: (YᵀY + λI + α Σ yyᵀ) x = (1+α) Σ y.
+	ds := blocks(5)
+	s := NewSplit(ds)
+	cfg := ALSConfig{Dim: 3, Lambda: 0.5, Alpha: 5, Iterations: 5, Seed: 2}
+	a := TrainALS(s.Train, len(ds.Items), cfg)
+	items := []int{0, 2, 3}
+	x := a.FoldIn(items)
+	for p := range cfg.Dim {
+		lhs := cfg.Lambda * x[p]
+		for q := range cfg.Dim {
+			lhs += a.Gram.At(p, q) * x[q]
+			for _, i := range items {
+				lhs += cfg.Alpha * a.Y.At(i, p) * a.Y.At(i, q) * x[q]
+			}
+		}
+		var rhs float64
+		for _, i := range items {
+			rhs += (1 + cfg.Alpha) * a.Y.At(i, p)
+		}
+		require.InDelta(t, rhs, lhs, 1e-9)
+	}
+	require.Equal(t, make([]float64, cfg.Dim), a.FoldIn(nil))
+}
+
+func TestFolds(t *testing.T) {
+	ds := blocks(7)
+	f := Folds(ds, 3)
+	n := 0
+	for _, x := range f {
+		n += x
+	}
+	require.Equal(t, len(ds.Users)/2, n, "half of the users in each fold")
+	require.Equal(t, f, Folds(ds, 3))
+}
+
+// TestRun_MIND runs every method, Hearth through the catalogue builder and
+// core included, on the MIND fixture: the news path works end to end.
+func TestRun_MIND(t *testing.T) {
+	ds, err := Load("testdata/mind", "mind")
+	require.NoError(t, err)
+	s := NewSplit(ds)
+	set := Tuned
+	set.ServerALS.Dim, set.PanelALS.Dim, set.TextDim = 4, 4, 4
+	set.PanelALS.Alpha = panelAlpha(ds)
+	run, err := NewRun(s, set, s.Held())
+	require.NoError(t, err)
+	run.Baselines()
+	require.NoError(t, run.Hearth())
+	require.Len(t, run.Results, 9)
+	for _, res := range run.Results {
+		require.NoError(t, checkLists(s, res), res.Method)
+		require.Len(t, res.NDCG, len(s.Users))
+	}
+}
+
+func TestPlot(t *testing.T) {
+	red := color.RGBA{200, 0, 0, 255}
+	var b bytes.Buffer
+	require.NoError(t, Plot(&b, "title", []Series{
+		{Name: "curve", Color: red, Line: true, Points: []SweepPoint{{NDCG: 0.05, ILD: 0.7}, {NDCG: 0.04, ILD: 0.8}}, Labels: []string{"0.1", ""}},
+		{Name: "point", Color: color.RGBA{0, 0, 200, 255}, Marker: Triangle, Points: []SweepPoint{{NDCG: 0.06, ILD: 0.75}}},
+	}))
+	img, err := png.Decode(&b)
+	require.NoError(t, err)
+	require.Equal(t, 1100, img.Bounds().Dx())
+	reds := 0
+	for y := range img.Bounds().Dy() {
+		for x := range img.Bounds().Dx() {
+			if r, g, bl, _ := img.At(x, y).RGBA(); r>>8 == 200 && g == 0 && bl == 0 {
+				reds++
+			}
+		}
+	}
+	require.Greater(t, reds, 200, "the curve, its markers and its legend entry are drawn")
+
+	require.Error(t, Plot(&b, "empty", nil))
+}
+
+func TestGlyphs(t *testing.T) {
+	for r, g := range glyphs {
+		for _, row := range g {
+			require.Len(t, row, 5, "glyph %q", r)
+		}
+	}
+	for _, r := range "intra-list diversity (mean genre distance within a list) nDCG@10 Hearth, panel vectors ALS item-kNN 0123456789.%" {
+		_, ok := glyphs[r]
+		require.True(t, ok, "glyph %q missing", r)
+	}
+}
