@@ -66,9 +66,10 @@ bench:
 size: assets
 	$(GO) run ./build/cmd/hearth-size -dir $(DIST)
 
-## eval: ranking quality on real interaction data, beside server-side baselines
+## eval: ranking quality on real interaction data, beside server-side baselines:
+## tunes on validation targets, then rewrites docs/quality.md and docs/quality.png
 eval:
-	$(GO) test -count=1 -run TestQuality -v ./tests/eval/
+	HEARTH_EVAL_REPORT=1 $(GO) test -count=1 -run TestQuality -v -timeout 60m ./tests/eval/
 
 clean:
 	rm -rf $(DIST)
