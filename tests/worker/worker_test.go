@@ -1,3 +1,5 @@
+//go:build unix
+
 // Package worker_test runs Hearth's Cloudflare Worker locally under wrangler
 // (workerd, the Workers runtime) and checks that it answers exactly like the
 // local handler: the same status, bytes and caching and security headers for
