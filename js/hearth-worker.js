@@ -7,12 +7,37 @@
 // code, message} for problems that belong to no call (a profile that could
 // not be stored or read). Calls run one at a time in arrival order, so
 // profile writes land in the order the engine made them.
+//
+// Several tabs of a site each run a Worker over the same stored profile.
+// Every change is a read-modify-write under one Web Lock: the Worker reloads
+// the stored profile, applies the change and stores the result before
+// another Worker may start its own, so no tab overwrites another's events.
+// A BroadcastChannel tells the other Workers that the stored profile
+// changed, so that they reload it before they next rank or show it.
 
 import { Op, encode, decode } from './protocol.js';
 import * as store from './store.js';
 
 /** @type {((req: Uint8Array) => Uint8Array) | null} */
 let dispatch = null;
+
+// The Web Lock around every read-modify-write of the stored profile.
+const lockName = 'hearth-profile';
+
+// A catalogue larger than this is refused while it downloads: the engine
+// refuses to decode more (catalog.DefaultMaxBytes), and a reader's tab
+// should not buffer an absurd response first.
+const maxCatalogueBytes = 64 << 20;
+
+// Whether another Worker changed the stored profile since this one read it.
+let stale = false;
+// Whether the stored profile that could not be decoded was reported, so that
+// every later reload of the same bytes does not report it again.
+let reportedBad = false;
+
+/** @type {BroadcastChannel | null} */
+const channel = typeof BroadcastChannel === 'function' ? new BroadcastChannel('hearth') : null;
+if (channel) channel.onmessage = () => { stale = true; };
 
 class HearthError extends Error {
   constructor(code, message) {
@@ -32,27 +57,142 @@ function notify(code, message) {
   self.postMessage({ event: 'error', code, message });
 }
 
-// persist stores the profile bytes of a response. A failed write is
-// reported but leaves the previous stored profile intact (one transaction).
+/**
+ * Runs f holding the profile lock, so that no other tab's Worker reads or
+ * writes the stored profile in between. Without Web Locks (an insecure
+ * context) it runs f directly.
+ * @template T
+ * @param {() => Promise<T>} f
+ * @returns {Promise<T>}
+ */
+function exclusive(f) {
+  const locks = self.navigator && self.navigator.locks;
+  return locks ? locks.request(lockName, f) : f();
+}
+
+// persist stores the profile bytes of a response. A failed write leaves the
+// previous stored profile intact (one transaction) and fails the call with
+// code storage; the engine then reloads what is stored before its next
+// call, so memory and storage never disagree for long.
 async function persist(resp, extra) {
   if (!resp.profile) return;
   try {
     await store.write({ [store.Key.profile]: resp.profile, ...extra });
   } catch (err) {
-    notify('storage', `store profile: ${err && err.message}`);
+    stale = true;
+    throw new HearthError('storage', `store profile: ${(err && err.message) || err}`);
   }
+  if (channel) channel.postMessage('changed');
+}
+
+// sync loads the stored profile into the engine (call it holding the lock).
+// A missing profile loads as an empty one; an unreadable one is reported
+// once and the engine starts from an empty profile, keeping a stored grant
+// or denial. The engine applies retention and decay on every load; when
+// that dropped something, the minimised profile is stored at once.
+async function sync() {
+  let stored;
+  try {
+    stored = await store.read([store.Key.profile, store.Key.consent]);
+  } catch (err) {
+    throw new HearthError('storage', `read profile: ${(err && err.message) || err}`);
+  }
+  stale = false;
+  let bytes = stored.profile;
+  if (bytes instanceof ArrayBuffer) bytes = new Uint8Array(bytes);
+  let loaded = null;
+  if (bytes === undefined) {
+    loaded = call(Op.loadProfile, {});
+  } else if (!(bytes instanceof Uint8Array)) {
+    loaded = badProfile(`load profile: stored value is ${typeof bytes}, not bytes`);
+  } else {
+    try {
+      loaded = call(Op.loadProfile, { bytes });
+      reportedBad = false;
+    } catch (err) {
+      loaded = badProfile(err.message);
+    }
+  }
+  // The consent record is written with every grant and every opt-out
+  // denial; it decides when the profile could not say.
+  if (stored.consent === 'granted' || stored.consent === 'denied') {
+    const view = call(Op.profile).view;
+    if (view.consent !== stored.consent) call(Op.consent, { consent: stored.consent });
+  }
+  await persist(loaded);
+}
+
+function badProfile(message) {
+  if (!reportedBad) notify('bad-profile', message);
+  reportedBad = true;
+  return call(Op.loadProfile, {});
+}
+
+/**
+ * Runs one change of the profile as a read-modify-write under the lock.
+ * @param {string} op
+ * @param {Record<string, unknown>} args
+ * @param {Record<string, unknown>} [extra] more entries stored with the profile
+ */
+function mutate(op, args, extra) {
+  return exclusive(async () => {
+    await sync();
+    const resp = call(op, args);
+    await persist(resp, extra);
+    return resp;
+  });
+}
+
+// fresh reloads the stored profile before a read-only call when another
+// Worker changed it.
+async function fresh() {
+  if (stale) await exclusive(sync);
 }
 
 async function fetchBytes(url, code) {
   let resp;
   try {
-    // The same request for every reader: no cookies, no credentials.
-    resp = await fetch(url, { credentials: 'omit' });
+    // The same request for every reader: no cookies, no credentials, no
+    // referrer.
+    resp = await fetch(url, { credentials: 'omit', referrerPolicy: 'no-referrer' });
   } catch (err) {
     throw new HearthError(code, `fetch ${url}: ${err && err.message}`);
   }
   if (!resp.ok) throw new HearthError(code, `fetch ${url}: HTTP ${resp.status}`);
   return resp;
+}
+
+/**
+ * Reads a response body, refusing it beyond limit bytes.
+ * @param {Response} resp
+ * @param {number} limit
+ * @param {string} code the error code of a refusal
+ * @returns {Promise<Uint8Array>}
+ */
+async function readLimited(resp, limit, code) {
+  const declared = Number(resp.headers.get('Content-Length'));
+  if (declared > limit) throw new HearthError(code, `${resp.url}: ${declared} bytes, limit ${limit}`);
+  if (!resp.body) return new Uint8Array(await resp.arrayBuffer());
+  const reader = resp.body.getReader();
+  const chunks = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.length;
+    if (size > limit) {
+      reader.cancel();
+      throw new HearthError(code, `${resp.url}: more than ${limit} bytes`);
+    }
+    chunks.push(value);
+  }
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
 }
 
 async function loadEngine(wasmURL, wasmExecURL) {
@@ -78,41 +218,26 @@ async function loadEngine(wasmURL, wasmExecURL) {
   dispatch = self.hearthDispatch;
 }
 
-async function init({ catalogue, wasm, wasmExec, grant }) {
-  const catalogueBytes = fetchBytes(catalogue, 'catalogue').then((r) => r.arrayBuffer());
+async function init({ catalogue, wasm, wasmExec, consent: mode, grant }) {
+  const catalogueBytes = fetchBytes(catalogue, 'catalogue').then((r) => readLimited(r, maxCatalogueBytes, 'bad-catalogue'));
   // Keep a failed catalogue from being an unhandled rejection while the
   // engine loads; it is awaited below.
   catalogueBytes.catch(() => {});
   await loadEngine(wasm, wasmExec);
-  const info = call(Op.loadCatalogue, { bytes: new Uint8Array(await catalogueBytes) }).cat;
-  let stored = {};
-  try {
-    stored = await store.read([store.Key.profile, store.Key.consent]);
-  } catch (err) {
-    notify('storage', `read profile: ${err && err.message}`);
-  }
-  if (stored.profile) {
+  const info = call(Op.loadCatalogue, { bytes: await catalogueBytes, consent: mode }).cat;
+  if (grant) {
+    await mutate(Op.consent, { consent: 'granted' }, { [store.Key.consent]: 'granted' });
+  } else {
     try {
-      call(Op.loadProfile, { bytes: stored.profile });
+      await exclusive(sync);
     } catch (err) {
-      // The engine starts from an empty profile; the unreadable one stays
-      // stored until the next change replaces it.
-      notify(err.code || 'bad-profile', err.message);
+      // Storage is unavailable: the engine runs on an empty profile, and
+      // every change fails with storage rather than overwrite a stored
+      // profile it could not read.
+      notify(err.code || 'storage', err.message);
     }
   }
-  if (grant) {
-    await consent('granted');
-  } else if (stored.consent === 'granted') {
-    // The grant is stored beside the profile; an unreadable profile must
-    // not make the engine forget it. The next change stores both again.
-    call(Op.consent, { consent: 'granted' });
-  }
-  return { catalogue: info, consent: grant ? 'granted' : stored.consent || '' };
-}
-
-async function consent(value) {
-  const resp = call(Op.consent, { consent: value });
-  await persist(resp, value === 'granted' ? { [store.Key.consent]: 'granted' } : {});
+  return { catalogue: info };
 }
 
 async function handle(msg) {
@@ -120,36 +245,50 @@ async function handle(msg) {
     case 'init':
       return init(msg);
     case 'grant':
-      return consent('granted');
-    case Op.clear:
-      call(Op.clear);
-      await store.remove();
+      await mutate(Op.consent, { consent: 'granted' }, { [store.Key.consent]: 'granted' });
       return null;
-    case Op.track: {
-      const resp = call(Op.track, { item: msg.item, kind: msg.kind, dwell: msg.dwell, topic: msg.topic });
-      await persist(resp);
-      return !!resp.learned;
-    }
+    case Op.clear:
+      await exclusive(async () => {
+        call(Op.clear);
+        try {
+          await store.remove();
+        } catch (err) {
+          throw new HearthError('storage', `delete profile: ${(err && err.message) || err}`);
+        }
+        if (channel) channel.postMessage('changed');
+      });
+      return null;
+    case Op.track:
+      return !!(await mutate(Op.track, { item: msg.item, kind: msg.kind, dwell: msg.dwell, topic: msg.topic })).learned;
     case Op.recommend:
+      await fresh();
       return call(Op.recommend, { count: msg.count, item: msg.item, related: msg.related, seed: msg.seed }).recs || [];
     case Op.profile:
+      await fresh();
       return call(Op.profile).view;
     case Op.export:
+      await fresh();
       return call(Op.export).json;
     case Op.import:
-      await persist(call(Op.import, { json: msg.json }));
+      await mutate(Op.import, { json: msg.json });
       return null;
     case Op.forgetItem:
-      await persist(call(Op.forgetItem, { item: msg.item }));
+      await mutate(Op.forgetItem, { item: msg.item });
       return null;
     case Op.forgetEvent:
-      await persist(call(Op.forgetEvent, { index: msg.index }));
+      await mutate(Op.forgetEvent, { index: msg.index });
       return null;
     case Op.forgetTopic:
-      await persist(call(Op.forgetTopic, { topic: msg.topic }));
+      await mutate(Op.forgetTopic, { topic: msg.topic });
+      return null;
+    case Op.unmute:
+      await mutate(Op.unmute, { topic: msg.topic });
+      return null;
+    case Op.unhide:
+      await mutate(Op.unhide, { item: msg.item });
       return null;
     case Op.variety:
-      await persist(call(Op.variety, { variety: msg.variety }));
+      await mutate(Op.variety, { variety: msg.variety });
       return null;
   }
   throw new HearthError('unknown-op', `unknown op ${msg.op}`);

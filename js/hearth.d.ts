@@ -28,12 +28,12 @@ export type ErrorCode =
   | 'worker' // the Worker could not start (blocked, missing, CSP)
   | 'wasm' // the engine could not be downloaded or started
   | 'catalogue' // the catalogue could not be downloaded
-  | 'storage' // IndexedDB refused a read or write; the stored profile is unchanged
+  | 'storage' // IndexedDB is unavailable or refused a read or write (full); the stored profile is unchanged
   | 'not-ready' // the engine was called before it loaded
   | 'bad-request'
   | 'unknown-op'
   | 'no-catalogue'
-  | 'bad-catalogue' // the catalogue does not decode or validate
+  | 'bad-catalogue' // the catalogue does not decode or validate, or is larger than 64 MiB
   | 'bad-profile' // the stored profile does not decode; Hearth starts afresh
   | 'bad-import' // the imported JSON is not a Hearth profile
   | 'unknown-item' // no catalogue item has that id or URL
@@ -148,6 +148,21 @@ export interface Hearth {
   forget(what: { item: string } | { event: number } | { topic: string }): Promise<void>;
   /** Sets the reader's variety, -1 (more familiar) … 1 (more different). */
   setVariety(variety: number): Promise<void>;
+  /** Lets a muted topic be learned and recommended again. */
+  unmute(topic: string): Promise<void>;
+  /** Lets a hidden item (an id or URL) be recommended again. */
+  unhide(item: string): Promise<void>;
+}
+
+/**
+ * <hearth-profile>: everything Hearth stores about the reader, in plain
+ * words, with the controls to change, export, import and delete it. It comes
+ * with the loader; put the element where the reader's profile page needs it.
+ * data-hearth-state is "on" while it shows a profile and "off" otherwise.
+ */
+export interface HearthProfileElement extends HTMLElement {
+  /** Renders the element again from what is stored now. */
+  refresh(): Promise<void>;
 }
 
 declare const hearth: Hearth;
@@ -165,5 +180,6 @@ declare global {
   }
   interface HTMLElementTagNameMap {
     'hearth-recs': HTMLElement & { recommendations?: Recommendation[] };
+    'hearth-profile': HearthProfileElement;
   }
 }

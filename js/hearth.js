@@ -11,6 +11,7 @@
 // in hearth.d.ts. Nothing here ever throws into the page: failures reject the
 // API call that caused them, or become a hearth:error event.
 
+import { defineProfile } from './inspector.js';
 import { defineRecs, tagName } from './recs.js';
 import * as store from './store.js';
 import { watchRead } from './track.js';
@@ -33,6 +34,22 @@ function emit(name, detail) {
 
 function emitError(code, message) {
   emit('error', { code, message });
+}
+
+/**
+ * Runs a storage operation of the loader; a failure (IndexedDB missing,
+ * blocked or full) becomes a HearthError with code storage.
+ * @template T
+ * @param {string} what
+ * @param {() => Promise<T>} f
+ * @returns {Promise<T>}
+ */
+async function storage(what, f) {
+  try {
+    return await f();
+  } catch (err) {
+    throw new HearthError('storage', `${what}: ${(err && err.message) || err}`);
+  }
 }
 
 // Configuration comes from the script tag's data-* attributes.
@@ -128,7 +145,9 @@ async function startWorker(grant) {
   };
   const { catalogue, wasm, wasmExec } = config;
   try {
-    await rpc('init', { catalogue, wasm, wasmExec, grant });
+    // The page's default is the engine's default too: the loader decided
+    // with it before it could read the catalogue's policy.
+    await rpc('init', { catalogue, wasm, wasmExec, consent: config.consent, grant });
   } catch (err) {
     stopWorker(err.code, err.message);
     throw err;
@@ -192,9 +211,11 @@ async function personalize(grant) {
 async function start() {
   let stored = {};
   try {
-    stored = await store.read([store.Key.consent]);
+    stored = await storage('read consent', () => store.read([store.Key.consent]));
   } catch (err) {
-    emitError('storage', `read consent: ${err && err.message}`);
+    // Without readable storage the publisher's default decides; the
+    // Worker reports its own storage failures.
+    emitError(err.code, err.message);
   }
   consent = decide(stored.consent);
   if (consent === 'granted' && config.catalogue) {
@@ -227,16 +248,21 @@ async function setConsent(value) {
   }
   stopWorker('off', 'personalization was switched off');
   consent = 'denied';
-  await store.remove();
+  await storage('delete profile', () => store.remove());
   // Under an opt-out default the denial must be remembered, or the next page
   // would switch personalization back on; it is stored without any profile.
-  if (config.consent === 'opt-out' && !gpc) await store.write({ [store.Key.consent]: 'denied' });
+  if (config.consent === 'opt-out' && !gpc) {
+    await storage('store denial', () => store.write({ [store.Key.consent]: 'denied' }));
+  }
 }
 
 async function clear() {
   await ready;
+  // This page's view was recorded before the reader cleared everything; a
+  // read of it must not bring a trace back.
+  stopRead();
   if (worker) await rpc('clear');
-  else await store.remove();
+  else await storage('delete profile', () => store.remove());
   // Without a stored grant the default decides again.
   if (decide(undefined) === 'denied') {
     stopWorker('off', 'the profile was cleared');
@@ -282,12 +308,15 @@ const hearth = Object.freeze({
     return Promise.reject(new HearthError('bad-argument', 'forget takes {item}, {event} or {topic}'));
   },
   setVariety: (variety) => onWorker('variety', { variety }, null),
+  unmute: (topic) => onWorker('unmute', { topic }, null),
+  unhide: (item) => onWorker('unhide', { item }, null),
 });
 
 defineRecs((el) => {
   slots.add(el);
   if (started) fill(el);
 });
+defineProfile(hearth);
 document.addEventListener('click', onClick, true);
 window.hearth = hearth;
 

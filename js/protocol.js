@@ -29,6 +29,8 @@ export const Op = Object.freeze({
   forgetItem: 'forget-item',
   forgetEvent: 'forget-event',
   forgetTopic: 'forget-topic',
+  unmute: 'unmute',
+  unhide: 'unhide',
   variety: 'variety',
 });
 

@@ -214,9 +214,10 @@ func TestReader(t *testing.T) {
 
 	t.Run("the profile page shows the posts read", func(t *testing.T) {
 		p.open("/profile")
-		p.waitFor(`document.querySelectorAll('#hearth-read li').length === `+fmt.Sprint(len(read)), 10*time.Second)
+		const reads = `hearth-profile [data-part="history"] li[data-kind="read"]`
+		p.waitFor(`document.querySelectorAll('`+reads+`').length === `+fmt.Sprint(len(read)), 10*time.Second)
 		p.screenshot("profile")
-		shown := evalJSON[[]string](t, p, `[...document.querySelectorAll('#hearth-read a')].map((a) => a.textContent)`)
+		shown := evalJSON[[]string](t, p, `[...document.querySelectorAll('`+reads+` a')].map((a) => a.textContent)`)
 		var want []string
 		for _, x := range read {
 			want = append(want, x.Title)

@@ -189,6 +189,22 @@ func (b *Bridge) handle(r *Request) (Response, error) {
 			p.ForgetTopic(r.Topic)
 			return nil
 		})
+	case OpUnmute:
+		if r.Topic == "" {
+			return Response{}, fail(CodeBadArgument, "unmute: missing topic")
+		}
+		return b.mutate(now, func(p *profile.Profile) error {
+			p.Unmute(r.Topic)
+			return nil
+		})
+	case OpUnhide:
+		if r.Item == "" {
+			return Response{}, fail(CodeBadArgument, "unhide: missing item")
+		}
+		return b.mutate(now, func(p *profile.Profile) error {
+			p.Unhide(b.itemID(r.Item))
+			return nil
+		})
 	case OpVariety:
 		return b.mutate(now, func(p *profile.Profile) error {
 			if err := p.SetVariety(r.Variety); err != nil {
@@ -236,11 +252,26 @@ func (b *Bridge) loadProfile(data []byte, now time.Time) (Response, error) {
 	if err != nil {
 		return Response{}, failErr(CodeBadProfile, "load profile", err)
 	}
-	if b.cat != nil {
-		p.Prune(b.policy, now)
+	if b.cat == nil {
+		b.prof = p
+		return Response{}, nil
 	}
-	b.prof = p
-	return Response{}, nil
+	before := stored(p)
+	p.Prune(b.policy, now)
+	if stored(p) == before {
+		// Only decay happened, which the stored Updated time already
+		// implies: nothing to write.
+		b.prof = p
+		return Response{}, nil
+	}
+	// Retention or a bound dropped records: store the minimised profile
+	// now rather than keep expired data until the reader's next event.
+	return b.commit(p, now, Response{})
+}
+
+// stored counts the records of a profile that Prune may drop.
+func stored(p *profile.Profile) [5]int {
+	return [5]int{len(p.Events), len(p.Interests), len(p.ReadItems), len(p.Hidden), len(p.Muted)}
 }
 
 func (b *Bridge) track(r *Request, now time.Time) (Response, error) {

@@ -151,6 +151,27 @@ func TestBridge_Dispatch(t *testing.T) {
 			require.Equal(t, "Soup", v.Events[2].Title)
 		},
 	}, {
+		name: "load profile drops expired events and stores the minimised profile",
+		setup: func(t testing.TB) *Bridge {
+			b := New()
+			ok(t, b, Request{Op: OpLoadCatalogue, Bytes: testCatalogue(t)})
+			return b
+		},
+		req: Request{Op: OpLoadProfile, Bytes: func() []byte {
+			// Read 100 and 10 days ago; the default retention is 90 days.
+			old := loaded(t)
+			ok(t, old, Request{Op: OpTrack, Item: "go1", Kind: "read", Dwell: 60, Now: now.AddDate(0, 0, -100).UnixMilli()})
+			return ok(t, old, Request{Op: OpTrack, Item: "go2", Kind: "read", Dwell: 60, Now: now.AddDate(0, 0, -10).UnixMilli()}).Profile
+		}()},
+		check: func(t *testing.T, b *Bridge, resp Response) {
+			p := decodeProfile(t, resp.Profile)
+			require.Len(t, p.Events, 1)
+			require.Equal(t, "go2", p.Events[0].Item)
+			require.Equal(t, now.Unix(), p.Updated, "decayed to the load time")
+			v := ok(t, b, Request{Op: OpProfile}).View
+			require.Len(t, v.Events, 1)
+		},
+	}, {
 		name:  "load empty profile starts afresh",
 		setup: reader,
 		req:   Request{Op: OpLoadProfile},
@@ -366,6 +387,41 @@ func TestBridge_Dispatch(t *testing.T) {
 		name:  "forget no topic",
 		setup: reader,
 		req:   Request{Op: OpForgetTopic},
+		code:  CodeBadArgument,
+	}, {
+		name: "unmute",
+		setup: func(t testing.TB) *Bridge {
+			b := reader(t)
+			ok(t, b, Request{Op: OpTrack, Kind: "mute", Topic: "cooking"})
+			return b
+		},
+		req: Request{Op: OpUnmute, Topic: "cooking"},
+		check: func(t *testing.T, _ *Bridge, resp Response) {
+			p := decodeProfile(t, resp.Profile)
+			require.Empty(t, p.Muted)
+			require.Len(t, p.Events, 2, "the mute event goes with the mute")
+		},
+	}, {
+		name:  "unmute no topic",
+		setup: reader,
+		req:   Request{Op: OpUnmute},
+		code:  CodeBadArgument,
+	}, {
+		name: "unhide by URL",
+		setup: func(t testing.TB) *Bridge {
+			b := reader(t)
+			ok(t, b, Request{Op: OpTrack, Item: "soup", Kind: "hide"})
+			return b
+		},
+		req: Request{Op: OpUnhide, Item: "/p/soup"},
+		check: func(t *testing.T, b *Bridge, resp Response) {
+			require.Empty(t, decodeProfile(t, resp.Profile).Hidden)
+			require.Contains(t, ids(ok(t, b, Request{Op: OpRecommend, Count: 5}).Recs), "soup")
+		},
+	}, {
+		name:  "unhide no item",
+		setup: reader,
+		req:   Request{Op: OpUnhide},
 		code:  CodeBadArgument,
 	}, {
 		name:  "variety",

@@ -7,7 +7,7 @@ package bridge
 // strings; change both in one commit.
 const (
 	OpLoadCatalogue = "load-catalogue" // Bytes: the catalogue, Consent: the page's default mode; replies Catalogue
-	OpLoadProfile   = "load-profile"   // Bytes: a stored profile
+	OpLoadProfile   = "load-profile"   // Bytes: a stored profile; replies Profile when retention or bounds dropped something
 	OpTrack         = "track"          // Item, Kind, Dwell, Topic
 	OpRecommend     = "recommend"      // Count, Item (current page), Related, Seed
 	OpProfile       = "profile"        // replies View
@@ -18,6 +18,8 @@ const (
 	OpForgetItem    = "forget-item"    // Item
 	OpForgetEvent   = "forget-event"   // Index into View.Events
 	OpForgetTopic   = "forget-topic"   // Topic
+	OpUnmute        = "unmute"         // Topic: learn and recommend it again
+	OpUnhide        = "unhide"         // Item: recommend it again
 	OpVariety       = "variety"        // Variety in [-1, 1]
 )
 

@@ -41,7 +41,7 @@ func TestSite_ServeHTTP(t *testing.T) {
 			"Code example <code>pipelines/square.go</code>",
 		}},
 		{"/blog/", 200, []string{"<h2>2014</h2>", `<a href="/blog/pipelines">`}},
-		{"/profile", 200, []string{`id="hearth-status"`}},
+		{"/profile", 200, []string{`<hearth-profile>`}},
 		{"/blog/no-such-post", 404, []string{"Not found"}},
 		{"/wp-admin", 404, []string{"Not found"}},
 	}
