@@ -143,13 +143,21 @@ func (b *Browser) Close() {
 }
 
 // Tab opens a tab in a fresh browser context for the test and closes it
-// when the test ends. A nil Browser skips the test.
-func (b *Browser) Tab(t testing.TB) context.Context {
+// when the test ends. A nil Browser skips the test. Options configure the
+// browser context, for example its own proxy:
+//
+//	ctx := chrome.Tab(t, func(p *target.CreateBrowserContextParams) {
+//		p.ProxyServer, p.ProxyBypassList = proxyURL, "<-loopback>"
+//	})
+//
+// A tab opened with chromedp.NewContext(ctx) shares the context's storage,
+// like a second tab of the same window.
+func (b *Browser) Tab(t testing.TB, opts ...chromedp.CreateBrowserContextOption) context.Context {
 	t.Helper()
 	if b == nil {
 		t.Skip(ErrNoBrowser)
 	}
-	ctx, cancel := chromedp.NewContext(b.ctx, chromedp.WithNewBrowserContext())
+	ctx, cancel := chromedp.NewContext(b.ctx, chromedp.WithNewBrowserContext(opts...))
 	if err := chromedp.Do(ctx); err != nil {
 		cancel()
 		t.Fatalf("open tab: %v", err)
