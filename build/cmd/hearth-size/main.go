@@ -4,6 +4,12 @@
 // after `make assets`.
 //
 //	go run ./build/cmd/hearth-size -dir dist
+//
+// With -pkgs it instead prints how many bytes of code each Go package puts
+// in a wasm binary built with its names (without -ldflags=-s):
+//
+//	GOOS=js GOARCH=wasm go build -tags hearthlean -o /tmp/hearth.wasm ./wasm
+//	go run ./build/cmd/hearth-size -pkgs /tmp/hearth.wasm
 package main
 
 import (
@@ -17,8 +23,34 @@ import (
 
 func main() {
 	dir := flag.String("dir", "dist", "folder to measure")
+	pkgs := flag.String("pkgs", "", "wasm binary (not stripped) whose code to attribute to packages")
+	top := flag.Int("top", 40, "with -pkgs, how many packages to list")
 	flag.Parse()
+	if *pkgs != "" {
+		os.Exit(runPackages(*pkgs, *top, os.Stdout, os.Stderr))
+	}
 	os.Exit(run(*dir, os.Stdout, os.Stderr))
+}
+
+// runPackages prints the code bytes per package of the wasm binary at path.
+func runPackages(path string, top int, stdout, stderr io.Writer) int {
+	b, err := os.ReadFile(path)
+	if err == nil {
+		var pkgs []size.Package
+		if pkgs, err = size.Packages(b); err == nil {
+			total := 0
+			for _, p := range pkgs {
+				total += p.Bytes
+			}
+			fmt.Fprintf(stdout, "%10s %6s  %s (%d bytes of code in %d bytes)\n", "code", "funcs", "package", total, len(b))
+			for _, p := range pkgs[:min(top, len(pkgs))] {
+				fmt.Fprintf(stdout, "%10d %6d  %s\n", p.Bytes, p.Funcs, p.Name)
+			}
+			return 0
+		}
+	}
+	fmt.Fprintln(stderr, "hearth-size:", err, "(build without -ldflags=-s to keep the names)")
+	return 2
 }
 
 // run measures dir and returns the exit status: 0 when every budget holds,

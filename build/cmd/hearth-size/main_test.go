@@ -38,3 +38,12 @@ func TestRun(t *testing.T) {
 		})
 	}
 }
+
+func TestRunPackages(t *testing.T) {
+	var stdout, stderr strings.Builder
+	bad := filepath.Join(t.TempDir(), "x.wasm")
+	require.NoError(t, os.WriteFile(bad, []byte("\x00asm\x01\x00\x00\x00"), 0o644))
+	require.Equal(t, 2, runPackages(bad, 10, &stdout, &stderr))
+	require.Contains(t, stderr.String(), "without -ldflags=-s")
+	require.Equal(t, 2, runPackages(filepath.Join(t.TempDir(), "missing.wasm"), 10, &stdout, &stderr))
+}
