@@ -87,7 +87,8 @@ func AppendUint64(b []byte, u uint64) []byte {
 
 // AppendFloat32 appends a float32.
 func AppendFloat32(b []byte, f float32) []byte {
-	return appendUint(b, 0xca, uint64(math.Float32bits(f)), 4)
+	u := math.Float32bits(f)
+	return append(b, 0xca, byte(u>>24), byte(u>>16), byte(u>>8), byte(u))
 }
 
 // AppendFloat64 appends a float64.
