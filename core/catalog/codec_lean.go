@@ -10,4 +10,4 @@ package catalog
 func unmarshalMsg(c *Catalogue, b []byte) ([]byte, error) { return unmarshalLean(c, b) }
 
 // marshalMsg appends the encoding of c to b.
-func marshalMsg(c *Catalogue, b []byte) ([]byte, error) { return c.appendMsg(b), nil }
+func marshalMsg(c *Catalogue, b []byte) ([]byte, error) { return marshalLean(c, b), nil }

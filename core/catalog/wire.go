@@ -1,6 +1,10 @@
 package catalog
 
-import "github.com/hearth-dev/hearth/core/wire"
+import (
+	"slices"
+
+	"github.com/hearth-dev/hearth/core/wire"
+)
 
 // The lean codec: the catalogue's MessagePack encoding written by hand on
 // core/wire, for the wasm build (see codec_lean.go), where linking the msgp
@@ -239,4 +243,36 @@ func unmarshalLean(c *Catalogue, b []byte) ([]byte, error) {
 	r.ShareStrings()
 	c.readMsg(r)
 	return r.Rest(), r.Err()
+}
+
+// marshalLean appends c to b, growing b once up front rather than by
+// doubling, which made encoding a 10,000-item catalogue six times slower
+// than msgp (BenchmarkCatalogue_encode).
+func marshalLean(c *Catalogue, b []byte) []byte {
+	return c.appendMsg(slices.Grow(b, c.sizeHint()))
+}
+
+// sizeHint is an upper bound of the encoded size of c: every header and
+// number at its widest, plus the bytes of every string.
+func (c *Catalogue) sizeHint() int {
+	n := 256 + len(c.ID) + stringsSize(c.Topics) + 5*len(c.Gram)
+	p := &c.Policy
+	n += 256 + len(p.Consent) + stringsSize(p.Pinned) + stringsSize(p.Excluded) + stringsSize(p.Sensitive)
+	for _, sc := range p.SectionCaps {
+		n += 24 + len(sc.Section)
+	}
+	for i := range c.Items {
+		it := &c.Items[i]
+		n += 128 + len(it.ID) + len(it.URL) + len(it.Title) + len(it.Summary) + len(it.Section) +
+			9*len(it.Topics) + stringsSize(it.Terms) + len(it.Vector) + len(it.Thumb)
+	}
+	return n
+}
+
+func stringsSize(s []string) int {
+	n := 5
+	for _, v := range s {
+		n += 5 + len(v)
+	}
+	return n
 }
