@@ -284,7 +284,7 @@ func TestRun_MIND(t *testing.T) {
 	require.NoError(t, err)
 	run.Baselines()
 	require.NoError(t, run.Hearth())
-	require.Len(t, run.Results, 9)
+	require.Len(t, run.Results, 10)
 	for _, res := range run.Results {
 		require.NoError(t, checkLists(s, res), res.Method)
 		require.Len(t, res.NDCG, len(s.Users))
@@ -300,7 +300,7 @@ func TestPlot(t *testing.T) {
 	}))
 	img, err := png.Decode(&b)
 	require.NoError(t, err)
-	require.Equal(t, 1100, img.Bounds().Dx())
+	require.Equal(t, 1200, img.Bounds().Dx())
 	reds := 0
 	for y := range img.Bounds().Dy() {
 		for x := range img.Bounds().Dx() {

@@ -3,6 +3,7 @@ package eval
 import (
 	"image"
 	"image/color"
+	"strings"
 )
 
 // glyphs is a 5×7 bitmap font for the plot's labels: the module needs no
@@ -91,6 +92,9 @@ var glyphs = map[rune][7]string{
 // Glyph cell size in font pixels, spacing included.
 const glyphW, glyphH = 6, 9
 
+// descenders are drawn two rows lower: their glyphs start at the x-height.
+const descenders = "gpqy"
+
 // textWidth is the width in pixels of s drawn at the given scale.
 func textWidth(s string, scale int) int { return len([]rune(s)) * glyphW * scale }
 
@@ -99,6 +103,10 @@ func textWidth(s string, scale int) int { return len([]rune(s)) * glyphW * scale
 func drawText(img *image.RGBA, x, y int, s string, scale int, c color.Color) {
 	for _, r := range s {
 		g, ok := glyphs[r]
+		drop := 0
+		if strings.ContainsRune(descenders, r) {
+			drop = 2
+		}
 		for row := range 7 {
 			for col := range 5 {
 				on := ok && g[row][col] == '#'
@@ -106,7 +114,7 @@ func drawText(img *image.RGBA, x, y int, s string, scale int, c color.Color) {
 					on = row == 0 || row == 6 || col == 0 || col == 4
 				}
 				if on {
-					fill(img, x+col*scale, y+row*scale, scale, scale, c)
+					fill(img, x+col*scale, y+(row+drop)*scale, scale, scale, c)
 				}
 			}
 		}
@@ -119,6 +127,10 @@ func drawText(img *image.RGBA, x, y int, s string, scale int, c color.Color) {
 func drawTextUp(img *image.RGBA, x, y int, s string, scale int, c color.Color) {
 	for _, r := range s {
 		g, ok := glyphs[r]
+		drop := 0
+		if strings.ContainsRune(descenders, r) {
+			drop = 2
+		}
 		for row := range 7 {
 			for col := range 5 {
 				on := ok && g[row][col] == '#'
@@ -126,7 +138,7 @@ func drawTextUp(img *image.RGBA, x, y int, s string, scale int, c color.Color) {
 					on = row == 0 || row == 6 || col == 0 || col == 4
 				}
 				if on {
-					fill(img, x+row*scale, y-(col+1)*scale, scale, scale, c)
+					fill(img, x+(row+drop)*scale, y-(col+1)*scale, scale, scale, c)
 				}
 			}
 		}

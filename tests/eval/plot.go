@@ -35,8 +35,8 @@ type Series struct {
 // Plot draws nDCG@10 against intra-list diversity as a PNG.
 func Plot(w io.Writer, title string, series []Series) error {
 	const (
-		width, height = 1100, 680
-		left, right   = 100, 330
+		width, height = 1200, 700
+		left, right   = 100, 400
 		top, bottom   = 60, 90
 		scale         = 2
 	)
@@ -96,7 +96,7 @@ func Plot(w io.Writer, title string, series []Series) error {
 		for k, p := range s.Points {
 			marker(img, px(p.ILD), py(p.NDCG), s.Marker, s.Color)
 			if k < len(s.Labels) && s.Labels[k] != "" {
-				drawText(img, px(p.ILD)+9, py(p.NDCG)-20, s.Labels[k], 1, s.Color)
+				drawText(img, px(p.ILD)+10, py(p.NDCG)-22, s.Labels[k], scale, s.Color)
 			}
 		}
 	}

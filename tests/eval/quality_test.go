@@ -115,10 +115,11 @@ func TestQuality(t *testing.T) {
 	// no diversity or exploration, the device's lists are the server-side
 	// cosine ranking of the same panel factors.
 	agree := foldInAgreement(t, run)
+	run.FoldInAgreement = agree
 	t.Logf("core fold-in vs server fold-in (cosine), users with at most 200 history items: mean top-10 overlap %.3f", agree)
 	require.GreaterOrEqual(t, agree, 0.8, "core's fold-in should rank like the server-side fold-in of the same factors")
 	cos := Evaluate(s, run.panel.Cosine())
-	run.Notes["cosine"] = fmt.Sprintf("%.4f", metric.Mean(cos.NDCG))
+	run.CosineNDCG = metric.Mean(cos.NDCG)
 	t.Logf("server-side panel fold-in ranked by cosine, as core's similarity term does: nDCG@10 %.4f (dot product %.4f)",
 		metric.Mean(cos.NDCG), metric.Mean(run.Get(RowPanelALS).NDCG))
 
@@ -184,7 +185,7 @@ func writeReport(t *testing.T, run *Run, name string, tuneLog []string) {
 	require.NoError(t, err)
 	labels := make([]string, len(divs))
 	for k, d := range divs {
-		if k == 0 || k == len(divs)-1 || k%3 == 0 {
+		if d == 0.01 || d == 0.5 || d == 1 {
 			labels[k] = fmt.Sprintf("%g", d)
 		}
 	}
@@ -192,7 +193,7 @@ func writeReport(t *testing.T, run *Run, name string, tuneLog []string) {
 		{Name: "Hearth default", Color: color.RGBA{214, 96, 0, 255}, Marker: Circle, Line: true, Points: text, Labels: labels},
 		{Name: "Hearth, panel vectors", Color: color.RGBA{0, 114, 178, 255}, Marker: Square, Line: true, Points: panel, Labels: labels},
 	}
-	for k, b := range []struct {
+	for _, b := range []struct {
 		row string
 		c   color.RGBA
 		m   Marker
@@ -204,23 +205,22 @@ func writeReport(t *testing.T, run *Run, name string, tuneLog []string) {
 		{RowPanelALS, color.RGBA{86, 180, 233, 255}, Cross},
 	} {
 		res := run.Get(b.row)
-		label := b.row
-		if b.row == RowPanelALS {
-			label = "panel ALS (server)"
+		label := map[string]string{RowPanelALS: "panel ALS (server)", RowRecent: "recent popularity"}[b.row]
+		if label == "" {
+			label = b.row
 		}
-		_ = k
 		series = append(series, Series{Name: label, Color: b.c, Marker: b.m,
 			Points: []SweepPoint{{NDCG: metric.Mean(res.NDCG), ILD: metric.Mean(res.ILD)}}})
 	}
 	var png bytes.Buffer
-	require.NoError(t, Plot(&png, "Accuracy vs diversity; labels: policy diversity", series))
+	require.NoError(t, Plot(&png, "Accuracy and diversity as the policy's diversity goes from 0.01 to 1", series))
 	require.NoError(t, os.WriteFile(filepath.Join(docs, "quality.png"), png.Bytes(), 0o644))
 	for k, d := range divs {
 		t.Logf("diversity %.2f: default nDCG %.4f ILD %.3f; panel nDCG %.4f ILD %.3f", d, text[k].NDCG, text[k].ILD, panel[k].NDCG, panel[k].ILD)
 	}
 
 	info := ReportInfo{
-		Command: fmt.Sprintf("%s=1 go test -count=1 -run TestQuality -v -timeout 30m ./tests/eval/   # make eval", envReport),
+		Command: fmt.Sprintf("make eval   # %s=1 go test -count=1 -run TestQuality -v -timeout 60m ./tests/eval/", envReport),
 		Data:    name,
 		Plot:    "quality.png",
 		TuneLog: tuneLog,

@@ -43,13 +43,13 @@ type Settings struct {
 // Tune (HEARTH_EVAL_REPORT=1 runs it again and reports any change); the
 // quick evaluation uses them as they are.
 var Tuned = Settings{
-	KNN:                100,
-	RecentHalfLifeDays: 365,
-	ServerALS:          ALSConfig{Dim: 64, Lambda: 50, Alpha: 20, Iterations: 10, Seed: 1},
+	KNN:                800,
+	RecentHalfLifeDays: 1095,
+	ServerALS:          ALSConfig{Dim: 64, Lambda: 50, Alpha: 5, Iterations: 10, Seed: 1},
 	PanelALS:           ALSConfig{Dim: 64, Lambda: 50, Alpha: 20, Iterations: 10, Seed: 1},
 	TextDim:            64,
-	Text:               HearthSettings{Weights: catalog.Weights{Similarity: 0.25, Popularity: 1}, Diversity: 0.01},
-	Panel:              HearthSettings{Weights: catalog.Weights{Similarity: 1, Popularity: 0.5}, Diversity: 0.01},
+	Text:               HearthSettings{Weights: catalog.Weights{Similarity: 0.1, Popularity: 1}, Diversity: 0.2},
+	Panel:              HearthSettings{Weights: catalog.Weights{Similarity: 1, Topic: 0.1, Popularity: 1}, Diversity: 0.3},
 	Seed:               1,
 }
 
@@ -79,6 +79,10 @@ type Run struct {
 	Settings Settings
 	Results  []*Result // in table order
 	Notes    map[string]string
+	// FoldInAgreement is the mean top-10 overlap of core's lists with the
+	// server-side cosine fold-in of the same panel factors, and CosineNDCG
+	// that server-side ranking's nDCG@10; zero when not measured.
+	FoldInAgreement, CosineNDCG float64
 
 	held      map[[2]int]bool
 	folds     []int
@@ -97,6 +101,7 @@ const (
 	RowTextOnly   = "Hearth, text vectors only"
 	RowDefault    = "Hearth default (text, topics, popularity)"
 	RowShipped    = "Hearth default, core's shipped policy"
+	RowMinimal    = "Hearth default, shipped minimisation"
 	RowPanel      = "Hearth, panel vectors"
 )
 
@@ -110,6 +115,7 @@ var Who = map[string]string{
 	RowTextOnly:   "device: own history + public catalogue",
 	RowDefault:    "device: own history + public catalogue",
 	RowShipped:    "device: own history + public catalogue",
+	RowMinimal:    "device: own history + public catalogue",
 	RowPanel:      "device: own history + catalogue with panel factors",
 }
 
@@ -151,6 +157,9 @@ func (r *Run) Hearth() error {
 	}{
 		{RowTextOnly, textOnly.policy(basePolicy)},
 		{RowDefault, set.Text.policy(basePolicy)},
+		// The tuned weights under core's default retention, event bound
+		// and interest half-life.
+		{RowMinimal, set.Text.policy(catalog.Policy{})},
 		// The zero policy is core's shipped default, minimisation included.
 		{RowShipped, catalog.Policy{}},
 	} {
@@ -159,13 +168,23 @@ func (r *Run) Hearth() error {
 			return fmt.Errorf("%s: %w", row.name, err)
 		}
 		r.add(row.name, h)
+		r.Notes[row.name] = policyNote(row.pol)
 	}
 	h, err := r.panelHearth(set.Panel.policy(basePolicy))
 	if err != nil {
 		return fmt.Errorf("%s: %w", RowPanel, err)
 	}
 	r.add(RowPanel, h)
+	r.Notes[RowPanel] = policyNote(set.Panel.policy(basePolicy))
 	return nil
+}
+
+// policyNote describes the ranking settings of a policy as they apply.
+func policyNote(p catalog.Policy) string {
+	p = p.WithDefaults()
+	w := p.Weights
+	return fmt.Sprintf("weights similarity %g, topic %g, freshness %g, popularity %g; diversity %g; exploration %g; retention %d d; interest half-life %g d",
+		w.Similarity, w.Topic, w.Freshness, w.Popularity, p.Diversity, p.Exploration, p.RetentionDays, p.InterestHalfLifeDays)
 }
 
 // textHearth is Hearth on the text catalogue under a policy, with profiles
@@ -303,7 +322,7 @@ func Tune(v *Split, set Settings, textHeld map[[2]int]bool, logf func(format str
 	}
 	var collabILD []float64
 
-	ks := []int{25, 50, 100, 200, 400}
+	ks := []int{100, 200, 400, 800, 1600}
 	set.KNN = ks[pick("item-kNN neighbours", len(ks), func(k int) float64 { return score(NewItemKNN(v, ks[k])) })]
 	score(NewItemKNN(v, set.KNN))
 	collabILD = append(collabILD, lastILD)
@@ -367,10 +386,10 @@ func Tune(v *Split, set Settings, textHeld map[[2]int]bool, logf func(format str
 	}
 
 	var grid []HearthSettings
-	for _, sim := range []float32{0, 0.1, 0.25, 0.5, 1} {
-		for _, topic := range []float32{0, 0.1, 0.25, 0.5} {
-			for _, fresh := range []float32{0, 0.05, 0.2} {
-				for _, div := range []float32{0.01, 0.1, 0.3} {
+	for _, sim := range []float32{0, 0.05, 0.1, 0.25, 0.5, 1} {
+		for _, topic := range []float32{0, 0.05, 0.1, 0.25} {
+			for _, fresh := range []float32{0, 0.05} {
+				for _, div := range []float32{0.01, 0.1, 0.2, 0.3, 0.4, 0.5} {
 					grid = append(grid, HearthSettings{Weights: catalog.Weights{Similarity: sim, Topic: topic, Freshness: fresh, Popularity: 1}, Diversity: div})
 				}
 			}
@@ -386,7 +405,7 @@ func Tune(v *Split, set Settings, textHeld map[[2]int]bool, logf func(format str
 		return set, err
 	}
 	grid = grid[:0]
-	for _, pop := range []float32{0, 0.1, 0.2, 0.35, 0.5, 0.75, 1} {
+	for _, pop := range []float32{0, 0.25, 0.5, 0.75, 1, 1.5, 2, 3} {
 		for _, topic := range []float32{0, 0.1} {
 			for _, div := range []float32{0.01, 0.1, 0.3} {
 				grid = append(grid, HearthSettings{Weights: catalog.Weights{Similarity: 1, Topic: topic, Popularity: pop}, Diversity: div})
