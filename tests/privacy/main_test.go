@@ -1,0 +1,163 @@
+package privacy
+
+import (
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/hearth-dev/hearth/build/assets"
+	"github.com/hearth-dev/hearth/core/catalog"
+	"github.com/hearth-dev/hearth/tests/browser"
+	"github.com/hearth-dev/hearth/web/demo"
+	"github.com/stretchr/testify/require"
+)
+
+var (
+	chrome *browser.Browser
+	// built is the folder the asset pipeline wrote (…/hearth).
+	built string
+)
+
+func TestMain(m *testing.M) {
+	os.Exit(run(m))
+}
+
+func run(m *testing.M) int {
+	dir, err := os.MkdirTemp("", "hearth-privacy-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	defer os.RemoveAll(dir)
+	// Brotli level 1: the audit needs the files, not the smallest files.
+	report, err := assets.Build(dir, assets.Options{BrotliLevel: 1})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	built = report.Dir
+	// Every tab gets its own proxy (see newTab); this one takes whatever
+	// the browser sends outside them, so that nothing reaches the network.
+	background, err := NewProxy()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	defer background.Close()
+	return browser.Main(m, &chrome, browser.Options{Proxy: background.URL(), TabTimeout: 3 * time.Minute})
+}
+
+// readerOptions make a read count after 0.3 s of dwell instead of 15 s.
+var readerOptions = demo.Options{ReadDwell: 300 * time.Millisecond}
+
+// server is one demo site under test.
+type server struct {
+	URL string
+	// reports counts the CSP violation reports the site received.
+	reports atomic.Int32
+}
+
+// serve serves the demo from the files in dir with opts. Every response
+// carries the demo's strict CSP with a report-uri, so that a violation in a
+// page or a Worker reaches the server (and the proxy) as a report.
+func serve(t *testing.T, dir string, opts demo.Options) *server {
+	t.Helper()
+	if opts.Fallback == nil {
+		opts.Fallback = demo.NonPersonal(catalogueIn(t, dir), time.Now)
+	}
+	h, err := demo.NewServer(os.DirFS(dir), opts)
+	require.NoError(t, err)
+	s := &server{}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/csp-report" {
+			s.reports.Add(1)
+			w.WriteHeader(http.StatusNoContent)
+			return
+		}
+		h.ServeHTTP(reportCSP{w}, r)
+	}))
+	t.Cleanup(srv.Close)
+	s.URL = srv.URL
+	return s
+}
+
+// reportCSP adds a report-uri to the Content-Security-Policy of a response.
+type reportCSP struct{ http.ResponseWriter }
+
+func (w reportCSP) WriteHeader(code int) {
+	if csp := w.Header().Get("Content-Security-Policy"); csp != "" {
+		w.Header().Set("Content-Security-Policy", csp+"; report-uri /csp-report")
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w reportCSP) Write(b []byte) (int, error) {
+	if w.Header().Get("Content-Security-Policy") != "" && !strings.Contains(w.Header().Get("Content-Security-Policy"), "report-uri") {
+		w.WriteHeader(http.StatusOK)
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+// variant copies the built files into a new folder, replacing or adding
+// the files in change (name → content), for a site that differs from the
+// real one in a few files.
+func variant(t *testing.T, change map[string][]byte) string {
+	t.Helper()
+	dir := t.TempDir()
+	entries, err := os.ReadDir(built)
+	require.NoError(t, err)
+	for _, e := range entries {
+		name := e.Name()
+		// Precompressed siblings would be served instead of a changed file.
+		base := strings.TrimSuffix(strings.TrimSuffix(name, ".br"), ".gz")
+		if _, changed := change[base]; changed {
+			continue
+		}
+		b, err := os.ReadFile(filepath.Join(built, name))
+		require.NoError(t, err)
+		require.NoError(t, os.WriteFile(filepath.Join(dir, name), b, 0o644))
+	}
+	for name, b := range change {
+		if b != nil {
+			require.NoError(t, os.WriteFile(filepath.Join(dir, name), b, 0o644))
+		}
+	}
+	return dir
+}
+
+// builtFile returns one of the built files.
+func builtFile(t *testing.T, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(built, name))
+	require.NoError(t, err)
+	return b
+}
+
+func catalogueIn(t *testing.T, dir string) *catalog.Catalogue {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(dir, assets.Catalogue))
+	require.NoError(t, err)
+	cat, err := catalog.Decode(b)
+	if err != nil {
+		// A deliberately broken catalogue: the server falls back to the
+		// real one for its server-rendered lists.
+		return catalogueIn(t, built)
+	}
+	return cat
+}
+
+// site is what the audit knows about a demo server.
+func site(base string) Site {
+	return Site{
+		Origin: base,
+		Loader: "/hearth/" + assets.Loader,
+		Engine: []string{"/hearth/" + assets.Worker, "/hearth/" + assets.WasmExec, "/hearth/" + assets.Wasm, "/hearth/" + assets.Catalogue},
+		Page:   []string{"/static/style.css", "/static/demo.js"},
+	}
+}
