@@ -47,6 +47,12 @@ type Site struct {
 	// Page lists the paths of the publisher's own files that every page
 	// includes (style sheet, scripts).
 	Page []string
+	// Icon lists paths the browser fetches for itself, when it likes:
+	// "/favicon.ico" (for the tab's icon, once per site or not at all).
+	// Their requests are judged like any other but left out of the
+	// comparison between readers, since whether the browser asks for them
+	// depends on its icon cache, not on the page.
+	Icon []string
 }
 
 // Span is a range of request indices [From, To) of a recording; To < 0
@@ -166,7 +172,7 @@ func auditOne(s Site, rec Recording) []Finding {
 		engine[p] = true
 	}
 	allowed := func(path string) bool {
-		return path == s.Loader || engine[path] || slices.Contains(s.Page, path)
+		return path == s.Loader || engine[path] || slices.Contains(s.Page, path) || slices.Contains(s.Icon, path)
 	}
 	for i, r := range rec.Requests {
 		if !s.judged(r) {
@@ -252,6 +258,9 @@ func pageViews(s Site, rec Recording) [][]string {
 		if Navigation(r) {
 			views = append(views, nil)
 			page = r.URL
+			continue
+		}
+		if u, err := url.Parse(r.URL); err == nil && u.RawQuery == "" && slices.Contains(s.Icon, u.Path) {
 			continue
 		}
 		if len(views) == 0 {

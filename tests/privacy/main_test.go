@@ -159,5 +159,6 @@ func site(base string) Site {
 		Loader: "/hearth/" + assets.Loader,
 		Engine: []string{"/hearth/" + assets.Worker, "/hearth/" + assets.WasmExec, "/hearth/" + assets.Wasm, "/hearth/" + assets.Catalogue},
 		Page:   []string{"/static/style.css", "/static/demo.js"},
+		Icon:   []string{"/favicon.ico"},
 	}
 }
