@@ -2,8 +2,9 @@ package catalog
 
 import (
 	"errors"
-	"fmt"
+	"strconv"
 
+	"github.com/hearth-dev/hearth/core/internal/errfmt"
 	"github.com/hearth-dev/hearth/core/internal/scan"
 )
 
@@ -88,23 +89,23 @@ func Decode(b []byte) (*Catalogue, error) {
 func DecodeLimits(b []byte, lim Limits) (*Catalogue, error) {
 	lim = lim.withDefaults()
 	if len(b) > lim.MaxBytes {
-		return nil, fmt.Errorf("decode catalogue: %w: %d bytes, limit %d", ErrTooLarge, len(b), lim.MaxBytes)
+		return nil, errfmt.Wrap("decode catalogue: ", ErrTooLarge, ": "+strconv.Itoa(len(b))+" bytes, limit "+strconv.Itoa(lim.MaxBytes))
 	}
 	if err := prescan(b, lim); err != nil {
-		return nil, fmt.Errorf("decode catalogue: %w", err)
+		return nil, errfmt.Wrap("decode catalogue: ", err, "")
 	}
 	c := new(Catalogue)
 	if err := unmarshal(c, b); err != nil {
-		return nil, fmt.Errorf("decode catalogue: %w: %v", ErrCorrupt, err)
+		return nil, errfmt.Wrap("decode catalogue: ", ErrCorrupt, ": "+err.Error())
 	}
 	if c.Version != FormatVersion {
-		return nil, fmt.Errorf("decode catalogue: %w %d (this code reads %d)", ErrVersion, c.Version, FormatVersion)
+		return nil, errfmt.Wrap("decode catalogue: ", ErrVersion, " "+strconv.Itoa(c.Version)+" (this code reads "+strconv.Itoa(FormatVersion)+")")
 	}
 	if err := c.checkLimits(lim); err != nil {
-		return nil, fmt.Errorf("decode catalogue: %w", err)
+		return nil, errfmt.Wrap("decode catalogue: ", err, "")
 	}
 	if err := c.Validate(); err != nil {
-		return nil, fmt.Errorf("decode catalogue: %w", err)
+		return nil, errfmt.Wrap("decode catalogue: ", err, "")
 	}
 	return c, nil
 }
@@ -117,7 +118,7 @@ func unmarshal(c *Catalogue, b []byte) error {
 		return err
 	}
 	if len(rest) != 0 {
-		return fmt.Errorf("%d trailing bytes", len(rest))
+		return errors.New(strconv.Itoa(len(rest)) + " trailing bytes")
 	}
 	return nil
 }
@@ -126,7 +127,7 @@ func unmarshal(c *Catalogue, b []byte) error {
 func (c *Catalogue) Encode() ([]byte, error) {
 	b, err := marshalMsg(c, nil)
 	if err != nil {
-		return nil, fmt.Errorf("encode catalogue: %w", err)
+		return nil, errfmt.Wrap("encode catalogue: ", err, "")
 	}
 	return b, nil
 }
@@ -148,7 +149,7 @@ func prescan(b []byte, lim Limits) error {
 	spend := func(n, size int, what string) error {
 		budget -= n * size
 		if budget < 0 {
-			return fmt.Errorf("%w: %s: decoded size over the %d-byte budget", ErrTooLarge, what, lim.MaxMemory)
+			return errfmt.Wrap("", ErrTooLarge, ": "+what+": decoded size over the "+strconv.Itoa(lim.MaxMemory)+"-byte budget")
 		}
 		return nil
 	}
@@ -156,32 +157,32 @@ func prescan(b []byte, lim Limits) error {
 		switch {
 		case depth == 1 && !isMap && string(key) == "items":
 			if n > lim.MaxItems {
-				return fmt.Errorf("%w: %d items, limit %d", ErrTooLarge, n, lim.MaxItems)
+				return errfmt.Wrap("", ErrTooLarge, ": "+strconv.Itoa(n)+" items, limit "+strconv.Itoa(lim.MaxItems))
 			}
 			return spend(n, sizeItem, "items")
 		case depth == 1 && !isMap && string(key) == "topics":
 			if n > lim.MaxTopics {
-				return fmt.Errorf("%w: %d topics in the vocabulary, limit %d", ErrTooLarge, n, lim.MaxTopics)
+				return errfmt.Wrap("", ErrTooLarge, ": "+strconv.Itoa(n)+" topics in the vocabulary, limit "+strconv.Itoa(lim.MaxTopics))
 			}
 			return spend(n, sizeString, "topics")
 		case depth == 1 && !isMap && string(key) == "gram":
 			if n > lim.MaxDim*lim.MaxDim {
-				return fmt.Errorf("%w: gram has %d values, limit %d", ErrTooLarge, n, lim.MaxDim*lim.MaxDim)
+				return errfmt.Wrap("", ErrTooLarge, ": gram has "+strconv.Itoa(n)+" values, limit "+strconv.Itoa(lim.MaxDim*lim.MaxDim))
 			}
 			return spend(n, sizeFloat, "gram")
 		case depth == 3 && !isMap && string(key) == "topics":
 			if n > lim.MaxTopicsPerItem {
-				return fmt.Errorf("%w: an item has %d topics, limit %d", ErrTooLarge, n, lim.MaxTopicsPerItem)
+				return errfmt.Wrap("", ErrTooLarge, ": an item has "+strconv.Itoa(n)+" topics, limit "+strconv.Itoa(lim.MaxTopicsPerItem))
 			}
 			return spend(n, sizeTopicWeight, "item topics")
 		case depth == 3 && !isMap && string(key) == "terms":
 			if n > lim.MaxTermsPerItem {
-				return fmt.Errorf("%w: an item has %d terms, limit %d", ErrTooLarge, n, lim.MaxTermsPerItem)
+				return errfmt.Wrap("", ErrTooLarge, ": an item has "+strconv.Itoa(n)+" terms, limit "+strconv.Itoa(lim.MaxTermsPerItem))
 			}
 			return spend(n, sizeString, "item terms")
 		case depth == 2 && !isMap: // policy lists
 			if n > lim.MaxPolicyList {
-				return fmt.Errorf("%w: policy %s has %d entries, limit %d", ErrTooLarge, key, n, lim.MaxPolicyList)
+				return errfmt.Wrap("", ErrTooLarge, ": policy "+string(key)+" has "+strconv.Itoa(n)+" entries, limit "+strconv.Itoa(lim.MaxPolicyList))
 			}
 			return spend(n, sizeSectionCap, "policy")
 		case isMap:
@@ -197,9 +198,9 @@ func prescan(b []byte, lim Limits) error {
 	case errors.Is(err, ErrTooLarge):
 		return err
 	case err != nil:
-		return fmt.Errorf("%w: %v", ErrCorrupt, err)
+		return errfmt.Wrap("", ErrCorrupt, ": "+err.Error())
 	case len(rest) != 0:
-		return fmt.Errorf("%w: %d trailing bytes", ErrCorrupt, len(rest))
+		return errfmt.Wrap("", ErrCorrupt, ": "+strconv.Itoa(len(rest))+" trailing bytes")
 	}
 	return nil
 }
@@ -207,21 +208,21 @@ func prescan(b []byte, lim Limits) error {
 // checkLimits bounds what the prescan does not see: string and vector sizes.
 func (c *Catalogue) checkLimits(lim Limits) error {
 	if c.Dim < 0 || c.Dim > lim.MaxDim {
-		return fmt.Errorf("%w: dim %d, limit %d", ErrTooLarge, c.Dim, lim.MaxDim)
+		return errfmt.Wrap("", ErrTooLarge, ": dim "+strconv.Itoa(c.Dim)+", limit "+strconv.Itoa(lim.MaxDim))
 	}
 	if len(c.ID) > lim.MaxString {
-		return fmt.Errorf("%w: id is %d bytes, limit %d", ErrTooLarge, len(c.ID), lim.MaxString)
+		return errfmt.Wrap("", ErrTooLarge, ": id is "+strconv.Itoa(len(c.ID))+" bytes, limit "+strconv.Itoa(lim.MaxString))
 	}
 	for i, t := range c.Topics {
 		if len(t) > lim.MaxString {
-			return fmt.Errorf("%w: topic %d is %d bytes, limit %d", ErrTooLarge, i, len(t), lim.MaxString)
+			return errfmt.Wrap("", ErrTooLarge, ": topic "+strconv.Itoa(i)+" is "+strconv.Itoa(len(t))+" bytes, limit "+strconv.Itoa(lim.MaxString))
 		}
 	}
 	for i := range c.Items {
 		it := &c.Items[i]
 		long := func(field string, n, limit int) error {
 			if n > limit {
-				return fmt.Errorf("%w: item %d %q: %s is %d bytes, limit %d", ErrTooLarge, i, clip(it.ID), field, n, limit)
+				return errfmt.Wrap("", ErrTooLarge, ": item "+strconv.Itoa(i)+" "+strconv.Quote(clip(it.ID))+": "+field+" is "+strconv.Itoa(n)+" bytes, limit "+strconv.Itoa(limit))
 			}
 			return nil
 		}

@@ -1,8 +1,10 @@
 package catalog
 
 import (
-	"fmt"
+	"strconv"
 	"strings"
+
+	"github.com/hearth-dev/hearth/core/internal/errfmt"
 )
 
 // Policy defaults, applied by [Policy.WithDefaults] to unset (zero) fields.
@@ -66,12 +68,12 @@ func (p Policy) WithDefaults() Policy {
 // Validate checks every field's range; zero fields are valid (they mean the
 // default). Errors wrap ErrPolicy and name the field by its wire key.
 func (p Policy) Validate() error {
-	bad := func(field, format string, args ...any) error {
-		return fmt.Errorf("%w: %s: %s", ErrPolicy, field, fmt.Sprintf(format, args...))
+	bad := func(field, msg string) error {
+		return errfmt.Wrap("", ErrPolicy, ": "+field+": "+msg)
 	}
 	inRange := func(field string, v, lo, hi float32) error {
 		if !finite(v) || v < lo || v > hi {
-			return bad(field, "%v out of [%v, %v]", v, lo, hi)
+			return bad(field, errfmt.Float(v)+" out of ["+errfmt.Float(lo)+", "+errfmt.Float(hi)+"]")
 		}
 		return nil
 	}
@@ -94,22 +96,22 @@ func (p Policy) Validate() error {
 		}
 	}
 	if p.RetentionDays < 0 || p.RetentionDays > MaxRetentionDays {
-		return bad("retention", "%d days out of [0, %d]", p.RetentionDays, MaxRetentionDays)
+		return bad("retention", strconv.Itoa(p.RetentionDays)+" days out of [0, "+strconv.Itoa(MaxRetentionDays)+"]")
 	}
 	if p.MaxEvents < 0 || p.MaxEvents > MaxEvents {
-		return bad("max_events", "%d out of [0, %d]", p.MaxEvents, MaxEvents)
+		return bad("max_events", strconv.Itoa(p.MaxEvents)+" out of [0, "+strconv.Itoa(MaxEvents)+"]")
 	}
 	switch p.Consent {
 	case "", ConsentOptIn, ConsentOptOut:
 	default:
-		return bad("consent", "%q, want %q or %q", clip(p.Consent), ConsentOptIn, ConsentOptOut)
+		return bad("consent", strconv.Quote(clip(p.Consent))+", want "+strconv.Quote(ConsentOptIn)+" or "+strconv.Quote(ConsentOptOut))
 	}
 	for k, sc := range p.SectionCaps {
 		if strings.TrimSpace(sc.Section) == "" {
-			return bad("caps", "entry %d: empty section", k)
+			return bad("caps", "entry "+strconv.Itoa(k)+": empty section")
 		}
 		if sc.Max < 1 {
-			return bad("caps", "entry %d (%q): max %d, want >= 1", k, clip(sc.Section), sc.Max)
+			return bad("caps", "entry "+strconv.Itoa(k)+" ("+strconv.Quote(clip(sc.Section))+"): max "+strconv.Itoa(sc.Max)+", want >= 1")
 		}
 	}
 	for _, l := range []struct {
@@ -118,7 +120,7 @@ func (p Policy) Validate() error {
 	}{{"pinned", p.Pinned}, {"excluded", p.Excluded}, {"sensitive", p.Sensitive}} {
 		for k, s := range l.v {
 			if strings.TrimSpace(s) == "" {
-				return bad(l.name, "entry %d is empty", k)
+				return bad(l.name, "entry "+strconv.Itoa(k)+" is empty")
 			}
 		}
 	}

@@ -1,9 +1,11 @@
 package catalog
 
 import (
-	"fmt"
 	"math"
+	"strconv"
 	"strings"
+
+	"github.com/hearth-dev/hearth/core/internal/errfmt"
 )
 
 // Validate checks the rules of the format that decoding alone does not:
@@ -14,32 +16,32 @@ import (
 // [Catalogue.Find] uses, so call it after building a catalogue in memory.
 func (c *Catalogue) Validate() error {
 	if c.Dim < 0 || c.Dim > DefaultMaxDim {
-		return fmt.Errorf("%w: dim %d out of [0, %d]", ErrInvalid, c.Dim, DefaultMaxDim)
+		return errfmt.Wrap("", ErrInvalid, ": dim "+strconv.Itoa(c.Dim)+" out of [0, "+strconv.Itoa(DefaultMaxDim)+"]")
 	}
 	if len(c.Topics) > DefaultMaxTopics {
-		return fmt.Errorf("%w: %d topics, more than uint16 indices address", ErrInvalid, len(c.Topics))
+		return errfmt.Wrap("", ErrInvalid, ": "+strconv.Itoa(len(c.Topics))+" topics, more than uint16 indices address")
 	}
 	if len(c.Gram) != 0 && len(c.Gram) != c.Dim*c.Dim {
-		return fmt.Errorf("%w: gram has %d values, want dim² = %d", ErrInvalid, len(c.Gram), c.Dim*c.Dim)
+		return errfmt.Wrap("", ErrInvalid, ": gram has "+strconv.Itoa(len(c.Gram))+" values, want dim² = "+strconv.Itoa(c.Dim*c.Dim))
 	}
 	for k, g := range c.Gram {
 		if !finite(g) {
-			return fmt.Errorf("%w: gram[%d] is %v", ErrInvalid, k, g)
+			return errfmt.Wrap("", ErrInvalid, ": gram["+strconv.Itoa(k)+"] is "+errfmt.Float(g))
 		}
 	}
 	if !finite(c.Lambda) || c.Lambda < 0 {
-		return fmt.Errorf("%w: lambda %v, want a finite value >= 0", ErrInvalid, c.Lambda)
+		return errfmt.Wrap("", ErrInvalid, ": lambda "+errfmt.Float(c.Lambda)+", want a finite value >= 0")
 	}
 	if len(c.Gram) != 0 && c.Lambda == 0 {
-		return fmt.Errorf("%w: lambda must be > 0 when gram is set", ErrInvalid)
+		return errfmt.Wrap("", ErrInvalid, ": lambda must be > 0 when gram is set")
 	}
 	seenTopic := make(map[string]struct{}, len(c.Topics))
 	for i, t := range c.Topics {
 		if t == "" {
-			return fmt.Errorf("%w: topic %d is empty", ErrInvalid, i)
+			return errfmt.Wrap("", ErrInvalid, ": topic "+strconv.Itoa(i)+" is empty")
 		}
 		if _, dup := seenTopic[t]; dup {
-			return fmt.Errorf("%w: topic %d %q appears twice in the vocabulary", ErrInvalid, i, clip(t))
+			return errfmt.Wrap("", ErrInvalid, ": topic "+strconv.Itoa(i)+" "+strconv.Quote(clip(t))+" appears twice in the vocabulary")
 		}
 		seenTopic[t] = struct{}{}
 	}
@@ -53,7 +55,7 @@ func (c *Catalogue) Validate() error {
 		}
 		id := c.Items[i].ID
 		if j, dup := index[id]; dup {
-			return fmt.Errorf("%w: item %d %q: id: duplicate of item %d", ErrInvalid, i, clip(id), j)
+			return errfmt.Wrap("", ErrInvalid, ": item "+strconv.Itoa(i)+" "+strconv.Quote(clip(id))+": id: duplicate of item "+strconv.Itoa(j))
 		}
 		index[id] = i
 	}
@@ -63,8 +65,8 @@ func (c *Catalogue) Validate() error {
 
 func (c *Catalogue) validateItem(i int) error {
 	it := &c.Items[i]
-	bad := func(field, format string, args ...any) error {
-		return fmt.Errorf("%w: item %d %q: %s: %s", ErrInvalid, i, clip(it.ID), field, fmt.Sprintf(format, args...))
+	bad := func(field, msg string) error {
+		return errfmt.Wrap("", ErrInvalid, ": item "+strconv.Itoa(i)+" "+strconv.Quote(clip(it.ID))+": "+field+": "+msg)
 	}
 	if it.ID == "" {
 		return bad("id", "empty")
@@ -73,33 +75,33 @@ func (c *Catalogue) validateItem(i int) error {
 		return bad("id", "contains control characters")
 	}
 	if reason := checkURL(it.URL); reason != "" {
-		return bad("url", "%s", reason)
+		return bad("url", reason)
 	}
 	if strings.TrimSpace(it.Title) == "" {
 		return bad("title", "empty")
 	}
 	if n := len(it.Vector); n != 0 && n != c.Dim {
-		return bad("vec", "%d values, want dim %d", n, c.Dim)
+		return bad("vec", strconv.Itoa(n)+" values, want dim "+strconv.Itoa(c.Dim))
 	}
 	if !finite(it.Scale) || it.Scale < 0 {
-		return bad("scale", "%v, want a finite value >= 0", it.Scale)
+		return bad("scale", errfmt.Float(it.Scale)+", want a finite value >= 0")
 	}
 	if len(it.Vector) != 0 && it.Scale == 0 {
 		return bad("scale", "0 with a vector")
 	}
 	if !finite(it.Popularity) || it.Popularity < 0 || it.Popularity > 1 {
-		return bad("pop", "%v out of [0, 1]", it.Popularity)
+		return bad("pop", errfmt.Float(it.Popularity)+" out of [0, 1]")
 	}
 	for k, tw := range it.Topics {
 		if int(tw.Topic) >= len(c.Topics) {
-			return bad("topics", "entry %d: topic index %d, vocabulary has %d", k, tw.Topic, len(c.Topics))
+			return bad("topics", "entry "+strconv.Itoa(k)+": topic index "+strconv.Itoa(int(tw.Topic))+", vocabulary has "+strconv.Itoa(len(c.Topics)))
 		}
 		if !finite(tw.Weight) || tw.Weight <= 0 || tw.Weight > 1 {
-			return bad("topics", "entry %d: weight %v out of (0, 1]", k, tw.Weight)
+			return bad("topics", "entry "+strconv.Itoa(k)+": weight "+errfmt.Float(tw.Weight)+" out of (0, 1]")
 		}
 		for _, prev := range it.Topics[:k] {
 			if prev.Topic == tw.Topic {
-				return bad("topics", "entry %d: topic %d repeated", k, tw.Topic)
+				return bad("topics", "entry "+strconv.Itoa(k)+": topic "+strconv.Itoa(int(tw.Topic))+" repeated")
 			}
 		}
 	}
