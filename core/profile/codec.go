@@ -2,10 +2,11 @@ package profile
 
 import (
 	"errors"
-	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
+	"github.com/hearth-dev/hearth/core/internal/errfmt"
 	"github.com/hearth-dev/hearth/core/internal/scan"
 )
 
@@ -22,14 +23,14 @@ const maxMemory = 64 << 20
 // caller can keep the bytes and fall back to an empty profile.
 func Decode(b []byte) (*Profile, error) {
 	if len(b) > MaxBytes {
-		return nil, fmt.Errorf("decode profile: %w: %d bytes, limit %d", ErrTooLarge, len(b), MaxBytes)
+		return nil, errfmt.Wrap("decode profile: ", ErrTooLarge, ": "+strconv.Itoa(len(b))+" bytes, limit "+strconv.Itoa(MaxBytes))
 	}
 	if err := prescan(b); err != nil {
-		return nil, fmt.Errorf("decode profile: %w", err)
+		return nil, errfmt.Wrap("decode profile: ", err, "")
 	}
 	v, ok, err := scan.MapInt(b, "v")
 	if err != nil || !ok {
-		return nil, fmt.Errorf("decode profile: %w: no version", ErrCorrupt)
+		return nil, errfmt.Wrap("decode profile: ", ErrCorrupt, ": no version")
 	}
 	var p *Profile
 	switch v {
@@ -39,13 +40,13 @@ func Decode(b []byte) (*Profile, error) {
 	case 1:
 		p, err = decodeV1(b)
 	default:
-		return nil, fmt.Errorf("decode profile: %w %d (this code reads 1 to %d)", ErrVersion, v, FormatVersion)
+		return nil, errfmt.Wrap("decode profile: ", ErrVersion, " "+strconv.FormatInt(v, 10)+" (this code reads 1 to "+strconv.Itoa(FormatVersion)+")")
 	}
 	if err != nil {
-		return nil, fmt.Errorf("decode profile: %w: %v", ErrCorrupt, err)
+		return nil, errfmt.Wrap("decode profile: ", ErrCorrupt, ": "+err.Error())
 	}
 	if err := p.Validate(); err != nil {
-		return nil, fmt.Errorf("decode profile: %w", err)
+		return nil, errfmt.Wrap("decode profile: ", err, "")
 	}
 	return p, nil
 }
@@ -58,7 +59,7 @@ func unmarshal(p *Profile, b []byte) error {
 		return err
 	}
 	if len(rest) != 0 {
-		return fmt.Errorf("%d trailing bytes", len(rest))
+		return errors.New(strconv.Itoa(len(rest)) + " trailing bytes")
 	}
 	return nil
 }
@@ -67,7 +68,7 @@ func unmarshal(p *Profile, b []byte) error {
 func (p *Profile) Encode() ([]byte, error) {
 	b, err := marshalMsg(p, nil)
 	if err != nil {
-		return nil, fmt.Errorf("encode profile: %w", err)
+		return nil, errfmt.Wrap("encode profile: ", err, "")
 	}
 	return b, nil
 }
@@ -85,11 +86,11 @@ func prescan(b []byte) error {
 			limit = MaxCredit
 		}
 		if n > limit {
-			return fmt.Errorf("%w: %s has %d entries, limit %d", ErrTooLarge, clip(string(key)), n, limit)
+			return errfmt.Wrap("", ErrTooLarge, ": "+clip(string(key))+" has "+strconv.Itoa(n)+" entries, limit "+strconv.Itoa(limit))
 		}
 		// An event, the largest element, is under 100 bytes decoded.
 		if budget -= n * 100; budget < 0 {
-			return fmt.Errorf("%w: decoded size over the %d-byte budget", ErrTooLarge, maxMemory)
+			return errfmt.Wrap("", ErrTooLarge, ": decoded size over the "+strconv.Itoa(maxMemory)+"-byte budget")
 		}
 		return nil
 	}
@@ -98,9 +99,9 @@ func prescan(b []byte) error {
 	case errors.Is(err, ErrTooLarge):
 		return err
 	case err != nil:
-		return fmt.Errorf("%w: %v", ErrCorrupt, err)
+		return errfmt.Wrap("", ErrCorrupt, ": "+err.Error())
 	case len(rest) != 0:
-		return fmt.Errorf("%w: %d trailing bytes", ErrCorrupt, len(rest))
+		return errfmt.Wrap("", ErrCorrupt, ": "+strconv.Itoa(len(rest))+" trailing bytes")
 	}
 	return nil
 }
@@ -110,29 +111,29 @@ func prescan(b []byte) error {
 // finite numbers, bounded lists and strings. Errors wrap ErrInvalid or
 // ErrTooLarge and name the field.
 func (p *Profile) Validate() error {
-	bad := func(field, format string, args ...any) error {
-		return fmt.Errorf("%w: %s: %s", ErrInvalid, field, fmt.Sprintf(format, args...))
+	bad := func(field, msg string) error {
+		return errfmt.Wrap("", ErrInvalid, ": "+field+": "+msg)
 	}
 	if p.Version != FormatVersion {
-		return fmt.Errorf("%w %d", ErrVersion, p.Version)
+		return errfmt.Wrap("", ErrVersion, " "+strconv.Itoa(p.Version))
 	}
 	switch p.Settings.Consent {
 	case ConsentUnset, ConsentGranted, ConsentDenied:
 	default:
-		return bad("settings.consent", "%q", clip(p.Settings.Consent))
+		return bad("settings.consent", strconv.Quote(clip(p.Settings.Consent)))
 	}
 	if v := p.Settings.Variety; !finite(v) || v < -1 || v > 1 {
-		return bad("settings.variety", "%v out of [-1, 1]", v)
+		return bad("settings.variety", errfmt.Float(v)+" out of [-1, 1]")
 	}
 	if p.Updated < 0 {
-		return bad("updated", "%d", p.Updated)
+		return bad("updated", strconv.FormatInt(p.Updated, 10))
 	}
 	for _, l := range []struct {
 		name string
 		n    int
 	}{{"interests", len(p.Interests)}, {"events", len(p.Events)}, {"read", len(p.ReadItems)}, {"hidden", len(p.Hidden)}, {"muted", len(p.Muted)}} {
 		if l.n > MaxList {
-			return fmt.Errorf("%w: %s has %d entries, limit %d", ErrTooLarge, l.name, l.n, MaxList)
+			return errfmt.Wrap("", ErrTooLarge, ": "+l.name+" has "+strconv.Itoa(l.n)+" entries, limit "+strconv.Itoa(MaxList))
 		}
 	}
 	if err := checkInterests("interests", p.Interests, true); err != nil {
@@ -140,22 +141,22 @@ func (p *Profile) Validate() error {
 	}
 	for i := range p.Events {
 		ev := &p.Events[i]
-		field := fmt.Sprintf("events[%d]", i)
+		field := "events[" + strconv.Itoa(i) + "]"
 		switch {
 		case !ev.Kind.Valid():
-			return bad(field+".kind", "unknown kind %d", uint8(ev.Kind))
+			return bad(field+".kind", "unknown kind "+strconv.Itoa(int(ev.Kind)))
 		case ev.Item == "" && ev.Kind != Mute:
 			return bad(field+".item", "empty")
 		case ev.Kind == Mute && ev.Topic == "":
 			return bad(field+".topic", "empty for a mute")
 		case len(ev.Item) > MaxString || len(ev.Topic) > MaxString:
-			return fmt.Errorf("%w: %s: item or topic longer than %d bytes", ErrTooLarge, field, MaxString)
+			return errfmt.Wrap("", ErrTooLarge, ": "+field+": item or topic longer than "+strconv.Itoa(MaxString)+" bytes")
 		case ev.Time < 0:
-			return bad(field+".time", "%d", ev.Time)
+			return bad(field+".time", strconv.FormatInt(ev.Time, 10))
 		case !finite(ev.Dwell) || ev.Dwell < 0 || ev.Dwell > MaxDwell:
-			return bad(field+".dwell", "%v out of [0, %d]", ev.Dwell, MaxDwell)
+			return bad(field+".dwell", errfmt.Float(ev.Dwell)+" out of [0, "+strconv.Itoa(MaxDwell)+"]")
 		case len(ev.Credit) > MaxCredit:
-			return fmt.Errorf("%w: %s.credit has %d entries, limit %d", ErrTooLarge, field, len(ev.Credit), MaxCredit)
+			return errfmt.Wrap("", ErrTooLarge, ": "+field+".credit has "+strconv.Itoa(len(ev.Credit))+" entries, limit "+strconv.Itoa(MaxCredit))
 		}
 		if err := checkInterests(field+".credit", ev.Credit, false); err != nil {
 			return err
@@ -167,7 +168,7 @@ func (p *Profile) Validate() error {
 	}{{"read", p.ReadItems}, {"hidden", p.Hidden}, {"muted", p.Muted}} {
 		for i, s := range l.v {
 			if s == "" || len(s) > MaxString {
-				return bad(fmt.Sprintf("%s[%d]", l.name, i), "empty or longer than %d bytes", MaxString)
+				return bad(l.name+"["+strconv.Itoa(i)+"]", "empty or longer than "+strconv.Itoa(MaxString)+" bytes")
 			}
 		}
 	}
@@ -182,17 +183,17 @@ func checkInterests(field string, list []Interest, sorted bool) error {
 	for i, in := range list {
 		switch {
 		case in.Topic == "" || len(in.Topic) > MaxString:
-			return fmt.Errorf("%w: %s[%d].topic: empty or longer than %d bytes", ErrInvalid, field, i, MaxString)
+			return errfmt.Wrap("", ErrInvalid, ": "+field+"["+strconv.Itoa(i)+"].topic: empty or longer than "+strconv.Itoa(MaxString)+" bytes")
 		case !finite(in.Weight) || abs(in.Weight) > maxWeight:
-			return fmt.Errorf("%w: %s[%d].weight: %v", ErrInvalid, field, i, in.Weight)
+			return errfmt.Wrap("", ErrInvalid, ": "+field+"["+strconv.Itoa(i)+"].weight: "+errfmt.Float(in.Weight))
 		case sorted && i > 0 && strings.Compare(list[i-1].Topic, in.Topic) >= 0:
-			return fmt.Errorf("%w: %s[%d].topic: %q not in order or repeated", ErrInvalid, field, i, clip(in.Topic))
+			return errfmt.Wrap("", ErrInvalid, ": "+field+"["+strconv.Itoa(i)+"].topic: "+strconv.Quote(clip(in.Topic))+" not in order or repeated")
 		}
 	}
 	if !sorted {
 		for i, in := range list {
 			if slices.ContainsFunc(list[:i], func(o Interest) bool { return o.Topic == in.Topic }) {
-				return fmt.Errorf("%w: %s[%d].topic: %q repeated", ErrInvalid, field, i, clip(in.Topic))
+				return errfmt.Wrap("", ErrInvalid, ": "+field+"["+strconv.Itoa(i)+"].topic: "+strconv.Quote(clip(in.Topic))+" repeated")
 			}
 		}
 	}

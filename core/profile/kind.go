@@ -1,6 +1,10 @@
 package profile
 
-import "fmt"
+import (
+	"strconv"
+
+	"github.com/hearth-dev/hearth/core/internal/errfmt"
+)
 
 var kindNames = [...]string{View: "view", Read: "read", Click: "click", Like: "like", Dislike: "dislike", Hide: "hide", Mute: "mute"}
 
@@ -9,7 +13,7 @@ func (k Kind) String() string {
 	if k.Valid() {
 		return kindNames[k]
 	}
-	return fmt.Sprintf("kind(%d)", uint8(k))
+	return "kind(" + strconv.Itoa(int(k)) + ")"
 }
 
 // Valid reports whether k is one of the defined kinds.
@@ -22,7 +26,7 @@ func ParseKind(name string) (Kind, error) {
 			return k, nil
 		}
 	}
-	return 0, fmt.Errorf("%w: unknown event kind %q", ErrInvalid, clip(name))
+	return 0, errfmt.Wrap("", ErrInvalid, ": unknown event kind "+strconv.Quote(clip(name)))
 }
 
 // Dwell at which a read counts fully; shorter reads count from half.

@@ -2,8 +2,9 @@ package profile
 
 import (
 	"cmp"
-	"fmt"
+	"errors"
 	"slices"
+	"strconv"
 )
 
 //go:generate go tool msgp -io=false -unexported -file migrate.go -o migrate_gen.go
@@ -35,7 +36,7 @@ func decodeV1(b []byte) (*Profile, error) {
 		return nil, err
 	}
 	if len(rest) != 0 {
-		return nil, fmt.Errorf("%d trailing bytes", len(rest))
+		return nil, errors.New(strconv.Itoa(len(rest)) + " trailing bytes")
 	}
 	return migrateV1(&old), nil
 }

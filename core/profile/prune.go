@@ -2,12 +2,13 @@ package profile
 
 import (
 	"cmp"
-	"fmt"
 	"math"
 	"slices"
+	"strconv"
 	"time"
 
 	"github.com/hearth-dev/hearth/core/catalog"
+	"github.com/hearth-dev/hearth/core/internal/errfmt"
 )
 
 // Interests and credits smaller than these are dropped: they no longer
@@ -118,7 +119,7 @@ func (p *Profile) ForgetItem(id string) {
 // item's place in the read or hidden set or the topic's mute.
 func (p *Profile) ForgetEvent(i int) error {
 	if i < 0 || i >= len(p.Events) {
-		return fmt.Errorf("forget event %d: %w (log has %d)", i, ErrNoEvent, len(p.Events))
+		return errfmt.Wrap("forget event "+strconv.Itoa(i)+": ", ErrNoEvent, " (log has "+strconv.Itoa(len(p.Events))+")")
 	}
 	ev := p.Events[i]
 	p.Events = slices.Delete(p.Events, i, i+1)

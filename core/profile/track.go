@@ -2,13 +2,14 @@ package profile
 
 import (
 	"errors"
-	"fmt"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/hearth-dev/hearth/core/catalog"
+	"github.com/hearth-dev/hearth/core/internal/errfmt"
 )
 
 // Errors of this package; test with errors.Is.
@@ -72,13 +73,13 @@ func (p *Profile) SetConsent(state string) error {
 		p.Settings.Consent = state
 		return nil
 	}
-	return fmt.Errorf("set consent: %w: %q", ErrInvalid, clip(state))
+	return errfmt.Wrap("set consent: ", ErrInvalid, ": "+strconv.Quote(clip(state)))
 }
 
 // SetVariety records the reader's variety setting in [-1, 1].
 func (p *Profile) SetVariety(v float32) error {
 	if !finite(v) || v < -1 || v > 1 {
-		return fmt.Errorf("set variety: %w: %v out of [-1, 1]", ErrInvalid, v)
+		return errfmt.Wrap("set variety: ", ErrInvalid, ": "+errfmt.Float(v)+" out of [-1, 1]")
 	}
 	p.Settings.Variety = v
 	return nil
@@ -104,10 +105,10 @@ func (p *Profile) Empty() bool {
 func (p *Profile) Track(c *catalog.Catalogue, ev Event, now time.Time) (learned bool, err error) {
 	pol := c.Policy.WithDefaults()
 	if !p.Active(pol) {
-		return false, fmt.Errorf("track %s: %w", ev.Kind, ErrNoConsent)
+		return false, errfmt.Wrap("track "+ev.Kind.String()+": ", ErrNoConsent, "")
 	}
 	if err := checkEvent(&ev); err != nil {
-		return false, fmt.Errorf("track %s: %w", ev.Kind, err)
+		return false, errfmt.Wrap("track "+ev.Kind.String()+": ", err, "")
 	}
 	nowSec := now.Unix()
 	if ev.Time == 0 || ev.Time > nowSec {
@@ -122,7 +123,7 @@ func (p *Profile) Track(c *catalog.Catalogue, ev Event, now time.Time) (learned 
 	idx, known := c.Find(ev.Item)
 	if ev.Kind == Mute {
 		if ev.Topic == "" {
-			return false, fmt.Errorf("track mute: %w: no topic", ErrInvalid)
+			return false, errfmt.Wrap("track mute: ", ErrInvalid, ": no topic")
 		}
 		if !known || c.Sensitive(idx) {
 			ev.Item = "" // the topic is the reader's request; the item need not be kept
@@ -171,15 +172,15 @@ func (p *Profile) Track(c *catalog.Catalogue, ev Event, now time.Time) (learned 
 func checkEvent(ev *Event) error {
 	switch {
 	case !ev.Kind.Valid():
-		return fmt.Errorf("%w: kind %d", ErrInvalid, uint8(ev.Kind))
+		return errfmt.Wrap("", ErrInvalid, ": kind "+strconv.Itoa(int(ev.Kind)))
 	case ev.Item == "" && ev.Kind != Mute:
-		return fmt.Errorf("%w: no item", ErrInvalid)
+		return errfmt.Wrap("", ErrInvalid, ": no item")
 	case len(ev.Item) > MaxString || len(ev.Topic) > MaxString:
-		return fmt.Errorf("%w: item or topic longer than %d bytes", ErrTooLarge, MaxString)
+		return errfmt.Wrap("", ErrTooLarge, ": item or topic longer than "+strconv.Itoa(MaxString)+" bytes")
 	case !finite(ev.Dwell) || ev.Dwell < 0:
-		return fmt.Errorf("%w: dwell %v", ErrInvalid, ev.Dwell)
+		return errfmt.Wrap("", ErrInvalid, ": dwell "+errfmt.Float(ev.Dwell))
 	case ev.Time < 0:
-		return fmt.Errorf("%w: time %d", ErrInvalid, ev.Time)
+		return errfmt.Wrap("", ErrInvalid, ": time "+strconv.FormatInt(ev.Time, 10))
 	}
 	ev.Dwell = min(ev.Dwell, MaxDwell)
 	return nil
