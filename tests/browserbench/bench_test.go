@@ -1,0 +1,177 @@
+package browserbench
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+	"github.com/hearth-dev/hearth/build/assets"
+	"github.com/hearth-dev/hearth/tests/browser"
+	"github.com/stretchr/testify/require"
+)
+
+var chrome *browser.Browser
+
+func TestMain(m *testing.M) { os.Exit(browser.Main(m, &chrome, browser.Options{})) }
+
+// TestBrowser_Smoke checks at 1k items that the benchmark pages work: the
+// loader fills the slot cold and warm, the round trips answer, and in the
+// side-by-side Worker the engine (wasm) and the JavaScript reference rank
+// the same ten items in the same order, which is also the natively compiled
+// engine's list. It measures nothing; `make bench` does.
+func TestBrowser_Smoke(t *testing.T) {
+	if chrome == nil {
+		t.Skip(browser.ErrNoBrowser)
+	}
+	size := Sizes[0]
+	e := newEnv(t, []Size{size}, 1)
+	c := e.cats[size.Label]
+
+	r := e.measure(t, c, runsConfig{cold: 1, warm: 1, trips: 3})
+	require.Len(t, r.Cold[0].Items, 10)
+	require.Equal(t, "granted", r.Cold[0].Detail.Consent)
+	require.Contains(t, r.Cold[0].Fetched, assets.Wasm, "a cold load downloads the engine")
+	require.Len(t, r.Warm[0].Items, 10)
+	require.NotContains(t, r.Warm[0].Fetched, assets.Wasm, "a warm load takes the engine from the cache")
+	require.Len(t, r.Recommend.Samples, 3)
+	require.Len(t, r.Track.Samples, 3)
+	require.NotEmpty(t, r.Memory.Wasm, "no WebAssembly.Memory found in the Worker")
+
+	s := e.side(t, c, 3, 1)
+	require.Equal(t, "isolated", s.Timer)
+	require.Equal(t, size.N, s.Items)
+	require.Len(t, s.GoIDs, 10)
+	require.Equal(t, s.GoIDs, s.JSIDs, "the engine and the JavaScript reference disagree")
+	_, ids := e.native(c, 1, 0)
+	require.Equal(t, ids, s.GoIDs, "the engine ranks differently in wasm and natively")
+}
+
+// TestBrowser_Bench is the browser benchmark; it runs only with
+// HEARTH_BENCH=1 (see the package documentation).
+func TestBrowser_Bench(t *testing.T) {
+	if os.Getenv("HEARTH_BENCH") != "1" {
+		t.Skip("set HEARTH_BENCH=1 to run the browser benchmark (make bench)")
+	}
+	if chrome == nil {
+		t.Fatal(browser.ErrNoBrowser)
+	}
+	sizes := Sizes
+	if s := os.Getenv("HEARTH_BENCH_SIZES"); s != "" {
+		sizes = nil
+		for _, label := range strings.Split(s, ",") {
+			i := slices.IndexFunc(Sizes, func(z Size) bool { return z.Label == label })
+			require.GreaterOrEqual(t, i, 0, "HEARTH_BENCH_SIZES: unknown size %q", label)
+			sizes = append(sizes, Sizes[i])
+		}
+	}
+	cfg := runsConfig{cold: envInt("HEARTH_BENCH_COLD", 3), warm: envInt("HEARTH_BENCH_WARM", 5), trips: envInt("HEARTH_BENCH_TRIPS", 50)}
+	sideRuns := envInt("HEARTH_BENCH_SIDE_RUNS", 50)
+	e := newEnv(t, sizes, 0)
+	rep := Report{Machine: Machine(), Config: cfg.export()}
+	for _, s := range sizes {
+		c := e.cats[s.Label]
+		r := e.measure(t, c, cfg)
+		r.Side = e.side(t, c, sideRuns, 10)
+		r.Native, _ = e.native(c, sideRuns, 10)
+		r.Brotli = brotliSize(t, e.dir, s.Label)
+		rep.Sizes = append(rep.Sizes, r)
+		fmt.Fprintf(os.Stderr, "browserbench: %s done\n", s.Label)
+	}
+	rep.Print(os.Stdout)
+	if dir := os.Getenv("HEARTH_BENCH_OUT"); dir != "" {
+		require.NoError(t, os.MkdirAll(dir, 0o755))
+		b, err := json.MarshalIndent(rep, "", "  ")
+		require.NoError(t, err)
+		require.NoError(t, os.WriteFile(filepath.Join(dir, "browser.json"), b, 0o644))
+		var md strings.Builder
+		rep.Markdown(&md)
+		require.NoError(t, os.WriteFile(filepath.Join(dir, "browser.md"), []byte(md.String()), 0o644))
+	}
+}
+
+func envInt(name string, def int) int {
+	if s := os.Getenv(name); s != "" {
+		if n, err := strconv.Atoi(s); err == nil && n > 0 {
+			return n
+		}
+	}
+	return def
+}
+
+func brotliSize(t testing.TB, dir, label string) int {
+	t.Helper()
+	st, err := os.Stat(filepath.Join(dir, strings.TrimPrefix(CataloguePath(label), "/hearth/")+".br"))
+	require.NoError(t, err)
+	return int(st.Size())
+}
+
+// runsConfig says how many loads and round trips to measure.
+type runsConfig struct{ cold, warm, trips int }
+
+func (c runsConfig) export() map[string]int {
+	return map[string]int{"coldLoads": c.cold, "warmLoads": c.warm, "roundTrips": c.trips}
+}
+
+// measure runs the load benchmark of one catalogue: cold loads, each in a
+// fresh browser context with an empty cache (a first visit: no profile, the
+// publisher's order); then the reader's profile is imported and each warm
+// load opens a new tab in that context (a returning reader: cache and
+// profile warm); recommend round trips, then track round trips, run in the
+// last tab, and the engine's memory is read from its Worker at the end.
+func (e *env) measure(t testing.TB, c *benchCatalogue, cfg runsConfig) SizeReport {
+	t.Helper()
+	r := SizeReport{Size: c.Label, Items: c.N, CatalogueBytes: len(c.bytes)}
+	for i := range cfg.cold {
+		tab := chrome.Tab(t)
+		clearCache(t, tab)
+		r.Cold = append(r.Cold, e.visit(t, tab, c.Label, i))
+		if i < cfg.cold-1 {
+			continue
+		}
+		// The last cold tab's context becomes the returning reader's.
+		require.NoError(t, chromedp.Do(tab, chromedp.Evaluate[chromedp.Void](`hearth.import(`+js(string(c.export))+`)`, chromedp.EvalAwaitPromise)))
+		require.NoError(t, chromedp.Do(tab, chromedp.Navigate("about:blank")))
+		var last context.Context
+		var seen *workers
+		for j := range cfg.warm {
+			w, cancel := chromedp.NewContext(tab)
+			seen = watchWorkers(t, w)
+			l := e.visit(t, w, c.Label, 100+j)
+			require.True(t, l.Detail.Personalized)
+			r.Warm = append(r.Warm, l)
+			if j < cfg.warm-1 {
+				cancel()
+				continue
+			}
+			t.Cleanup(cancel)
+			last = w
+		}
+		ids := make([]string, cfg.trips)
+		for k := range ids {
+			ids[k] = c.cat.Items[(k*7919)%len(c.cat.Items)].ID
+		}
+		r.Recommend = timings(evalJSON[[]float64](t, last, `__bench.time(`+strconv.Itoa(cfg.trips)+`, () => hearth.recommend({count: 10}))`))
+		r.Track = timings(evalJSON[[]float64](t, last,
+			`__bench.time(`+strconv.Itoa(cfg.trips)+`, (i) => hearth.track({kind: 'view', item: `+js(ids)+`[i]}))`))
+		r.RoundTripLongTasks = evalJSON[Load](t, last, `window.__bench`).LongTasks
+		if id, ok := seen.last(); ok {
+			r.Memory = workerMemory(t, last, id)
+		}
+	}
+	return r
+}
+
+// Timings are raw samples with their summary, in milliseconds.
+type Timings struct {
+	Stats
+	Samples []float64 `json:"samples"`
+}
+
+func timings(xs []float64) Timings { return Timings{Stats: Summarise(xs), Samples: xs} }

@@ -1,0 +1,42 @@
+//go:build !js
+
+package browserbench
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/hearth-dev/hearth/build/catalogue"
+	"github.com/hearth-dev/hearth/core/catalog"
+)
+
+// Dim is the vector dimension of the benchmark catalogues.
+const Dim = 64
+
+// Seed makes the synthetic items, and so every benchmark catalogue, the
+// same from run to run.
+const Seed = 1
+
+// Policy is the benchmark catalogues' policy. Diversity and exploration are
+// the smallest positive values (zero means the default), so that the
+// engine's list is its scoring order, the order the JavaScript reference
+// produces: the two can then be checked to agree. The engine still runs
+// every stage (the diversification loop, the exploration draw, the
+// reasons); only their effect on the order vanishes.
+var Policy = catalog.Policy{Diversity: 1e-6, Exploration: 1e-6}
+
+// Catalogue builds the benchmark catalogue of n items with the catalogue
+// builder: build/catalogue's synthetic items (60 latent subjects, Zipf
+// popularity, three years of dates) with 64-dimensional text vectors. It
+// returns the msgpack bytes and the catalogue's generation time.
+func Catalogue(n int) ([]byte, time.Time, error) {
+	cat, err := catalogue.Build(catalogue.Synthetic(n, Seed), Policy, catalogue.Options{Dim: Dim})
+	if err != nil {
+		return nil, time.Time{}, fmt.Errorf("build %d-item catalogue: %w", n, err)
+	}
+	b, _, err := catalogue.Encode(cat)
+	if err != nil {
+		return nil, time.Time{}, err
+	}
+	return b, time.Unix(cat.Generated, 0).UTC(), nil
+}

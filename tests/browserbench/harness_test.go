@@ -1,0 +1,316 @@
+package browserbench
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http/httptest"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/cdproto/target"
+	"github.com/chromedp/chromedp"
+	"github.com/hearth-dev/hearth/build/assets"
+	"github.com/hearth-dev/hearth/core/catalog"
+	"github.com/hearth-dev/hearth/core/profile"
+	"github.com/hearth-dev/hearth/core/rank"
+	"github.com/stretchr/testify/require"
+)
+
+// env is a built site with its catalogues, served by httptest.
+type env struct {
+	site *Site
+	url  string
+	dir  string // the assets folder, …/hearth
+	cats map[string]*benchCatalogue
+	now  time.Time // the reader's clock, whole seconds
+}
+
+// benchCatalogue is one size's catalogue: its bytes, decoded form, and the
+// benchmark reader's profile over it.
+type benchCatalogue struct {
+	Size
+	bytes   []byte
+	cat     *catalog.Catalogue
+	reader  *profile.Profile
+	encoded []byte // reader, msgpack
+	export  []byte // reader, the JSON hearth.import takes
+}
+
+// newEnv builds the assets (brotli at level, 0 meaning the shipped 11) and
+// the catalogues of sizes, and serves them.
+func newEnv(t testing.TB, sizes []Size, level int) *env {
+	t.Helper()
+	e := &env{cats: map[string]*benchCatalogue{}, now: time.Now().Truncate(time.Second)}
+	built := map[string][]byte{}
+	for _, s := range sizes {
+		start := time.Now()
+		b, _, err := Catalogue(s.N)
+		require.NoError(t, err)
+		built[s.Label] = b
+		t.Logf("catalogue %s: %d bytes, built in %v", s.Label, len(b), time.Since(start).Round(time.Millisecond))
+	}
+	start := time.Now()
+	// The smallest catalogue stands in for the demo's, which is not needed.
+	report, err := assets.Build(t.TempDir(), assets.Options{BrotliLevel: level, Catalogue: built[sizes[0].Label]})
+	require.NoError(t, err)
+	t.Logf("assets built in %v", time.Since(start).Round(time.Millisecond))
+	e.dir = report.Dir
+	for _, s := range sizes {
+		b := built[s.Label]
+		require.NoError(t, WriteCatalogue(e.dir, s.Label, b))
+		c, err := catalog.Decode(b)
+		require.NoError(t, err)
+		p, err := Reader(c, e.now)
+		require.NoError(t, err)
+		enc, err := p.Encode()
+		require.NoError(t, err)
+		exp, err := p.ExportJSON(e.now)
+		require.NoError(t, err)
+		e.cats[s.Label] = &benchCatalogue{Size: s, bytes: b, cat: c, reader: p, encoded: enc, export: exp}
+	}
+	e.site = NewSite(e.dir, "../../js")
+	srv := httptest.NewServer(e.site)
+	t.Cleanup(srv.Close)
+	e.url = srv.URL
+	return e
+}
+
+// Load is what the probe recorded for one page load, in milliseconds since
+// the page's time origin (navigation start).
+type Load struct {
+	Start     float64    `json:"start"`
+	Ready     float64    `json:"ready"`
+	Recs      float64    `json:"recs"`
+	Frame     float64    `json:"frame"`
+	Items     []string   `json:"items"`
+	Errors    []string   `json:"errors"`
+	LongTasks []LongTask `json:"longTasks"`
+	Detail    struct {
+		Consent      string `json:"consent"`
+		Personalized bool   `json:"personalized"`
+	} `json:"detail"`
+	// Fetched lists the Hearth files the server was asked for during the
+	// load: with a warm cache none.
+	Fetched []string `json:"fetched"`
+}
+
+// FirstRecs is the time from the loader's start to the first
+// recommendations in the page's DOM.
+func (l Load) FirstRecs() float64 { return l.Recs - l.Start }
+
+// LongTask is one main-thread task over 50 ms.
+type LongTask struct {
+	Start    float64 `json:"start"`
+	Duration float64 `json:"duration"`
+}
+
+// evalJSON evaluates expr in the tab, awaiting a promise, and decodes its
+// JSON form.
+func evalJSON[T any](t testing.TB, ctx context.Context, expr string) T {
+	t.Helper()
+	s, err := chromedp.Run(ctx, chromedp.Evaluate[string](
+		`Promise.resolve(`+expr+`).then((v) => JSON.stringify(v === undefined ? null : v))`, chromedp.EvalAwaitPromise))
+	require.NoError(t, err, "evaluate %s", expr)
+	var v T
+	require.NoError(t, json.Unmarshal([]byte(s), &v), "decode %s", s)
+	return v
+}
+
+// js returns v as a JavaScript literal.
+func js(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(err)
+	}
+	return string(b)
+}
+
+// workers records the Worker targets a tab starts, so that the harness can
+// attach to them.
+type workers struct {
+	mu  sync.Mutex
+	ids []target.ID
+}
+
+func watchWorkers(t testing.TB, tab context.Context) *workers {
+	t.Helper()
+	w := &workers{}
+	require.NoError(t, chromedp.Listen(tab, func(ev any) {
+		if e, ok := ev.(*target.EventAttachedToTarget); ok && e.TargetInfo.Type == "worker" {
+			w.mu.Lock()
+			w.ids = append(w.ids, e.TargetInfo.TargetID)
+			w.mu.Unlock()
+		}
+	}))
+	return w
+}
+
+func (w *workers) last() (target.ID, bool) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if len(w.ids) == 0 {
+		return "", false
+	}
+	return w.ids[len(w.ids)-1], true
+}
+
+// visit opens the load page of label in tab and waits for the first
+// recommendations and the frame after them.
+func (e *env) visit(t testing.TB, tab context.Context, label string, n int) Load {
+	t.Helper()
+	e.site.Requests()
+	require.NoError(t, chromedp.Do(tab, chromedp.Navigate(e.url+PagePath(label, n))))
+	deadline := time.Now().Add(90 * time.Second)
+	var l Load
+	for {
+		l = evalJSON[Load](t, tab, `window.__bench || {}`)
+		if l.Frame > 0 || len(l.Errors) > 0 && l.Ready > 0 {
+			break
+		}
+		require.False(t, time.Now().After(deadline), "no recommendations on %s after 90 s: %+v", label, l)
+		time.Sleep(20 * time.Millisecond)
+	}
+	require.Empty(t, l.Errors, "hearth:error on %s", label)
+	for path := range e.site.Requests() {
+		if strings.HasPrefix(path, "/hearth/") {
+			l.Fetched = append(l.Fetched, strings.TrimPrefix(path, "/hearth/"))
+		}
+	}
+	slices.Sort(l.Fetched)
+	return l
+}
+
+// Memory is the engine's memory in its Worker, read through the DevTools
+// protocol: the wasm linear memory (memory.buffer.byteLength of every
+// WebAssembly.Memory in the Worker) and the Worker's JavaScript heap.
+type Memory struct {
+	Wasm       []int64 `json:"wasm"`
+	JSHeapUsed float64 `json:"jsHeapUsed"`
+}
+
+// workerMemory attaches to the Worker target id and measures its memory.
+// Attaching ends with the tab, so call it last.
+func workerMemory(t testing.TB, tab context.Context, id target.ID) Memory {
+	t.Helper()
+	wctx, cancel := chromedp.NewContext(tab, chromedp.WithTargetID(id))
+	defer cancel()
+	var m Memory
+	require.NoError(t, chromedp.Do(wctx, chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+		proto, err := chromedp.Call(ctx, runtime.Evaluate, runtime.EvaluateParams{Expression: "WebAssembly.Memory.prototype"})
+		if err != nil {
+			return err
+		}
+		objs, err := chromedp.Call(ctx, runtime.QueryObjects, runtime.QueryObjectsParams{PrototypeObjectID: proto.Result.ObjectID})
+		if err != nil {
+			return err
+		}
+		byValue := true
+		res, err := chromedp.Call(ctx, runtime.CallFunctionOn, runtime.CallFunctionOnParams{
+			FunctionDeclaration: `function() { return this.map((m) => m.buffer.byteLength); }`,
+			ObjectID:            objs.Objects.ObjectID,
+			ReturnByValue:       &byValue,
+		})
+		if err != nil {
+			return err
+		}
+		if res.ExceptionDetails != nil {
+			return fmt.Errorf("measure wasm memory: %s", res.ExceptionDetails.Text)
+		}
+		if err := json.Unmarshal(res.Result.Value, &m.Wasm); err != nil {
+			return err
+		}
+		heap, err := chromedp.Call(ctx, runtime.GetHeapUsage, cdp.Empty{})
+		if err != nil {
+			return err
+		}
+		m.JSHeapUsed = heap.UsedSize
+		return nil
+	})))
+	return m
+}
+
+// clearCache empties the browser's HTTP cache.
+func clearCache(t testing.TB, tab context.Context) {
+	t.Helper()
+	_, err := chromedp.Call(tab, network.ClearBrowserCache, cdp.Empty{})
+	require.NoError(t, err)
+}
+
+// Side is the side-by-side Worker's report (page/side-worker.js).
+type Side struct {
+	Timer          string   `json:"timer"`
+	EngineStartMs  float64  `json:"engineStartMs"`
+	CatalogueBytes int      `json:"catalogueBytes"`
+	Items          int      `json:"items"`
+	GoLoadMs       float64  `json:"goLoadMs"`
+	JSLoadMs       float64  `json:"jsLoadMs"`
+	JSModelBytes   int      `json:"jsModelBytes"`
+	MemStart       int64    `json:"memStart"`
+	MemLoaded      int64    `json:"memLoaded"`
+	MemEnd         int64    `json:"memEnd"`
+	Go             Stats    `json:"go"`
+	JS             Stats    `json:"js"`
+	GoIDs          []string `json:"goIDs"`
+	JSIDs          []string `json:"jsIDs"`
+}
+
+// side runs the side-by-side page of c in a fresh tab.
+func (e *env) side(t testing.TB, c *benchCatalogue, runs, warmup int) Side {
+	t.Helper()
+	tab := chrome.Tab(t)
+	require.NoError(t, chromedp.Do(tab, chromedp.Navigate(e.url+"/bench/side/"+c.Label)))
+	opts := map[string]any{
+		"wasm":      "/hearth/" + assets.Wasm,
+		"catalogue": CataloguePath(c.Label),
+		"profile":   bytesJS(c.encoded),
+		"now":       e.now.UnixMilli(),
+		"count":     10,
+		"runs":      runs,
+		"warmup":    warmup,
+	}
+	return evalJSON[Side](t, tab, `window.__runSide(`+js(opts)+`)`)
+}
+
+// bytesJS returns b as a list of numbers, which JSON encodes as an array.
+func bytesJS(b []byte) []int {
+	out := make([]int, len(b))
+	for i, x := range b {
+		out[i] = int(x)
+	}
+	return out
+}
+
+// native ranks c for its reader with the engine compiled natively, as the
+// Worker does (the profile pruned at load), runs times after warmup calls,
+// and returns the timings and the last list.
+func (e *env) native(c *benchCatalogue, runs, warmup int) (Stats, []string) {
+	eng := rank.New(c.cat)
+	p, err := profile.Decode(c.encoded)
+	if err != nil {
+		panic(err)
+	}
+	p.Prune(c.cat.Policy, e.now)
+	req := rank.Request{Count: 10, Now: e.now, Seed: 1}
+	for range warmup {
+		eng.Recommend(p, req)
+	}
+	times := make([]float64, runs)
+	var ids []string
+	for i := range times {
+		start := time.Now()
+		recs := eng.Recommend(p, req)
+		times[i] = float64(time.Since(start).Nanoseconds()) / 1e6
+		ids = ids[:0]
+		for _, r := range recs {
+			ids = append(ids, r.ID)
+		}
+	}
+	return Summarise(times), ids
+}

@@ -1,0 +1,60 @@
+// The load benchmark's probe. It runs on the main thread just before the
+// Hearth loader (both are module scripts, run in document order) and
+// records, relative to the page's time origin:
+//   start   when this script ran, i.e. when the loader is about to start;
+//   ready   hearth:ready (consent decided, engine loaded, profile read);
+//   recs    the first hearth:recommendations (the slot's DOM is updated);
+//   frame   the animation frame after it, the frame that paints the list;
+// and every main-thread long task (over 50 ms) of the page's life.
+// The harness reads window.__bench.
+
+const bench = {
+  start: performance.now(),
+  ready: 0,
+  recs: 0,
+  frame: 0,
+  items: [],
+  errors: [],
+  longTasks: [],
+  detail: null,
+};
+window.__bench = bench;
+
+try {
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) bench.longTasks.push({ start: e.startTime, duration: e.duration });
+  }).observe({ type: 'longtask', buffered: true });
+} catch (err) {
+  bench.errors.push(`longtask observer: ${err && err.message}`);
+}
+
+document.addEventListener('hearth:ready', (e) => {
+  bench.ready = performance.now();
+  bench.detail = e.detail;
+});
+document.addEventListener('hearth:error', (e) => bench.errors.push(`${e.detail.code}: ${e.detail.message}`));
+document.addEventListener('hearth:recommendations', (e) => {
+  if (bench.recs) return;
+  bench.recs = performance.now();
+  bench.items = e.detail.items.map((r) => r.id);
+  requestAnimationFrame(() => {
+    bench.frame = performance.now();
+  });
+});
+
+/**
+ * Times n sequential calls of f (each awaited) with performance.now(), in
+ * milliseconds. The page is not cross-origin isolated, as publishers' pages
+ * are not, so the clock's resolution is 0.1 ms.
+ * @param {number} n
+ * @param {(i: number) => Promise<unknown>} f
+ */
+bench.time = async (n, f) => {
+  const out = [];
+  for (let i = 0; i < n; i++) {
+    const t = performance.now();
+    await f(i);
+    out.push(performance.now() - t);
+  }
+  return out;
+};
