@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"reflect"
 	"slices"
-	"strings"
 	"testing"
 	"time"
 
@@ -125,7 +124,7 @@ func TestQuality(t *testing.T) {
 
 	for _, tg := range run.Targets() {
 		t.Logf("target %s: met %v: %s", tg.Name, tg.Met, tg.Detail)
-		if asserted[targetKey(tg.Name)] {
+		if asserted[tg.ID] {
 			require.True(t, tg.Met, "target %s: %s", tg.Name, tg.Detail)
 		}
 	}
@@ -139,13 +138,9 @@ func TestQuality(t *testing.T) {
 }
 
 // asserted are the targets TestQuality enforces: those the current engine
-// meets. The others are reported in docs/quality.md.
-var asserted = map[string]bool{}
-
-func targetKey(name string) string {
-	name, _, _ = strings.Cut(name, ":")
-	return name
-}
+// meets. The gain of the text default over popularity is not met (see
+// docs/quality.md) and is reported, not asserted.
+var asserted = map[string]bool{"panel": true, "diversity": true}
 
 // foldInAgreement ranks with Hearth's panel catalogue by similarity alone
 // and compares its lists with the server-side cosine fold-in.
