@@ -159,8 +159,8 @@ func (r *Run) WriteMarkdown(w io.Writer, info ReportInfo) error {
 	}
 	p("\nFor scale, an independent run of this protocol (603 test users) gave nDCG@10: popularity 0.081, item-kNN 0.106,\n")
 	p("server ALS 0.108, panel ALS + fold-in 0.102, text-only 0.011, text + popularity blend 0.084. The absolute values\n")
-	p("here are lower for every method, in the same order; a detail of the split that this run cannot recover (the\n")
-	p("rounding of the 20%%, the order of equal timestamps) would explain a shift common to all methods.\n\n")
+	p("here are lower for every method, with server ALS first and text alone last in both; a detail of the split that\n")
+	p("this run cannot recover (the rounding of the 20%%, the order of equal timestamps) would explain a common shift.\n\n")
 	r.findings(p)
 
 	p("## Tuned settings (the proposed shipped defaults)\n\n")
