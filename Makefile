@@ -58,9 +58,14 @@ check:
 		test -z "$$bad" || { echo "core must stay pure, but imports: $$bad"; exit 1; }
 	GOOS=js GOARCH=wasm $(GO) build ./...
 
-## bench: native benchmarks of every hot path
+## bench: native benchmarks of every hot path (-count 6, benchstat's input) and the browser
+## benchmarks (tests/browserbench, docs/performance.md); raw output in bench/, not committed
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem ./core/...
+	@mkdir -p bench
+	$(GO) test -run '^$$' -bench . -benchmem -count $(or $(BENCHCOUNT),6) ./core/... | tee bench/native.txt
+	@! grep -q '^\(FAIL\|--- FAIL\)' bench/native.txt
+	HEARTH_BENCH=1 HEARTH_BENCH_OUT=$(CURDIR)/bench $(GO) test -count=1 -timeout 60m -run '^TestBrowser_Bench$$' -v ./tests/browserbench/ | tee bench/browser.txt
+	@! grep -q '^\(FAIL\|--- FAIL\)' bench/browser.txt
 
 ## size: raw, gzip and brotli bytes of every shipped file, against budgets
 size: assets
