@@ -3,11 +3,11 @@ package profile
 import (
 	"bytes"
 	"cmp"
-	"encoding/json"
-	"fmt"
-	"io"
 	"slices"
+	"strconv"
 	"time"
+
+	"github.com/hearth-dev/hearth/core/internal/errfmt"
 )
 
 // ExportFormat names the JSON export, so an import can refuse other files.
@@ -18,7 +18,7 @@ const MaxJSONBytes = 4 << 20
 
 // maxJSONObjects bounds the objects an import may contain. Counting '{' is
 // an upper bound (braces inside strings count too), checked before decoding
-// because encoding/json would otherwise allocate ~100 bytes per 2-byte "{}".
+// because decoding would otherwise allocate ~100 bytes per 2-byte "{}".
 const maxJSONObjects = 4 * MaxList
 
 type exportJSON struct {
@@ -57,6 +57,11 @@ type eventJSON struct {
 // names, RFC 3339 times, kind names as words, and for each event what it
 // taught ("taught": the topic weights it adds to the interests). Weights
 // are as stored (as of "updated"); now is recorded as the export time.
+//
+// The JSON is written by hand (jsonwire.go), byte for byte as
+// encoding/json's MarshalIndent(x, "", "  ") writes it (tested against it):
+// encoding/json would add about 144 KB of brotli to the engine, and keep
+// reflect and fmt linked (docs/size.md).
 func (p *Profile) ExportJSON(now time.Time) ([]byte, error) {
 	x := exportJSON{
 		Format:    ExportFormat,
@@ -76,9 +81,9 @@ func (p *Profile) ExportJSON(now time.Time) ([]byte, error) {
 			DwellSeconds: ev.Dwell, Topic: ev.Topic, Taught: interestsJSON(ev.Credit),
 		}
 	}
-	b, err := json.MarshalIndent(x, "", "  ")
+	b, err := x.appendJSON(nil)
 	if err != nil {
-		return nil, fmt.Errorf("export profile: %w", err)
+		return nil, errfmt.Wrap("export profile: ", err, "")
 	}
 	return b, nil
 }
@@ -87,47 +92,46 @@ func (p *Profile) ExportJSON(now time.Time) ([]byte, error) {
 // unknown fields, another format or version, unknown kinds, bad times and
 // oversized files or lists are refused with an error naming the problem.
 // Interests may come in any order; they are sorted.
+//
+// The reader is hand-written (jsonwire.go) and accepts exactly what
+// encoding/json's Decoder with DisallowUnknownFields accepts into these
+// types, with the same result (tested against it).
 func ImportJSON(b []byte) (*Profile, error) {
 	if len(b) > MaxJSONBytes {
-		return nil, fmt.Errorf("import profile: %w: %d bytes, limit %d", ErrTooLarge, len(b), MaxJSONBytes)
+		return nil, errfmt.Wrap("import profile: ", ErrTooLarge, ": "+strconv.Itoa(len(b))+" bytes, limit "+strconv.Itoa(MaxJSONBytes))
 	}
 	if n := bytes.Count(b, []byte("{")); n > maxJSONObjects {
-		return nil, fmt.Errorf("import profile: %w: %d objects, limit %d", ErrTooLarge, n, maxJSONObjects)
+		return nil, errfmt.Wrap("import profile: ", ErrTooLarge, ": "+strconv.Itoa(n)+" objects, limit "+strconv.Itoa(maxJSONObjects))
 	}
 	var x exportJSON
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&x); err != nil {
-		return nil, fmt.Errorf("import profile: %w: %v", ErrInvalid, err)
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return nil, fmt.Errorf("import profile: %w: data after the profile", ErrInvalid)
+	if err := x.readJSON(b); err != nil {
+		return nil, errfmt.Wrap("import profile: ", err, "")
 	}
 	if x.Format != ExportFormat {
-		return nil, fmt.Errorf("import profile: %w: format %q, want %q", ErrInvalid, clip(x.Format), ExportFormat)
+		return nil, errfmt.Wrap("import profile: ", ErrInvalid, ": format "+strconv.Quote(clip(x.Format))+", want "+strconv.Quote(ExportFormat))
 	}
 	if x.Version != FormatVersion {
-		return nil, fmt.Errorf("import profile: %w %d (this code imports %d)", ErrVersion, x.Version, FormatVersion)
+		return nil, errfmt.Wrap("import profile: ", ErrVersion, " "+strconv.Itoa(x.Version)+" (this code imports "+strconv.Itoa(FormatVersion)+")")
 	}
 	p := New()
 	var err error
 	if p.Updated, err = parseTime("updated", x.Updated); err != nil {
-		return nil, fmt.Errorf("import profile: %w", err)
+		return nil, errfmt.Wrap("import profile: ", err, "")
 	}
 	p.Settings = Settings{Consent: x.Settings.Consent, Variety: x.Settings.Variety}
 	p.Interests = fromInterestsJSON(x.Interests)
 	slices.SortFunc(p.Interests, func(a, b Interest) int { return cmp.Compare(a.Topic, b.Topic) })
 	if len(x.Events) > MaxList {
-		return nil, fmt.Errorf("import profile: %w: %d events, limit %d", ErrTooLarge, len(x.Events), MaxList)
+		return nil, errfmt.Wrap("import profile: ", ErrTooLarge, ": "+strconv.Itoa(len(x.Events))+" events, limit "+strconv.Itoa(MaxList))
 	}
 	for i, e := range x.Events {
 		k, err := ParseKind(e.Kind)
 		if err != nil {
-			return nil, fmt.Errorf("import profile: events[%d]: %w", i, err)
+			return nil, errfmt.Wrap("import profile: events["+strconv.Itoa(i)+"]: ", err, "")
 		}
-		t, err := parseTime(fmt.Sprintf("events[%d].time", i), e.Time)
+		t, err := parseTime("events["+strconv.Itoa(i)+"].time", e.Time)
 		if err != nil {
-			return nil, fmt.Errorf("import profile: %w", err)
+			return nil, errfmt.Wrap("import profile: ", err, "")
 		}
 		p.Events = append(p.Events, Event{
 			Item: e.Item, Kind: k, Time: t, Dwell: e.DwellSeconds, Topic: e.Topic,
@@ -136,7 +140,7 @@ func ImportJSON(b []byte) (*Profile, error) {
 	}
 	p.ReadItems, p.Hidden, p.Muted = nilIfEmpty(x.Read), nilIfEmpty(x.Hidden), nilIfEmpty(x.Muted)
 	if err := p.Validate(); err != nil {
-		return nil, fmt.Errorf("import profile: %w", err)
+		return nil, errfmt.Wrap("import profile: ", err, "")
 	}
 	return p, nil
 }
@@ -146,10 +150,10 @@ func rfc3339(sec int64) string { return time.Unix(sec, 0).UTC().Format(time.RFC3
 func parseTime(field, s string) (int64, error) {
 	t, err := time.Parse(time.RFC3339, s)
 	if err != nil {
-		return 0, fmt.Errorf("%w: %s: %q is not an RFC 3339 time", ErrInvalid, field, clip(s))
+		return 0, errfmt.Wrap("", ErrInvalid, ": "+field+": "+strconv.Quote(clip(s))+" is not an RFC 3339 time")
 	}
 	if t.Unix() < 0 {
-		return 0, fmt.Errorf("%w: %s: %s is before 1970", ErrInvalid, field, clip(s))
+		return 0, errfmt.Wrap("", ErrInvalid, ": "+field+": "+clip(s)+" is before 1970")
 	}
 	return t.Unix(), nil
 }
