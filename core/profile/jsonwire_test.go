@@ -42,7 +42,7 @@ func jsonSeeds(tb testing.TB) [][]byte {
 		[]byte(`{"events":[{"kind":"read","dwell_seconds":1},{"kind":"x"}],"events":[{"item":"a"}],"events":[{},{},{}]}`),
 		[]byte(`{"interests":[{"topic":"a"}],"interests":[{"weight":2}],"interests":null,"read":[]}`),
 		[]byte(`{"settings":{"consent":"a"},"settings":{"variety":0.5},"settings":null}`),
-		[]byte(`{"format":"\u00e9\ud83d\ude00\ud800x\udc00\\\/\b\f\n\r\t\"", "read":["`+"\xff"+`",null,"<&>"]}`),
+		[]byte(`{"format":"\u00e9\ud83d\ude00\ud800x\udc00\\\/\b\f\n\r\t\"", "read":["` + "\xff" + `",null,"<&>"]}`),
 		[]byte(`{"version":2.0}`), []byte(`{"version":-0}`), []byte(`{"version":1e2}`), []byte(`{"settings":{"variety":1e40}}`),
 		[]byte(`{"settings":{"variety":-0.0}}`), []byte(`{"settings":{"variety":01}}`), []byte(`{"read":["a",]}`),
 		[]byte(`{"hidden":["a"]} x`), []byte(`{"muted":[1]}`), []byte(`{"Kelvin":1}`), []byte(`{"events":[{"\u212aind":"like"}]}`),
