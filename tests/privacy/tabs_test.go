@@ -1,0 +1,103 @@
+package privacy
+
+import (
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/hearth-dev/hearth/build/assets"
+	"github.com/hearth-dev/hearth/core/profile"
+	"github.com/stretchr/testify/require"
+)
+
+// twoTabs has two tabs of the same site like perTab items each, all at
+// once and interleaved (one tab the even items, the other the odd ones), and
+// returns the tabs and the number of likes in the stored profile.
+func twoTabs(t *testing.T, dir string, perTab int) ([]*tab, int) {
+	t.Helper()
+	srv := serve(t, dir, readerOptions)
+	a := newTab(t, srv.URL)
+	a.open("/")
+	a.click(`#hearth-consent button[data-consent="granted"]`)
+	a.waitFor(`document.querySelector('hearth-recs[slot-name="home"]').dataset.hearthState === 'personal'`, 30*time.Second)
+	b := a.second()
+	b.open("/blog/")
+	require.Equal(t, readyDetail{Consent: "granted", Personalized: true}, b.ready())
+
+	cat := catalogueIn(t, built)
+	var wg sync.WaitGroup
+	learned := make([]bool, 2)
+	errs := make([]error, 2)
+	for i, tb := range []*tab{a, b} {
+		var items []string
+		for k := 0; k < perTab; k++ {
+			items = append(items, cat.Items[2*k+i].ID)
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			learned[i], errs[i] = chromedp.Run(tb.ctx, chromedp.Evaluate[bool](`Promise.all(`+jsStrings(items)+
+				`.map((item) => hearth.track({kind: 'like', item}))).then((r) => r.every(Boolean))`, chromedp.EvalAwaitPromise))
+		}()
+	}
+	wg.Wait()
+	for i := range errs {
+		require.NoError(t, errs[i])
+		require.True(t, learned[i])
+	}
+	stored, err := profile.Decode(a.storedProfile())
+	require.NoError(t, err)
+	likes := 0
+	for _, ev := range stored.Events {
+		if ev.Kind == profile.Like {
+			likes++
+		}
+	}
+	return []*tab{a, b}, likes
+}
+
+// TestTabs_NoLostEvents has two tabs of the same site record events at the
+// same time and checks that the stored profile holds every one: each Worker
+// reloads the profile and writes it under a Web Lock.
+func TestTabs_NoLostEvents(t *testing.T) {
+	const perTab = 15
+	t.Run("with Web Locks every event is stored", func(t *testing.T) {
+		t.Parallel()
+		tabs, likes := twoTabs(t, built, perTab)
+		require.Equal(t, 2*perTab, likes)
+		// Each tab sees the other's events too (the Workers tell each other).
+		for _, tb := range tabs {
+			n := 0
+			for _, ev := range tb.profile().Events {
+				if ev.Kind == "like" {
+					n++
+				}
+			}
+			require.Equal(t, 2*perTab, n)
+			require.Empty(t, tb.hearthErrors())
+			require.Empty(t, tb.exceptions())
+		}
+	})
+	t.Run("without Web Locks events are lost, which the test sees", func(t *testing.T) {
+		t.Parallel()
+		dir := variant(t, map[string][]byte{assets.Worker: append(
+			[]byte(`Object.defineProperty(WorkerNavigator.prototype, 'locks', {get: () => undefined});`),
+			builtFile(t, assets.Worker)...)})
+		_, likes := twoTabs(t, dir, perTab)
+		t.Logf("%d of %d likes stored without the lock", likes, 2*perTab)
+		require.Less(t, likes, 2*perTab)
+	})
+}
+
+// jsStrings is a JS array literal of strings.
+func jsStrings(ss []string) string {
+	out := "["
+	for i, s := range ss {
+		if i > 0 {
+			out += ", "
+		}
+		out += quote(s)
+	}
+	return out + "]"
+}
