@@ -12,7 +12,6 @@
 package scan
 
 import (
-	"encoding/binary"
 	"errors"
 	"math"
 )
@@ -185,6 +184,8 @@ func str(b []byte) ([]byte, []byte, error) {
 	return rest[:n], rest[n:], nil
 }
 
+// length reads a big-endian header length by hand: encoding/binary would
+// put reflect in the engine's dependencies (make check refuses it).
 func length(b []byte, size int) (int, []byte, error) {
 	if len(b) < size {
 		return 0, nil, ErrTruncated
@@ -193,9 +194,9 @@ func length(b []byte, size int) (int, []byte, error) {
 	case 1:
 		return int(b[0]), b[1:], nil
 	case 2:
-		return int(binary.BigEndian.Uint16(b)), b[2:], nil
+		return int(b[0])<<8 | int(b[1]), b[2:], nil
 	}
-	n := binary.BigEndian.Uint32(b)
+	n := uint32(b[0])<<24 | uint32(b[1])<<16 | uint32(b[2])<<8 | uint32(b[3])
 	if uint64(n) > math.MaxInt32 {
 		return 0, nil, ErrMalformed
 	}
