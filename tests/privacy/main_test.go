@@ -75,9 +75,16 @@ func serve(t *testing.T, dir string, opts demo.Options) *server {
 	require.NoError(t, err)
 	s := &server{}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path == "/csp-report" {
+		switch r.URL.Path {
+		case "/csp-report":
 			s.reports.Add(1)
 			w.WriteHeader(http.StatusNoContent)
+			return
+		case "/csp-probe":
+			// A page that breaks the policy, to show that reports arrive.
+			w.Header().Set("Content-Security-Policy", demo.CSP+"; report-uri /csp-report")
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+			_, _ = w.Write([]byte(`<!doctype html><title>probe</title><script>window.inline = true</script>`))
 			return
 		}
 		h.ServeHTTP(reportCSP{w}, r)

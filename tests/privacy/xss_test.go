@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/chromedp"
 	"github.com/hearth-dev/hearth/build/assets"
 	"github.com/hearth-dev/hearth/web/demo"
 	"github.com/stretchr/testify/require"
@@ -111,4 +112,18 @@ func TestXSS_UnsafeLinksNotRendered(t *testing.T) {
 	require.Equal(t, []string{"/blog/pipelines", "https://example.org/post"}, links)
 	require.Nil(t, evalJSON[any](t, p, `window.__xss`))
 	require.Empty(t, p.exceptions())
+}
+
+// TestCSP_ReportsArrive shows that the zero report count the other tests
+// check can fail: a page that breaks the same policy reports it.
+func TestCSP_ReportsArrive(t *testing.T) {
+	srv := serve(t, built, readerOptions)
+	p := newTab(t, srv.URL)
+	require.NoError(t, chromedp.Do(p.ctx, chromedp.Navigate(srv.URL+"/csp-probe")))
+	require.Nil(t, evalJSON[any](t, p, `window.inline`), "the inline script was blocked")
+	deadline := time.Now().Add(10 * time.Second)
+	for srv.reports.Load() == 0 && time.Now().Before(deadline) {
+		time.Sleep(50 * time.Millisecond)
+	}
+	require.Positive(t, srv.reports.Load())
 }
