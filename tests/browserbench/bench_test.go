@@ -44,13 +44,12 @@ func TestBrowser_Smoke(t *testing.T) {
 	require.Len(t, r.Track.Samples, 3)
 	require.NotEmpty(t, r.Memory.Wasm, "no WebAssembly.Memory found in the Worker")
 
-	s := e.side(t, c, 3, 1)
+	s := e.side(t, chrome.Tab(t), c, sideRun{runs: 3, warmup: 1})
 	require.Equal(t, "isolated", s.Timer)
 	require.Equal(t, size.N, s.Items)
 	require.Len(t, s.GoIDs, 10)
 	require.Equal(t, s.GoIDs, s.JSIDs, "the engine and the JavaScript reference disagree")
-	_, ids := e.native(c, 1, 0)
-	require.Equal(t, ids, s.GoIDs, "the engine ranks differently in wasm and natively")
+	require.Equal(t, e.nativeList(c, 10), s.GoIDs, "the engine ranks differently in wasm and natively")
 }
 
 // TestBrowser_Bench is the browser benchmark; it runs only with
@@ -78,8 +77,8 @@ func TestBrowser_Bench(t *testing.T) {
 	for _, s := range sizes {
 		c := e.cats[s.Label]
 		r := e.measure(t, c, cfg)
-		r.Side = e.side(t, c, sideRuns, 10)
-		r.Native, _ = e.native(c, sideRuns, 10)
+		r.Side = e.side(t, chrome.Tab(t), c, sideRun{runs: sideRuns, warmup: 10})
+		r.Native = e.native(c, sideRuns, 10)
 		r.Brotli = brotliSize(t, e.dir, s.Label)
 		rep.Sizes = append(rep.Sizes, r)
 		fmt.Fprintf(os.Stderr, "browserbench: %s done\n", s.Label)

@@ -246,6 +246,8 @@ func clearCache(t testing.TB, tab context.Context) {
 // Side is the side-by-side Worker's report (page/side-worker.js).
 type Side struct {
 	Timer          string   `json:"timer"`
+	WasmFetchMs    float64  `json:"wasmFetchMs"`
+	InstantiateMs  float64  `json:"instantiateMs"`
 	EngineStartMs  float64  `json:"engineStartMs"`
 	CatalogueBytes int      `json:"catalogueBytes"`
 	Items          int      `json:"items"`
@@ -255,25 +257,31 @@ type Side struct {
 	MemStart       int64    `json:"memStart"`
 	MemLoaded      int64    `json:"memLoaded"`
 	MemEnd         int64    `json:"memEnd"`
+	CallFloor      Stats    `json:"callFloor"`
 	Go             Stats    `json:"go"`
 	JS             Stats    `json:"js"`
 	GoIDs          []string `json:"goIDs"`
 	JSIDs          []string `json:"jsIDs"`
 }
 
-// side runs the side-by-side page of c in a fresh tab.
-func (e *env) side(t testing.TB, c *benchCatalogue, runs, warmup int) Side {
+// sideRun says how to run the side-by-side page.
+type sideRun struct {
+	runs, warmup int
+	visit        int // makes the page's URL distinct
+}
+
+// side runs the side-by-side page of c in tab.
+func (e *env) side(t testing.TB, tab context.Context, c *benchCatalogue, run sideRun) Side {
 	t.Helper()
-	tab := chrome.Tab(t)
-	require.NoError(t, chromedp.Do(tab, chromedp.Navigate(e.url+"/bench/side/"+c.Label)))
+	require.NoError(t, chromedp.Do(tab, chromedp.Navigate(fmt.Sprintf("%s/bench/side/%s?visit=%d", e.url, c.Label, run.visit))))
 	opts := map[string]any{
 		"wasm":      "/hearth/" + assets.Wasm,
 		"catalogue": CataloguePath(c.Label),
 		"profile":   bytesJS(c.encoded),
 		"now":       e.now.UnixMilli(),
 		"count":     10,
-		"runs":      runs,
-		"warmup":    warmup,
+		"runs":      run.runs,
+		"warmup":    run.warmup,
 	}
 	return evalJSON[Side](t, tab, `window.__runSide(`+js(opts)+`)`)
 }
@@ -287,30 +295,41 @@ func bytesJS(b []byte) []int {
 	return out
 }
 
-// native ranks c for its reader with the engine compiled natively, as the
-// Worker does (the profile pruned at load), runs times after warmup calls,
-// and returns the timings and the last list.
-func (e *env) native(c *benchCatalogue, runs, warmup int) (Stats, []string) {
-	eng := rank.New(c.cat)
+// engine returns the natively compiled engine for c and c's reader as the
+// Worker holds it: decoded and pruned at now, as load-profile does.
+func (e *env) engine(c *benchCatalogue) (*rank.Engine, *profile.Profile) {
 	p, err := profile.Decode(c.encoded)
 	if err != nil {
 		panic(err)
 	}
 	p.Prune(c.cat.Policy, e.now)
+	return rank.New(c.cat), p
+}
+
+// nativeList returns the ids of the natively compiled engine's top count
+// for c's reader at now, with the seed the browser benchmarks use.
+func (e *env) nativeList(c *benchCatalogue, count int) []string {
+	eng, p := e.engine(c)
+	var ids []string
+	for _, r := range eng.Recommend(p, rank.Request{Count: count, Now: e.now, Seed: 1}) {
+		ids = append(ids, r.ID)
+	}
+	return ids
+}
+
+// native times the natively compiled engine ranking c's top 10 for its
+// reader, runs times after warmup calls.
+func (e *env) native(c *benchCatalogue, runs, warmup int) Stats {
+	eng, p := e.engine(c)
 	req := rank.Request{Count: 10, Now: e.now, Seed: 1}
 	for range warmup {
 		eng.Recommend(p, req)
 	}
 	times := make([]float64, runs)
-	var ids []string
 	for i := range times {
 		start := time.Now()
-		recs := eng.Recommend(p, req)
+		eng.Recommend(p, req)
 		times[i] = float64(time.Since(start).Nanoseconds()) / 1e6
-		ids = ids[:0]
-		for _, r := range recs {
-			ids = append(ids, r.ID)
-		}
 	}
-	return Summarise(times), ids
+	return Summarise(times)
 }

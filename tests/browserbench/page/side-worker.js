@@ -31,9 +31,14 @@ function quantiles(xs) {
 async function run({ wasm, catalogue, profile, now, count, runs, warmup }) {
   const out = { timer: crossOriginIsolated ? 'isolated' : 'coarse' };
 
+  // The engine starts as Hearth's Worker starts it: download, then
+  // instantiate the bytes.
   let t = performance.now();
   const go = new self.Go();
-  const { instance } = await WebAssembly.instantiate(await bytes(wasm), go.importObject);
+  const wasmBytes = await bytes(wasm);
+  out.wasmFetchMs = performance.now() - t;
+  const { instance } = await WebAssembly.instantiate(wasmBytes, go.importObject);
+  out.instantiateMs = performance.now() - t - out.wasmFetchMs;
   go.run(instance);
   const dispatch = self.hearthDispatch;
   out.engineStartMs = performance.now() - t;
@@ -86,6 +91,15 @@ async function run({ wasm, catalogue, profile, now, count, runs, warmup }) {
       }
     }
   }
+  // The floor of any call: a request the engine refuses at once
+  // (unknown op), through the same encoding, copies and decoding.
+  const floor = [];
+  for (let i = 0; i < runs; i++) {
+    const s = performance.now();
+    decode(dispatch(encode({ op: 'none', now })));
+    floor.push(performance.now() - s);
+  }
+  out.callFloor = quantiles(floor);
   out.go = quantiles(goTimes);
   out.js = quantiles(jsTimes);
   out.goIDs = goIDs;
