@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -62,6 +64,12 @@ func newEnv(t testing.TB, sizes []Size, level int) *env {
 	require.NoError(t, err)
 	t.Logf("assets built in %v", time.Since(start).Round(time.Millisecond))
 	e.dir = report.Dir
+	if alt := os.Getenv("HEARTH_BENCH_WASM"); alt != "" {
+		b, err := os.ReadFile(alt)
+		require.NoError(t, err)
+		require.NoError(t, WriteFile(filepath.Join(e.dir, assets.Wasm), b))
+		t.Logf("engine replaced by %s (%d bytes)", alt, len(b))
+	}
 	for _, s := range sizes {
 		b := built[s.Label]
 		require.NoError(t, WriteCatalogue(e.dir, s.Label, b))

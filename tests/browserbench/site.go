@@ -16,7 +16,9 @@
 //
 //	HEARTH_BENCH=1 HEARTH_BENCH_OUT=bench go test -run TestBrowser_Bench -v -timeout 30m ./tests/browserbench/
 //
-// HEARTH_BENCH_SIZES=1k,10k picks sizes. Without HEARTH_BENCH only a smoke
+// HEARTH_BENCH_SIZES=1k,10k picks sizes; HEARTH_BENCH_WASM=<file> measures
+// another build of the engine in place of the one build/assets makes (to
+// weigh a size trade-off against its speed). Without HEARTH_BENCH only a smoke
 // test at 1k items runs (the pages work, the engine and the reference
 // agree), so `make test` stays quick.
 //
@@ -68,11 +70,16 @@ var Sizes = []Size{{"1k", 1_000}, {"10k", 10_000}, {"100k", 100_000}}
 func CataloguePath(label string) string { return "/hearth/catalogue-" + label + ".msgpack" }
 
 // WriteCatalogue writes the catalogue of a size into the assets folder
-// beside the built files, with the .br and .gz siblings the server sends,
-// compressed at moderate levels (brotli 5, gzip 6) to keep a 50 MB
-// catalogue's build short.
+// beside the built files, with the .br and .gz siblings the server sends.
 func WriteCatalogue(assetsDir, label string, b []byte) error {
-	name := filepath.Join(assetsDir, strings.TrimPrefix(CataloguePath(label), "/hearth/"))
+	return WriteFile(filepath.Join(assetsDir, strings.TrimPrefix(CataloguePath(label), "/hearth/")), b)
+}
+
+// WriteFile writes b to name with the .br and .gz siblings the server
+// sends, compressed at moderate levels (brotli 5, gzip 6) to keep a 50 MB
+// catalogue's build short; the browser's decompression costs about the
+// same at every level.
+func WriteFile(name string, b []byte) error {
 	var br, gz bytes.Buffer
 	bw := brotli.NewWriterLevel(&br, 5)
 	gw, err := gzip.NewWriterLevel(&gz, 6)
