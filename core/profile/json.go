@@ -145,17 +145,17 @@ func ImportJSON(b []byte) (*Profile, error) {
 	return p, nil
 }
 
-func rfc3339(sec int64) string { return time.Unix(sec, 0).UTC().Format(time.RFC3339) }
+func rfc3339(sec int64) string { return string(appendRFC3339(nil, sec)) }
 
 func parseTime(field, s string) (int64, error) {
-	t, err := time.Parse(time.RFC3339, s)
-	if err != nil {
+	t, ok := parseRFC3339(s)
+	if !ok {
 		return 0, errfmt.Wrap("", ErrInvalid, ": "+field+": "+strconv.Quote(clip(s))+" is not an RFC 3339 time")
 	}
-	if t.Unix() < 0 {
+	if t < 0 {
 		return 0, errfmt.Wrap("", ErrInvalid, ": "+field+": "+clip(s)+" is before 1970")
 	}
-	return t.Unix(), nil
+	return t, nil
 }
 
 func interestsJSON(in []Interest) []interestJSON {

@@ -1,0 +1,122 @@
+package profile
+
+import (
+	"strconv"
+	"time"
+)
+
+// RFC 3339 times of the JSON export, written and read without time.Format
+// and time.Parse: their layout engine (time.parse, Time.appendFormat,
+// nextStdChunk and the RFC 3339 fast paths) is about 62 KB of wasm code the
+// engine would link for two timestamps per event. The calendar arithmetic
+// stays time's own (Time.Date, Time.Clock, time.Date), which the engine
+// links anyway. rfc3339_test.go fuzzes both functions against package time.
+
+// appendRFC3339 appends the Unix time sec in UTC as
+// time.Unix(sec, 0).UTC().Format(time.RFC3339) writes it.
+func appendRFC3339(b []byte, sec int64) []byte {
+	t := time.Unix(sec, 0).UTC()
+	year, month, day := t.Date()
+	hour, minute, second := t.Clock()
+	// time writes the sign, then at least four digits.
+	y := uint64(year)
+	if year < 0 {
+		b = append(b, '-')
+		y = uint64(-year)
+	}
+	var buf [20]byte
+	digits := strconv.AppendUint(buf[:0], y, 10)
+	for n := len(digits); n < 4; n++ {
+		b = append(b, '0')
+	}
+	b = append(b, digits...)
+	for _, f := range [...]struct {
+		sep byte
+		v   int
+	}{{'-', int(month)}, {'-', day}, {'T', hour}, {':', minute}, {':', second}} {
+		b = append(b, f.sep, byte('0'+f.v/10), byte('0'+f.v%10))
+	}
+	return append(b, 'Z')
+}
+
+// parseRFC3339 returns the Unix time of s and whether time.Parse(time.RFC3339, s)
+// accepts it. That is its fast path's strict form (2006-01-02T15:04:05, an
+// optional fraction, Z or ±hh:mm) united with what its general layout parser
+// also takes: a one-digit hour, a comma before the fraction, offsets up to
+// ±24:60. The fraction is checked but not kept: Unix seconds round down and
+// the fraction is never negative.
+func parseRFC3339(s string) (int64, bool) {
+	num := func(s string, lo, hi int) (int, bool) {
+		n := 0
+		for i := 0; i < len(s); i++ {
+			if s[i] < '0' || s[i] > '9' {
+				return 0, false
+			}
+			n = n*10 + int(s[i]-'0')
+		}
+		return n, lo <= n && n <= hi
+	}
+	if len(s) < len("2006-01-02T1:04:05Z") || s[4] != '-' || s[7] != '-' || s[10] != 'T' {
+		return 0, false
+	}
+	year, ok1 := num(s[0:4], 0, 9999)
+	month, ok2 := num(s[5:7], 1, 12)
+	day, ok3 := num(s[8:10], 1, 31)
+	if !ok1 || !ok2 || !ok3 || day > daysIn(time.Month(month), year) {
+		return 0, false
+	}
+	s = s[11:]
+	h := 2
+	if s[1] == ':' {
+		h = 1
+	}
+	if len(s) < h+7 || s[h] != ':' || s[h+3] != ':' {
+		return 0, false
+	}
+	hour, ok1 := num(s[:h], 0, 23)
+	minute, ok2 := num(s[h+1:h+3], 0, 59)
+	second, ok3 := num(s[h+4:h+6], 0, 59)
+	if !ok1 || !ok2 || !ok3 {
+		return 0, false
+	}
+	s = s[h+6:]
+	if len(s) >= 2 && (s[0] == '.' || s[0] == ',') && '0' <= s[1] && s[1] <= '9' {
+		n := 2
+		for n < len(s) && '0' <= s[n] && s[n] <= '9' {
+			n++
+		}
+		s = s[n:]
+	}
+	offset := 0
+	switch {
+	case s == "Z":
+	case len(s) == len("+07:00") && (s[0] == '+' || s[0] == '-') && s[3] == ':':
+		oh, ok1 := num(s[1:3], 0, 24)
+		om, ok2 := num(s[4:6], 0, 60)
+		if !ok1 || !ok2 {
+			return 0, false
+		}
+		offset = (oh*60 + om) * 60
+		if s[0] == '-' {
+			offset = -offset
+		}
+	default:
+		return 0, false
+	}
+	t := time.Date(year, time.Month(month), day, hour, minute, second, 0, time.UTC)
+	return t.Unix() - int64(offset), true
+}
+
+// daysIn is the number of days in month of year (proleptic Gregorian).
+func daysIn(m time.Month, year int) int {
+	switch m {
+	case time.February:
+		if year%4 == 0 && (year%100 != 0 || year%400 == 0) {
+			return 29
+		}
+		return 28
+	case time.April, time.June, time.September, time.November:
+		return 30
+	}
+	return 31
+}
