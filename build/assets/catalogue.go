@@ -34,7 +34,7 @@ func DemoCatalogue(now time.Time) ([]byte, error) {
 			return nil, fmt.Errorf("demo catalogue: %w", err)
 		}
 	}
-	cat, err := catalogue.Build(items, catalog.Policy{}, catalogue.Options{
+	cat, err := catalogue.Build(items, demoPolicy, catalogue.Options{
 		URL:       catalogue.ReplacePrefix(feedPrefix, demo.PostPath("")),
 		Generated: now,
 	})
@@ -47,4 +47,13 @@ func DemoCatalogue(now time.Time) ([]byte, error) {
 		return nil, fmt.Errorf("demo catalogue: %w", err)
 	}
 	return b, nil
+}
+
+// demoPolicy is the demo publisher's policy. The Go Blog has no page-view
+// counts, so the default weights (led by the popularity prior) would leave
+// the non-personal order flat; a blog's readers value recent posts, so the
+// demo weights similarity, followed topics and freshness instead.
+var demoPolicy = catalog.Policy{
+	Weights:   catalog.Weights{Similarity: 1, Topic: 0.6, Freshness: 0.25, Popularity: 0.15},
+	Diversity: 0.3,
 }

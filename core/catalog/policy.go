@@ -11,7 +11,7 @@ import (
 const (
 	DefaultFreshnessHalfLifeDays = 14
 	DefaultInterestHalfLifeDays  = 30
-	DefaultDiversity             = 0.3
+	DefaultDiversity             = 0.2
 	DefaultExploration           = 0.1
 	DefaultRetentionDays         = 90
 	DefaultMaxEvents             = 500
@@ -26,9 +26,13 @@ const (
 	MaxWeight        = 10
 )
 
-// defaultWeights: similarity to what the reader read leads, followed topics
-// come next, and the priors break ties and keep new items visible.
-var defaultWeights = Weights{Similarity: 1, Topic: 0.6, Freshness: 0.25, Popularity: 0.15}
+// defaultWeights and DefaultDiversity were tuned on validation targets carved
+// from readers' histories in the quality evaluation (docs/quality.md, `make
+// eval`): text similarity alone predicts little of what a reader picks next,
+// so the aggregate popularity prior leads and similarity tilts the list toward
+// the reader. A publisher without page-view counts, or whose readers value new
+// items, sets its own weights in the policy (the demo does).
+var defaultWeights = Weights{Similarity: 0.1, Topic: 0, Freshness: 0, Popularity: 1}
 
 // DefaultWeights returns the scoring weights used when a policy sets none.
 func DefaultWeights() Weights { return defaultWeights }
