@@ -87,9 +87,9 @@ func (x *exportJSON) appendJSON(b []byte) ([]byte, error) {
 // jsonWriter appends the export's JSON. Every append is inside one of its
 // small methods: the wasm compiler expands each append call site into its
 // own capacity check, growth and copy, and appendJSON written as a chain of
-// appends was 31 KB of code; on jsonWriter all of the writer is 12 KB, the
-// engine 2.1 KB of brotli smaller
-// (docs/size.md). The first error (a float without a JSON form) sticks.
+// appends was 31 KB of code; on jsonWriter all of the writer is 12 KB and
+// the engine 2.1 KB of brotli smaller. The first error (a float without a
+// JSON form) sticks.
 //
 // The methods that append are marked go:noinline: inlined, each call site
 // would get its own copy of append's expansion again.
@@ -139,6 +139,7 @@ func (w *jsonWriter) strings(key string, list []string) {
 }
 
 // item starts the i-th element of a list at depth: a comma after the first.
+//
 //go:noinline
 func (w *jsonWriter) item(i, depth int) {
 	if i > 0 {
@@ -149,6 +150,7 @@ func (w *jsonWriter) item(i, depth int) {
 
 // key writes the separator before a member (none before the first), the
 // indentation and `"key": `. Keys are plain ASCII.
+//
 //go:noinline
 func (w *jsonWriter) key(depth int, key string, first bool) {
 	if !first {
@@ -168,6 +170,7 @@ func (w *jsonWriter) indent(depth int) {
 }
 
 // close closes a non-empty object or list opened at depth.
+//
 //go:noinline
 func (w *jsonWriter) close(depth int, c byte) {
 	w.indent(depth)
