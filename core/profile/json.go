@@ -3,11 +3,11 @@ package profile
 import (
 	"bytes"
 	"cmp"
-	"slices"
 	"strconv"
 	"time"
 
 	"github.com/hearth-dev/hearth/core/internal/errfmt"
+	"github.com/hearth-dev/hearth/core/internal/sortx"
 )
 
 // ExportFormat names the JSON export, so an import can refuse other files.
@@ -120,7 +120,7 @@ func ImportJSON(b []byte) (*Profile, error) {
 	}
 	p.Settings = Settings{Consent: x.Settings.Consent, Variety: x.Settings.Variety}
 	p.Interests = fromInterestsJSON(x.Interests)
-	slices.SortFunc(p.Interests, func(a, b Interest) int { return cmp.Compare(a.Topic, b.Topic) })
+	sortx.Func(p.Interests, func(a, b Interest) int { return cmp.Compare(a.Topic, b.Topic) })
 	if len(x.Events) > MaxList {
 		return nil, errfmt.Wrap("import profile: ", ErrTooLarge, ": "+strconv.Itoa(len(x.Events))+" events, limit "+strconv.Itoa(MaxList))
 	}

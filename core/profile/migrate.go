@@ -3,8 +3,9 @@ package profile
 import (
 	"cmp"
 	"errors"
-	"slices"
 	"strconv"
+
+	"github.com/hearth-dev/hearth/core/internal/sortx"
 )
 
 //go:generate go tool msgp -io=false -unexported -file migrate.go -o migrate_gen.go
@@ -53,7 +54,7 @@ func migrateV1(old *profileV1) *Profile {
 	for t, w := range old.Interests {
 		p.Interests = append(p.Interests, Interest{Topic: t, Weight: w})
 	}
-	slices.SortFunc(p.Interests, func(a, b Interest) int { return cmp.Compare(a.Topic, b.Topic) })
+	sortx.Func(p.Interests, func(a, b Interest) int { return cmp.Compare(a.Topic, b.Topic) })
 	for _, ev := range old.Events {
 		p.Events = append(p.Events, Event{Item: ev.Item, Kind: Kind(ev.Kind), Time: ev.Time})
 	}

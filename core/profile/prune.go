@@ -9,6 +9,7 @@ import (
 
 	"github.com/hearth-dev/hearth/core/catalog"
 	"github.com/hearth-dev/hearth/core/internal/errfmt"
+	"github.com/hearth-dev/hearth/core/internal/sortx"
 )
 
 // Interests and credits smaller than these are dropped: they no longer
@@ -44,9 +45,9 @@ func (p *Profile) Prune(pol catalog.Policy, now time.Time) {
 	})
 	if over := len(p.Interests) - MaxInterests; over > 0 {
 		// Keep the strongest, then restore the topic order.
-		slices.SortFunc(p.Interests, func(a, b Interest) int { return cmp.Compare(abs(b.Weight), abs(a.Weight)) })
+		sortx.Func(p.Interests, func(a, b Interest) int { return cmp.Compare(abs(b.Weight), abs(a.Weight)) })
 		p.Interests = p.Interests[:MaxInterests]
-		slices.SortFunc(p.Interests, func(a, b Interest) int { return cmp.Compare(a.Topic, b.Topic) })
+		sortx.Func(p.Interests, func(a, b Interest) int { return cmp.Compare(a.Topic, b.Topic) })
 	}
 	p.ReadItems = trimFront(p.ReadItems, MaxReadItems)
 	p.Hidden = trimFront(p.Hidden, MaxHidden)

@@ -3,9 +3,9 @@ package rank
 import (
 	"cmp"
 	"math"
-	"slices"
 	"time"
 
+	"github.com/hearth-dev/hearth/core/internal/sortx"
 	"github.com/hearth-dev/hearth/core/profile"
 )
 
@@ -68,7 +68,7 @@ func history(e *Engine, p *profile.Profile, now int64) []hist {
 		w := ev.Kind.Weight(ev.Dwell) * float32(profile.Decay(now-ev.Time, e.pol.InterestHalfLifeDays))
 		hs = append(hs, hist{item: i, weight: w})
 	}
-	slices.SortFunc(hs, func(a, b hist) int { return cmp.Compare(a.item, b.item) })
+	sortx.Func(hs, func(a, b hist) int { return cmp.Compare(a.item, b.item) })
 	out := hs[:0]
 	for _, h := range hs {
 		if n := len(out); n > 0 && out[n-1].item == h.item {
@@ -77,7 +77,7 @@ func history(e *Engine, p *profile.Profile, now int64) []hist {
 		}
 		out = append(out, h)
 	}
-	slices.SortStableFunc(out, func(a, b hist) int { return cmp.Compare(b.weight, a.weight) })
+	sortx.StableFunc(out, func(a, b hist) int { return cmp.Compare(b.weight, a.weight) })
 	if len(out) > maxHistory {
 		out = out[:maxHistory]
 	}
