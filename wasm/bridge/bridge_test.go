@@ -18,13 +18,17 @@ import (
 var now = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 
 // testCatalogue has three Go posts, two about cooking and one about
-// health, which the policy marks sensitive.
+// health, which the policy marks sensitive. Like a news publisher, the policy
+// weights freshness, so the non-personal order is newest first.
 func testCatalogue(t testing.TB) []byte {
 	t.Helper()
 	c := &catalog.Catalogue{
 		Version: catalog.FormatVersion, ID: "test-1", Generated: now.Add(-time.Hour).Unix(),
 		Topics: []string{"go", "cooking", "health"},
-		Policy: catalog.Policy{Sensitive: []string{"health"}},
+		Policy: catalog.Policy{
+			Sensitive: []string{"health"},
+			Weights:   catalog.Weights{Similarity: 1, Topic: 0.6, Freshness: 0.25, Popularity: 0.15},
+		},
 	}
 	add := func(id, title string, topic uint16, daysOld int) {
 		c.Items = append(c.Items, catalog.Item{
