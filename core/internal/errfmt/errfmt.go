@@ -23,10 +23,18 @@ func (e *wrapError) Unwrap() error { return e.err }
 
 // Wrap returns an error reading prefix + err.Error() + suffix that wraps
 // err, as fmt.Errorf(prefix+"%w"+suffix, err) does.
+//
+// Not inlined: core has about 90 calls of Wrap and Float, all on error
+// paths, and inlined each one carries its own copy of the concatenation
+// and allocation; out of line the engine is 9.9 KB of brotli smaller.
+//
+//go:noinline
 func Wrap(prefix string, err error, suffix string) error {
 	return &wrapError{msg: prefix + err.Error() + suffix, err: err}
 }
 
 // Float formats v as fmt's %v does: the shortest 'g' form that reads back
-// as the same float32 ("0.5", "1e+40", "NaN", "+Inf").
+// as the same float32 ("0.5", "1e+40", "NaN", "+Inf"). Not inlined, as Wrap.
+//
+//go:noinline
 func Float(v float32) string { return strconv.FormatFloat(float64(v), 'g', -1, 32) }
