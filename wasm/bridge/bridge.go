@@ -115,11 +115,42 @@ func encode(resp *Response) []byte {
 }
 
 func errorResponse(err error) Response {
-	var oe *opError
-	if errors.As(err, &oe) {
+	if oe := asOpError(err); oe != nil {
 		return Response{Code: oe.code, Message: oe.msg}
 	}
 	return Response{Code: CodeInternal, Message: err.Error()}
+}
+
+// asOpError finds an *opError in err's tree as errors.As(err, &oe) does:
+// depth first, the error itself, then its As method, then what it wraps.
+// errors.As's reflection (internal/reflectlite's AssignableTo and
+// implements) costs the engine 11.8 KB of brotli (docs/size.md).
+func asOpError(err error) *opError {
+	for err != nil {
+		if oe, ok := err.(*opError); ok {
+			return oe
+		}
+		if x, ok := err.(interface{ As(any) bool }); ok {
+			var oe *opError
+			if x.As(&oe) {
+				return oe
+			}
+		}
+		switch u := err.(type) {
+		case interface{ Unwrap() error }:
+			err = u.Unwrap()
+		case interface{ Unwrap() []error }:
+			for _, e := range u.Unwrap() {
+				if oe := asOpError(e); oe != nil {
+					return oe
+				}
+			}
+			return nil
+		default:
+			return nil
+		}
+	}
+	return nil
 }
 
 func panicText(v any) string {
