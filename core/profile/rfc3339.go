@@ -1,23 +1,54 @@
 package profile
 
 import (
+	"math/bits"
 	"strconv"
-	"time"
 )
 
-// RFC 3339 times of the JSON export, written and read without time.Format
-// and time.Parse: their layout engine (time.parse, Time.appendFormat,
-// nextStdChunk and the RFC 3339 fast paths) is about 62 KB of wasm code the
-// engine would link for two timestamps per event. The calendar arithmetic
-// stays time's own (Time.Date, Time.Clock, time.Date), which the engine
-// links anyway. rfc3339_test.go fuzzes both functions against package time.
+// RFC 3339 times of the JSON export, written and read without package
+// time's calendar. time.Format and time.Parse are a layout engine (time.parse,
+// Time.appendFormat, nextStdChunk: 62 KB of wasm code), and Time.Date,
+// Time.Clock and time.Date reach time zone lookup (Location.lookup, tzset:
+// 20 KB more) even in UTC. The arithmetic below is time's own (absolute
+// days from March 1 of year -292277022400, as time/time.go computes them),
+// so every int64 gives time's result, overflow included; rfc3339_test.go
+// fuzzes both functions against package time.
+
+// Constants of time/time.go.
+const (
+	secondsPerDay      = 86400
+	marchThruDecember  = 31 + 30 + 31 + 30 + 31 + 31 + 30 + 31 + 30 + 31
+	absoluteYears      = 292277022400
+	absoluteToInternal = -(absoluteYears*365.2425 + marchThruDecember) * secondsPerDay
+	unixToInternal     = (1969*365 + 1969/4 - 1969/100 + 1969/400) * secondsPerDay
+	// unixToAbsolute turns Unix seconds into time's absolute seconds.
+	unixToAbsolute int64 = unixToInternal - absoluteToInternal
+)
 
 // appendRFC3339 appends the Unix time sec in UTC as
 // time.Unix(sec, 0).UTC().Format(time.RFC3339) writes it.
 func appendRFC3339(b []byte, sec int64) []byte {
-	t := time.Unix(sec, 0).UTC()
-	year, month, day := t.Date()
-	hour, minute, second := t.Clock()
+	// time.Unix(sec, 0).UTC(): Time.absSec, absSeconds.days and .clock,
+	// absDays.date.
+	abs := uint64(sec + unixToAbsolute)
+	second := int(abs % secondsPerDay)
+	hour := second / 3600
+	second -= hour * 3600
+	minute := second / 60
+	second -= minute * 60
+	d := 4*(abs/secondsPerDay) + 3
+	century := d / 146097
+	hi, lo := bits.Mul32(2939745, uint32(d%146097)|3)
+	cyear, ayday := hi, lo/2939745/4
+	md := 2141*ayday + 197913
+	month, day := int(md>>16), 1+int((md&0xFFFF)/2141)
+	janFeb := 0
+	if ayday >= marchThruDecember {
+		janFeb = 1
+	}
+	year := int(century*100-absoluteYears) + int(cyear) + janFeb
+	month -= 12 * janFeb
+
 	// time writes the sign, then at least four digits.
 	y := uint64(year)
 	if year < 0 {
@@ -33,7 +64,7 @@ func appendRFC3339(b []byte, sec int64) []byte {
 	for _, f := range [...]struct {
 		sep byte
 		v   int
-	}{{'-', int(month)}, {'-', day}, {'T', hour}, {':', minute}, {':', second}} {
+	}{{'-', month}, {'-', day}, {'T', hour}, {':', minute}, {':', second}} {
 		b = append(b, f.sep, byte('0'+f.v/10), byte('0'+f.v%10))
 	}
 	return append(b, 'Z')
@@ -62,7 +93,7 @@ func parseRFC3339(s string) (int64, bool) {
 	year, ok1 := num(s[0:4], 0, 9999)
 	month, ok2 := num(s[5:7], 1, 12)
 	day, ok3 := num(s[8:10], 1, 31)
-	if !ok1 || !ok2 || !ok3 || day > daysIn(time.Month(month), year) {
+	if !ok1 || !ok2 || !ok3 || day > daysIn(month, year) {
 		return 0, false
 	}
 	s = s[11:]
@@ -103,19 +134,28 @@ func parseRFC3339(s string) (int64, bool) {
 	default:
 		return 0, false
 	}
-	t := time.Date(year, time.Month(month), day, hour, minute, second, 0, time.UTC)
-	return t.Unix() - int64(offset), true
+	// time.Date(year, month, day, hour, minute, second, 0, time.UTC).Unix():
+	// dateToAbsDays of time/time.go, in range for years 0 to 9999.
+	janFeb := uint32(0)
+	if month < 3 {
+		janFeb = 1
+	}
+	amonth := uint32(month) + 12*janFeb
+	y := uint64(year) - uint64(janFeb) + absoluteYears
+	days := 146097*(y/100)/4 + uint64(1461*uint32(y%100)/4+(979*amonth-2919)>>5) + uint64(day) - 1
+	sec := int64(days*secondsPerDay) + int64(hour*3600+minute*60+second) - unixToAbsolute
+	return sec - int64(offset), true
 }
 
 // daysIn is the number of days in month of year (proleptic Gregorian).
-func daysIn(m time.Month, year int) int {
-	switch m {
-	case time.February:
+func daysIn(month, year int) int {
+	switch month {
+	case 2:
 		if year%4 == 0 && (year%100 != 0 || year%400 == 0) {
 			return 29
 		}
 		return 28
-	case time.April, time.June, time.September, time.November:
+	case 4, 6, 9, 11:
 		return 30
 	}
 	return 31
