@@ -72,12 +72,9 @@ func (p Policy) WithDefaults() Policy {
 // Validate checks every field's range; zero fields are valid (they mean the
 // default). Errors wrap ErrPolicy and name the field by its wire key.
 func (p Policy) Validate() error {
-	bad := func(field, msg string) error {
-		return errfmt.Wrap("", ErrPolicy, ": "+field+": "+msg)
-	}
 	inRange := func(field string, v, lo, hi float32) error {
 		if !finite(v) || v < lo || v > hi {
-			return bad(field, errfmt.Float(v)+" out of ["+errfmt.Float(lo)+", "+errfmt.Float(hi)+"]")
+			return policyError(field, errfmt.Float(v)+" out of ["+errfmt.Float(lo)+", "+errfmt.Float(hi)+"]")
 		}
 		return nil
 	}
@@ -100,22 +97,22 @@ func (p Policy) Validate() error {
 		}
 	}
 	if p.RetentionDays < 0 || p.RetentionDays > MaxRetentionDays {
-		return bad("retention", strconv.Itoa(p.RetentionDays)+" days out of [0, "+strconv.Itoa(MaxRetentionDays)+"]")
+		return policyError("retention", strconv.Itoa(p.RetentionDays)+" days out of [0, "+strconv.Itoa(MaxRetentionDays)+"]")
 	}
 	if p.MaxEvents < 0 || p.MaxEvents > MaxEvents {
-		return bad("max_events", strconv.Itoa(p.MaxEvents)+" out of [0, "+strconv.Itoa(MaxEvents)+"]")
+		return policyError("max_events", strconv.Itoa(p.MaxEvents)+" out of [0, "+strconv.Itoa(MaxEvents)+"]")
 	}
 	switch p.Consent {
 	case "", ConsentOptIn, ConsentOptOut:
 	default:
-		return bad("consent", strconv.Quote(clip(p.Consent))+", want "+strconv.Quote(ConsentOptIn)+" or "+strconv.Quote(ConsentOptOut))
+		return policyError("consent", strconv.Quote(clip(p.Consent))+", want "+strconv.Quote(ConsentOptIn)+" or "+strconv.Quote(ConsentOptOut))
 	}
 	for k, sc := range p.SectionCaps {
 		if strings.TrimSpace(sc.Section) == "" {
-			return bad("caps", "entry "+strconv.Itoa(k)+": empty section")
+			return policyError("caps", "entry "+strconv.Itoa(k)+": empty section")
 		}
 		if sc.Max < 1 {
-			return bad("caps", "entry "+strconv.Itoa(k)+" ("+strconv.Quote(clip(sc.Section))+"): max "+strconv.Itoa(sc.Max)+", want >= 1")
+			return policyError("caps", "entry "+strconv.Itoa(k)+" ("+strconv.Quote(clip(sc.Section))+"): max "+strconv.Itoa(sc.Max)+", want >= 1")
 		}
 	}
 	for _, l := range []struct {
@@ -124,9 +121,18 @@ func (p Policy) Validate() error {
 	}{{"pinned", p.Pinned}, {"excluded", p.Excluded}, {"sensitive", p.Sensitive}} {
 		for k, s := range l.v {
 			if strings.TrimSpace(s) == "" {
-				return bad(l.name, "entry "+strconv.Itoa(k)+" is empty")
+				return policyError(l.name, "entry "+strconv.Itoa(k)+" is empty")
 			}
 		}
 	}
 	return nil
+}
+
+// policyError is Validate's error for field. It and the other validators'
+// error helpers are functions, not inlined closures: inlined, every call
+// carried its own concatenation (docs/size.md).
+//
+//go:noinline
+func policyError(field, msg string) error {
+	return errfmt.Wrap("", ErrPolicy, ": "+field+": "+msg)
 }
