@@ -4,6 +4,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/hearth-dev/hearth/core/internal/errfmt"
 )
@@ -112,7 +113,7 @@ func checkURL(u string) string {
 	switch {
 	case u == "":
 		return "empty"
-	case hasControl(u) || strings.ContainsAny(u, " \\<>\"'`"):
+	case hasControl(u) || hasURLUnsafe(u):
 		return "contains spaces, quotes, backslashes or control characters"
 	case strings.HasPrefix(u, "https://"), strings.HasPrefix(u, "http://"):
 		host := u[strings.Index(u, "//")+2:]
@@ -126,6 +127,21 @@ func checkURL(u string) string {
 		return ""
 	}
 	return "want an http(s) URL or a path starting with /"
+}
+
+// urlUnsafe are the bytes checkURL refuses besides control characters.
+const urlUnsafe = " \\<>\"'`"
+
+// hasURLUnsafe reports strings.ContainsAny(s, urlUnsafe) by scanning bytes:
+// the set is ASCII, and in UTF-8 (valid or not) an ASCII byte is always a
+// character of its own. strings.IndexAny and IndexRune were 4 KB of wasm code.
+func hasURLUnsafe(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < utf8.RuneSelf && strings.IndexByte(urlUnsafe, c) >= 0 {
+			return true
+		}
+	}
+	return false
 }
 
 func hasControl(s string) bool {
