@@ -5,6 +5,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/hearth-dev/hearth/core/catalog"
 	"github.com/hearth-dev/hearth/core/metric"
 )
 
@@ -163,7 +164,7 @@ func (r *Run) WriteMarkdown(w io.Writer, info ReportInfo) error {
 	p("this run cannot recover (the rounding of the 20%%, the order of equal timestamps) would explain a common shift.\n\n")
 	r.findings(p)
 
-	p("## Tuned settings (the proposed shipped defaults)\n\n")
+	p("## Tuned settings (shipped as core's defaults)\n\n")
 	set := r.Settings
 	p("- Hearth default policy weights: similarity %g, topic %g, freshness %g, popularity %g; diversity %g\n",
 		set.Text.Weights.Similarity, set.Text.Weights.Topic, set.Text.Weights.Freshness, set.Text.Weights.Popularity, set.Text.Diversity)
@@ -216,9 +217,11 @@ func (r *Run) findings(p func(string, ...any)) {
 		p("  default's nDCG@10 by %s (paired): forgetting old events costs little here.\n", fmtIv(iv))
 	}
 	if shipped != nil {
-		p("- Core's current default weights (similarity-led) score nDCG@10 %.4f here, like text similarity alone: the\n", metric.Mean(shipped.NDCG))
-		p("  popularity prior is too light to matter. (Films are dated by release year, so freshness means little on this\n")
-		p("  data, and a film released after the reader's time counts as fully fresh.) The tuned weights below fix this.\n")
+		sw := catalog.Policy{}.WithDefaults().Weights
+		p("- Core's shipped policy (`Policy.WithDefaults`: similarity %g, topic %g, freshness %g, popularity %g) scores\n",
+			sw.Similarity, sw.Topic, sw.Freshness, sw.Popularity)
+		p("  nDCG@10 %.4f here. (Films are dated by release year, so freshness means little on this data, and a film\n", metric.Mean(shipped.NDCG))
+		p("  released after the reader's time counts as fully fresh.)\n")
 	}
 	p("\n")
 }
