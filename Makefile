@@ -26,10 +26,11 @@ assets:
 worker: assets
 	$(GO) run ./build/cmd/hearth-worker -assets $(DIST) -out web/worker/build
 
-## test: install test dependencies, then run every test
+## test: install test dependencies, then run every test; fails when a shipped file is over its size budget
 test: test-deps check
 	$(GO) test -count=1 ./...
 	PATH="$(WASMEXEC):$$PATH" GOOS=js GOARCH=wasm $(GO) test -count=1 ./core/...
+	$(MAKE) size
 	$(MAKE) fuzz
 
 ## test-deps: Chromium for browser tests, npm packages for the Worker tests
