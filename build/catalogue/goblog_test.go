@@ -10,36 +10,14 @@ import (
 
 	"github.com/hearth-dev/hearth/build/feed"
 	"github.com/hearth-dev/hearth/core/catalog"
+	"github.com/hearth-dev/hearth/tests/shareddata"
 	"github.com/stretchr/testify/require"
 )
-
-// sharedData returns ../shared/data next to the module root, or skips: a
-// fresh clone has no shared data, CI has.
-func sharedData(t testing.TB, sub string) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	require.NoError(t, err)
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("no go.mod above the test directory")
-		}
-		dir = parent
-	}
-	p := filepath.Join(dir, "..", "shared", "data", sub)
-	if _, err := os.Stat(p); err != nil {
-		t.Skipf("shared test data %s not present: %v", p, err)
-	}
-	return p
-}
 
 // TestBuild_GoBlog builds the demo publisher's catalogue the way the asset
 // pipeline does and checks what the demo relies on.
 func TestBuild_GoBlog(t *testing.T) {
-	items, err := feed.ReadFile(filepath.Join(sharedData(t, "goblog"), "goblog.json"))
+	items, err := feed.ReadFile(filepath.Join(shareddata.Dir(t, "goblog"), "goblog.json"))
 	require.NoError(t, err)
 	c, err := Build(items, catalog.Policy{}, Options{URL: ReplacePrefix("https://go.dev/blog/", "/blog/")})
 	require.NoError(t, err)
@@ -88,7 +66,7 @@ func TestBuild_GoBlog(t *testing.T) {
 		// must still follow titles and summaries, not words a long post
 		// uses in passing.
 		withText := slices.Clone(items)
-		posts := filepath.Join(sharedData(t, "goblog"), "posts")
+		posts := filepath.Join(shareddata.Dir(t, "goblog"), "posts")
 		for i := range withText {
 			b, err := os.ReadFile(filepath.Join(posts, path.Base(withText[i].URL)+".md"))
 			require.NoError(t, err)

@@ -2,43 +2,20 @@ package feed
 
 import (
 	"errors"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"unicode/utf8"
 
+	"github.com/hearth-dev/hearth/tests/shareddata"
 	"github.com/stretchr/testify/require"
 )
-
-// sharedData returns ../shared/data next to the module root, or skips: a
-// fresh clone has no shared data, CI has.
-func sharedData(t testing.TB, sub string) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	require.NoError(t, err)
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("no go.mod above the test directory")
-		}
-		dir = parent
-	}
-	p := filepath.Join(dir, "..", "shared", "data", sub)
-	if _, err := os.Stat(p); err != nil {
-		t.Skipf("shared test data %s not present: %v", p, err)
-	}
-	return p
-}
 
 // TestReadFile_RealFeeds reads every saved real-world feed: each must
 // either give clean items or be refused with a message that names the
 // file, the item and the problem.
 func TestReadFile_RealFeeds(t *testing.T) {
-	dir := sharedData(t, "feeds/rss-parser")
+	dir := shareddata.Dir(t, "feeds/rss-parser")
 	files, err := filepath.Glob(filepath.Join(dir, "*.*"))
 	require.NoError(t, err)
 	require.NotEmpty(t, files)
@@ -73,7 +50,7 @@ func TestReadFile_RealFeeds(t *testing.T) {
 }
 
 func TestReadFile_GoBlog(t *testing.T) {
-	items, err := ReadFile(filepath.Join(sharedData(t, "goblog"), "goblog.json"))
+	items, err := ReadFile(filepath.Join(shareddata.Dir(t, "goblog"), "goblog.json"))
 	require.NoError(t, err)
 	require.Len(t, items, 274)
 	for _, it := range items {

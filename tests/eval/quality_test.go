@@ -2,7 +2,6 @@ package eval
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"image/color"
 	"os"
@@ -14,6 +13,7 @@ import (
 
 	"github.com/hearth-dev/hearth/core/catalog"
 	"github.com/hearth-dev/hearth/core/metric"
+	"github.com/hearth-dev/hearth/tests/shareddata"
 	"github.com/stretchr/testify/require"
 )
 
@@ -24,19 +24,12 @@ const (
 	envFormat = "HEARTH_EVAL_FORMAT" // movielens or mind
 )
 
-// repoRoot walks up from the test's directory to the module root.
+// repoRoot returns the module root, where docs/ is.
 func repoRoot(t *testing.T) string {
 	t.Helper()
-	dir, err := os.Getwd()
+	root, err := shareddata.Root()
 	require.NoError(t, err)
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		require.NotEqual(t, parent, dir, "no go.mod above the test directory")
-		dir = parent
-	}
+	return root
 }
 
 // dataSet returns the data set directory and format, skipping the test when
@@ -50,10 +43,9 @@ func dataSet(t *testing.T) (dir, format, name string) {
 		}
 		return dir, format, filepath.Base(filepath.Clean(dir)) + " (" + format + " format, " + envData + ")"
 	}
-	dir = filepath.Join(repoRoot(t), "..", "shared", "data", "movielens-latest-small")
-	if _, err := os.Stat(filepath.Join(dir, "ratings.csv")); errors.Is(err, os.ErrNotExist) {
-		t.Skipf("ranking-quality data not found: %s is absent (MovieLens ml-latest-small is read from ../shared/data beside the repository; set %s to use another data set)", dir, envData)
-	}
+	// MovieLens ml-latest-small is read from ../shared/data beside the
+	// repository; HEARTH_EVAL_DATA points the same run at another data set.
+	dir = shareddata.Dir(t, "movielens-latest-small")
 	return dir, "movielens", "GroupLens MovieLens ml-latest-small (research use only)"
 }
 
