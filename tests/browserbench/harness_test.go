@@ -22,6 +22,7 @@ import (
 	"github.com/hearth-dev/hearth/core/catalog"
 	"github.com/hearth-dev/hearth/core/profile"
 	"github.com/hearth-dev/hearth/core/rank"
+	"github.com/hearth-dev/hearth/tests/browser"
 	"github.com/stretchr/testify/require"
 )
 
@@ -123,12 +124,7 @@ type LongTask struct {
 // JSON form.
 func evalJSON[T any](t testing.TB, ctx context.Context, expr string) T {
 	t.Helper()
-	s, err := chromedp.Run(ctx, chromedp.Evaluate[string](
-		`Promise.resolve(`+expr+`).then((v) => JSON.stringify(v === undefined ? null : v))`, chromedp.EvalAwaitPromise))
-	require.NoError(t, err, "evaluate %s", expr)
-	var v T
-	require.NoError(t, json.Unmarshal([]byte(s), &v), "decode %s", s)
-	return v
+	return browser.EvalJSON[T](t, ctx, expr)
 }
 
 // js returns v as a JavaScript literal.

@@ -2,7 +2,6 @@ package e2e
 
 import (
 	"context"
-	"encoding/json"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -14,6 +13,7 @@ import (
 	cdppage "github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
+	"github.com/hearth-dev/hearth/tests/browser"
 	"github.com/stretchr/testify/require"
 )
 
@@ -112,22 +112,16 @@ func (p *page) header(path string) string {
 	return resp.Header.Get("Content-Security-Policy")
 }
 
-// eval evaluates a JS expression, awaiting it if it is a promise.
+// eval evaluates a JS expression in p, awaiting it if it is a promise.
 func eval[T any](t *testing.T, p *page, expr string) T {
 	t.Helper()
-	v, err := chromedp.Run(p.ctx, chromedp.Evaluate[T](expr, chromedp.EvalAwaitPromise))
-	require.NoError(t, err, "evaluate %s", expr)
-	return v
+	return browser.Eval[T](t, p.ctx, expr)
 }
 
-// evalJSON evaluates expr and decodes its JSON form, so that null and
-// missing values decode as Go zero values.
+// evalJSON evaluates expr in p and decodes its JSON form.
 func evalJSON[T any](t *testing.T, p *page, expr string) T {
 	t.Helper()
-	s := eval[string](t, p, `Promise.resolve(`+expr+`).then((v) => JSON.stringify(v === undefined ? null : v))`)
-	var v T
-	require.NoError(t, json.Unmarshal([]byte(s), &v), "decode %s", s)
-	return v
+	return browser.EvalJSON[T](t, p.ctx, expr)
 }
 
 // waitFor polls expr until it is true.

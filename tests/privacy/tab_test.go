@@ -13,6 +13,7 @@ import (
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/cdproto/target"
 	"github.com/chromedp/chromedp"
+	"github.com/hearth-dev/hearth/tests/browser"
 	"github.com/stretchr/testify/require"
 )
 
@@ -160,22 +161,16 @@ func (p *tab) follow(sel string) string {
 	return href
 }
 
-// eval evaluates a JS expression, awaiting it if it is a promise.
+// eval evaluates a JS expression in p, awaiting it if it is a promise.
 func eval[T any](t *testing.T, p *tab, expr string) T {
 	t.Helper()
-	v, err := chromedp.Run(p.ctx, chromedp.Evaluate[T](expr, chromedp.EvalAwaitPromise))
-	require.NoError(t, err, "evaluate %s", expr)
-	return v
+	return browser.Eval[T](t, p.ctx, expr)
 }
 
-// evalJSON evaluates expr and decodes its JSON form, so that null and
-// missing values decode as Go zero values.
+// evalJSON evaluates expr in p and decodes its JSON form.
 func evalJSON[T any](t *testing.T, p *tab, expr string) T {
 	t.Helper()
-	s := eval[string](t, p, `Promise.resolve(`+expr+`).then((v) => JSON.stringify(v === undefined ? null : v))`)
-	var v T
-	require.NoError(t, json.Unmarshal([]byte(s), &v), "decode %s", s)
-	return v
+	return browser.EvalJSON[T](t, p.ctx, expr)
 }
 
 // waitFor polls expr until it is true; evaluation errors (a page that is
