@@ -19,6 +19,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/hearth-dev/hearth/tests/shareddata"
 	"github.com/stretchr/testify/require"
 
 	hearthassets "github.com/hearth-dev/hearth/build/assets"
@@ -113,7 +114,7 @@ func TestLoadgen_Run(t *testing.T) {
 
 // realAssets builds the real assets once per test binary.
 var realAssets = sync.OnceValues(func() (string, error) {
-	root, err := fixture.ModuleRoot(".")
+	root, err := shareddata.ModuleRoot(".")
 	if err != nil {
 		return "", err
 	}

@@ -17,13 +17,16 @@ import (
 	"testing"
 )
 
-// ErrNoModule means no go.mod was found above the working directory.
-var ErrNoModule = errors.New("shareddata: no go.mod above the working directory")
+// ErrNoModule means no go.mod was found at or above a directory.
+var ErrNoModule = errors.New("shareddata: no go.mod above the directory")
 
-// Root returns the module root: the nearest folder above the working
+// Root returns the module root: the nearest folder at or above the working
 // directory that holds go.mod.
-func Root() (string, error) {
-	dir, err := os.Getwd()
+func Root() (string, error) { return ModuleRoot(".") }
+
+// ModuleRoot returns the nearest directory at or above dir that holds go.mod.
+func ModuleRoot(dir string) (string, error) {
+	dir, err := filepath.Abs(dir)
 	if err != nil {
 		return "", err
 	}

@@ -29,6 +29,7 @@ import (
 	"time"
 
 	"github.com/andybalholm/brotli"
+	"github.com/hearth-dev/hearth/tests/shareddata"
 	"github.com/stretchr/testify/require"
 
 	hearthassets "github.com/hearth-dev/hearth/build/assets"
@@ -277,7 +278,7 @@ func TestMain(m *testing.M) {
 // test when Node.js or the npm packages are missing outside CI.
 func requireTools(t testing.TB) string {
 	t.Helper()
-	root, err := fixture.ModuleRoot(".")
+	root, err := shareddata.ModuleRoot(".")
 	require.NoError(t, err)
 	wrangler := filepath.Join(root, "tests", "node_modules", "wrangler", "bin", "wrangler.js")
 	_, statErr := os.Stat(wrangler)
@@ -296,7 +297,7 @@ func requireTools(t testing.TB) string {
 // launch writes the fixture files, builds the Worker over them, starts it
 // under wrangler and the local handler over the same directory.
 func launch(wrangler string) (*site, error) {
-	root, err := fixture.ModuleRoot(".")
+	root, err := shareddata.ModuleRoot(".")
 	if err != nil {
 		return nil, err
 	}
