@@ -2,28 +2,21 @@ package rank
 
 import "github.com/hearth-dev/hearth/core/profile"
 
-// candidates marks in s.blocked every item that must not be recommended:
-// the policy's exclusions and the current page always; with an active
-// profile also what the reader read or hid and items of muted topics.
-func (s *state) candidates(p *profile.Profile) {
-	e := s.e
-	s.blocked = make([]uint64, len(e.excluded))
-	copy(s.blocked, e.excluded)
-	if s.current >= 0 {
-		setBit(s.blocked, s.current)
-	}
-	if !s.active {
-		return
-	}
+// blocked returns the bitset of items an active profile rules out, besides
+// the policy's exclusions: what the reader read or hid and items of muted
+// topics. The current page is not in it; candidate checks that.
+func (e *Engine) blocked(p *profile.Profile) []uint64 {
+	set := make([]uint64, len(e.excluded))
+	copy(set, e.excluded)
 	for _, list := range [][]string{p.ReadItems, p.Hidden} {
 		for _, id := range list {
 			if i, ok := e.cat.Find(id); ok {
-				setBit(s.blocked, i)
+				setBit(set, i)
 			}
 		}
 	}
 	if len(p.Muted) == 0 {
-		return
+		return set
 	}
 	muted := make([]bool, len(e.cat.Topics))
 	anyMuted := false
@@ -34,17 +27,20 @@ func (s *state) candidates(p *profile.Profile) {
 		}
 	}
 	if !anyMuted {
-		return
+		return set
 	}
 	for i := range e.n {
 		for a := e.topicOff[i]; a < e.topicOff[i+1]; a++ {
 			if muted[e.topicIdx[a]] {
-				setBit(s.blocked, i)
+				setBit(set, i)
 				break
 			}
 		}
 	}
+	return set
 }
 
-// candidate reports whether item i may be recommended.
-func (s *state) candidate(i int) bool { return !bit(s.blocked, i) }
+// candidate reports whether item i may be recommended: not the current
+// page, not excluded by the policy and, with an active profile, not read,
+// hidden or of a muted topic.
+func (s *state) candidate(i int) bool { return !bit(s.blocked, i) && i != s.current }

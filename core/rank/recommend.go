@@ -59,6 +59,33 @@ const (
 // catalogue's policy and has learned something; otherwise it is the
 // publisher's non-personal order.
 func (e *Engine) Recommend(p *profile.Profile, req Request) []Recommendation {
+	return e.recommend(nil, p, req)
+}
+
+// Memo remembers what the engine learned from the last profile it ranked
+// for, so that ranking again for the same profile skips learning it: its
+// interests, history, user vector and the items it rules out (a quarter of
+// a request at 1,000 items; for 100,000 items, the scan for muted topics
+// alone takes 1.4 ms under WebAssembly). Learning does not depend on the
+// request's time while the clock is past the profile's newest event (see
+// learned), so the memo serves every request until the profile changes.
+//
+// A memo recognises a profile by its address: it is for callers that
+// replace the profile on every change and never modify one in place, as
+// Hearth's Worker bridge does. Its zero value is ready to use; it is not
+// safe for concurrent use.
+type Memo struct {
+	e *Engine
+	l *learned
+}
+
+// RecommendMemo is [Engine.Recommend] with a memo of what was learned from
+// p, which it uses or replaces. The list is the same as Recommend's.
+func (e *Engine) RecommendMemo(m *Memo, p *profile.Profile, req Request) []Recommendation {
+	return e.recommend(m, p, req)
+}
+
+func (e *Engine) recommend(m *Memo, p *profile.Profile, req Request) []Recommendation {
 	count := req.Count
 	switch {
 	case count <= 0:
@@ -70,7 +97,7 @@ func (e *Engine) Recommend(p *profile.Profile, req Request) []Recommendation {
 	if count == 0 {
 		return []Recommendation{}
 	}
-	s := e.newState(p, req)
+	s := e.newStateMemo(m, p, req)
 	var list []int
 	switch {
 	case req.Related && s.current >= 0:
@@ -99,7 +126,7 @@ type state struct {
 	variety  float32
 	w        catalog.Weights
 
-	blocked  []uint64  // bitset: not a candidate
+	blocked  []uint64  // bitset: not a candidate (besides current); read-only
 	interest []float32 // per vocabulary topic, scaled to max |w| = 1
 	anyTopic bool      // some interest is non-zero
 	user     []float32 // unit user vector, nil without one
@@ -110,21 +137,34 @@ type state struct {
 }
 
 func (e *Engine) newState(p *profile.Profile, req Request) *state {
+	return e.newStateMemo(nil, p, req)
+}
+
+func (e *Engine) newStateMemo(m *Memo, p *profile.Profile, req Request) *state {
 	now := req.Now.Unix()
 	if req.Now.IsZero() {
 		now = e.cat.Generated
 	}
-	s := &state{e: e, now: now, factor: e.freshFactor(now), current: -1, explored: -1, w: e.pol.Weights}
+	s := &state{e: e, now: now, factor: e.freshFactor(now), current: -1, explored: -1, w: e.pol.Weights, blocked: e.excluded}
 	if i, ok := e.cat.Find(req.Current); ok && req.Current != "" {
 		s.current = i
 	}
 	s.active = p.Active(e.pol)
 	if s.active {
 		s.variety = p.Settings.Variety
-		s.learn(p)
+		ref := learnRef(p, now)
+		var l *learned
+		if m != nil && m.e == e && m.l.p == p && m.l.ref == ref {
+			l = m.l
+		} else {
+			l = e.learn(p, ref)
+			if m != nil {
+				m.e, m.l = e, l
+			}
+		}
+		s.use(l)
 		s.personal = s.anyTopic || s.user != nil || len(s.history) > 0
 	}
-	s.candidates(p)
 	return s
 }
 

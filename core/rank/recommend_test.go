@@ -120,7 +120,79 @@ func TestEngine_Recommend_FoldIn(t *testing.T) {
 	require.Len(t, recs, 5)
 	s := e.newState(p, Request{Now: now})
 	require.NotNil(t, s.user)
-	require.Equal(t, e.foldIn(s.history), s.user, "the fold-in, not the mean, is the user vector")
+	// The history is decayed to the newest event; the fold-in's
+	// confidences take the weights decayed to now.
+	f := float32(profile.Decay(s.now-learnRef(p, s.now), e.pol.InterestHalfLifeDays))
+	require.Less(t, f, float32(1))
+	var hs []hist
+	for _, h := range s.history {
+		hs = append(hs, hist{item: h.item, weight: h.weight * f})
+	}
+	require.Equal(t, e.foldIn(hs), s.user, "the fold-in, not the mean, is the user vector")
+}
+
+// TestEngine_RecommendMemo checks that a memo changes no list: for one
+// profile at several times (before and after its newest event), for another
+// profile, after the profile is replaced by a changed copy, and for another
+// engine.
+func TestEngine_RecommendMemo(t *testing.T) {
+	c := fixture(t)
+	e, folded := New(c), New(withGram(c, 0.5))
+	p := reader(t, c)
+	other := reader(t, c)
+	require.NoError(t, other.SetVariety(1))
+	changed := reader(t, c)
+	_, err := changed.Track(c, profile.Event{Item: "cook-pasta", Kind: profile.Like}, now.Add(time.Hour))
+	require.NoError(t, err)
+	newest := learnRef(p, now.Unix()+1e9)
+	var m Memo
+	for _, step := range []struct {
+		e   *Engine
+		p   *profile.Profile
+		now time.Time
+	}{
+		{e, p, now},
+		{e, p, now.Add(time.Minute)},
+		{e, p, now.Add(40 * 24 * time.Hour)},
+		{e, p, time.Unix(newest-3600, 0)}, // the clock behind the newest event
+		{e, p, now},
+		{e, other, now},
+		{e, changed, now.Add(2 * time.Hour)},
+		{e, changed, now.Add(3 * time.Hour)},
+		{folded, changed, now.Add(3 * time.Hour)},
+		{folded, changed, now.Add(9 * time.Hour)},
+		{e, nil, now},
+		{e, p, now.Add(24 * time.Hour)},
+	} {
+		for _, req := range []Request{
+			{Count: 6, Now: step.now, Seed: 1},
+			{Count: 4, Now: step.now, Current: "privacy-gpc", Related: true},
+		} {
+			require.Equal(t, step.e.Recommend(step.p, req), step.e.RecommendMemo(&m, step.p, req), "at %v", step.now)
+		}
+	}
+}
+
+// TestEngine_Learn_DecayCancels checks the premise of learned: decaying the
+// history to the newest event instead of to now changes neither its order
+// nor the direction of the mean vector.
+func TestEngine_Learn_DecayCancels(t *testing.T) {
+	c := synthetic(2000, 16, 4)
+	e := New(c)
+	p := syntheticReader(c, 5)
+	at := e.learn(p, learnRef(p, now.Unix()))
+	for _, later := range []time.Duration{0, time.Hour, 30 * 24 * time.Hour, 400 * 24 * time.Hour} {
+		hs := history(e, p, now.Add(later).Unix())
+		require.Len(t, hs, len(at.history))
+		for k := range hs {
+			require.Equal(t, hs[k].item, at.history[k].item, "history order at now+%v", later)
+		}
+		u := e.meanVector(hs)
+		require.Len(t, u, len(at.mean))
+		for k := range u {
+			require.InDelta(t, u[k], at.mean[k], 1e-6)
+		}
+	}
 }
 
 func TestEngine_Recommend_ZeroNow(t *testing.T) {

@@ -1,5 +1,7 @@
 package rank
 
+import "math"
+
 // topK keeps the k best (score, index) pairs seen in a min-heap, so
 // selecting from n candidates costs O(n log k) and no allocation per
 // candidate. Ties go to the lower index, which keeps results deterministic.
@@ -7,10 +9,17 @@ type topK struct {
 	k     int
 	score []float32
 	idx   []int32
+	// floor is the minimum score once the heap is full (−∞ before, +∞
+	// when k = 0): a candidate scoring below it is out.
+	floor float32
 }
 
 func newTopK(k int) *topK {
-	return &topK{k: k, score: make([]float32, 0, k), idx: make([]int32, 0, k)}
+	h := &topK{k: k, score: make([]float32, 0, k), idx: make([]int32, 0, k), floor: float32(math.Inf(-1))}
+	if k == 0 {
+		h.floor = float32(math.Inf(1))
+	}
+	return h
 }
 
 // less reports whether entry a ranks below entry b.
@@ -21,7 +30,19 @@ func (h *topK) less(a, b int) bool {
 	return h.idx[a] > h.idx[b]
 }
 
+// push offers a candidate. Its test against the heap's minimum is small
+// enough to be inlined into the scoring loops, where most candidates fail
+// it: a call per candidate is dear under WebAssembly.
 func (h *topK) push(score float32, i int) {
+	if score < h.floor {
+		return
+	}
+	h.add(score, i)
+}
+
+// add is push's slow path: it fills the heap, or replaces its minimum by a
+// candidate that ranks above it.
+func (h *topK) add(score float32, i int) {
 	if h.k == 0 {
 		return
 	}
@@ -29,13 +50,16 @@ func (h *topK) push(score float32, i int) {
 		h.score = append(h.score, score)
 		h.idx = append(h.idx, int32(i))
 		h.up(len(h.score) - 1)
-		return
+	} else {
+		if score < h.score[0] || (score == h.score[0] && int32(i) > h.idx[0]) {
+			return
+		}
+		h.score[0], h.idx[0] = score, int32(i)
+		h.down(0)
 	}
-	if score < h.score[0] || (score == h.score[0] && int32(i) > h.idx[0]) {
-		return
+	if len(h.score) == h.k {
+		h.floor = h.score[0]
 	}
-	h.score[0], h.idx[0] = score, int32(i)
-	h.down(0)
 }
 
 func (h *topK) up(j int) {

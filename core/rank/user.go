@@ -23,39 +23,94 @@ const alsAlpha = 10
 // maxHistory bounds the items the user vector and explanations look at.
 const maxHistory = 200
 
-// learn derives from the profile what scoring needs: topic interests by
-// vocabulary index, the reader's item history and the user vector.
-func (s *state) learn(p *profile.Profile) {
-	e := s.e
-	s.interest = make([]float32, len(e.cat.Topics))
+// learned is what ranking derives from a profile on its own: topic
+// interests, the reader's item history, the mean user vector and the items
+// the reader has ruled out. It depends on the request's time only through
+// ref, so a [Memo] keeps it from one request to the next.
+//
+// Decay is one factor for every event, 2^(−(now−ref)/half-life) for events
+// up to ref, so it cancels in everything learned keeps: the history's
+// order, the signs of its weights, the direction of the mean vector and the
+// interests scaled to max |w| = 1. The weights are therefore decayed to ref,
+// the newest event (or to now, if the clock is behind it: an event after now
+// counts as happening now), and only the fold-in, whose confidences are not
+// scale-free, multiplies them by the factor to now.
+type learned struct {
+	p        *profile.Profile
+	ref      int64     // the time history weights are decayed to
+	updated  int64     // the profile's Updated, from which interests decay
+	interest []float32 // per vocabulary topic, scaled to max |w| = 1; nil when all are zero
+	history  []hist    // the reader's items, strongest signal first
+	mean     []float32 // unit mean vector of the history, nil without one
+	blocked  []uint64  // bitset: excluded by the policy, read, hidden or muted
+}
+
+// learn derives from the active profile p what ranking needs, with history
+// weights decayed to ref.
+func (e *Engine) learn(p *profile.Profile, ref int64) *learned {
+	l := &learned{p: p, ref: ref, updated: p.Updated}
+	interest := make([]float32, len(e.cat.Topics))
 	var top float32
-	for _, in := range p.InterestsAt(e.pol, unix(s.now)) {
+	for _, in := range p.Interests {
 		if k, ok := e.topicByID[in.Topic]; ok {
-			s.interest[k] = in.Weight
+			interest[k] = in.Weight
 			top = max(top, abs(in.Weight))
 		}
 	}
 	if top > 0 {
-		for k := range s.interest {
-			s.interest[k] /= top
+		for k := range interest {
+			interest[k] /= top
 		}
-		s.anyTopic = true
+		l.interest = interest
 	}
-	s.history = history(e, p, s.now)
-	if e.dim == 0 {
-		return
+	l.history = history(e, p, ref)
+	if e.dim > 0 {
+		l.mean = e.meanVector(l.history)
 	}
+	l.blocked = e.blocked(p)
+	return l
+}
+
+// learnRef is the time a request at now decays history weights to: the
+// newest event, or now when the clock is behind it.
+func learnRef(p *profile.Profile, now int64) int64 {
+	if len(p.Events) == 0 {
+		return now
+	}
+	ref := p.Events[0].Time
+	for _, ev := range p.Events {
+		ref = max(ref, ev.Time)
+	}
+	return min(ref, now)
+}
+
+// use sets the request's view of what was learned: interests (none once
+// decay has taken them to zero), history and the user vector, the fold-in
+// of publisher factors when the catalogue has them, else the mean.
+func (s *state) use(l *learned) {
+	e := s.e
+	if l.interest != nil && float32(profile.Decay(s.now-l.updated, e.pol.InterestHalfLifeDays)) != 0 {
+		s.interest, s.anyTopic = l.interest, true
+	}
+	s.history = l.history
+	s.blocked = l.blocked
 	if e.gram != nil {
-		s.user = e.foldIn(s.history)
+		f := float32(profile.Decay(s.now-l.ref, e.pol.InterestHalfLifeDays))
+		hs := make([]hist, len(l.history))
+		for k, h := range l.history {
+			hs[k] = hist{item: h.item, weight: h.weight * f}
+		}
+		s.user = e.foldIn(hs)
 	}
 	if s.user == nil {
-		s.user = e.meanVector(s.history)
+		s.user = l.mean
 	}
 }
 
 // history aggregates the reader's events per catalogue item, each weighted
-// by its kind and decayed by the interest half-life, strongest first.
-func history(e *Engine, p *profile.Profile, now int64) []hist {
+// by its kind and decayed by the interest half-life to ref, strongest
+// first.
+func history(e *Engine, p *profile.Profile, ref int64) []hist {
 	var hs []hist
 	for _, ev := range p.Events {
 		if !ev.Kind.Valid() || ev.Kind == profile.Mute {
@@ -65,7 +120,7 @@ func history(e *Engine, p *profile.Profile, now int64) []hist {
 		if !ok {
 			continue
 		}
-		w := ev.Kind.Weight(ev.Dwell) * float32(profile.Decay(now-ev.Time, e.pol.InterestHalfLifeDays))
+		w := ev.Kind.Weight(ev.Dwell) * float32(profile.Decay(ref-ev.Time, e.pol.InterestHalfLifeDays))
 		hs = append(hs, hist{item: i, weight: w})
 	}
 	sortx.Func(hs, func(a, b hist) int { return cmp.Compare(a.item, b.item) })

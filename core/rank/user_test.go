@@ -115,7 +115,7 @@ func TestEngine_MeanVector(t *testing.T) {
 }
 
 func TestDot(t *testing.T) {
-	for n := range 10 {
+	for n := range 40 {
 		a := make([]float32, n)
 		b := make([]float32, n)
 		var want float32
@@ -124,5 +124,29 @@ func TestDot(t *testing.T) {
 			want += a[k] * b[k]
 		}
 		require.Equal(t, want, dot(a, b), "n=%d", n)
+	}
+}
+
+// TestDot_FourAccumulators checks that the 16-step loop sums in the order of
+// the plain 4-accumulator loop, bit for bit, so that unrolling it changed no
+// score.
+func TestDot_FourAccumulators(t *testing.T) {
+	r := newRNG(9)
+	for n := range 70 {
+		a, b := make([]float32, n), make([]float32, n)
+		for k := range n {
+			a[k], b[k] = r.float32()*2-1, r.float32()*2-1
+		}
+		var s [4]float32
+		k := 0
+		for ; k+4 <= n; k += 4 {
+			for j := range 4 {
+				s[j] += a[k+j] * b[k+j]
+			}
+		}
+		for ; k < n; k++ {
+			s[0] += a[k] * b[k]
+		}
+		require.Equal(t, (s[0]+s[1])+(s[2]+s[3]), dot(a, b), "n=%d", n)
 	}
 }

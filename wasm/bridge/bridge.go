@@ -55,6 +55,11 @@ type Bridge struct {
 	engine *rank.Engine
 	byURL  map[string]int
 	prof   *profile.Profile
+	// memo keeps what the engine learned from prof between recommend
+	// calls. It relies on prof being replaced, never modified in place,
+	// on every change (mutate and commit do so; load-catalogue's in-place
+	// prune comes with a new engine, which the memo does not match).
+	memo rank.Memo
 }
 
 // New returns a Bridge with an empty profile and no catalogue.
@@ -363,7 +368,7 @@ func (b *Bridge) recommend(r *Request, now time.Time) (Response, error) {
 	if r.Related && req.Current == "" {
 		return Response{}, fail(CodeUnknownItem, "recommend related: no item "+quote(r.Item))
 	}
-	recs := b.engine.Recommend(b.prof, req)
+	recs := b.engine.RecommendMemo(&b.memo, b.prof, req)
 	out := make([]Rec, len(recs))
 	for i, rec := range recs {
 		reasons := make([]Reason, len(rec.Reasons))
