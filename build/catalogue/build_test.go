@@ -74,8 +74,51 @@ func TestBuild_Items(t *testing.T) {
 		require.Positive(t, it.Scale)
 	}
 	require.Equal(t, 8, c.Dim, "dimension is capped by the number of items")
-	require.Equal(t, catalog.Policy{}.WithDefaults(), c.Policy)
+	require.Equal(t, catalog.Policy{FreshnessHalfLifeDays: 1}.WithDefaults(), c.Policy,
+		"core's defaults, with a freshness half-life from the items' dates (hours apart: the shortest, a day)")
 	require.Equal(t, StableID("pet-1"), c.Items[find(t, c, "https://pets.example/1")].ID)
+}
+
+func TestBuild_FreshnessHalfLife(t *testing.T) {
+	dated := func(ages ...time.Duration) []feed.Item {
+		items := pets()[:len(ages)]
+		for i, a := range ages {
+			items[i].Published = day0.Add(-a)
+		}
+		return items
+	}
+	const day, year = 24 * time.Hour, 365 * 24 * time.Hour
+	undated := pets()[:2]
+	undated[0].Published, undated[1].Published = time.Time{}, time.Time{}
+	daily := func(n int) []feed.Item { // n items a day apart, the newest at day0
+		var items []feed.Item
+		for k := range n {
+			it := pets()[k%8]
+			it.ID, it.URL = fmt.Sprintf("daily-%d", k), fmt.Sprintf("https://pets.example/daily/%d", k)
+			it.Published = day0.Add(-time.Duration(k) * day)
+			items = append(items, it)
+		}
+		return items
+	}
+	tests := []struct {
+		name  string
+		items []feed.Item
+		pol   catalog.Policy
+		want  float32
+	}{
+		{"the second newest's age under ten items", dated(0, 10*day, 20*day, 30*day, 40*day), catalog.Policy{}, 10},
+		{"the newest tenth's age", daily(30), catalog.Policy{}, 3},
+		{"years, capped", dated(20*year, 25*year, 30*year), catalog.Policy{}, catalog.MaxHalfLifeDays},
+		{"undated: core's default", undated, catalog.Policy{}, catalog.DefaultFreshnessHalfLifeDays},
+		{"the publisher's own", dated(0, 20*day, 40*day), catalog.Policy{FreshnessHalfLifeDays: 3}, 3},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := Build(tt.items, tt.pol, Options{Generated: day0})
+			require.NoError(t, err)
+			require.Equal(t, tt.want, c.Policy.FreshnessHalfLifeDays)
+		})
+	}
 }
 
 func TestBuild_Topics(t *testing.T) {

@@ -11,7 +11,7 @@ import (
 const (
 	DefaultFreshnessHalfLifeDays = 14
 	DefaultInterestHalfLifeDays  = 30
-	DefaultDiversity             = 0.2
+	DefaultDiversity             = 0.3
 	DefaultExploration           = 0.1
 	DefaultRetentionDays         = 90
 	DefaultMaxEvents             = 500
@@ -29,10 +29,12 @@ const (
 // defaultWeights and DefaultDiversity were tuned on validation targets carved
 // from readers' histories in the quality evaluation (docs/quality.md, `make
 // eval`): text similarity alone predicts little of what a reader picks next,
-// so the aggregate popularity prior leads and similarity tilts the list toward
-// the reader. A publisher without page-view counts, or whose readers value new
-// items, sets its own weights in the policy (the demo does).
-var defaultWeights = Weights{Similarity: 0.1, Topic: 0, Freshness: 0, Popularity: 1}
+// so the aggregate popularity prior leads, freshness (on the catalogue's own
+// time scale: the builder derives the half-life from the items' dates) keeps
+// the list to what is current, and similarity and topic interest tilt it
+// toward the reader. A publisher without page-view counts sets its own
+// weights in the policy (the demo does).
+var defaultWeights = Weights{Similarity: 0.1, Topic: 0.1, Freshness: 0.2, Popularity: 1}
 
 // DefaultWeights returns the scoring weights used when a policy sets none.
 func DefaultWeights() Weights { return defaultWeights }

@@ -79,8 +79,9 @@ func TestEngine_Fresh(t *testing.T) {
 		{"now", now, "new", 1},
 		{"one half-life", now, "old", 0.5},
 		{"a half-life later", now.Add(14 * 24 * time.Hour), "new", 0.5},
-		{"future item is fresh", now.Add(-48 * time.Hour), "new", 1},
-		{"far past clock stays finite", time.Unix(0, 0), "new", 1},
+		{"item dated within a day after now is fresh", now.Add(-12 * time.Hour), "new", 1},
+		{"item dated later is scheduled, not fresh", now.Add(-48 * time.Hour), "new", 0},
+		{"far past clock stays finite", time.Unix(0, 0), "new", 0},
 		{"ancient", now, "ancient", 0},
 	}
 	for _, tt := range tests {

@@ -96,17 +96,28 @@ func BuildCatalogue(s *Split, o BuildOptions) (*catalog.Catalogue, error) {
 	return cat, nil
 }
 
+// builtPolicy is pol with the freshness half-life of c's policy when pol
+// sets none.
+func builtPolicy(c *catalog.Catalogue, pol catalog.Policy) catalog.Policy {
+	if pol.FreshnessHalfLifeDays == 0 {
+		pol.FreshnessHalfLifeDays = c.Policy.FreshnessHalfLifeDays
+	}
+	return pol
+}
+
 func itemURL(id string) string { return "/item/" + url.PathEscape(id) }
 
 // WithPolicy returns a copy of a built catalogue under another policy, sent
 // through core's codec as a browser receives it: encoded, decoded with
-// limits and validated.
+// limits and validated. A policy without a freshness half-life keeps the
+// one the builder derived from the items' dates, as building with that
+// policy would.
 func WithPolicy(c *catalog.Catalogue, pol catalog.Policy) (*catalog.Catalogue, error) {
 	if err := catalogue.CheckPolicy(pol); err != nil {
 		return nil, err
 	}
 	cp := *c
-	cp.Policy = pol.WithDefaults()
+	cp.Policy = builtPolicy(c, pol).WithDefaults()
 	b, err := cp.Encode()
 	if err != nil {
 		return nil, fmt.Errorf("encode catalogue: %w", err)

@@ -48,7 +48,7 @@ var Tuned = Settings{
 	ServerALS:          ALSConfig{Dim: 64, Lambda: 50, Alpha: 5, Iterations: 10, Seed: 1},
 	PanelALS:           ALSConfig{Dim: 64, Lambda: 50, Alpha: 20, Iterations: 10, Seed: 1},
 	TextDim:            64,
-	Text:               HearthSettings{Weights: catalog.Weights{Similarity: 0.1, Popularity: 1}, Diversity: 0.2},
+	Text:               HearthSettings{Weights: catalog.Weights{Similarity: 0.1, Topic: 0.1, Freshness: 0.2, Popularity: 1}, Diversity: 0.3},
 	Panel:              HearthSettings{Weights: catalog.Weights{Similarity: 1, Topic: 0.1, Popularity: 1}, Diversity: 0.3},
 	Seed:               1,
 }
@@ -83,6 +83,9 @@ type Run struct {
 	// server-side cosine fold-in of the same panel factors, and CosineNDCG
 	// that server-side ranking's nDCG@10; zero when not measured.
 	FoldInAgreement, CosineNDCG float64
+	// NoFreshness is the Hearth default with its freshness weight set to
+	// zero, nil when not measured.
+	NoFreshness *Result
 
 	held      map[[2]int]bool
 	folds     []int
@@ -168,14 +171,22 @@ func (r *Run) Hearth() error {
 			return fmt.Errorf("%s: %w", row.name, err)
 		}
 		r.add(row.name, h)
-		r.Notes[row.name] = policyNote(row.pol)
+		r.Notes[row.name] = policyNote(builtPolicy(r.textCat, row.pol))
 	}
-	h, err := r.panelHearth(set.Panel.policy(basePolicy))
+	// The default without its freshness term, to show what that term adds.
+	noFresh := set.Text
+	noFresh.Weights.Freshness = 0
+	h, err := r.textHearth(noFresh.policy(basePolicy))
+	if err != nil {
+		return fmt.Errorf("default without freshness: %w", err)
+	}
+	r.NoFreshness = Evaluate(r.Split, h)
+	h, err = r.panelHearth(set.Panel.policy(basePolicy))
 	if err != nil {
 		return fmt.Errorf("%s: %w", RowPanel, err)
 	}
 	r.add(RowPanel, h)
-	r.Notes[RowPanel] = policyNote(set.Panel.policy(basePolicy))
+	r.Notes[RowPanel] = policyNote(builtPolicy(r.panelCats[0], set.Panel.policy(basePolicy)))
 	return nil
 }
 
@@ -183,8 +194,8 @@ func (r *Run) Hearth() error {
 func policyNote(p catalog.Policy) string {
 	p = p.WithDefaults()
 	w := p.Weights
-	return fmt.Sprintf("weights similarity %g, topic %g, freshness %g, popularity %g; diversity %g; exploration %g; retention %d d; interest half-life %g d",
-		w.Similarity, w.Topic, w.Freshness, w.Popularity, p.Diversity, p.Exploration, p.RetentionDays, p.InterestHalfLifeDays)
+	return fmt.Sprintf("weights similarity %g, topic %g, freshness %g, popularity %g; diversity %g; exploration %g; freshness half-life %g d; retention %d d; interest half-life %g d",
+		w.Similarity, w.Topic, w.Freshness, w.Popularity, p.Diversity, p.Exploration, p.FreshnessHalfLifeDays, p.RetentionDays, p.InterestHalfLifeDays)
 }
 
 // textHearth is Hearth on the text catalogue under a policy, with profiles
@@ -386,15 +397,18 @@ func Tune(v *Split, set Settings, textHeld map[[2]int]bool, logf func(format str
 	}
 
 	var grid []HearthSettings
-	for _, sim := range []float32{0, 0.05, 0.1, 0.25, 0.5, 1} {
-		for _, topic := range []float32{0, 0.05, 0.1, 0.25} {
-			for _, fresh := range []float32{0, 0.05} {
+	// The freshness half-life is the builder's, derived from the items'
+	// dates (a policy that sets none gets it).
+	for _, sim := range []float32{0, 0.05, 0.1, 0.25, 0.5} {
+		for _, topic := range []float32{0, 0.05, 0.1, 0.15, 0.25} {
+			for _, fresh := range []float32{0, 0.1, 0.2, 0.3} {
 				for _, div := range []float32{0.01, 0.1, 0.2, 0.3, 0.4, 0.5} {
 					grid = append(grid, HearthSettings{Weights: catalog.Weights{Similarity: sim, Topic: topic, Freshness: fresh, Popularity: 1}, Diversity: div})
 				}
 			}
 		}
 	}
+	logf("  freshness half-life derived by the catalogue builder: %g days", r.textCat.Policy.FreshnessHalfLifeDays)
 	minILD = slices.Max(collabILD)
 	set.Text = grid[pick("Hearth default settings", len(grid), func(k int) float64 { return try(grid[k], []*catalog.Catalogue{r.textCat}) })]
 	logf("  Hearth default: %s", set.Text)
