@@ -23,9 +23,10 @@ func TestMain(m *testing.M) { os.Exit(browser.Main(m, &chrome, browser.Options{}
 
 // TestBrowser_Smoke checks at 1k items that the benchmark pages work: the
 // loader fills the slot cold and warm, the round trips answer, and in the
-// side-by-side Worker the engine (wasm) and the JavaScript reference rank
-// the same ten items in the same order, which is also the natively compiled
-// engine's list. It measures nothing; `make bench` does.
+// side-by-side Worker the engine (wasm) and the JavaScript reference list
+// the same ten items in the same order with the same reasons, on every
+// call, which is also the natively compiled engine's list. It measures
+// nothing; `make bench` does.
 func TestBrowser_Smoke(t *testing.T) {
 	if chrome == nil {
 		t.Skip(browser.ErrNoBrowser)
@@ -48,8 +49,9 @@ func TestBrowser_Smoke(t *testing.T) {
 	require.Equal(t, "isolated", s.Timer)
 	require.Equal(t, size.N, s.Items)
 	require.Len(t, s.GoIDs, 10)
-	require.Equal(t, s.GoIDs, s.JSIDs, "the engine and the JavaScript reference disagree")
-	require.Equal(t, e.nativeList(c, 10), s.GoIDs, "the engine ranks differently in wasm and natively")
+	require.Equal(t, s.GoRecs, s.JSRecs, "the engine and the JavaScript reference disagree")
+	require.Zero(t, s.Differ, "the engine and the JavaScript reference disagree on some calls")
+	require.Equal(t, e.nativeRecs(c, 10), s.GoRecs, "the engine ranks differently in wasm and natively")
 }
 
 // TestBrowser_Bench is the browser benchmark; it runs only with
@@ -72,12 +74,20 @@ func TestBrowser_Bench(t *testing.T) {
 	}
 	cfg := runsConfig{cold: envInt("HEARTH_BENCH_COLD", 3), warm: envInt("HEARTH_BENCH_WARM", 5), trips: envInt("HEARTH_BENCH_TRIPS", 50)}
 	sideRuns := envInt("HEARTH_BENCH_SIDE_RUNS", 50)
+	// HEARTH_BENCH_SIDE_ONLY=1 runs only the side-by-side comparison (and
+	// the native timing beside it), skipping the page loads and round trips.
+	sideOnly := os.Getenv("HEARTH_BENCH_SIDE_ONLY") == "1"
 	e := newEnv(t, sizes, 0)
 	rep := Report{Machine: Machine(), Config: cfg.export()}
 	for _, s := range sizes {
 		c := e.cats[s.Label]
-		r := e.measure(t, c, cfg)
+		r := SizeReport{Size: c.Label, Items: c.N, CatalogueBytes: len(c.bytes)}
+		if !sideOnly {
+			r = e.measure(t, c, cfg)
+		}
 		r.Side = e.side(t, chrome.Tab(t), c, sideRun{runs: sideRuns, warmup: 10})
+		require.Equal(t, r.Side.GoRecs, r.Side.JSRecs, "%s: the engine and the JavaScript reference disagree", s.Label)
+		require.Zero(t, r.Side.Differ, "%s: the engine and the JavaScript reference disagree on some calls", s.Label)
 		r.Native = e.native(c, sideRuns, 10)
 		r.Brotli = brotliSize(t, e.dir, s.Label)
 		rep.Sizes = append(rep.Sizes, r)

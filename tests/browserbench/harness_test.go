@@ -266,6 +266,18 @@ type Side struct {
 	JS             Stats    `json:"js"`
 	GoIDs          []string `json:"goIDs"`
 	JSIDs          []string `json:"jsIDs"`
+	// The last lists, items with their reasons, and how many of the timed
+	// pairs of calls listed differently (0 when the two agree).
+	GoRecs []Rec `json:"goRecs"`
+	JSRecs []Rec `json:"jsRecs"`
+	Differ int   `json:"differ"`
+}
+
+// Rec is one recommendation as the side-by-side page compares them: the
+// item and its reasons (Ref "" when a reason has none).
+type Rec struct {
+	ID      string        `json:"id"`
+	Reasons []rank.Reason `json:"reasons"`
 }
 
 // sideRun says how to run the side-by-side page.
@@ -313,12 +325,25 @@ func (e *env) engine(c *benchCatalogue) (*rank.Engine, *profile.Profile) {
 // nativeList returns the ids of the natively compiled engine's top count
 // for c's reader at now, with the seed the browser benchmarks use.
 func (e *env) nativeList(c *benchCatalogue, count int) []string {
-	eng, p := e.engine(c)
 	var ids []string
-	for _, r := range eng.Recommend(p, rank.Request{Count: count, Now: e.now, Seed: 1}) {
+	for _, r := range e.nativeRecs(c, count) {
 		ids = append(ids, r.ID)
 	}
 	return ids
+}
+
+// nativeRecs is nativeList with the reasons.
+func (e *env) nativeRecs(c *benchCatalogue, count int) []Rec {
+	eng, p := e.engine(c)
+	return recs(eng.Recommend(p, rank.Request{Count: count, Now: e.now, Seed: 1}))
+}
+
+func recs(rs []rank.Recommendation) []Rec {
+	out := make([]Rec, len(rs))
+	for i, r := range rs {
+		out[i] = Rec{ID: r.ID, Reasons: r.Reasons}
+	}
+	return out
 }
 
 // native times the natively compiled engine ranking c's top 10 for its

@@ -63,6 +63,7 @@ type SizeReport struct {
 
 	Cold               []Load     `json:"cold"`
 	Warm               []Load     `json:"warm"`
+	WarmB              []Load     `json:"warmB,omitempty"` // the other build's warm loads (HEARTH_BENCH_B)
 	Recommend          Timings    `json:"recommend"`
 	Track              Timings    `json:"track"`
 	RoundTripLongTasks []LongTask `json:"roundTripLongTasks"`
@@ -136,8 +137,15 @@ func (r Report) Markdown(w io.Writer) {
 			len(lt), maxTask(lt), mb(wasmMemory(s.Memory)), mb(int64(s.Memory.JSHeapUsed)))
 	}
 	fmt.Fprintln(w)
+	for _, s := range r.Sizes {
+		if len(s.WarmB) > 0 {
+			a, b := firstRecs(s.Warm), firstRecs(s.WarmB)
+			fmt.Fprintf(w, "%s, warm loads taking turns: this build %.0f ms (median; %.0f–%.0f), the other build (HEARTH_BENCH_B) %.0f ms (%.0f–%.0f).\n\n",
+				s.Size, a.Median, a.Min, a.Max, b.Median, b.Min, b.Max)
+		}
+	}
 
-	fmt.Fprintln(w, "| items | Go native | Go/wasm (median, p95) | JS reference (median, p95) | JS ÷ wasm (median) | same top 10 | load: Go/wasm, JS | wasm memory after load |")
+	fmt.Fprintln(w, "| items | Go native | Go/wasm (median, p95) | JS reference (median, p95) | JS ÷ wasm (median) | same lists and reasons | load: Go/wasm, JS | wasm memory after load |")
 	fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|")
 	for _, s := range r.Sizes {
 		d := s.Side
@@ -147,7 +155,9 @@ func (r Report) Markdown(w io.Writer) {
 		}
 		fmt.Fprintf(w, "| %s | %.2f ms | %.2f ms, %.2f ms | %.2f ms, %.2f ms | %.2f | %v | %.0f ms, %.0f ms | %s |\n",
 			s.Size, s.Native.Median, d.Go.Median, d.Go.P95, d.JS.Median, d.JS.P95, ratio,
-			slices.Equal(d.GoIDs, d.JSIDs), d.GoLoadMs, d.JSLoadMs, mb(d.MemLoaded))
+			d.Differ == 0 && slices.EqualFunc(d.GoRecs, d.JSRecs, func(a, b Rec) bool {
+				return a.ID == b.ID && slices.Equal(a.Reasons, b.Reasons)
+			}), d.GoLoadMs, d.JSLoadMs, mb(d.MemLoaded))
 	}
 	fmt.Fprintln(w)
 

@@ -1,42 +1,71 @@
-// A straightforward JavaScript implementation of Hearth's personal scoring,
+// A straightforward JavaScript implementation of Hearth's personal ranking,
 // kept as a reference for benchmarks only: it is never shipped to readers.
 //
-// It ranks the same catalogue for the same profile as the engine's
-// personal list (core/rank) and, given a policy whose diversity and
-// exploration are negligible, returns the same top items in the same order:
+// It runs the pipeline Engine.Recommend (core/rank) runs for a reader with
+// a profile, on the same catalogue and profile, and returns the same items
+// in the same order with the same reasons:
 //
-//   score = sim·cos(u, item) + topic·interest overlap
-//         + fresh·2^(−age/half-life) + pop·popularity
+// 1. learn: topic interests decayed to now and scaled so that the largest
+//    is 1; the reader's items, each with its net kind- and recency-weighted
+//    signal, strongest first; the user vector, the signed, weighted mean of
+//    their unit vectors;
+// 2. candidates: not excluded by the policy, read, hidden or of a muted
+//    topic;
+// 3. score every candidate,
+//      sim·cos(u, item) + topic·interest overlap
+//      + fresh·2^(−age/half-life) + pop·popularity,
+//    keeping the best max(3·count, count + 20) (ties to the lower index);
+// 4. diversify them by maximal marginal relevance with the policy's
+//    diversity moved by the reader's variety, within the section caps;
+// 5. explore: with the policy's probability (splitmix64 from the request's
+//    seed, as the engine draws it), one slot of the second half goes to one
+//    of the 8 best candidates, by freshness and popularity, none of whose
+//    topics the reader has an interest in;
+// 6. explain each item: the read item most similar to it (of the strongest
+//    50), the followed topic contributing most, "new", "popular", else the
+//    largest term of its score.
 //
-// with u the signed, recency- and kind-weighted mean of the unit vectors of
-// the reader's items, and interests the profile's topic weights decayed to
-// now and scaled so that the largest is 1. Candidates exclude what the
-// reader read or hid and items of muted topics. It does what rank.New and
-// Engine.Recommend do, with the same precomputation (unit vectors in one
+// It makes the precomputations rank.New makes (unit vectors in one
 // Float32Array, freshness bases, topic tables), so that a benchmark
-// compares runtimes, not algorithms. It leaves out what only the engine
-// does: diversification, exploration, reasons, the non-personal order for
-// an empty profile and the fold-in of publisher-trained factors.
+// compares runtimes, not algorithms, and computes everything per call, as
+// Engine.Recommend without a memo does. It leaves out what the benchmark's
+// reader never reaches: the non-personal order for an empty profile,
+// related lists, pinned items, the current page and the fold-in of
+// publisher-trained factors. Scores are computed in doubles, the engine's
+// in float32: the two agree on every list the benchmark checks (the smoke
+// test and TestJSRef_MatchesEngine), not necessarily on exact ties.
 //
 // Inputs are plain objects as a MessagePack decoder returns them: the
 // catalogue (core/catalog's wire keys: items[].vec, .scale, .topics as
-// [topic, weight] pairs, .pub, .pop, policy.weights, ...) and the profile
-// (core/profile's keys: interests as [topic, weight] pairs, events[].i, .k,
-// .at, .d, read, hidden, muted, updated).
+// [topic, weight] pairs, .pub, .pop, .sec, policy.weights, .caps, ...) and
+// the profile (core/profile's keys: settings.variety, interests as
+// [topic, weight] pairs, events[].i, .k, .at, .d, read, hidden, muted,
+// updated).
 
 const day = 86400;
 
-// Policy defaults, as catalog.Policy.WithDefaults.
+// Policy defaults, as catalog.Policy.WithDefaults. The benchmark's
+// catalogues set their weights, half-lives, diversity and exploration.
 const defaultFreshHalfLife = 14;
 const defaultInterestHalfLife = 30;
-const defaultWeights = { sim: 1, topic: 0.6, fresh: 0.25, pop: 0.15 };
+const defaultDiversity = 0.3;
+const defaultExploration = 0.1;
+const defaultWeights = { sim: 0.1, topic: 0.1, fresh: 0.2, pop: 1 };
 
 // Event kinds (profile.Kind) and their weights (profile.Kind.Weight).
 const kindView = 1, kindRead = 2, kindClick = 3, kindLike = 4, kindDislike = 5, kindHide = 6, kindMute = 7;
 const fullReadSeconds = 60;
 
-// The engine looks at the reader's strongest 200 items.
-const maxHistory = 200;
+// The engine's constants (core/rank).
+const maxHistory = 200; // the reader's strongest items it looks at
+const explainHistory = 50; // of which explanations compare with
+const maxLambda = 0.7; // the strongest diversity variety can ask for
+const exploreChoices = 8;
+// Reason thresholds, as float32 like the engine's.
+const readReasonSim = Math.fround(0.35);
+const topicReasonMin = Math.fround(0.15);
+const newReasonFresh = Math.fround(0.5);
+const popularReasonAt = Math.fround(0.6);
 
 function kindWeight(kind, dwell) {
   switch (kind) {
@@ -77,6 +106,9 @@ export function load(cat) {
   const topicIdx = [];
   const topicW = [];
   const topicInv = new Float32Array(n);
+  const topicNorm = new Float32Array(n);
+  const sec = new Int32Array(n);
+  const secByName = new Map();
   const byID = new Map();
   let freshRef = -Infinity;
   for (let i = 0; i < n; i++) {
@@ -100,39 +132,77 @@ export function load(cat) {
         hasVec[i] = 1;
       }
     }
-    let sum = 0;
+    let sum = 0, sq = 0;
     for (const [t, tw] of it.topics || []) {
       topicIdx.push(t);
       topicW.push(tw);
       sum += tw;
+      sq += tw * tw;
     }
     topicOff[i + 1] = topicIdx.length;
     topicInv[i] = sum > 0 ? 1 / sum : 0;
+    topicNorm[i] = Math.sqrt(sq);
+    const name = it.sec || '';
+    if (!secByName.has(name)) secByName.set(name, secByName.size);
+    sec[i] = secByName.get(name);
   }
   const freshHL = (pol.fresh_hl || defaultFreshHalfLife) * day;
   const freshBase = new Float64Array(n);
   for (let i = 0; i < n; i++) freshBase[i] = 2 ** ((pub[i] - freshRef) / freshHL);
+  const secCap = new Int32Array(secByName.size);
+  for (const c of pol.caps || []) {
+    const s = secByName.get(c.sec);
+    if (s !== undefined) secCap[s] = c.max;
+  }
+  const excluded = new Uint8Array(n);
+  for (const id of pol.excluded || []) {
+    const i = byID.get(id);
+    if (i !== undefined) excluded[i] = 1;
+  }
   const topicByName = new Map((cat.topics || []).map((t, k) => [t, k]));
   return {
     n, dim, items, weights, unit, hasVec, pop, freshBase, freshRef, freshHL,
     interestHL: pol.interest_hl || defaultInterestHalfLife,
-    topicOff, topicIdx: Uint16Array.from(topicIdx), topicW: Float32Array.from(topicW), topicInv,
-    topicByName, byID, topicCount: (cat.topics || []).length,
+    diversity: pol.diversity || defaultDiversity,
+    exploration: pol.explore || defaultExploration,
+    topicOff, topicIdx: Uint16Array.from(topicIdx), topicW: Float32Array.from(topicW), topicInv, topicNorm,
+    sec, secCap, excluded, topicByName, byID, topics: cat.topics || [],
+  };
+}
+
+// splitmix64, as the engine's exploration draws (core/rank/explore.go).
+const mask64 = (1n << 64n) - 1n;
+function splitmix(seed) {
+  let state = BigInt.asUintN(64, BigInt(seed));
+  const next = () => {
+    state = (state + 0x9e3779b97f4a7c15n) & mask64;
+    let z = state;
+    z = ((z ^ (z >> 30n)) * 0xbf58476d1ce4e5b9n) & mask64;
+    z = ((z ^ (z >> 27n)) * 0x94d049bb133111ebn) & mask64;
+    return z ^ (z >> 31n);
+  };
+  return {
+    float: () => Number(next() >> 40n) / (1 << 24),
+    intn: (n) => Number(next() % BigInt(n)),
   };
 }
 
 /**
  * Returns the count best items for the profile at now (Unix milliseconds),
- * best first, as {id, score}.
+ * best first, as {id, reasons: [{code, text, ref}]} (ref only when there is
+ * one, as the engine's response omits an empty one).
  * @param {ReturnType<typeof load>} m
  * @param {any} prof
- * @param {{count?: number, now: number}} req
+ * @param {{count?: number, now: number, seed?: number}} req
  */
-export function recommend(m, prof, { count = 10, now }) {
+export function recommend(m, prof, { count = 10, now, seed = 0 }) {
   const nowSec = Math.floor(now / 1000);
+  count = Math.min(count, m.n);
+  const { sim: wSim, topic: wTopic, fresh: wFresh, pop: wPop } = m.weights;
+  const dim = m.dim;
 
-  // Topic interests, decayed from the profile's last update, max |w| = 1.
-  const interest = new Float32Array(m.topicCount);
+  // 1. Topic interests, decayed from the profile's last update, max |w| = 1.
+  const interest = new Float32Array(m.topics.length);
   const f = decay(nowSec - (prof.updated || 0), m.interestHL);
   let top = 0;
   for (const [t, w] of prof.interests || []) {
@@ -144,7 +214,8 @@ export function recommend(m, prof, { count = 10, now }) {
   const anyTopic = top > 0;
   if (anyTopic) for (let k = 0; k < interest.length; k++) interest[k] /= top;
 
-  // The reader's items, each with its net, decayed signal, strongest first.
+  // The reader's items, each with its net, decayed signal, strongest first
+  // (ties to the lower index).
   const signal = new Map();
   for (const ev of prof.events || []) {
     if (!(ev.k >= kindView && ev.k < kindMute)) continue;
@@ -157,24 +228,24 @@ export function recommend(m, prof, { count = 10, now }) {
 
   // The user vector: the weighted mean of the items' unit vectors.
   let user = null;
-  if (m.dim > 0) {
-    const u = new Float64Array(m.dim);
+  if (dim > 0) {
+    const u = new Float64Array(dim);
     for (const [i, w] of history) {
       if (!m.hasVec[i]) continue;
-      const row = m.unit.subarray(i * m.dim, (i + 1) * m.dim);
-      for (let k = 0; k < m.dim; k++) u[k] += w * row[k];
+      const row = m.unit.subarray(i * dim, (i + 1) * dim);
+      for (let k = 0; k < dim; k++) u[k] += w * row[k];
     }
     let ss = 0;
-    for (let k = 0; k < m.dim; k++) ss += u[k] * u[k];
+    for (let k = 0; k < dim; k++) ss += u[k] * u[k];
     if (ss > 1e-20 && Number.isFinite(ss)) {
-      user = new Float32Array(m.dim);
+      user = new Float32Array(dim);
       const inv = 1 / Math.sqrt(ss);
-      for (let k = 0; k < m.dim; k++) user[k] = u[k] * inv;
+      for (let k = 0; k < dim; k++) user[k] = u[k] * inv;
     }
   }
 
-  // Candidates: not read, not hidden, no muted topic.
-  const blocked = new Uint8Array(m.n);
+  // 2. Candidates: not excluded, read, hidden or of a muted topic.
+  const blocked = Uint8Array.from(m.excluded);
   for (const id of [...(prof.read || []), ...(prof.hidden || [])]) {
     const i = m.byID.get(id);
     if (i !== undefined) blocked[i] = 1;
@@ -195,32 +266,185 @@ export function recommend(m, prof, { count = 10, now }) {
     }
   }
 
-  // Score every candidate and keep the best count, best first (ties go to
-  // the lower index, as in the engine).
-  const { sim, topic, fresh, pop } = m.weights;
+  // 3. Score every candidate and keep the best, best first.
   const factor = 2 ** Math.min((m.freshRef - nowSec) / m.freshHL, 1000);
-  const best = [];
+  const fresh = (i) => Math.fround(Math.min(1, m.freshBase[i] * factor));
+  const cosine = (i) => {
+    let dot = 0;
+    const off = i * dim;
+    for (let k = 0; k < dim; k++) dot += user[k] * m.unit[off + k];
+    return dot;
+  };
+  const topicScore = (i) => {
+    let t = 0;
+    for (let a = m.topicOff[i]; a < m.topicOff[i + 1]; a++) t += m.topicW[a] * interest[m.topicIdx[a]];
+    return t * m.topicInv[i];
+  };
+  const score = (i) => {
+    let s = wFresh * fresh(i) + wPop * m.pop[i];
+    if (user && m.hasVec[i]) s += wSim * cosine(i);
+    if (anyTopic) s += wTopic * topicScore(i);
+    return s;
+  };
+  const poolSize = Math.min(m.n, Math.max(3 * count, count + 20));
+  const pool = [];
   for (let i = 0; i < m.n; i++) {
     if (blocked[i]) continue;
-    let s = fresh * Math.min(1, m.freshBase[i] * factor) + pop * m.pop[i];
-    if (user && m.hasVec[i]) {
-      let dot = 0;
-      const off = i * m.dim;
-      for (let k = 0; k < m.dim; k++) dot += user[k] * m.unit[off + k];
-      s += sim * dot;
-    }
-    if (anyTopic) {
-      let t = 0;
-      for (let a = m.topicOff[i]; a < m.topicOff[i + 1]; a++) t += m.topicW[a] * interest[m.topicIdx[a]];
-      s += topic * t * m.topicInv[i];
-    }
-    if (best.length === count && s <= best[count - 1].score) continue;
-    let j = best.length < count ? best.length : count - 1;
-    while (j > 0 && best[j - 1].score < s) {
-      best[j] = best[j - 1];
+    const s = score(i);
+    if (pool.length === poolSize && s <= pool[poolSize - 1].score) continue;
+    let j = pool.length < poolSize ? pool.length : poolSize - 1;
+    while (j > 0 && pool[j - 1].score < s) {
+      pool[j] = pool[j - 1];
       j--;
     }
-    best[j] = { i, score: s };
+    pool[j] = { i, score: s };
   }
-  return best.map(({ i, score }) => ({ id: m.items[i].id, score }));
+
+  // 4. Diversify: maximal marginal relevance within the section caps.
+  const itemSim = (a, b) => {
+    if (m.hasVec[a] && m.hasVec[b]) {
+      let dot = 0;
+      const oa = a * dim, ob = b * dim;
+      for (let k = 0; k < dim; k++) dot += m.unit[oa + k] * m.unit[ob + k];
+      return dot;
+    }
+    if (m.topicNorm[a] === 0 || m.topicNorm[b] === 0) return 0;
+    let s = 0;
+    for (let x = m.topicOff[a]; x < m.topicOff[a + 1]; x++) {
+      for (let y = m.topicOff[b]; y < m.topicOff[b + 1]; y++) {
+        if (m.topicIdx[x] === m.topicIdx[y]) s += m.topicW[x] * m.topicW[y];
+      }
+    }
+    return s / (m.topicNorm[a] * m.topicNorm[b]);
+  };
+  const variety = (prof.settings && prof.settings.variety) || 0;
+  const d = m.diversity;
+  const lambda = variety >= 0 ? d + variety * Math.max(0, maxLambda - d) : d * (1 + variety);
+  let lo = 0, hi = 0;
+  pool.forEach((p, k) => {
+    if (k === 0 || p.score < lo) lo = p.score;
+    if (k === 0 || p.score > hi) hi = p.score;
+  });
+  const rel = pool.map((p) => (hi > lo ? (p.score - lo) / (hi - lo) : 1));
+  const maxSim = new Float64Array(pool.length);
+  const taken = new Uint8Array(pool.length);
+  const used = new Int32Array(m.secCap.length);
+  const full = (i) => m.secCap[m.sec[i]] > 0 && used[m.sec[i]] >= m.secCap[m.sec[i]];
+  let list = [];
+  while (list.length < count) {
+    let best = -1, bestVal = 0;
+    for (let k = 0; k < pool.length; k++) {
+      if (taken[k] || full(pool[k].i)) continue;
+      const val = (1 - lambda) * rel[k] - lambda * maxSim[k];
+      if (best < 0 || val > bestVal) {
+        best = k;
+        bestVal = val;
+      }
+    }
+    if (best < 0) break;
+    taken[best] = 1;
+    const chosen = pool[best].i;
+    list.push(chosen);
+    used[m.sec[chosen]]++;
+    for (let k = 0; k < pool.length; k++) {
+      if (!taken[k]) maxSim[k] = Math.max(maxSim[k], itemSim(chosen, pool[k].i));
+    }
+  }
+
+  // 5. Explore: maybe one slot for a topic the reader has shown no interest in.
+  const rng = splitmix(seed);
+  let explored = -1;
+  if (rng.float() < m.exploration) {
+    const prior = (i) => {
+      const [wf, wp] = wFresh === 0 && wPop === 0 ? [1, 1] : [wFresh, wPop];
+      return wf * fresh(i) + wp * m.pop[i];
+    };
+    const unexplored = (i) => {
+      if (m.topicOff[i] === m.topicOff[i + 1]) return false;
+      for (let a = m.topicOff[i]; a < m.topicOff[i + 1]; a++) if (interest[m.topicIdx[a]] !== 0) return false;
+      return true;
+    };
+    const choices = [];
+    for (let i = 0; i < m.n; i++) {
+      if (blocked[i] || !unexplored(i) || list.includes(i)) continue;
+      choices.push({ i, score: prior(i) });
+    }
+    choices.sort((a, b) => b.score - a.score || a.i - b.i);
+    choices.length = Math.min(choices.length, exploreChoices);
+    if (choices.length > 0) {
+      explored = choices[rng.intn(choices.length)].i;
+      const half = Math.floor(count / 2);
+      const pos = Math.min(half + rng.intn(count - half), list.length);
+      list.splice(pos, 0, explored);
+      list = list.slice(0, count);
+    }
+  }
+
+  // 6. Explain.
+  const readReason = (i, atLeast) => {
+    let best = -1, bestSim = atLeast;
+    for (const [h, w] of history.slice(0, explainHistory)) {
+      if (w <= 0 || h === i) continue;
+      const s = Math.fround(itemSim(h, i));
+      if (s >= bestSim && (best < 0 || s > bestSim)) {
+        best = h;
+        bestSim = s;
+      }
+    }
+    if (best < 0) return null;
+    const it = m.items[best];
+    return { code: 'read', text: 'Because you read ' + it.title, ref: it.id };
+  };
+  const topicReason = (i, atLeast) => {
+    if (!anyTopic) return null;
+    let best = -1, bestVal = atLeast;
+    for (let a = m.topicOff[i]; a < m.topicOff[i + 1]; a++) {
+      const v = Math.fround(m.topicW[a] * interest[m.topicIdx[a]]);
+      if (v > bestVal) {
+        best = m.topicIdx[a];
+        bestVal = v;
+      }
+    }
+    if (best < 0) return null;
+    return { code: 'topic', text: 'You follow ' + m.topics[best], ref: m.topics[best] };
+  };
+  const mainTerm = (i, fr) => {
+    let r = { code: 'new', text: 'New' }, best = wFresh * fr;
+    let v = wPop * m.pop[i];
+    if (v > best) {
+      r = { code: 'popular', text: 'Popular' };
+      best = v;
+    }
+    if (user && m.hasVec[i]) {
+      v = wSim * cosine(i);
+      if (v > best) {
+        const rr = readReason(i, -Infinity);
+        if (rr) {
+          r = rr;
+          best = v;
+        }
+      }
+    }
+    if (anyTopic) {
+      v = wTopic * topicScore(i);
+      if (v > best) r = topicReason(i, 0) || r;
+    }
+    return r;
+  };
+  return list.map((i) => {
+    const reasons = [];
+    if (i === explored) {
+      reasons.push({ code: 'explore', text: 'Something different' });
+    } else {
+      const rr = readReason(i, readReasonSim);
+      if (rr) reasons.push(rr);
+      const rt = topicReason(i, topicReasonMin);
+      if (rt) reasons.push(rt);
+    }
+    const fr = fresh(i);
+    if (fr >= newReasonFresh) reasons.push({ code: 'new', text: 'New' });
+    if (m.pop[i] >= popularReasonAt) reasons.push({ code: 'popular', text: 'Popular' });
+    if (reasons.length === 0) reasons.push(mainTerm(i, fr));
+    return { id: m.items[i].id, reasons };
+  });
 }

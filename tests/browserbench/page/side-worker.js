@@ -9,8 +9,12 @@
 // dispatch into the wasm (request decoding, rank.Engine.Recommend with every
 // stage, response encoding, copies in and out of wasm memory) and decoding
 // the response: what Hearth's Worker does for hearth.recommend().
-// Timed for the reference, per call: recommend() (interests, user vector,
-// candidates, scoring, top 10) on the decoded catalogue and profile.
+// Timed for the reference, per call: recommend() (the same pipeline:
+// interests, history and user vector, candidates, scoring, diversification,
+// exploration and reasons) on the decoded catalogue and profile.
+//
+// After every timed pair (outside the timings) the two lists are compared,
+// items and reasons: the report counts the pairs that differ.
 
 import '/hearth/wasm_exec.js';
 import { encode, decode } from '/bench/js/protocol.js';
@@ -67,29 +71,37 @@ async function run({ wasm, catalogue, profile, now, count, runs, warmup }) {
   const prof = decode(profBytes);
   out.memLoaded = mem();
 
-  const goRank = () => call({ op: 'recommend', count, seed: 1 }).recs;
-  const jsRank = () => ref.recommend(model, prof, { count, now });
+  const seed = 1;
+  const goRank = () => call({ op: 'recommend', count, seed }).recs;
+  const jsRank = () => ref.recommend(model, prof, { count, now, seed });
+  // Both as [{id, reasons: [{code, text, ref}]}], ref '' when there is none.
+  const plain = (recs) => recs.map((r) => ({
+    id: r.id,
+    reasons: r.reasons.map((x) => ({ code: x.code, text: x.text, ref: x.ref || '' })),
+  }));
   for (let i = 0; i < warmup; i++) {
     goRank();
     jsRank();
   }
   const goTimes = [];
   const jsTimes = [];
-  let goIDs = [];
-  let jsIDs = [];
+  let goRecs = [];
+  let jsRecs = [];
+  out.differ = 0;
   for (let i = 0; i < runs; i++) {
     // Alternate which goes first, so neither always follows the other.
     const first = i % 2 === 0;
     for (const which of first ? ['go', 'js'] : ['js', 'go']) {
       const s = performance.now();
       if (which === 'go') {
-        goIDs = goRank().map((r) => r.id);
+        goRecs = goRank();
         goTimes.push(performance.now() - s);
       } else {
-        jsIDs = jsRank().map((r) => r.id);
+        jsRecs = jsRank();
         jsTimes.push(performance.now() - s);
       }
     }
+    if (JSON.stringify(plain(goRecs)) !== JSON.stringify(plain(jsRecs))) out.differ++;
   }
   // The floor of any call: a request the engine refuses at once
   // (unknown op), through the same encoding, copies and decoding.
@@ -102,8 +114,10 @@ async function run({ wasm, catalogue, profile, now, count, runs, warmup }) {
   out.callFloor = quantiles(floor);
   out.go = quantiles(goTimes);
   out.js = quantiles(jsTimes);
-  out.goIDs = goIDs;
-  out.jsIDs = jsIDs;
+  out.goRecs = plain(goRecs);
+  out.jsRecs = plain(jsRecs);
+  out.goIDs = goRecs.map((r) => r.id);
+  out.jsIDs = jsRecs.map((r) => r.id);
   out.memEnd = mem();
   return out;
 }
