@@ -46,9 +46,12 @@ class HearthError extends Error {
   }
 }
 
-function call(op, args = {}) {
+// call runs one operation of the engine. data, a Uint8Array, is the
+// operation's bytes argument (a catalogue, a profile), passed beside the
+// request rather than encoded into it: the engine copies it once.
+function call(op, args = {}, data = undefined) {
   if (!dispatch) throw new HearthError('not-ready', 'the engine is not loaded');
-  const resp = decode(dispatch(encode({ op, now: Date.now(), ...args })));
+  const resp = decode(dispatch(encode({ op, now: Date.now(), ...args }), data));
   if (resp.code) throw new HearthError(resp.code, resp.msg || resp.code);
   return resp;
 }
@@ -107,7 +110,7 @@ async function sync() {
     loaded = badProfile(`load profile: stored value is ${typeof bytes}, not bytes`);
   } else {
     try {
-      loaded = call(Op.loadProfile, { bytes });
+      loaded = call(Op.loadProfile, {}, bytes);
       reportedBad = false;
     } catch (err) {
       loaded = badProfile(err.message);
@@ -196,26 +199,47 @@ async function readLimited(resp, limit, code) {
 }
 
 async function loadEngine(wasmURL, wasmExecURL) {
+  // Compilation starts with the download, before importScripts holds this
+  // thread while it fetches and runs wasm_exec.js; it needs no imports.
+  const compiled = fetchBytes(wasmURL, 'wasm').then(compile);
+  compiled.catch(() => {});
   try {
     importScripts(wasmExecURL);
   } catch (err) {
     throw new HearthError('wasm', `load ${wasmExecURL}: ${err && err.message}`);
   }
-  const resp = await fetchBytes(wasmURL, 'wasm');
   const go = new self.Go();
-  let result;
+  let instance;
   try {
-    result = await WebAssembly.instantiate(await resp.arrayBuffer(), go.importObject);
+    instance = await WebAssembly.instantiate(await compiled, go.importObject);
   } catch (err) {
+    if (err instanceof HearthError) throw err;
     throw new HearthError('wasm', `instantiate ${wasmURL}: ${err && err.message}`);
   }
   // run returns a promise that settles only when the program exits; main
   // registers hearthDispatch before it blocks, which is before run returns.
-  go.run(result.instance);
+  go.run(instance);
   if (typeof self.hearthDispatch !== 'function') {
     throw new HearthError('wasm', 'the engine did not register hearthDispatch');
   }
   dispatch = self.hearthDispatch;
+}
+
+// compile compiles the engine while its bytes arrive. Compiling from the
+// response rather than from bytes also lets the browser keep the compiled
+// code beside the cached file (code caching), where it does so. Streaming
+// needs the type application/wasm; a server that sends another type gets
+// the engine compiled from its bytes.
+async function compile(resp) {
+  try {
+    const type = (resp.headers.get('Content-Type') || '').split(';')[0].trim();
+    if (typeof WebAssembly.compileStreaming === 'function' && type === 'application/wasm') {
+      return await WebAssembly.compileStreaming(resp);
+    }
+    return await WebAssembly.compile(await resp.arrayBuffer());
+  } catch (err) {
+    throw new HearthError('wasm', `compile ${resp.url}: ${err && err.message}`);
+  }
 }
 
 async function init({ catalogue, wasm, wasmExec, consent: mode, grant }) {
@@ -224,7 +248,7 @@ async function init({ catalogue, wasm, wasmExec, consent: mode, grant }) {
   // engine loads; it is awaited below.
   catalogueBytes.catch(() => {});
   await loadEngine(wasm, wasmExec);
-  const info = call(Op.loadCatalogue, { bytes: await catalogueBytes, consent: mode }).cat;
+  const info = call(Op.loadCatalogue, { consent: mode }, await catalogueBytes).cat;
   if (grant) {
     await mutate(Op.consent, { consent: 'granted' }, { [store.Key.consent]: 'granted' });
   } else {

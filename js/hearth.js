@@ -204,8 +204,9 @@ function onClick(e) {
 async function personalize(grant) {
   await startWorker(grant);
   consent = 'granted';
-  await autoTrack();
-  await Promise.all(Array.from(slots, fill));
+  // The Worker answers in arrival order: the view is recorded before the
+  // slots are ranked without waiting for its reply first.
+  await Promise.all([autoTrack(), ...Array.from(slots, fill)]);
 }
 
 async function start() {

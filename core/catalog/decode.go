@@ -226,16 +226,24 @@ func (c *Catalogue) checkLimits(lim Limits) error {
 			}
 			return nil
 		}
-		if err := errors.Join(
-			long("id", len(it.ID), lim.MaxString),
-			long("url", len(it.URL), lim.MaxString),
-			long("title", len(it.Title), lim.MaxString),
-			long("section", len(it.Section), lim.MaxString),
-			long("summary", len(it.Summary), lim.MaxSummary),
-			long("thumb", len(it.Thumb), lim.MaxThumb),
-			long("vec", len(it.Vector), lim.MaxDim),
-		); err != nil {
-			return err
+		// The first field over its limit is the error. (errors.Join of
+		// every field's check cost an allocation per item and 0.9 KB of
+		// the engine's brotli.)
+		for _, f := range [...]struct {
+			name     string
+			n, limit int
+		}{
+			{"id", len(it.ID), lim.MaxString},
+			{"url", len(it.URL), lim.MaxString},
+			{"title", len(it.Title), lim.MaxString},
+			{"section", len(it.Section), lim.MaxString},
+			{"summary", len(it.Summary), lim.MaxSummary},
+			{"thumb", len(it.Thumb), lim.MaxThumb},
+			{"vec", len(it.Vector), lim.MaxDim},
+		} {
+			if err := long(f.name, f.n, f.limit); err != nil {
+				return err
+			}
 		}
 		for _, term := range it.Terms {
 			if err := long("term", len(term), lim.MaxString); err != nil {

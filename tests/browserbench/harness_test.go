@@ -29,6 +29,7 @@ import (
 // env is a built site with its catalogues, served by httptest.
 type env struct {
 	site *Site
+	b    bool // the site serves another build under /hearth-b/ (HEARTH_BENCH_B)
 	url  string
 	dir  string // the assets folder, …/hearth
 	cats map[string]*benchCatalogue
@@ -85,6 +86,11 @@ func newEnv(t testing.TB, sizes []Size, level int) *env {
 		e.cats[s.Label] = &benchCatalogue{Size: s, bytes: b, cat: c, reader: p, encoded: enc, export: exp}
 	}
 	e.site = NewSite(e.dir, "../../js")
+	if dir := os.Getenv("HEARTH_BENCH_B"); dir != "" {
+		e.site.ServeB(dir)
+		e.b = true
+		t.Logf("warm loads alternate with the build in %s", dir)
+	}
 	srv := httptest.NewServer(e.site)
 	t.Cleanup(srv.Close)
 	e.url = srv.URL
@@ -169,8 +175,19 @@ func (w *workers) last() (target.ID, bool) {
 // recommendations and the frame after them.
 func (e *env) visit(t testing.TB, tab context.Context, label string, n int) Load {
 	t.Helper()
+	return e.load(t, tab, label, PagePath(label, n))
+}
+
+// visitB is visit with the other build of Hearth (HEARTH_BENCH_B).
+func (e *env) visitB(t testing.TB, tab context.Context, label string, n int) Load {
+	t.Helper()
+	return e.load(t, tab, label, PagePath(label, n)+"&b=1")
+}
+
+func (e *env) load(t testing.TB, tab context.Context, label, path string) Load {
+	t.Helper()
 	e.site.Requests()
-	require.NoError(t, chromedp.Do(tab, chromedp.Navigate(e.url+PagePath(label, n))))
+	require.NoError(t, chromedp.Do(tab, chromedp.Navigate(e.url+path)))
 	deadline := time.Now().Add(90 * time.Second)
 	var l Load
 	for {
@@ -183,8 +200,10 @@ func (e *env) visit(t testing.TB, tab context.Context, label string, n int) Load
 	}
 	require.Empty(t, l.Errors, "hearth:error on %s", label)
 	for path := range e.site.Requests() {
-		if strings.HasPrefix(path, "/hearth/") {
-			l.Fetched = append(l.Fetched, strings.TrimPrefix(path, "/hearth/"))
+		if rest, ok := strings.CutPrefix(path, "/hearth/"); ok {
+			l.Fetched = append(l.Fetched, rest)
+		} else if rest, ok := strings.CutPrefix(path, "/hearth-b/"); ok {
+			l.Fetched = append(l.Fetched, rest)
 		}
 	}
 	slices.Sort(l.Fetched)

@@ -18,7 +18,11 @@
 //
 // HEARTH_BENCH_SIZES=1k,10k picks sizes; HEARTH_BENCH_WASM=<file> measures
 // another build of the engine in place of the one build/assets makes (to
-// weigh a size trade-off against its speed). Without HEARTH_BENCH only a smoke
+// weigh a size trade-off against its speed). HEARTH_BENCH_B=<folder> takes
+// another build of all of Hearth's files (the hearth folder that `make
+// assets` writes, from another checkout) and alternates warm loads of it
+// with warm loads of this one in the same browser, reader and minute, which
+// on a shared machine is the only fair comparison of two versions. Without HEARTH_BENCH only a smoke
 // test at 1k items runs (the pages work, the engine and the reference
 // agree), so `make test` stays quick.
 //
@@ -111,6 +115,7 @@ func WriteFile(name string, b []byte) error {
 type Site struct {
 	assets http.Handler
 	js     http.Handler
+	b      http.Handler // another build's files, under /hearth-b/, or nil
 
 	mu       sync.Mutex
 	requests map[string]int
@@ -125,6 +130,12 @@ func NewSite(assetsDir, jsDir string) *Site {
 		js:       http.FileServerFS(os.DirFS(jsDir)),
 		requests: map[string]int{},
 	}
+}
+
+// ServeB serves another build of Hearth's files (an assets folder) under
+// /hearth-b/, which load pages use with ?b=1.
+func (s *Site) ServeB(assetsDir string) {
+	s.b = serve.New(os.DirFS(assetsDir), serve.Options{})
 }
 
 // Requests returns the number of requests per path since the last call,
@@ -149,14 +160,20 @@ func (s *Site) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case strings.HasPrefix(path, "/hearth/"):
 		http.StripPrefix("/hearth", s.assets).ServeHTTP(w, r)
+	case strings.HasPrefix(path, "/hearth-b/") && s.b != nil:
+		http.StripPrefix("/hearth-b", s.b).ServeHTTP(w, r)
 	case strings.HasPrefix(path, "/bench/load/"):
 		h.Set("Content-Security-Policy", csp)
 		h.Set("Cache-Control", "no-store")
-		s.page(w, "load.html", strings.TrimPrefix(path, "/bench/load/"))
+		loader := "/hearth/hearth.js"
+		if r.URL.Query().Get("b") == "1" {
+			loader = "/hearth-b/hearth.js"
+		}
+		s.page(w, "load.html", strings.TrimPrefix(path, "/bench/load/"), loader)
 	case strings.HasPrefix(path, "/bench/side/"):
 		isolate(h)
 		h.Set("Cache-Control", "no-store")
-		s.page(w, "side.html", strings.TrimPrefix(path, "/bench/side/"))
+		s.page(w, "side.html", strings.TrimPrefix(path, "/bench/side/"), "")
 	case strings.HasPrefix(path, "/bench/static/"), strings.HasPrefix(path, "/bench/js/"):
 		// The side-by-side Worker's scripts need the same isolation
 		// headers as its page.
@@ -185,8 +202,8 @@ func isolate(h http.Header) {
 	h.Set("Cross-Origin-Resource-Policy", "same-origin")
 }
 
-func (s *Site) page(w http.ResponseWriter, file, label string) {
-	data := struct{ Label, Catalogue string }{label, CataloguePath(label)}
+func (s *Site) page(w http.ResponseWriter, file, label, loader string) {
+	data := struct{ Label, Catalogue, Loader string }{label, CataloguePath(label), loader}
 	var buf bytes.Buffer
 	if err := pages.ExecuteTemplate(&buf, file, data); err != nil {
 		http.Error(w, err.Error(), http.StatusInternalServerError)

@@ -14,7 +14,10 @@ import (
 func TestSite_ServeHTTP(t *testing.T) {
 	dir := t.TempDir()
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "hearth.js"), []byte("export {};"), 0o644))
+	other := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(other, "hearth.js"), []byte("export const b = 1;"), 0o644))
 	site := NewSite(dir, "../../js")
+	site.ServeB(other)
 	srv := httptest.NewServer(site)
 	defer srv.Close()
 
@@ -24,7 +27,9 @@ func TestSite_ServeHTTP(t *testing.T) {
 		header   string // a header the response must carry
 		contains string
 	}{
-		{PagePath("10k", 3), 200, "Content-Security-Policy", `data-catalogue="/hearth/catalogue-10k.msgpack"`},
+		{PagePath("10k", 3), 200, "Content-Security-Policy", `src="/hearth/hearth.js" data-catalogue="/hearth/catalogue-10k.msgpack"`},
+		{PagePath("10k", 4) + "&b=1", 200, "Content-Security-Policy", `src="/hearth-b/hearth.js" data-catalogue="/hearth/catalogue-10k.msgpack"`},
+		{"/hearth-b/hearth.js", 200, "Etag", "export const b"},
 		{"/bench/side/10k", 200, "Cross-Origin-Embedder-Policy", "Ranking 10k"},
 		{"/bench/static/probe.js", 200, "Cross-Origin-Opener-Policy", "hearth:recommendations"},
 		{"/bench/static/side-worker.js", 200, "Cross-Origin-Embedder-Policy", "hearthDispatch"},
@@ -50,7 +55,8 @@ func TestSite_ServeHTTP(t *testing.T) {
 	}
 	reqs := site.Requests()
 	require.Equal(t, 1, reqs["/hearth/hearth.js"])
-	require.Equal(t, 1, reqs["/bench/load/10k"])
+	require.Equal(t, 2, reqs["/bench/load/10k"])
+	require.Equal(t, 1, reqs["/hearth-b/hearth.js"])
 	require.Empty(t, site.Requests(), "Requests resets the counts")
 }
 

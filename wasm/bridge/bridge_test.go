@@ -488,6 +488,39 @@ func TestBridge_DispatchBadBytes(t *testing.T) {
 	}
 }
 
+// TestBridge_DispatchBytes checks that bytes passed beside a request do
+// what the same bytes inside it do, for the two operations that take bytes,
+// and that an error still names the operation's code.
+func TestBridge_DispatchBytes(t *testing.T) {
+	dispatch := func(t *testing.T, b *Bridge, r Request, data []byte) Response {
+		t.Helper()
+		r.Now = now.UnixMilli()
+		req, err := r.MarshalMsg(nil)
+		require.NoError(t, err)
+		var resp Response
+		rest, err := resp.UnmarshalMsg(b.DispatchBytes(req, data))
+		require.NoError(t, err)
+		require.Empty(t, rest)
+		return resp
+	}
+	stored := ok(t, reader(t), Request{Op: OpTrack, Item: "soup", Kind: "view"}).Profile
+
+	inside, beside := New(), New()
+	want := ok(t, inside, Request{Op: OpLoadCatalogue, Bytes: testCatalogue(t), Consent: catalog.ConsentOptOut})
+	got := dispatch(t, beside, Request{Op: OpLoadCatalogue, Consent: catalog.ConsentOptOut}, testCatalogue(t))
+	require.Equal(t, want, got)
+	ok(t, inside, Request{Op: OpLoadProfile, Bytes: stored})
+	require.Empty(t, dispatch(t, beside, Request{Op: OpLoadProfile}, stored).Code)
+	require.Equal(t, ok(t, inside, Request{Op: OpProfile}).View, ok(t, beside, Request{Op: OpProfile}).View)
+	require.Equal(t, ok(t, inside, Request{Op: OpRecommend, Count: 3}).Recs, ok(t, beside, Request{Op: OpRecommend, Count: 3}).Recs)
+
+	// Bytes beside the request replace any inside it.
+	resp := dispatch(t, New(), Request{Op: OpLoadCatalogue, Bytes: []byte{0xc0}}, testCatalogue(t))
+	require.Empty(t, resp.Code, resp.Message)
+	resp = dispatch(t, New(), Request{Op: OpLoadCatalogue}, testCatalogue(t)[:40])
+	require.Equal(t, CodeBadCatalogue, resp.Code)
+}
+
 func TestBridge_DispatchPanic(t *testing.T) {
 	b := reader(t)
 	before := ok(t, b, Request{Op: OpProfile}).View
