@@ -8,7 +8,8 @@ package catalog
 // the msgp runtime would cost every reader about 250 KB of brotli.
 
 // unmarshalMsg decodes b into c and returns the bytes after the catalogue.
-func unmarshalMsg(c *Catalogue, b []byte) ([]byte, error) { return c.UnmarshalMsg(b) }
+// msgp copies what it reads whether or not the caller gives up b.
+func unmarshalMsg(c *Catalogue, b []byte, _ bool) ([]byte, error) { return c.UnmarshalMsg(b) }
 
 // marshalMsg appends the encoding of c to b.
 func marshalMsg(c *Catalogue, b []byte) ([]byte, error) { return c.MarshalMsg(b) }

@@ -81,12 +81,24 @@ func Decode(b []byte) (*Catalogue, error) {
 	return DecodeLimits(b, Limits{})
 }
 
+// DecodeOwned is [Decode] for bytes that the caller gives up: the
+// catalogue may keep b itself, its strings sharing b's memory instead of a
+// copy, so b must never change afterwards. The engine decodes
+// the catalogue it was handed this way, saving a copy of the whole input.
+func DecodeOwned(b []byte) (*Catalogue, error) {
+	return decode(b, Limits{}, true)
+}
+
 // DecodeLimits decodes a catalogue. It refuses the bytes before decoding
 // when their size or the element counts their headers claim exceed lim, and
 // after decoding when a string or vector does; then it runs
 // [Catalogue.Validate]. Errors wrap ErrTooLarge, ErrCorrupt, ErrVersion or
 // ErrInvalid.
 func DecodeLimits(b []byte, lim Limits) (*Catalogue, error) {
+	return decode(b, lim, false)
+}
+
+func decode(b []byte, lim Limits, owned bool) (*Catalogue, error) {
 	lim = lim.withDefaults()
 	if len(b) > lim.MaxBytes {
 		return nil, errfmt.Wrap("decode catalogue: ", ErrTooLarge, ": "+strconv.Itoa(len(b))+" bytes, limit "+strconv.Itoa(lim.MaxBytes))
@@ -95,7 +107,7 @@ func DecodeLimits(b []byte, lim Limits) (*Catalogue, error) {
 		return nil, errfmt.Wrap("decode catalogue: ", err, "")
 	}
 	c := new(Catalogue)
-	if err := unmarshal(c, b); err != nil {
+	if err := unmarshal(c, b, owned); err != nil {
 		return nil, errfmt.Wrap("decode catalogue: ", ErrCorrupt, ": "+err.Error())
 	}
 	if c.Version != FormatVersion {
@@ -112,8 +124,8 @@ func DecodeLimits(b []byte, lim Limits) (*Catalogue, error) {
 
 // unmarshal is the one place the catalogue codec is called, so another
 // codec can replace it.
-func unmarshal(c *Catalogue, b []byte) error {
-	rest, err := unmarshalMsg(c, b)
+func unmarshal(c *Catalogue, b []byte, owned bool) error {
+	rest, err := unmarshalMsg(c, b, owned)
 	if err != nil {
 		return err
 	}

@@ -94,6 +94,23 @@ func hostileItems() []byte {
 	return binary.BigEndian.AppendUint32(b, 0xffffffff)
 }
 
+func TestDecodeOwned(t *testing.T) {
+	c := testCatalogue(3)
+	c.Dim = 2
+	for i := range c.Items {
+		c.Items[i].Vector, c.Items[i].Scale = []byte{byte(i + 1), 2}, 0.5
+	}
+	b, err := c.Encode()
+	require.NoError(t, err)
+	want, err := Decode(b)
+	require.NoError(t, err)
+	got, err := DecodeOwned(append([]byte(nil), b...))
+	require.NoError(t, err)
+	require.Equal(t, want, got)
+	_, err = DecodeOwned(b[:len(b)-1])
+	require.ErrorIs(t, err, ErrCorrupt)
+}
+
 func FuzzDecode(f *testing.F) {
 	for _, n := range []int{0, 1, 3} {
 		b, err := testCatalogue(n).Encode()

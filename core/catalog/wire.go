@@ -238,9 +238,17 @@ func (sc SectionCap) appendMsg(b []byte) []byte {
 // as long as its strings, and one allocation instead of one per string
 // (about 9 per item) makes decoding a 10,000-item catalogue about twice as
 // fast (BenchmarkCatalogue_decode).
-func unmarshalLean(c *Catalogue, b []byte) ([]byte, error) {
+func unmarshalLean(c *Catalogue, b []byte) ([]byte, error) { return readLean(c, b, false) }
+
+// readLean is unmarshalLean; with owned set, the catalogue's strings share
+// b itself instead of a copy ([wire.Reader.ShareInput]).
+func readLean(c *Catalogue, b []byte, owned bool) ([]byte, error) {
 	r := wire.NewReader(b)
-	r.ShareStrings()
+	if owned {
+		r.ShareInput()
+	} else {
+		r.ShareStrings()
+	}
 	c.readMsg(r)
 	return r.Rest(), r.Err()
 }

@@ -46,6 +46,12 @@ func requireSameDecoding(t testing.TB, b []byte) {
 	require.NoError(t, leanErr, "msgp accepts % x", b)
 	require.True(t, wiretest.Equal(&ref, &lean), "decoded values differ for % x\nmsgp: %#v\nlean: %#v", b, ref, lean)
 	require.Equal(t, len(refRest), len(leanRest), "bytes left over")
+	// Decoding bytes it may keep (DecodeOwned) reads the same values.
+	var owned Catalogue
+	ownedRest, err := readLean(&owned, append([]byte(nil), b...), true)
+	require.NoError(t, err)
+	require.True(t, wiretest.Equal(&ref, &owned), "decoded values differ for % x in place\nmsgp: %#v\nlean: %#v", b, ref, owned)
+	require.Equal(t, len(refRest), len(ownedRest), "bytes left over in place")
 }
 
 // randomCatalogue fills a catalogue from seed.

@@ -3,6 +3,7 @@ package wire
 import (
 	"math"
 	"strconv"
+	"unsafe"
 )
 
 // maxDepth is msgp's recursionLimit: Skip refuses the same nesting msgp.Skip
@@ -15,7 +16,7 @@ type Reader struct {
 	b   []byte
 	off int
 	err error
-	s   string // a copy of b after ShareStrings
+	s   string // a copy of b after ShareStrings, b itself after ShareInput
 	str bool   // String returns slices of s
 }
 
@@ -30,6 +31,18 @@ func NewReader(b []byte) *Reader { return &Reader{b: b} }
 // from it is. Use it for documents that live as long as their strings.
 func (r *Reader) ShareStrings() {
 	r.s, r.str = string(r.b), true
+}
+
+// ShareInput is [Reader.ShareStrings] without the copy: [Reader.String]
+// returns substrings of the input itself, so the caller must never change
+// the input afterwards. Use it for input that is read once and then kept,
+// as the engine keeps the catalogue it was given (a copy of 5 MB saved at
+// 10,000 items). Bytes still copies: aliasing bins too saved 10,000 small
+// allocations at 10,000 items but cost the engine 0.4 KB of brotli.
+func (r *Reader) ShareInput() {
+	if len(r.b) > 0 {
+		r.s, r.str = unsafe.String(&r.b[0], len(r.b)), true
+	}
 }
 
 // Err returns the first failure, an *[Error], or nil.

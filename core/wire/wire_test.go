@@ -6,6 +6,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"testing"
+	"unsafe"
 
 	"github.com/stretchr/testify/require"
 	"github.com/tinylib/msgp/msgp"
@@ -291,6 +292,22 @@ func TestReader_Bytes(t *testing.T) {
 	require.Same(t, &scratch[:1][0], &v[0], "reuses scratch with room")
 	require.Nil(t, r.Bytes(nil), "an empty bin into nil scratch is nil, as in msgp")
 	require.NoError(t, r.Err())
+}
+
+func TestReader_ShareInput(t *testing.T) {
+	in := []byte{0xa2, 'h', 'i', 0xc4, 0x02, 0x01, 0x02, 0xc4, 0x00, 0xa0}
+	r := wire.NewReader(in)
+	r.ShareInput()
+	s := r.String()
+	v := r.Bytes(make([]byte, 0, 8))
+	require.Equal(t, "hi", s)
+	require.Equal(t, []byte{1, 2}, v)
+	require.NotSame(t, &in[5], &v[0], "Bytes copies")
+	require.Same(t, &in[1], unsafe.StringData(s), "String returns a substring of the input")
+	require.Nil(t, r.Bytes(nil), "an empty bin into nil scratch is nil, as in msgp")
+	require.Equal(t, "", r.String())
+	require.NoError(t, r.Err())
+	require.Empty(t, r.Rest())
 }
 
 func FuzzReader(f *testing.F) {

@@ -272,7 +272,9 @@ func (b *Bridge) loadCatalogue(data []byte, mode string, now time.Time) (Respons
 	default:
 		return Response{}, fail(CodeBadArgument, "load catalogue: consent mode must be opt-in or opt-out, not "+quote(mode))
 	}
-	cat, err := catalog.Decode(data)
+	// data is the engine's own: Dispatch's request decoder copied it, and
+	// DispatchBytes's caller gave it up.
+	cat, err := catalog.DecodeOwned(data)
 	if err != nil {
 		return Response{}, failErr(CodeBadCatalogue, "load catalogue", err)
 	}
