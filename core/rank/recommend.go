@@ -104,7 +104,7 @@ func (e *Engine) recommend(m *Memo, p *profile.Profile, req Request) []Recommend
 		s.relatedMode = true
 		list = s.related(count)
 	case s.personal:
-		pool, scores := s.pool(count)
+		pool, scores := s.best(count)
 		list = s.diversify(pool, scores, count, s.lambda())
 		list, s.explored = s.explore(list, count, newRNG(req.Seed))
 	default:

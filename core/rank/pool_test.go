@@ -1,0 +1,40 @@
+package rank
+
+import (
+	"testing"
+
+	"github.com/hearth-dev/hearth/core/catalog"
+	"github.com/stretchr/testify/require"
+)
+
+// TestState_Best checks that skipping the items the similarity bound rules
+// out leaves the pool as scoring every item makes it: the same items, in
+// the same order, with the same scores, for weights where similarity is
+// minor, major or all there is, with and without topic interests.
+func TestState_Best(t *testing.T) {
+	for _, w := range []catalog.Weights{
+		catalog.DefaultWeights(),
+		{Similarity: 1, Topic: 0.6, Freshness: 0.25, Popularity: 0.15},
+		{Similarity: 1},
+		{Similarity: 10, Popularity: 10},
+		{Similarity: 0.01, Topic: 10, Popularity: 1},
+		{Freshness: 1, Popularity: 1},
+	} {
+		for _, n := range []int{10, 500, 3000} {
+			c := synthetic(n, 16, uint64(n))
+			c.Policy.Weights = w
+			e := New(c)
+			for seed := range uint64(3) {
+				p := syntheticReader(c, seed)
+				s := e.newState(p, Request{Now: now})
+				require.True(t, s.personal)
+				for _, count := range []int{1, 10, 40} {
+					wantIdx, wantScores := s.pool(count)
+					gotIdx, gotScores := s.best(count)
+					require.Equal(t, wantIdx, gotIdx, "%+v, %d items, count %d", w, n, count)
+					require.Equal(t, wantScores, gotScores)
+				}
+			}
+		}
+	}
+}
