@@ -290,6 +290,9 @@ type Side struct {
 	GoRecs []Rec `json:"goRecs"`
 	JSRecs []Rec `json:"jsRecs"`
 	Differ int   `json:"differ"`
+	// The timed calls in order, in milliseconds.
+	GoSamples []float64 `json:"goSamples"`
+	JSSamples []float64 `json:"jsSamples"`
 }
 
 // Rec is one recommendation as the side-by-side page compares them: the

@@ -14,6 +14,7 @@
 // 3. score every candidate,
 //      sim·cos(u, item) + topic·interest overlap
 //      + fresh·2^(−age/half-life) + pop·popularity,
+//    (freshness 1 for an item dated up to a day after now, 0 later)
 //    keeping the best max(3·count, count + 20) (ties to the lower index);
 // 4. diversify them by maximal marginal relevance with the policy's
 //    diversity moved by the reader's variety, within the section caps;
@@ -268,7 +269,13 @@ export function recommend(m, prof, { count = 10, now, seed = 0 }) {
 
   // 3. Score every candidate and keep the best, best first.
   const factor = 2 ** Math.min((m.freshRef - nowSec) / m.freshHL, 1000);
-  const fresh = (i) => Math.fround(Math.min(1, m.freshBase[i] * factor));
+  // Freshness: 1 up to a day after now (clocks differ), 0 for an item
+  // dated later (scheduled, not yet out).
+  const skew = 2 ** (day / m.freshHL);
+  const fresh = (i) => {
+    const f = m.freshBase[i] * factor;
+    return f > 1 ? (f > skew ? 0 : 1) : Math.fround(f);
+  };
   const cosine = (i) => {
     let dot = 0;
     const off = i * dim;

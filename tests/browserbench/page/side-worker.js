@@ -114,6 +114,8 @@ async function run({ wasm, catalogue, profile, now, count, runs, warmup }) {
   out.callFloor = quantiles(floor);
   out.go = quantiles(goTimes);
   out.js = quantiles(jsTimes);
+  out.goSamples = goTimes;
+  out.jsSamples = jsTimes;
   out.goRecs = plain(goRecs);
   out.jsRecs = plain(jsRecs);
   out.goIDs = goRecs.map((r) => r.id);
