@@ -110,6 +110,16 @@ type Options struct {
 	// Warn, if set, makes Build lenient: a duplicate item is reported to
 	// Warn and skipped instead of failing the build.
 	Warn func(error)
+	// OmitText leaves item summaries and key terms out of the catalogue.
+	// They still shape the vectors and topics; only the text is not
+	// shipped. The engine never reads either (it ranks on vectors, topics,
+	// dates and popularity, and shows titles), and with 25-word summaries
+	// they are about half of the bytes that every reader downloads and the
+	// engine decodes before its first recommendations. Omit them when
+	// nothing else reads the catalogue for display. A later build that
+	// carries this catalogue's items over (Previous with Merge) finds no
+	// key terms to give them text features.
+	OmitText bool
 }
 
 func (o Options) withDefaults() Options {
@@ -246,6 +256,11 @@ func Build(items []feed.Item, pol catalog.Policy, opts Options) (*catalog.Catalo
 	// The catalogue states the policy in full, defaults included, so a
 	// reader of the public file sees the values that apply.
 	c.Policy = c.Policy.WithDefaults()
+	if o.OmitText {
+		for i := range c.Items {
+			c.Items[i].Summary, c.Items[i].Terms = "", nil
+		}
+	}
 	if err := c.Validate(); err != nil {
 		return nil, fmt.Errorf("build catalogue: %w", err)
 	}

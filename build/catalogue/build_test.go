@@ -434,6 +434,30 @@ func TestBuild_Policy(t *testing.T) {
 	require.Contains(t, err.Error(), "exploration")
 }
 
+func TestBuild_OmitText(t *testing.T) {
+	items := Synthetic(300, 1)
+	full, err := Build(items, catalog.Policy{}, Options{Dim: 8})
+	require.NoError(t, err)
+	lean, err := Build(items, catalog.Policy{}, Options{Dim: 8, OmitText: true})
+	require.NoError(t, err)
+	require.Len(t, lean.Items, len(full.Items))
+	for i, it := range lean.Items {
+		require.NotEmpty(t, full.Items[i].Summary)
+		require.NotEmpty(t, full.Items[i].Terms)
+		require.Empty(t, it.Summary)
+		require.Empty(t, it.Terms)
+		// The text still shaped everything else.
+		it.Summary, it.Terms = full.Items[i].Summary, full.Items[i].Terms
+		require.Equal(t, full.Items[i], it)
+	}
+	require.Equal(t, full.Topics, lean.Topics)
+	a, err := full.Encode()
+	require.NoError(t, err)
+	b, err := lean.Encode()
+	require.NoError(t, err)
+	require.Less(t, len(b), len(a)*2/3)
+}
+
 func TestSynthetic(t *testing.T) {
 	a := Synthetic(500, 1)
 	require.Len(t, a, 500)

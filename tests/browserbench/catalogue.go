@@ -30,7 +30,17 @@ var Policy = catalog.Policy{Diversity: 1e-6, Exploration: 1e-6}
 // popularity, three years of dates) with 64-dimensional text vectors. It
 // returns the msgpack bytes and the catalogue's generation time.
 func Catalogue(n int) ([]byte, time.Time, error) {
-	cat, err := catalogue.Build(catalogue.Synthetic(n, Seed), Policy, catalogue.Options{Dim: Dim})
+	return build(n, catalogue.Options{Dim: Dim})
+}
+
+// CatalogueWithoutText is [Catalogue] built with OmitText: the same items
+// without their summaries and key terms.
+func CatalogueWithoutText(n int) ([]byte, time.Time, error) {
+	return build(n, catalogue.Options{Dim: Dim, OmitText: true})
+}
+
+func build(n int, opts catalogue.Options) ([]byte, time.Time, error) {
+	cat, err := catalogue.Build(catalogue.Synthetic(n, Seed), Policy, opts)
 	if err != nil {
 		return nil, time.Time{}, fmt.Errorf("build %d-item catalogue: %w", n, err)
 	}

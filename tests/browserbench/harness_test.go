@@ -53,12 +53,19 @@ func newEnv(t testing.TB, sizes []Size, level int) *env {
 	t.Helper()
 	e := &env{cats: map[string]*benchCatalogue{}, now: time.Now().Truncate(time.Second)}
 	built := map[string][]byte{}
+	omitText := os.Getenv("HEARTH_BENCH_B_OMIT_TEXT") == "1"
 	for _, s := range sizes {
 		start := time.Now()
 		b, _, err := Catalogue(s.N)
 		require.NoError(t, err)
 		built[s.Label] = b
 		t.Logf("catalogue %s: %d bytes, built in %v", s.Label, len(b), time.Since(start).Round(time.Millisecond))
+		if omitText {
+			b, _, err := CatalogueWithoutText(s.N)
+			require.NoError(t, err)
+			built[s.Label+"-b"] = b
+			t.Logf("catalogue %s without text: %d bytes", s.Label, len(b))
+		}
 	}
 	start := time.Now()
 	// The smallest catalogue stands in for the demo's, which is not needed.
@@ -73,6 +80,9 @@ func newEnv(t testing.TB, sizes []Size, level int) *env {
 		t.Logf("engine replaced by %s (%d bytes)", alt, len(b))
 	}
 	for _, s := range sizes {
+		if b, ok := built[s.Label+"-b"]; ok {
+			require.NoError(t, WriteCatalogue(e.dir, s.Label+"-b", b))
+		}
 		b := built[s.Label]
 		require.NoError(t, WriteCatalogue(e.dir, s.Label, b))
 		c, err := catalog.Decode(b)
@@ -86,10 +96,17 @@ func newEnv(t testing.TB, sizes []Size, level int) *env {
 		e.cats[s.Label] = &benchCatalogue{Size: s, bytes: b, cat: c, reader: p, encoded: enc, export: exp}
 	}
 	e.site = NewSite(e.dir, "../../js")
-	if dir := os.Getenv("HEARTH_BENCH_B"); dir != "" {
-		e.site.ServeB(dir)
+	if dir := os.Getenv("HEARTH_BENCH_B"); dir != "" || omitText {
+		if dir == "" {
+			dir = e.dir
+		}
+		suffix := ""
+		if omitText {
+			suffix = "-b"
+		}
+		e.site.ServeB(dir, suffix)
 		e.b = true
-		t.Logf("warm loads alternate with the build in %s", dir)
+		t.Logf("warm loads alternate with the build in %s, catalogues catalogue-<size>%s", dir, suffix)
 	}
 	srv := httptest.NewServer(e.site)
 	t.Cleanup(srv.Close)

@@ -22,7 +22,9 @@
 // another build of all of Hearth's files (the hearth folder that `make
 // assets` writes, from another checkout) and alternates warm loads of it
 // with warm loads of this one in the same browser, reader and minute, which
-// on a shared machine is the only fair comparison of two versions. Without HEARTH_BENCH only a smoke
+// on a shared machine is the only fair comparison of two versions.
+// HEARTH_BENCH_B_OMIT_TEXT=1 gives that other side catalogues built with
+// OmitText (and this build's files, unless HEARTH_BENCH_B names others). Without HEARTH_BENCH only a smoke
 // test at 1k items runs (the pages work, the engine and the reference
 // agree), so `make test` stays quick.
 //
@@ -116,6 +118,7 @@ type Site struct {
 	assets http.Handler
 	js     http.Handler
 	b      http.Handler // another build's files, under /hearth-b/, or nil
+	bCat   string       // what the other build's pages add to catalogue names
 
 	mu       sync.Mutex
 	requests map[string]int
@@ -133,9 +136,10 @@ func NewSite(assetsDir, jsDir string) *Site {
 }
 
 // ServeB serves another build of Hearth's files (an assets folder) under
-// /hearth-b/, which load pages use with ?b=1.
-func (s *Site) ServeB(assetsDir string) {
-	s.b = serve.New(os.DirFS(assetsDir), serve.Options{})
+// /hearth-b/, which load pages use with ?b=1; those pages name the
+// catalogue of their size with suffix added (CataloguePath(size+suffix)).
+func (s *Site) ServeB(assetsDir, suffix string) {
+	s.b, s.bCat = serve.New(os.DirFS(assetsDir), serve.Options{}), suffix
 }
 
 // Requests returns the number of requests per path since the last call,
@@ -165,15 +169,16 @@ func (s *Site) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case strings.HasPrefix(path, "/bench/load/"):
 		h.Set("Content-Security-Policy", csp)
 		h.Set("Cache-Control", "no-store")
-		loader := "/hearth/hearth.js"
+		label, loader, cat := strings.TrimPrefix(path, "/bench/load/"), "/hearth/hearth.js", ""
 		if r.URL.Query().Get("b") == "1" {
-			loader = "/hearth-b/hearth.js"
+			loader, cat = "/hearth-b/hearth.js", s.bCat
 		}
-		s.page(w, "load.html", strings.TrimPrefix(path, "/bench/load/"), loader)
+		s.page(w, "load.html", label, loader, CataloguePath(label+cat))
 	case strings.HasPrefix(path, "/bench/side/"):
 		isolate(h)
 		h.Set("Cache-Control", "no-store")
-		s.page(w, "side.html", strings.TrimPrefix(path, "/bench/side/"), "")
+		label := strings.TrimPrefix(path, "/bench/side/")
+		s.page(w, "side.html", label, "", CataloguePath(label))
 	case strings.HasPrefix(path, "/bench/static/"), strings.HasPrefix(path, "/bench/js/"):
 		// The side-by-side Worker's scripts need the same isolation
 		// headers as its page.
@@ -202,8 +207,8 @@ func isolate(h http.Header) {
 	h.Set("Cross-Origin-Resource-Policy", "same-origin")
 }
 
-func (s *Site) page(w http.ResponseWriter, file, label, loader string) {
-	data := struct{ Label, Catalogue, Loader string }{label, CataloguePath(label), loader}
+func (s *Site) page(w http.ResponseWriter, file, label, loader, catalogue string) {
+	data := struct{ Label, Catalogue, Loader string }{label, catalogue, loader}
 	var buf bytes.Buffer
 	if err := pages.ExecuteTemplate(&buf, file, data); err != nil {
 		http.Error(w, err.Error(), http.StatusInternalServerError)

@@ -17,7 +17,7 @@ func TestSite_ServeHTTP(t *testing.T) {
 	other := t.TempDir()
 	require.NoError(t, os.WriteFile(filepath.Join(other, "hearth.js"), []byte("export const b = 1;"), 0o644))
 	site := NewSite(dir, "../../js")
-	site.ServeB(other)
+	site.ServeB(other, "-b")
 	srv := httptest.NewServer(site)
 	defer srv.Close()
 
@@ -28,7 +28,7 @@ func TestSite_ServeHTTP(t *testing.T) {
 		contains string
 	}{
 		{PagePath("10k", 3), 200, "Content-Security-Policy", `src="/hearth/hearth.js" data-catalogue="/hearth/catalogue-10k.msgpack"`},
-		{PagePath("10k", 4) + "&b=1", 200, "Content-Security-Policy", `src="/hearth-b/hearth.js" data-catalogue="/hearth/catalogue-10k.msgpack"`},
+		{PagePath("10k", 4) + "&b=1", 200, "Content-Security-Policy", `src="/hearth-b/hearth.js" data-catalogue="/hearth/catalogue-10k-b.msgpack"`},
 		{"/hearth-b/hearth.js", 200, "Etag", "export const b"},
 		{"/bench/side/10k", 200, "Cross-Origin-Embedder-Policy", "Ranking 10k"},
 		{"/bench/static/probe.js", 200, "Cross-Origin-Opener-Policy", "hearth:recommendations"},
