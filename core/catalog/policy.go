@@ -11,7 +11,7 @@ import (
 const (
 	DefaultFreshnessHalfLifeDays = 14
 	DefaultInterestHalfLifeDays  = 30
-	DefaultDiversity             = 0.3
+	DefaultDiversity             = 0.4
 	DefaultExploration           = 0.1
 	DefaultRetentionDays         = 90
 	DefaultMaxEvents             = 500

@@ -214,14 +214,13 @@ func (r *Run) findings(p func(string, ...any)) {
 	p("  popularity's %.4f, and the best blend on validation gives text a small weight.\n", metric.Mean(pop.NDCG))
 	if nf := r.NoFreshness; nf != nil {
 		hl := r.textCat.Policy.FreshnessHalfLifeDays
-		p("- The default's freshness term uses the half-life the catalogue builder derives from the items' dates (%g days\n", hl)
-		p("  here: the age of the newest tenth of the films). Freshness counts from the reader's time,\n")
-		p("  the request's `Now`: a film dated after it is not yet out and gets none, while popularity, counted over everyone's\n")
-		p("  histories, has %.0f%% of its recommendations dated more than a day after the reader's time (the default %.0f%%).\n",
-			100*r.aheadShare(pop), 100*r.aheadShare(def))
-		p("  Without the freshness term the default scores nDCG@10 %.4f, a gain over popularity of %s (paired);\n",
-			metric.Mean(nf.NDCG), fmtIv(metric.PairedBootstrap(nf.NDCG, pop.NDCG, resamples, level, r.Settings.Seed)))
-		p("  with it, %s.\n", fmtIv(metric.PairedBootstrap(def.NDCG, pop.NDCG, resamples, level, r.Settings.Seed)))
+		p("- The default's freshness term uses the half-life the catalogue builder derives from the items' dates (%g days here:\n", hl)
+		p("  the age of the newest tenth of the items) and counts from the reader's time, the request's `Now`: an item dated\n")
+		p("  after it is not yet out and gets no freshness. Popularity, counted over everyone's histories, has %.0f%% of its\n", 100*r.aheadShare(pop))
+		p("  recommendations dated more than a day after the reader's time (the default %.0f%%). Without the freshness term the\n", 100*r.aheadShare(def))
+		p("  default scores nDCG@10 %.4f, a gain over popularity of %s (paired); with it, %s.\n",
+			metric.Mean(nf.NDCG), fmtIv(metric.PairedBootstrap(nf.NDCG, pop.NDCG, resamples, level, r.Settings.Seed)),
+			fmtIv(metric.PairedBootstrap(def.NDCG, pop.NDCG, resamples, level, r.Settings.Seed)))
 	}
 	p("- The default's lists are more varied than the collaborative baselines' (diversity %.3f against %.3f for item-kNN and\n",
 		metric.Mean(def.ILD), metric.Mean(r.Get(RowKNN).ILD))

@@ -48,7 +48,7 @@ var Tuned = Settings{
 	ServerALS:          ALSConfig{Dim: 64, Lambda: 50, Alpha: 5, Iterations: 10, Seed: 1},
 	PanelALS:           ALSConfig{Dim: 64, Lambda: 50, Alpha: 20, Iterations: 10, Seed: 1},
 	TextDim:            64,
-	Text:               HearthSettings{Weights: catalog.Weights{Similarity: 0.1, Topic: 0.1, Freshness: 0.2, Popularity: 1}, Diversity: 0.3},
+	Text:               HearthSettings{Weights: catalog.Weights{Similarity: 0.1, Topic: 0.1, Freshness: 0.2, Popularity: 1}, Diversity: 0.4},
 	Panel:              HearthSettings{Weights: catalog.Weights{Similarity: 1, Topic: 0.1, Popularity: 1}, Diversity: 0.3},
 	Seed:               1,
 }
