@@ -67,6 +67,8 @@ type Engine struct {
 	freshSkew float64 // 2^(1 day/half-life): fresh's tolerance for items dated after now
 	pop       []float32
 
+	byPop []int32 // item indices by popularity, highest first (see best)
+
 	excluded []uint64 // bitset
 	pinned   []int32  // in policy order
 	isPinned []uint64 // bitset
@@ -141,6 +143,7 @@ func New(c *catalog.Catalogue) *Engine {
 	for i := range c.Items {
 		e.freshBase[i] = math.Exp2(float64(c.Items[i].Published-e.freshRef) / hl)
 	}
+	e.byPop = popularityOrder(e.pop)
 	e.secCap = make([]int32, len(secNames))
 	for _, sc := range e.pol.SectionCaps {
 		if s, ok := secs[sc.Section]; ok {
