@@ -36,7 +36,9 @@ func (s *state) finalScore(i int) float32 {
 // least one reason: failing all thresholds, the largest term of its score.
 func (s *state) explain(i int) []Reason {
 	e := s.e
-	var rs []Reason
+	// One allocation instead of append's growth: an item has at most 5 reasons
+	// (related, read, topic, new, popular).
+	rs := make([]Reason, 0, 5)
 	switch {
 	case i == s.explored:
 		rs = append(rs, Reason{Code: ReasonExplore, Text: "Something different"})
