@@ -16,7 +16,7 @@ func fullProfile(t testing.TB) *Profile {
 		{Item: "a", Kind: View}, {Item: "a", Kind: Read, Dwell: 42.5}, {Item: "b", Kind: Click},
 		{Item: "b", Kind: Like}, {Item: "c", Kind: Dislike}, {Item: "f", Kind: Hide}, {Item: "c", Kind: Mute, Topic: "cooking"},
 	} {
-		_, err := p.Track(c, ev, t0.Add(time.Duration(k)*time.Hour))
+		_, err := p.Track(c, ev, t0.Add(time.Duration(k)*time.Hour).Unix())
 		require.NoError(t, err)
 	}
 	return p

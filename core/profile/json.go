@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"cmp"
 	"strconv"
-	"time"
 
 	"github.com/hearth-dev/hearth/core/internal/errfmt"
 	"github.com/hearth-dev/hearth/core/internal/sortx"
@@ -62,11 +61,11 @@ type eventJSON struct {
 // encoding/json's MarshalIndent(x, "", "  ") writes it (tested against it):
 // encoding/json would add about 144 KB of brotli to the engine, and keep
 // reflect and fmt linked (docs/size.md).
-func (p *Profile) ExportJSON(now time.Time) ([]byte, error) {
+func (p *Profile) ExportJSON(now int64) ([]byte, error) {
 	x := exportJSON{
 		Format:    ExportFormat,
 		Version:   FormatVersion,
-		Exported:  rfc3339(now.Unix()),
+		Exported:  rfc3339(now),
 		Updated:   rfc3339(p.Updated),
 		Settings:  settingsJSON{Consent: p.Settings.Consent, Variety: p.Settings.Variety},
 		Interests: interestsJSON(p.Interests),

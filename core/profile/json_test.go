@@ -10,7 +10,7 @@ import (
 
 func TestProfile_ExportJSON(t *testing.T) {
 	p := fullProfile(t)
-	b, err := p.ExportJSON(t0)
+	b, err := p.ExportJSON(t0.Unix())
 	require.NoError(t, err)
 	var doc map[string]any
 	require.NoError(t, json.Unmarshal(b, &doc))
@@ -29,7 +29,7 @@ func TestProfile_ExportJSON(t *testing.T) {
 
 func TestImportJSON_RoundTrip(t *testing.T) {
 	for _, p := range []*Profile{New(), fullProfile(t)} {
-		b, err := p.ExportJSON(t0)
+		b, err := p.ExportJSON(t0.Unix())
 		require.NoError(t, err)
 		got, err := ImportJSON(b)
 		require.NoError(t, err)
@@ -42,7 +42,7 @@ func TestImportJSON_RoundTrip(t *testing.T) {
 }
 
 func TestImportJSON_Refuses(t *testing.T) {
-	valid, err := fullProfile(t).ExportJSON(t0)
+	valid, err := fullProfile(t).ExportJSON(t0.Unix())
 	require.NoError(t, err)
 	edit := func(old, new string) []byte {
 		require.Contains(t, string(valid), old)
@@ -79,7 +79,7 @@ func TestImportJSON_Refuses(t *testing.T) {
 }
 
 func FuzzImportJSON(f *testing.F) {
-	valid, err := fullProfile(f).ExportJSON(t0)
+	valid, err := fullProfile(f).ExportJSON(t0.Unix())
 	require.NoError(f, err)
 	f.Add(valid)
 	f.Fuzz(func(t *testing.T, b []byte) {
@@ -89,7 +89,7 @@ func FuzzImportJSON(f *testing.F) {
 			return
 		}
 		require.NoError(t, p.Validate())
-		out, err := p.ExportJSON(t0)
+		out, err := p.ExportJSON(t0.Unix())
 		require.NoError(t, err)
 		again, err := ImportJSON(out)
 		require.NoError(t, err)

@@ -13,6 +13,14 @@
 // Interests decay with the policy's half-life, raw events older than the
 // retention period are dropped, the event log is bounded, and reads of items
 // in sensitive topics or sections never enter the profile at all.
+//
+// # Time
+//
+// Every time in this package, stored or passed (the now of [Profile.Track],
+// [Profile.Prune], [Profile.InterestsAt] and [Profile.ExportJSON]), is in
+// Unix seconds as an int64. Package time is not used: importing it alone
+// links its initialisation into the WebAssembly engine, 34 KB of brotli
+// (docs/size.md).
 package profile
 
 //go:generate go tool msgp -io=false -file profile.go -o profile_gen.go

@@ -5,7 +5,6 @@ import (
 	"math"
 	"slices"
 	"strconv"
-	"time"
 
 	"github.com/hearth-dev/hearth/core/catalog"
 	"github.com/hearth-dev/hearth/core/internal/errfmt"
@@ -25,12 +24,11 @@ const (
 // (oldest first), drops negligible interests and bounds the lists. The
 // effect of a dropped event stays in the decaying interests; only the raw
 // record goes.
-func (p *Profile) Prune(pol catalog.Policy, now time.Time) {
+func (p *Profile) Prune(pol catalog.Policy, now int64) {
 	pol = pol.WithDefaults()
-	nowSec := now.Unix()
-	p.decay(pol, nowSec)
+	p.decay(pol, now)
 
-	cutoff := nowSec - int64(pol.RetentionDays)*86400
+	cutoff := now - int64(pol.RetentionDays)*86400
 	p.Events = slices.DeleteFunc(p.Events, func(ev Event) bool { return ev.Time < cutoff })
 	if over := len(p.Events) - pol.MaxEvents; over > 0 {
 		p.Events = slices.Delete(p.Events, 0, over)
@@ -54,11 +52,11 @@ func (p *Profile) Prune(pol catalog.Policy, now time.Time) {
 	p.Muted = trimFront(p.Muted, MaxMuted)
 }
 
-// decay brings interests and credits from Updated to nowSec. Time never
+// decay brings interests and credits from Updated to now. Time never
 // runs backwards here: a clock set back leaves the weights alone.
-func (p *Profile) decay(pol catalog.Policy, nowSec int64) {
-	if p.Updated > 0 && nowSec > p.Updated {
-		f := float32(Decay(nowSec-p.Updated, pol.WithDefaults().InterestHalfLifeDays))
+func (p *Profile) decay(pol catalog.Policy, now int64) {
+	if p.Updated > 0 && now > p.Updated {
+		f := float32(Decay(now-p.Updated, pol.WithDefaults().InterestHalfLifeDays))
 		for i := range p.Interests {
 			p.Interests[i].Weight *= f
 		}
@@ -68,7 +66,7 @@ func (p *Profile) decay(pol catalog.Policy, nowSec int64) {
 			}
 		}
 	}
-	p.Updated = max(p.Updated, nowSec)
+	p.Updated = max(p.Updated, now)
 }
 
 // Decay returns the factor by which a weight halving every halfLifeDays
@@ -85,8 +83,8 @@ func Decay(seconds int64, halfLifeDays float32) float64 {
 
 // InterestsAt returns the interests decayed from Updated to now without
 // changing the profile, for ranking and display.
-func (p *Profile) InterestsAt(pol catalog.Policy, now time.Time) []Interest {
-	f := float32(Decay(now.Unix()-p.Updated, pol.WithDefaults().InterestHalfLifeDays))
+func (p *Profile) InterestsAt(pol catalog.Policy, now int64) []Interest {
+	f := float32(Decay(now-p.Updated, pol.WithDefaults().InterestHalfLifeDays))
 	out := make([]Interest, len(p.Interests))
 	for i, in := range p.Interests {
 		out[i] = Interest{Topic: in.Topic, Weight: in.Weight * f}

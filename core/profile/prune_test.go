@@ -29,9 +29,9 @@ func TestProfile_Prune(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			p := granted()
-			_, err := p.Track(c, Event{Item: "a", Kind: Read, Dwell: 60}, t0)
+			_, err := p.Track(c, Event{Item: "a", Kind: Read, Dwell: 60}, t0.Unix())
 			require.NoError(t, err)
-			p.Prune(c.Policy, t0.Add(tt.after))
+			p.Prune(c.Policy, t0.Add(tt.after).Unix())
 			require.InDelta(t, tt.wantGo, interest(p, "go"), 0.002)
 			require.Len(t, p.Events, tt.wantEvents)
 			require.Equal(t, t0.Add(tt.after).Unix(), p.Updated)
@@ -45,9 +45,9 @@ func TestProfile_Prune(t *testing.T) {
 func TestProfile_Prune_ClockBack(t *testing.T) {
 	c := testCatalogue()
 	p := granted()
-	_, err := p.Track(c, Event{Item: "a", Kind: Read, Dwell: 60}, t0)
+	_, err := p.Track(c, Event{Item: "a", Kind: Read, Dwell: 60}, t0.Unix())
 	require.NoError(t, err)
-	p.Prune(c.Policy, t0.Add(-10*day))
+	p.Prune(c.Policy, t0.Add(-10*day).Unix())
 	require.Equal(t, float32(1), interest(p, "go"), "a clock set back does not grow or shrink interests")
 	require.Equal(t, t0.Unix(), p.Updated)
 }
@@ -56,10 +56,10 @@ func TestProfile_Prune_MaxEvents(t *testing.T) {
 	c := testCatalogue()
 	p := granted()
 	for k := range 10 {
-		_, err := p.Track(c, Event{Item: "a", Kind: View}, t0.Add(time.Duration(k)*time.Second))
+		_, err := p.Track(c, Event{Item: "a", Kind: View}, t0.Add(time.Duration(k)*time.Second).Unix())
 		require.NoError(t, err)
 	}
-	p.Prune(catalog.Policy{MaxEvents: 3}, t0.Add(time.Minute))
+	p.Prune(catalog.Policy{MaxEvents: 3}, t0.Add(time.Minute).Unix())
 	require.Len(t, p.Events, 3)
 	require.Equal(t, t0.Add(9*time.Second).Unix(), p.Events[2].Time)
 }
@@ -67,9 +67,9 @@ func TestProfile_Prune_MaxEvents(t *testing.T) {
 func TestProfile_InterestsAt(t *testing.T) {
 	c := testCatalogue()
 	p := granted()
-	_, err := p.Track(c, Event{Item: "a", Kind: Like}, t0)
+	_, err := p.Track(c, Event{Item: "a", Kind: Like}, t0.Unix())
 	require.NoError(t, err)
-	got := p.InterestsAt(c.Policy, t0.Add(30*day))
+	got := p.InterestsAt(c.Policy, t0.Add(30*day).Unix())
 	require.Equal(t, []Interest{{Topic: "go", Weight: 1}}, got)
 	require.Equal(t, float32(2), interest(p, "go"), "the profile itself is unchanged")
 }
@@ -97,7 +97,7 @@ func TestProfile_ForgetItem(t *testing.T) {
 	want := granted()
 	got := granted()
 	track := func(p *Profile, item string, k Kind, at time.Time) {
-		_, err := p.Track(c, Event{Item: item, Kind: k, Dwell: 40}, at)
+		_, err := p.Track(c, Event{Item: item, Kind: k, Dwell: 40}, at.Unix())
 		require.NoError(t, err)
 	}
 	track(want, "a", Read, t0)
@@ -125,7 +125,7 @@ func TestProfile_ForgetEvent(t *testing.T) {
 	for _, ev := range []Event{
 		{Item: "a", Kind: View}, {Item: "a", Kind: Read}, {Item: "c", Kind: Hide}, {Kind: Mute, Topic: "cooking"}, {Item: "b", Kind: Like},
 	} {
-		_, err := p.Track(c, ev, t0)
+		_, err := p.Track(c, ev, t0.Unix())
 		require.NoError(t, err)
 	}
 	require.ErrorIs(t, p.ForgetEvent(5), ErrNoEvent)
@@ -153,7 +153,7 @@ func TestProfile_ForgetEvent(t *testing.T) {
 func TestProfile_ForgetTopic(t *testing.T) {
 	c := testCatalogue()
 	p := granted()
-	_, err := p.Track(c, Event{Item: "b", Kind: Like}, t0)
+	_, err := p.Track(c, Event{Item: "b", Kind: Like}, t0.Unix())
 	require.NoError(t, err)
 	p.ForgetTopic("wasm")
 	require.Zero(t, interest(p, "wasm"))
@@ -166,7 +166,7 @@ func TestProfile_UnmuteUnhide(t *testing.T) {
 	c := testCatalogue()
 	p := granted()
 	for _, ev := range []Event{{Kind: Mute, Topic: "go"}, {Item: "c", Kind: Hide}} {
-		_, err := p.Track(c, ev, t0)
+		_, err := p.Track(c, ev, t0.Unix())
 		require.NoError(t, err)
 	}
 	p.Unmute("go")

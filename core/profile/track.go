@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/hearth-dev/hearth/core/catalog"
 	"github.com/hearth-dev/hearth/core/internal/errfmt"
@@ -102,7 +101,7 @@ func (p *Profile) Empty() bool {
 // credits the item's topics with its kind's [Kind.Weight] times the topic
 // weight; the credit is stored on the event so that forgetting it later
 // takes it back. Track then prunes with the catalogue's policy.
-func (p *Profile) Track(c *catalog.Catalogue, ev Event, now time.Time) (learned bool, err error) {
+func (p *Profile) Track(c *catalog.Catalogue, ev Event, now int64) (learned bool, err error) {
 	pol := c.Policy.WithDefaults()
 	if !p.Active(pol) {
 		return false, errfmt.Wrap("track "+ev.Kind.String()+": ", ErrNoConsent, "")
@@ -110,15 +109,14 @@ func (p *Profile) Track(c *catalog.Catalogue, ev Event, now time.Time) (learned 
 	if err := checkEvent(&ev); err != nil {
 		return false, errfmt.Wrap("track "+ev.Kind.String()+": ", err, "")
 	}
-	nowSec := now.Unix()
-	if ev.Time == 0 || ev.Time > nowSec {
-		ev.Time = nowSec
+	if ev.Time == 0 || ev.Time > now {
+		ev.Time = now
 	}
 	ev.Credit = nil
 	if ev.Kind != Read {
 		ev.Dwell = 0
 	}
-	p.decay(pol, nowSec)
+	p.decay(pol, now)
 
 	idx, known := c.Find(ev.Item)
 	if ev.Kind == Mute {

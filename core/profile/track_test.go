@@ -73,7 +73,7 @@ func TestProfile_Track(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			p := granted()
-			learned, err := p.Track(testCatalogue(), tt.ev, t0)
+			learned, err := p.Track(testCatalogue(), tt.ev, t0.Unix())
 			require.NoError(t, err)
 			require.True(t, learned)
 			require.InDelta(t, tt.wantGo, interest(p, "go"), 1e-6)
@@ -107,7 +107,7 @@ func TestProfile_Track_Sensitive(t *testing.T) {
 		for k := View; k <= Dislike; k++ {
 			t.Run(fmt.Sprintf("%s %s", k, item), func(t *testing.T) {
 				p := granted()
-				learned, err := p.Track(c, Event{Item: item, Kind: k, Dwell: 300}, t0)
+				learned, err := p.Track(c, Event{Item: item, Kind: k, Dwell: 300}, t0.Unix())
 				require.NoError(t, err)
 				require.False(t, learned)
 				require.Empty(t, p.Events)
@@ -118,7 +118,7 @@ func TestProfile_Track_Sensitive(t *testing.T) {
 		}
 		t.Run("hide "+item, func(t *testing.T) {
 			p := granted()
-			learned, err := p.Track(c, Event{Item: item, Kind: Hide}, t0)
+			learned, err := p.Track(c, Event{Item: item, Kind: Hide}, t0.Unix())
 			require.NoError(t, err)
 			require.True(t, learned)
 			require.Equal(t, []string{item}, p.Hidden, "the reader's request is kept")
@@ -127,7 +127,7 @@ func TestProfile_Track_Sensitive(t *testing.T) {
 		})
 		t.Run("mute from "+item, func(t *testing.T) {
 			p := granted()
-			learned, err := p.Track(c, Event{Item: item, Kind: Mute, Topic: "cooking"}, t0)
+			learned, err := p.Track(c, Event{Item: item, Kind: Mute, Topic: "cooking"}, t0.Unix())
 			require.NoError(t, err)
 			require.True(t, learned)
 			require.Equal(t, []string{"cooking"}, p.Muted)
@@ -163,7 +163,7 @@ func TestProfile_Track_Refused(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			learned, err := tt.p.Track(tt.c, tt.ev, t0)
+			learned, err := tt.p.Track(tt.c, tt.ev, t0.Unix())
 			require.ErrorIs(t, err, tt.wantErr)
 			require.Equal(t, tt.learned, learned)
 			if !learned {
@@ -176,10 +176,10 @@ func TestProfile_Track_Refused(t *testing.T) {
 
 func TestProfile_Track_Times(t *testing.T) {
 	p := granted()
-	_, err := p.Track(testCatalogue(), Event{Item: "a", Kind: View, Time: t0.Add(time.Hour).Unix()}, t0)
+	_, err := p.Track(testCatalogue(), Event{Item: "a", Kind: View, Time: t0.Add(time.Hour).Unix()}, t0.Unix())
 	require.NoError(t, err)
 	require.Equal(t, t0.Unix(), p.Events[0].Time, "a future time is clamped to now")
-	_, err = p.Track(testCatalogue(), Event{Item: "b", Kind: Read, Dwell: 1e9, Time: t0.Add(-time.Minute).Unix()}, t0)
+	_, err = p.Track(testCatalogue(), Event{Item: "b", Kind: Read, Dwell: 1e9, Time: t0.Add(-time.Minute).Unix()}, t0.Unix())
 	require.NoError(t, err)
 	require.Equal(t, t0.Add(-time.Minute).Unix(), p.Events[1].Time)
 	require.Equal(t, float32(MaxDwell), p.Events[1].Dwell)
@@ -188,13 +188,13 @@ func TestProfile_Track_Times(t *testing.T) {
 func TestProfile_Track_MutedTopicNotLearned(t *testing.T) {
 	c := testCatalogue()
 	p := granted()
-	_, err := p.Track(c, Event{Item: "b", Kind: Read}, t0)
+	_, err := p.Track(c, Event{Item: "b", Kind: Read}, t0.Unix())
 	require.NoError(t, err)
 	require.Greater(t, interest(p, "wasm"), float32(0))
-	_, err = p.Track(c, Event{Kind: Mute, Topic: "wasm"}, t0)
+	_, err = p.Track(c, Event{Kind: Mute, Topic: "wasm"}, t0.Unix())
 	require.NoError(t, err)
 	require.Zero(t, interest(p, "wasm"), "muting forgets the topic")
-	_, err = p.Track(c, Event{Item: "c", Kind: Like}, t0)
+	_, err = p.Track(c, Event{Item: "c", Kind: Like}, t0.Unix())
 	require.NoError(t, err)
 	require.Zero(t, interest(p, "wasm"), "and stops learning it")
 	require.Empty(t, p.Events[len(p.Events)-1].Credit)
@@ -205,7 +205,7 @@ func TestProfile_Track_Bounds(t *testing.T) {
 	c.Policy.MaxEvents = 5
 	p := granted()
 	for k := range 12 {
-		_, err := p.Track(c, Event{Item: []string{"a", "b", "c"}[k%3], Kind: View}, t0.Add(time.Duration(k)*time.Minute))
+		_, err := p.Track(c, Event{Item: []string{"a", "b", "c"}[k%3], Kind: View}, t0.Add(time.Duration(k)*time.Minute).Unix())
 		require.NoError(t, err)
 	}
 	require.Len(t, p.Events, 5)
@@ -218,7 +218,7 @@ func BenchmarkProfile_Track(b *testing.B) {
 	p := granted()
 	now := t0
 	for k := range benchEvents {
-		if _, err := p.Track(c, Event{Item: []string{"a", "b", "c", "f"}[k%4], Kind: Read, Dwell: 30}, now); err != nil {
+		if _, err := p.Track(c, Event{Item: []string{"a", "b", "c", "f"}[k%4], Kind: Read, Dwell: 30}, now.Unix()); err != nil {
 			b.Fatal(err)
 		}
 		now = now.Add(time.Hour)
@@ -226,7 +226,7 @@ func BenchmarkProfile_Track(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		now = now.Add(time.Second)
-		if _, err := p.Track(c, Event{Item: "b", Kind: Read, Dwell: 45}, now); err != nil {
+		if _, err := p.Track(c, Event{Item: "b", Kind: Read, Dwell: 45}, now.Unix()); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -68,7 +68,7 @@ func syntheticReader(c *catalog.Catalogue, seed uint64) *profile.Profile {
 			ev = profile.Event{Kind: profile.Mute, Topic: c.Topics[r.intn(len(c.Topics))]}
 		}
 		at = at.Add(14 * time.Hour)
-		if _, err := p.Track(c, ev, at); err != nil {
+		if _, err := p.Track(c, ev, at.Unix()); err != nil {
 			panic(err)
 		}
 	}
@@ -87,13 +87,13 @@ func BenchmarkEngine_Recommend(b *testing.B) {
 			req  Request
 			memo bool
 		}{
-			{"personal", e, p, Request{Count: 10, Now: now, Seed: 3, Current: c.Items[5].ID}, false},
+			{"personal", e, p, Request{Count: 10, Now: now.Unix(), Seed: 3, Current: c.Items[5].ID}, false},
 			// As Hearth's Worker ranks: with a memo, one second later
 			// each time (a memo hit, as long as the profile is unchanged).
-			{"memo", e, p, Request{Count: 10, Now: now, Seed: 3, Current: c.Items[5].ID}, true},
-			{"fold-in", New(withGram(c, 1)), p, Request{Count: 10, Now: now, Seed: 3}, false},
-			{"non-personal", e, nil, Request{Count: 10, Now: now}, false},
-			{"related", e, p, Request{Count: 10, Now: now, Current: c.Items[5].ID, Related: true}, false},
+			{"memo", e, p, Request{Count: 10, Now: now.Unix(), Seed: 3, Current: c.Items[5].ID}, true},
+			{"fold-in", New(withGram(c, 1)), p, Request{Count: 10, Now: now.Unix(), Seed: 3}, false},
+			{"non-personal", e, nil, Request{Count: 10, Now: now.Unix()}, false},
+			{"related", e, p, Request{Count: 10, Now: now.Unix(), Current: c.Items[5].ID, Related: true}, false},
 		} {
 			b.Run(fmt.Sprintf("%s/%dk", mode.name, n/1000), func(b *testing.B) {
 				b.ReportAllocs()
@@ -102,7 +102,7 @@ func BenchmarkEngine_Recommend(b *testing.B) {
 				for b.Loop() {
 					var recs []Recommendation
 					if mode.memo {
-						req.Now = req.Now.Add(time.Second)
+						req.Now++
 						recs = mode.e.RecommendMemo(&m, mode.p, req)
 					} else {
 						recs = mode.e.Recommend(mode.p, req)
@@ -131,7 +131,7 @@ func TestEngine_Recommend_AllocsFlat(t *testing.T) {
 		c := synthetic(n, 16, 1)
 		e := New(c)
 		p := syntheticReader(c, 2)
-		req := Request{Count: 10, Now: now, Seed: 5}
+		req := Request{Count: 10, Now: now.Unix(), Seed: 5}
 		return testing.AllocsPerRun(5, func() { e.Recommend(p, req) })
 	}
 	small, large := allocs(500), allocs(4000)

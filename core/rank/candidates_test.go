@@ -33,7 +33,7 @@ func TestState_Candidates(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s := e.newState(tt.p, Request{Current: tt.current, Now: now})
+			s := e.newState(tt.p, Request{Current: tt.current, Now: now.Unix()})
 			for _, id := range tt.blocked {
 				require.False(t, s.candidate(idx(t, c, id)), id)
 			}

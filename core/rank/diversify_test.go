@@ -34,7 +34,7 @@ func TestState_Diversify(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			c.Policy.SectionCaps = tt.caps
 			e := New(c)
-			s := e.newState(nil, Request{Now: now})
+			s := e.newState(nil, Request{Now: now.Unix()})
 			got := s.diversify(pool, scores, tt.count, tt.lambda)
 			names := make([]string, len(got))
 			for k, i := range got {

@@ -19,9 +19,9 @@
 //
 // # Determinism
 //
-// The engine reads no clock and no global randomness: the time and a seed
-// are in the [Request], and the same catalogue, profile and request give
-// the same list.
+// The engine reads no clock and no global randomness: the time (Unix
+// seconds) and a seed are in the [Request], and the same catalogue, profile
+// and request give the same list.
 //
 // # Example
 //

@@ -22,7 +22,7 @@ func TestState_Explain(t *testing.T) {
 	p := reader(t, c)
 
 	t.Run("read names the most similar item read", func(t *testing.T) {
-		s := e.newState(p, Request{Now: now})
+		s := e.newState(p, Request{Now: now.Unix()})
 		r, ok := s.readReason(idx(t, c, "wasm-threads"), readReasonSim)
 		require.True(t, ok)
 		require.Equal(t, Reason{Code: ReasonRead, Text: "Because you read WebAssembly garbage collection", Ref: "wasm-gc"}, r)
@@ -33,7 +33,7 @@ func TestState_Explain(t *testing.T) {
 		require.False(t, ok, "a disliked item is no reason")
 	})
 	t.Run("topic names the strongest followed topic", func(t *testing.T) {
-		s := e.newState(p, Request{Now: now})
+		s := e.newState(p, Request{Now: now.Unix()})
 		r, ok := s.topicReason(idx(t, c, "wasm-size"), topicReasonMin)
 		require.True(t, ok)
 		require.Equal(t, Reason{Code: ReasonTopic, Text: "You follow wasm", Ref: "wasm"}, r)
@@ -42,7 +42,7 @@ func TestState_Explain(t *testing.T) {
 	})
 	t.Run("every item has a reason", func(t *testing.T) {
 		for _, prof := range []*profile.Profile{nil, p} {
-			s := e.newState(prof, Request{Now: now})
+			s := e.newState(prof, Request{Now: now.Unix()})
 			for i := range c.Items {
 				rs := s.explain(i)
 				require.NotEmpty(t, rs, c.Items[i].ID)
@@ -58,13 +58,13 @@ func TestState_Explain(t *testing.T) {
 		}
 	})
 	t.Run("pinned, explore, related come first", func(t *testing.T) {
-		s := e.newState(nil, Request{Now: now})
+		s := e.newState(nil, Request{Now: now.Unix()})
 		require.Equal(t, ReasonPinned, s.explain(idx(t, c, "privacy-ondevice"))[0].Code)
-		s = e.newState(p, Request{Now: now})
+		s = e.newState(p, Request{Now: now.Unix()})
 		s.explored = idx(t, c, "privacy-law")
 		rs := s.explain(s.explored)
 		require.Equal(t, Reason{Code: ReasonExplore, Text: "Something different"}, rs[0])
-		s = e.newState(p, Request{Now: now, Current: "go-wasm", Related: true})
+		s = e.newState(p, Request{Now: now.Unix(), Current: "go-wasm", Related: true})
 		s.relatedMode = true
 		rs = s.explain(idx(t, c, "wasm-size"))
 		require.Equal(t, Reason{Code: ReasonRelated, Text: "Related to Go on WebAssembly", Ref: "go-wasm"}, rs[0])
@@ -75,7 +75,7 @@ func TestState_Explain(t *testing.T) {
 			catalog.Item{ID: "hit", Published: now.Unix() - 100*86400, Popularity: 0.9},
 			catalog.Item{ID: "stale", Published: now.Unix() - 100*86400, Popularity: 0.1},
 		)
-		s := New(c).newState(nil, Request{Now: now})
+		s := New(c).newState(nil, Request{Now: now.Unix()})
 		require.Equal(t, []string{ReasonNew}, codes(s.explain(0)))
 		require.Equal(t, []string{ReasonPopular}, codes(s.explain(1)))
 		require.Equal(t, []string{ReasonPopular}, codes(s.explain(2)), "the largest score term when no threshold is met")

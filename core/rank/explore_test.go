@@ -32,7 +32,7 @@ func TestState_Explore(t *testing.T) {
 	t.Run("never at rate zero", func(t *testing.T) {
 		c2 := *c
 		c2.Policy.Exploration = 1e-9
-		s := New(&c2).newState(p, Request{Now: now})
+		s := New(&c2).newState(p, Request{Now: now.Unix()})
 		for seed := range uint64(50) {
 			_, explored := s.explore(list(s), 6, newRNG(seed))
 			require.Equal(t, -1, explored)
@@ -41,7 +41,7 @@ func TestState_Explore(t *testing.T) {
 	t.Run("always at rate one", func(t *testing.T) {
 		c2 := *c
 		c2.Policy.Exploration = 1
-		s := New(&c2).newState(p, Request{Now: now})
+		s := New(&c2).newState(p, Request{Now: now.Unix()})
 		seen := map[int]bool{}
 		for seed := range uint64(50) {
 			base := list(s)
@@ -58,7 +58,7 @@ func TestState_Explore(t *testing.T) {
 		require.Greater(t, len(seen), 1, "different seeds explore different items")
 	})
 	t.Run("deterministic", func(t *testing.T) {
-		s := e.newState(p, Request{Now: now})
+		s := e.newState(p, Request{Now: now.Unix()})
 		for seed := range uint64(20) {
 			a, ea := s.explore(list(s), 6, newRNG(seed))
 			b, eb := s.explore(list(s), 6, newRNG(seed))
@@ -67,7 +67,7 @@ func TestState_Explore(t *testing.T) {
 		}
 	})
 	t.Run("rate is respected", func(t *testing.T) {
-		s := e.newState(p, Request{Now: now}) // fixture rate 0.25
+		s := e.newState(p, Request{Now: now.Unix()}) // fixture rate 0.25
 		hits := 0
 		for seed := range uint64(400) {
 			if _, ex := s.explore(list(s), 6, newRNG(seed)); ex >= 0 {

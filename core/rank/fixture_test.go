@@ -105,7 +105,7 @@ func reader(t testing.TB, c *catalog.Catalogue) *profile.Profile {
 		{Item: "health-sleep", Kind: profile.Read, Dwell: 300}, // sensitive: not learned
 	}
 	for k, ev := range events {
-		_, err := p.Track(c, ev, now.Add(time.Duration(k-len(events))*24*time.Hour))
+		_, err := p.Track(c, ev, now.Add(time.Duration(k-len(events))*24*time.Hour).Unix())
 		require.NoError(t, err)
 	}
 	return p

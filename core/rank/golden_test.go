@@ -27,14 +27,14 @@ func TestEngine_Recommend_Golden(t *testing.T) {
 		p    *profile.Profile
 		req  Request
 	}{
-		{"non-personal", e, nil, Request{Count: 6, Now: now}},
-		{"personal", e, p, Request{Count: 6, Now: now, Seed: 1}},
-		{"personal, explored slot", e, p, Request{Count: 6, Now: now, Seed: 3}},
-		{"personal, more variety", e, varied, Request{Count: 6, Now: now, Seed: 1}},
-		{"personal, on a page", e, p, Request{Count: 6, Now: now, Seed: 1, Current: "wasm-threads"}},
-		{"related", e, p, Request{Count: 4, Now: now, Current: "privacy-gpc", Related: true}},
-		{"related, no profile", e, nil, Request{Count: 4, Now: now, Current: "privacy-gpc", Related: true}},
-		{"fold-in", folded, p, Request{Count: 6, Now: now, Seed: 1}},
+		{"non-personal", e, nil, Request{Count: 6, Now: now.Unix()}},
+		{"personal", e, p, Request{Count: 6, Now: now.Unix(), Seed: 1}},
+		{"personal, explored slot", e, p, Request{Count: 6, Now: now.Unix(), Seed: 3}},
+		{"personal, more variety", e, varied, Request{Count: 6, Now: now.Unix(), Seed: 1}},
+		{"personal, on a page", e, p, Request{Count: 6, Now: now.Unix(), Seed: 1, Current: "wasm-threads"}},
+		{"related", e, p, Request{Count: 4, Now: now.Unix(), Current: "privacy-gpc", Related: true}},
+		{"related, no profile", e, nil, Request{Count: 4, Now: now.Unix(), Current: "privacy-gpc", Related: true}},
+		{"fold-in", folded, p, Request{Count: 6, Now: now.Unix(), Seed: 1}},
 	}
 	type rec struct {
 		ID      string

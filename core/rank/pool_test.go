@@ -26,7 +26,7 @@ func TestState_Best(t *testing.T) {
 			e := New(c)
 			for seed := range uint64(3) {
 				p := syntheticReader(c, seed)
-				s := e.newState(p, Request{Now: now})
+				s := e.newState(p, Request{Now: now.Unix()})
 				require.True(t, s.personal)
 				for _, count := range []int{1, 10, 40} {
 					wantIdx, wantScores := s.pool(count)

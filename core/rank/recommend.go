@@ -1,8 +1,6 @@
 package rank
 
 import (
-	"time"
-
 	"github.com/hearth-dev/hearth/core/catalog"
 	"github.com/hearth-dev/hearth/core/profile"
 )
@@ -20,9 +18,11 @@ type Request struct {
 	Related bool
 	// Seed drives exploration; the same seed gives the same list.
 	Seed uint64
-	// Now is the time of the request; zero means the catalogue's
-	// generation time.
-	Now time.Time
+	// Now is the time of the request in Unix seconds; 0 means the
+	// catalogue's generation time. (An int64, not a time.Time: importing
+	// package time links 34 KB of brotli into the WebAssembly engine,
+	// docs/size.md.)
+	Now int64
 }
 
 // List lengths.
@@ -141,8 +141,8 @@ func (e *Engine) newState(p *profile.Profile, req Request) *state {
 }
 
 func (e *Engine) newStateMemo(m *Memo, p *profile.Profile, req Request) *state {
-	now := req.Now.Unix()
-	if req.Now.IsZero() {
+	now := req.Now
+	if now == 0 {
 		now = e.cat.Generated
 	}
 	s := &state{e: e, now: now, factor: e.freshFactor(now), current: -1, explored: -1, w: e.pol.Weights, blocked: e.excluded}

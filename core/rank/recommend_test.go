@@ -13,7 +13,7 @@ import (
 func TestEngine_Recommend_NonPersonal(t *testing.T) {
 	c := fixture(t)
 	e := New(c)
-	want := e.Recommend(nil, Request{Count: 8, Now: now})
+	want := e.Recommend(nil, Request{Count: 8, Now: now.Unix()})
 	require.Len(t, want, 8)
 	require.Equal(t, "privacy-ondevice", want[0].ID, "pinned first")
 	require.Equal(t, []string{ReasonPinned}, codes(want[0].Reasons)[:1])
@@ -37,7 +37,7 @@ func TestEngine_Recommend_NonPersonal(t *testing.T) {
 	require.NoError(t, empty.SetConsent(profile.ConsentGranted))
 	for name, p := range map[string]*profile.Profile{"denied": denied, "unset under opt-in": unset, "empty": empty} {
 		t.Run(name, func(t *testing.T) {
-			require.Equal(t, want, e.Recommend(p, Request{Count: 8, Now: now}))
+			require.Equal(t, want, e.Recommend(p, Request{Count: 8, Now: now.Unix()}))
 		})
 	}
 }
@@ -46,7 +46,7 @@ func TestEngine_Recommend_Personal(t *testing.T) {
 	c := fixture(t)
 	e := New(c)
 	p := reader(t, c)
-	recs := e.Recommend(p, Request{Count: 6, Now: now, Seed: 1, Current: "go-errors"})
+	recs := e.Recommend(p, Request{Count: 6, Now: now.Unix(), Seed: 1, Current: "go-errors"})
 	require.Len(t, recs, 6)
 	got := ids(recs)
 	for _, id := range []string{"go-errors", "go-generics", "go-modules", "db-indexeddb", "db-postgres", "travel-lisbon", "travel-trains", "cook-bread"} {
@@ -59,7 +59,7 @@ func TestEngine_Recommend_Personal(t *testing.T) {
 		require.NotEmpty(t, r.URL)
 		require.NotEmpty(t, r.Title)
 	}
-	require.Equal(t, recs, e.Recommend(p, Request{Count: 6, Now: now, Seed: 1, Current: "go-errors"}), "deterministic")
+	require.Equal(t, recs, e.Recommend(p, Request{Count: 6, Now: now.Unix(), Seed: 1, Current: "go-errors"}), "deterministic")
 }
 
 func TestEngine_Recommend_Variety(t *testing.T) {
@@ -69,7 +69,7 @@ func TestEngine_Recommend_Variety(t *testing.T) {
 		p := reader(t, c)
 		require.NoError(t, p.SetVariety(variety))
 		seen := map[uint16]bool{}
-		for _, r := range e.Recommend(p, Request{Count: 6, Now: now, Seed: 99}) {
+		for _, r := range e.Recommend(p, Request{Count: 6, Now: now.Unix(), Seed: 99}) {
 			seen[c.Items[idx(t, c, r.ID)].Topics[0].Topic] = true
 		}
 		return len(seen)
@@ -81,7 +81,7 @@ func TestEngine_Recommend_Related(t *testing.T) {
 	c := fixture(t)
 	e := New(c)
 	for _, p := range []*profile.Profile{nil, reader(t, c)} {
-		recs := e.Recommend(p, Request{Count: 3, Now: now, Current: "wasm-threads", Related: true})
+		recs := e.Recommend(p, Request{Count: 3, Now: now.Unix(), Current: "wasm-threads", Related: true})
 		require.Len(t, recs, 3)
 		for _, r := range recs {
 			require.NotEqual(t, "wasm-threads", r.ID)
@@ -92,7 +92,7 @@ func TestEngine_Recommend_Related(t *testing.T) {
 		}
 	}
 	// Related without a known current page falls back to the usual list.
-	require.Equal(t, e.Recommend(nil, Request{Count: 3, Now: now}), e.Recommend(nil, Request{Count: 3, Now: now, Current: "nope", Related: true}))
+	require.Equal(t, e.Recommend(nil, Request{Count: 3, Now: now.Unix()}), e.Recommend(nil, Request{Count: 3, Now: now.Unix(), Current: "nope", Related: true}))
 }
 
 func TestEngine_Recommend_Count(t *testing.T) {
@@ -104,11 +104,11 @@ func TestEngine_Recommend_Count(t *testing.T) {
 	for _, tt := range tests {
 		// All but the excluded item and four of the six "life" items
 		// (capped at two) can be listed.
-		require.Len(t, e.Recommend(nil, Request{Count: tt.count, Now: now}), tt.want, "count %d", tt.count)
+		require.Len(t, e.Recommend(nil, Request{Count: tt.count, Now: now.Unix()}), tt.want, "count %d", tt.count)
 	}
 	empty := &catalog.Catalogue{Version: catalog.FormatVersion}
 	require.NoError(t, empty.Validate())
-	require.Empty(t, New(empty).Recommend(reader(t, c), Request{Now: now}))
+	require.Empty(t, New(empty).Recommend(reader(t, c), Request{Now: now.Unix()}))
 }
 
 func TestEngine_Recommend_FoldIn(t *testing.T) {
@@ -116,9 +116,9 @@ func TestEngine_Recommend_FoldIn(t *testing.T) {
 	e := New(c)
 	require.NotNil(t, e.gram)
 	p := reader(t, c)
-	recs := e.Recommend(p, Request{Count: 5, Now: now, Seed: 4})
+	recs := e.Recommend(p, Request{Count: 5, Now: now.Unix(), Seed: 4})
 	require.Len(t, recs, 5)
-	s := e.newState(p, Request{Now: now})
+	s := e.newState(p, Request{Now: now.Unix()})
 	require.NotNil(t, s.user)
 	// The history is decayed to the newest event; the fold-in's
 	// confidences take the weights decayed to now.
@@ -142,7 +142,7 @@ func TestEngine_RecommendMemo(t *testing.T) {
 	other := reader(t, c)
 	require.NoError(t, other.SetVariety(1))
 	changed := reader(t, c)
-	_, err := changed.Track(c, profile.Event{Item: "cook-pasta", Kind: profile.Like}, now.Add(time.Hour))
+	_, err := changed.Track(c, profile.Event{Item: "cook-pasta", Kind: profile.Like}, now.Add(time.Hour).Unix())
 	require.NoError(t, err)
 	newest := learnRef(p, now.Unix()+1e9)
 	var m Memo
@@ -165,8 +165,8 @@ func TestEngine_RecommendMemo(t *testing.T) {
 		{e, p, now.Add(24 * time.Hour)},
 	} {
 		for _, req := range []Request{
-			{Count: 6, Now: step.now, Seed: 1},
-			{Count: 4, Now: step.now, Current: "privacy-gpc", Related: true},
+			{Count: 6, Now: step.now.Unix(), Seed: 1},
+			{Count: 4, Now: step.now.Unix(), Current: "privacy-gpc", Related: true},
 		} {
 			require.Equal(t, step.e.Recommend(step.p, req), step.e.RecommendMemo(&m, step.p, req), "at %v", step.now)
 		}
@@ -199,7 +199,7 @@ func TestEngine_Recommend_ZeroNow(t *testing.T) {
 	c := fixture(t)
 	e := New(c)
 	require.Equal(t,
-		e.Recommend(nil, Request{Count: 5, Now: time.Unix(c.Generated, 0)}),
+		e.Recommend(nil, Request{Count: 5, Now: c.Generated}),
 		e.Recommend(nil, Request{Count: 5}), "a zero Now is the catalogue's generation time")
 }
 
@@ -207,10 +207,10 @@ func TestEngine_Recommend_Concurrent(t *testing.T) {
 	c := fixture(t)
 	e := New(c)
 	p := reader(t, c)
-	want := e.Recommend(p, Request{Count: 5, Now: now, Seed: 7})
+	want := e.Recommend(p, Request{Count: 5, Now: now.Unix(), Seed: 7})
 	done := make(chan []Recommendation)
 	for range 4 {
-		go func() { done <- e.Recommend(p, Request{Count: 5, Now: now, Seed: 7}) }()
+		go func() { done <- e.Recommend(p, Request{Count: 5, Now: now.Unix(), Seed: 7}) }()
 	}
 	for range 4 {
 		require.Equal(t, want, <-done)

@@ -40,7 +40,7 @@ func TestState_Score(t *testing.T) {
 	)
 	c.Policy.Weights = catalog.Weights{Similarity: 1, Topic: 1, Freshness: 1, Popularity: 1}
 	e := New(c)
-	s := e.newState(nil, Request{Now: now})
+	s := e.newState(nil, Request{Now: now.Unix()})
 	s.user = []float32{1, 0}
 	s.interest = []float32{1, -0.5}
 	s.anyTopic = true
@@ -110,7 +110,7 @@ func TestState_Lambda(t *testing.T) {
 func TestState_Learn(t *testing.T) {
 	c := fixture(t)
 	e := New(c)
-	s := e.newState(reader(t, c), Request{Now: now})
+	s := e.newState(reader(t, c), Request{Now: now.Unix()})
 	require.True(t, s.personal)
 	require.True(t, s.anyTopic)
 	goTopic, _ := c.TopicIndex("go")

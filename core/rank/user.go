@@ -3,7 +3,6 @@ package rank
 import (
 	"cmp"
 	"math"
-	"time"
 
 	"github.com/hearth-dev/hearth/core/internal/sortx"
 	"github.com/hearth-dev/hearth/core/profile"
@@ -272,5 +271,3 @@ func abs(f float32) float32 {
 	}
 	return f
 }
-
-func unix(sec int64) time.Time { return time.Unix(sec, 0) }

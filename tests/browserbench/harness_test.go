@@ -91,7 +91,7 @@ func newEnv(t testing.TB, sizes []Size, level int) *env {
 		require.NoError(t, err)
 		enc, err := p.Encode()
 		require.NoError(t, err)
-		exp, err := p.ExportJSON(e.now)
+		exp, err := p.ExportJSON(e.now.Unix())
 		require.NoError(t, err)
 		e.cats[s.Label] = &benchCatalogue{Size: s, bytes: b, cat: c, reader: p, encoded: enc, export: exp}
 	}
@@ -357,7 +357,7 @@ func (e *env) engine(c *benchCatalogue) (*rank.Engine, *profile.Profile) {
 	if err != nil {
 		panic(err)
 	}
-	p.Prune(c.cat.Policy, e.now)
+	p.Prune(c.cat.Policy, e.now.Unix())
 	return rank.New(c.cat), p
 }
 
@@ -374,7 +374,7 @@ func (e *env) nativeList(c *benchCatalogue, count int) []string {
 // nativeRecs is nativeList with the reasons.
 func (e *env) nativeRecs(c *benchCatalogue, count int) []Rec {
 	eng, p := e.engine(c)
-	return recs(eng.Recommend(p, rank.Request{Count: count, Now: e.now, Seed: 1}))
+	return recs(eng.Recommend(p, rank.Request{Count: count, Now: e.now.Unix(), Seed: 1}))
 }
 
 func recs(rs []rank.Recommendation) []Rec {
@@ -389,7 +389,7 @@ func recs(rs []rank.Recommendation) []Rec {
 // reader, runs times after warmup calls.
 func (e *env) native(c *benchCatalogue, runs, warmup int) Stats {
 	eng, p := e.engine(c)
-	req := rank.Request{Count: 10, Now: e.now, Seed: 1}
+	req := rank.Request{Count: 10, Now: e.now.Unix(), Seed: 1}
 	for range warmup {
 		eng.Recommend(p, req)
 	}

@@ -79,8 +79,8 @@ func TestJSRef_MatchesEngine(t *testing.T) {
 		t.Run(sc.name+"/"+strconv.Itoa(sc.count)+"/"+strconv.Itoa(sc.seed), func(t *testing.T) {
 			prof, err := profile.Decode(sc.prof)
 			require.NoError(t, err)
-			prof.Prune(sc.cat.Policy, now) // as load-profile does
-			want := recs(rank.New(sc.cat).Recommend(prof, rank.Request{Count: sc.count, Now: now, Seed: uint64(sc.seed)}))
+			prof.Prune(sc.cat.Policy, now.Unix()) // as load-profile does
+			want := recs(rank.New(sc.cat).Recommend(prof, rank.Request{Count: sc.count, Now: now.Unix(), Seed: uint64(sc.seed)}))
 			var stderr strings.Builder
 			cmd := exec.Command(node, "testdata/rank.mjs", sc.catFile, write("prof.msgpack", sc.prof),
 				strconv.FormatInt(now.UnixMilli(), 10), strconv.Itoa(sc.count), strconv.Itoa(sc.seed))

@@ -41,7 +41,7 @@ func Reader(c *catalog.Catalogue, now time.Time) (*profile.Profile, error) {
 			ev = profile.Event{Kind: profile.Mute, Topic: c.Topics[rng.IntN(len(c.Topics))]}
 		}
 		at = at.Add(14 * time.Hour)
-		if _, err := p.Track(c, ev, at); err != nil {
+		if _, err := p.Track(c, ev, at.Unix()); err != nil {
 			return nil, fmt.Errorf("reader: event %d: %w", k, err)
 		}
 	}

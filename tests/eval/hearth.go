@@ -206,7 +206,7 @@ func buildProfile(ds *Dataset, ids []string, cat *catalog.Catalogue, r Reader, u
 			return nil, fmt.Errorf("track user %s: item %s of their history is not in the catalogue", ds.Users[u.User], ds.Items[x.Item].ID)
 		}
 		ev := profile.Event{Item: ids[x.Item], Kind: r.Kind, Dwell: r.Dwell, Time: x.Time}
-		if _, err := p.Track(cat, ev, time.Unix(x.Time, 0)); err != nil {
+		if _, err := p.Track(cat, ev, x.Time); err != nil {
 			return nil, fmt.Errorf("track user %s: %w", ds.Users[u.User], err)
 		}
 	}
@@ -252,7 +252,7 @@ func (h *Hearth) Name() string { return h.name }
 func (h *Hearth) Recommend(u *TestUser, cand []bool, k int) []int {
 	e := h.engines[h.fold(u.User)]
 	p := h.profiles.byUser[u.User]
-	req := rank.Request{Count: k, Now: time.Unix(u.Now, 0), Seed: h.seed ^ uint64(u.User)*0x9e3779b97f4a7c15}
+	req := rank.Request{Count: k, Now: u.Now, Seed: h.seed ^ uint64(u.User)*0x9e3779b97f4a7c15}
 	list := h.filter(e.Recommend(p, req), cand, k)
 	if len(list) < k {
 		h.mu.Lock()

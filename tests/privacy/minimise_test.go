@@ -86,9 +86,9 @@ func TestMinimise_RetentionOnLoad(t *testing.T) {
 	p := profile.New()
 	require.NoError(t, p.SetConsent(profile.ConsentGranted))
 	oldItem, recent := cat.Items[10], cat.Items[20]
-	_, err := p.Track(cat, profile.Event{Item: oldItem.ID, Kind: profile.Read, Dwell: 60}, now.AddDate(0, 0, -100))
+	_, err := p.Track(cat, profile.Event{Item: oldItem.ID, Kind: profile.Read, Dwell: 60}, now.AddDate(0, 0, -100).Unix())
 	require.NoError(t, err)
-	_, err = p.Track(cat, profile.Event{Item: recent.ID, Kind: profile.Read, Dwell: 60}, now.AddDate(0, 0, -30))
+	_, err = p.Track(cat, profile.Event{Item: recent.ID, Kind: profile.Read, Dwell: 60}, now.AddDate(0, 0, -30).Unix())
 	require.NoError(t, err)
 	require.Len(t, p.Events, 2)
 	before := map[string]float64{}

@@ -24,7 +24,7 @@ func validProfile(t *testing.T) []byte {
 	cat := catalogueIn(t, built)
 	p := profile.New()
 	require.NoError(t, p.SetConsent(profile.ConsentGranted))
-	_, err := p.Track(cat, profile.Event{Item: cat.Items[0].ID, Kind: profile.Read, Dwell: 30}, time.Now())
+	_, err := p.Track(cat, profile.Event{Item: cat.Items[0].ID, Kind: profile.Read, Dwell: 30}, time.Now().Unix())
 	require.NoError(t, err)
 	b, err := p.Encode()
 	require.NoError(t, err)

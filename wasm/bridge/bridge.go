@@ -34,7 +34,6 @@ import (
 	"errors"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/hearth-dev/hearth/core/catalog"
 	"github.com/hearth-dev/hearth/core/profile"
@@ -183,7 +182,7 @@ func (b *Bridge) handle(r *Request) (Response, error) {
 	if r.Now <= 0 {
 		return Response{}, fail(CodeBadRequest, "missing now")
 	}
-	now := time.UnixMilli(r.Now)
+	now := unixSeconds(r.Now)
 	switch r.Op {
 	case OpLoadCatalogue:
 		return b.loadCatalogue(r.Bytes, r.Consent, now)
@@ -266,7 +265,7 @@ func (b *Bridge) handle(r *Request) (Response, error) {
 // loadCatalogue decodes and installs a catalogue. mode is the page's default
 // consent ("opt-in" or "opt-out", "" for the catalogue's own): the page
 // decides whether the engine runs at all, so the engine must agree with it.
-func (b *Bridge) loadCatalogue(data []byte, mode string, now time.Time) (Response, error) {
+func (b *Bridge) loadCatalogue(data []byte, mode string, now int64) (Response, error) {
 	switch mode {
 	case "", catalog.ConsentOptIn, catalog.ConsentOptOut:
 	default:
@@ -292,7 +291,7 @@ func (b *Bridge) loadCatalogue(data []byte, mode string, now time.Time) (Respons
 	return Response{Catalogue: &CatalogueInfo{ID: cat.ID, Items: len(cat.Items), Consent: b.policy.Consent}}, nil
 }
 
-func (b *Bridge) loadProfile(data []byte, now time.Time) (Response, error) {
+func (b *Bridge) loadProfile(data []byte, now int64) (Response, error) {
 	if len(data) == 0 {
 		b.prof = profile.New()
 		return Response{}, nil
@@ -323,7 +322,7 @@ func stored(p *profile.Profile) [5]int {
 	return [5]int{len(p.Events), len(p.Interests), len(p.ReadItems), len(p.Hidden), len(p.Muted)}
 }
 
-func (b *Bridge) track(r *Request, now time.Time) (Response, error) {
+func (b *Bridge) track(r *Request, now int64) (Response, error) {
 	if b.cat == nil {
 		return Response{}, fail(CodeNoCatalogue, "track: no catalogue loaded")
 	}
@@ -331,7 +330,7 @@ func (b *Bridge) track(r *Request, now time.Time) (Response, error) {
 	if err != nil {
 		return Response{}, failErr(CodeBadArgument, "track", err)
 	}
-	ev := profile.Event{Kind: kind, Time: now.Unix(), Dwell: r.Dwell, Topic: r.Topic}
+	ev := profile.Event{Kind: kind, Time: now, Dwell: r.Dwell, Topic: r.Topic}
 	switch {
 	case r.Item != "":
 		i, ok := b.find(r.Item)
@@ -361,7 +360,7 @@ func (b *Bridge) track(r *Request, now time.Time) (Response, error) {
 	return b.commit(p, now, Response{Learned: true})
 }
 
-func (b *Bridge) recommend(r *Request, now time.Time) (Response, error) {
+func (b *Bridge) recommend(r *Request, now int64) (Response, error) {
 	if b.cat == nil {
 		return Response{}, fail(CodeNoCatalogue, "recommend: no catalogue loaded")
 	}
@@ -393,7 +392,7 @@ func (b *Bridge) recommend(r *Request, now time.Time) (Response, error) {
 	return Response{Recs: out}, nil
 }
 
-func (b *Bridge) importJSON(j string, now time.Time) (Response, error) {
+func (b *Bridge) importJSON(j string, now int64) (Response, error) {
 	p, err := profile.ImportJSON([]byte(j))
 	if err != nil {
 		return Response{}, failErr(CodeBadImport, "import profile", err)
@@ -405,7 +404,7 @@ func (b *Bridge) importJSON(j string, now time.Time) (Response, error) {
 
 // mutate applies f to a copy of the profile and keeps the copy only when f
 // succeeds.
-func (b *Bridge) mutate(now time.Time, f func(p *profile.Profile) error) (Response, error) {
+func (b *Bridge) mutate(now int64, f func(p *profile.Profile) error) (Response, error) {
 	p, err := clone(b.prof)
 	if err != nil {
 		return Response{}, err
@@ -417,7 +416,7 @@ func (b *Bridge) mutate(now time.Time, f func(p *profile.Profile) error) (Respon
 }
 
 // commit prunes p, encodes it into resp and makes it the current profile.
-func (b *Bridge) commit(p *profile.Profile, now time.Time, resp Response) (Response, error) {
+func (b *Bridge) commit(p *profile.Profile, now int64, resp Response) (Response, error) {
 	if b.cat != nil {
 		p.Prune(b.policy, now)
 	}
@@ -428,6 +427,17 @@ func (b *Bridge) commit(p *profile.Profile, now time.Time, resp Response) (Respo
 	b.prof = p
 	resp.Profile = data
 	return resp, nil
+}
+
+// unixSeconds turns the page clock's Unix milliseconds into the Unix
+// seconds the engine works in, rounding down as time.UnixMilli(ms).Unix()
+// does (the bridge does not import package time: docs/size.md).
+func unixSeconds(ms int64) int64 {
+	s := ms / 1000
+	if ms%1000 < 0 {
+		s--
+	}
+	return s
 }
 
 func clone(p *profile.Profile) (*profile.Profile, error) {

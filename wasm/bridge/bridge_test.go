@@ -4,6 +4,7 @@ package bridge
 
 import (
 	"encoding/json"
+	"math"
 	"os"
 	"strings"
 	"testing"
@@ -565,6 +566,14 @@ func firstParagraph(t *testing.T, path string) string {
 	}
 	require.NotEmpty(t, words, "%s has no protocol paragraph", path)
 	return strings.Join(words, " ")
+}
+
+// TestUnixSeconds checks the bridge's conversion of the page clock against
+// package time's, which the engine no longer links.
+func TestUnixSeconds(t *testing.T) {
+	for _, ms := range []int64{0, 1, 999, 1000, 1001, -1, -999, -1000, -1001, now.UnixMilli(), now.UnixMilli() + 999, math.MaxInt64, math.MinInt64} {
+		require.Equal(t, time.UnixMilli(ms).Unix(), unixSeconds(ms), "%d ms", ms)
+	}
 }
 
 func TestProtocol_SameParagraph(t *testing.T) {

@@ -46,7 +46,7 @@ func TestBridge_RecommendMemo(t *testing.T) {
 				req.Now = at.Add(later).UnixMilli()
 				got := ok(t, b, req).Recs
 				fresh := rank.New(b.cat).Recommend(b.prof, rank.Request{
-					Count: req.Count, Related: req.Related, Current: req.Item, Now: time.UnixMilli(req.Now)})
+					Count: req.Count, Related: req.Related, Current: req.Item, Now: time.UnixMilli(req.Now).Unix()})
 				want := make([]Rec, len(fresh))
 				for i, r := range fresh {
 					want[i] = Rec{ID: r.ID, URL: r.URL, Title: r.Title}

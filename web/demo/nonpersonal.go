@@ -18,7 +18,7 @@ func NonPersonal(cat *catalog.Catalogue, now func() time.Time) func(current stri
 		byURL[it.URL] = it.ID
 	}
 	return func(current string, count int) []Link {
-		req := rank.Request{Count: count, Now: now()}
+		req := rank.Request{Count: count, Now: now().Unix()}
 		if current != "" {
 			req.Current, req.Related = byURL[current], true
 		}
