@@ -7,25 +7,25 @@ import (
 	"github.com/hearth-dev/hearth/core/internal/sortx"
 )
 
-// best is pool (score.go) with bounds: it returns the same candidates and
-// scores, but stops early and skips dot products. It visits the items by
-// popularity, highest first. With the heap full, an item whose score
-// cannot reach the pool's floor is out, and so is every later one when even
-// the largest score the item's popularity allows (freshness 1, topic score
-// 1, similarity 1) cannot: only the popular head of the catalogue is
-// scored. Of the rest, an item whose score without its similarity term plus
-// the largest that term can be stays under the floor is out without its dot
-// product. With the default weights (popularity 1 beside 0.1 to 0.2 for the
-// others) this scores under a fifth of the items, and computes a dot
-// product for a seventh. The reference in tests/browserbench scores every
-// item.
+// best returns the personal list's pool (poolSize candidates, best first,
+// with their scores) as scoring every candidate would, but stops early and
+// skips dot products. It visits the items by popularity, highest first.
+// With the heap full, an item whose score cannot reach the pool's floor is
+// out, and so is every later one when even the largest score the item's
+// popularity allows (freshness 1, topic score 1, similarity 1) cannot: only
+// the popular head of the catalogue is scored. Of the rest, an item whose
+// score without its similarity term plus the largest that term can be stays
+// under the floor is out without its dot product. With the default weights
+// (popularity 1 beside 0.1 to 0.2 for the others) this scores under a fifth
+// of the items, and computes a dot product for a seventh. The reference in
+// tests/browserbench scores every item.
 //
 // Any visiting order gives the same pool: topK keeps the best by score,
 // ties to the lower index, whatever the order of its pushes. The bounds
 // lean on score's shape, a weighted sum of freshness and popularity in
-// [0, 1], a topic score in [−1, 1] and a cosine, with the similarity term
-// the only one using the user vector; TestState_Best checks that best and
-// pool agree.
+// [0, 1], a topic score in [−1, 1] and a cosine, with the similarity term the
+// only one using the user vector; TestState_Best checks that best and pool
+// (the plain computation, in the test) agree.
 func (s *state) best(count int) ([]int, []float32) {
 	e := s.e
 	h := newTopK(poolSize(count, e.n))

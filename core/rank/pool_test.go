@@ -38,3 +38,15 @@ func TestState_Best(t *testing.T) {
 		}
 	}
 }
+
+// pool is the plain computation best must equal: every candidate scored,
+// the best poolSize kept by score, best first.
+func (s *state) pool(count int) ([]int, []float32) {
+	h := newTopK(poolSize(count, s.e.n))
+	for i := range s.e.n {
+		if s.candidate(i) {
+			h.push(s.score(i), i)
+		}
+	}
+	return h.sorted()
+}

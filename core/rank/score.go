@@ -37,18 +37,8 @@ func (s *state) prior(i int) float32 {
 	return wf*e.fresh(i, s.factor) + wp*e.pop[i]
 }
 
-// pool returns the best candidates by score and their scores, best first:
-// a few times more than the list needs, so that diversification has room.
-func (s *state) pool(count int) ([]int, []float32) {
-	h := newTopK(poolSize(count, s.e.n))
-	for i := range s.e.n {
-		if s.candidate(i) {
-			h.push(s.score(i), i)
-		}
-	}
-	return h.sorted()
-}
-
+// poolSize is how many candidates the personal list is chosen from: a few
+// times more than the list needs, so that diversification has room.
 func poolSize(count, n int) int {
 	return min(n, max(3*count, count+20))
 }
