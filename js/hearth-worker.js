@@ -39,6 +39,20 @@ let reportedBad = false;
 const channel = typeof BroadcastChannel === 'function' ? new BroadcastChannel('hearth') : null;
 if (channel) channel.onmessage = () => { stale = true; };
 
+// mark records a step of the Worker's start as a User Timing mark named
+// hearth:<step>, at most once per step, so that DevTools' Performance panel
+// shows where a page's first recommendations spent their time (the browser
+// benchmark reads them too). Steps: worker (script evaluated), wasm-exec,
+// compiled, engine (Go started), catalogue-bytes (the body read),
+// catalogue (decoded), init, and the first completion of each later call.
+const marked = new Set();
+function mark(step) {
+  if (marked.has(step) || typeof performance === 'undefined' || !performance.mark) return;
+  marked.add(step);
+  performance.mark(`hearth:${step}`);
+}
+mark('worker');
+
 class HearthError extends Error {
   constructor(code, message) {
     super(message);
@@ -208,10 +222,13 @@ async function loadEngine(wasmURL, wasmExecURL) {
   } catch (err) {
     throw new HearthError('wasm', `load ${wasmExecURL}: ${err && err.message}`);
   }
+  mark('wasm-exec');
   const go = new self.Go();
   let instance;
   try {
-    instance = await WebAssembly.instantiate(await compiled, go.importObject);
+    const module = await compiled;
+    mark('compiled');
+    instance = await WebAssembly.instantiate(module, go.importObject);
   } catch (err) {
     if (err instanceof HearthError) throw err;
     throw new HearthError('wasm', `instantiate ${wasmURL}: ${err && err.message}`);
@@ -223,6 +240,7 @@ async function loadEngine(wasmURL, wasmExecURL) {
     throw new HearthError('wasm', 'the engine did not register hearthDispatch');
   }
   dispatch = self.hearthDispatch;
+  mark('engine');
 }
 
 // compile compiles the engine while its bytes arrive. Compiling from the
@@ -243,12 +261,18 @@ async function compile(resp) {
 }
 
 async function init({ catalogue, wasm, wasmExec, consent: mode, grant }) {
-  const catalogueBytes = fetchBytes(catalogue, 'catalogue').then((r) => readLimited(r, maxCatalogueBytes, 'bad-catalogue'));
+  const catalogueBytes = fetchBytes(catalogue, 'catalogue')
+    .then((r) => readLimited(r, maxCatalogueBytes, 'bad-catalogue'))
+    .then((b) => {
+      mark('catalogue-bytes');
+      return b;
+    });
   // Keep a failed catalogue from being an unhandled rejection while the
   // engine loads; it is awaited below.
   catalogueBytes.catch(() => {});
   await loadEngine(wasm, wasmExec);
   const info = call(Op.loadCatalogue, { consent: mode }, await catalogueBytes).cat;
+  mark('catalogue');
   if (grant) {
     await mutate(Op.consent, { consent: 'granted' }, { [store.Key.consent]: 'granted' });
   } else {
@@ -324,7 +348,9 @@ self.onmessage = (e) => {
   const msg = e.data || {};
   queue = queue.then(async () => {
     try {
-      self.postMessage({ id: msg.id, ok: true, value: await handle(msg) });
+      const value = await handle(msg);
+      mark(msg.op);
+      self.postMessage({ id: msg.id, ok: true, value });
     } catch (err) {
       const code = (err && err.code) || 'internal';
       self.postMessage({ id: msg.id, ok: false, error: { code, message: String((err && err.message) || err) } });

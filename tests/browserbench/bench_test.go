@@ -140,7 +140,7 @@ func (e *env) measure(t testing.TB, c *benchCatalogue, cfg runsConfig) SizeRepor
 	for i := range cfg.cold {
 		tab := chrome.Tab(t)
 		clearCache(t, tab)
-		r.Cold = append(r.Cold, e.visit(t, tab, c.Label, i))
+		r.Cold = append(r.Cold, e.visitSteps(t, tab, c.Label, i, watchWorkers(t, tab)))
 		if i < cfg.cold-1 {
 			continue
 		}
@@ -154,7 +154,11 @@ func (e *env) measure(t testing.TB, c *benchCatalogue, cfg runsConfig) SizeRepor
 		visitB := func(j int) {
 			w, cancel := chromedp.NewContext(tab)
 			defer cancel()
+			seen := watchWorkers(t, w)
 			l := e.visitB(t, w, c.Label, 200+j)
+			if id, ok := seen.last(); ok {
+				l.Steps = workerSteps(t, w, id)
+			}
 			require.True(t, l.Detail.Personalized)
 			if j >= 0 {
 				r.WarmB = append(r.WarmB, l)
@@ -170,7 +174,7 @@ func (e *env) measure(t testing.TB, c *benchCatalogue, cfg runsConfig) SizeRepor
 			}
 			w, cancel := chromedp.NewContext(tab)
 			seen = watchWorkers(t, w)
-			l := e.visit(t, w, c.Label, 100+j)
+			l := e.visitSteps(t, w, c.Label, 100+j, seen)
 			require.True(t, l.Detail.Personalized)
 			r.Warm = append(r.Warm, l)
 			if e.b && j%2 == 0 {

@@ -131,6 +131,9 @@ type Load struct {
 	// Fetched lists the Hearth files the server was asked for during the
 	// load: with a warm cache none.
 	Fetched []string `json:"fetched"`
+	// Steps are the Worker's hearth:<step> marks (js/hearth-worker.js), in
+	// milliseconds since the page's navigation start like the fields above.
+	Steps map[string]float64 `json:"steps,omitempty"`
 }
 
 // FirstRecs is the time from the loader's start to the first
@@ -193,6 +196,17 @@ func (w *workers) last() (target.ID, bool) {
 func (e *env) visit(t testing.TB, tab context.Context, label string, n int) Load {
 	t.Helper()
 	return e.load(t, tab, label, PagePath(label, n))
+}
+
+// visitSteps is visit that also reads the steps of the Worker that seen
+// recorded last.
+func (e *env) visitSteps(t testing.TB, tab context.Context, label string, n int, seen *workers) Load {
+	t.Helper()
+	l := e.visit(t, tab, label, n)
+	if id, ok := seen.last(); ok {
+		l.Steps = workerSteps(t, tab, id)
+	}
+	return l
 }
 
 // visitB is visit with the other build of Hearth (HEARTH_BENCH_B).
@@ -274,6 +288,29 @@ func workerMemory(t testing.TB, tab context.Context, id target.ID) Memory {
 		return nil
 	})))
 	return m
+}
+
+// workerSteps reads the hearth:<step> User Timing marks of the Worker
+// target id and returns them in milliseconds since tab's navigation start:
+// the two threads have time origins of their own. It detaches without
+// ending the Worker.
+func workerSteps(t testing.TB, tab context.Context, id target.ID) map[string]float64 {
+	t.Helper()
+	page := evalJSON[float64](t, tab, `performance.timeOrigin`)
+	wctx, cancel := chromedp.NewContext(tab, chromedp.WithTargetID(id), chromedp.WithDetachOnCancel())
+	defer cancel()
+	type markSet struct {
+		Origin float64            `json:"origin"`
+		Marks  map[string]float64 `json:"marks"`
+	}
+	marks, err := chromedp.Run(wctx, chromedp.Evaluate[markSet](`({origin: performance.timeOrigin, marks: Object.fromEntries(
+		performance.getEntriesByType('mark').filter((m) => m.name.startsWith('hearth:')).map((m) => [m.name.slice(7), m.startTime]))})`))
+	require.NoError(t, err)
+	steps := make(map[string]float64, len(marks.Marks))
+	for name, at := range marks.Marks {
+		steps[name] = marks.Origin + at - page
+	}
+	return steps
 }
 
 // clearCache empties the browser's HTTP cache.

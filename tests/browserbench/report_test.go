@@ -112,6 +112,55 @@ func wasmMemory(m Memory) int64 {
 	return sum
 }
 
+// stepOrder is the Worker's marks in the order of a page load
+// (js/hearth-worker.js), then the page's own recs.
+var stepOrder = []string{"worker", "wasm-exec", "compiled", "engine", "catalogue-bytes", "catalogue", "init", "track", "recommend"}
+
+// stepsTable writes, per size and kind of load, the median time of each of
+// the Worker's start-up steps after the loader's start.
+func (r Report) stepsTable(w io.Writer) {
+	type row struct {
+		name  string
+		loads []Load
+	}
+	var rows []row
+	for _, s := range r.Sizes {
+		rows = append(rows, row{s.Size + " cold", s.Cold}, row{s.Size + " warm", s.Warm})
+		if len(s.WarmB) > 0 {
+			rows = append(rows, row{s.Size + " warm, other side", s.WarmB})
+		}
+	}
+	if !slices.ContainsFunc(rows, func(r row) bool { return len(r.loads) > 0 && r.loads[0].Steps != nil }) {
+		return
+	}
+	fmt.Fprintln(w, "Where the time goes: the Worker's hearth:<step> marks, ms after the loader's start (median over the loads):")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "| loads | "+strings.Join(stepOrder, " | ")+" | recs in the page |")
+	fmt.Fprintln(w, "|---|"+strings.Repeat("---|", len(stepOrder)+1))
+	for _, rw := range rows {
+		fmt.Fprintf(w, "| %s |", rw.name)
+		for _, step := range append(slices.Clone(stepOrder), "") {
+			var xs []float64
+			for _, l := range rw.loads {
+				at, ok := l.Steps[step]
+				if step == "" {
+					at, ok = l.Recs, true
+				}
+				if ok {
+					xs = append(xs, at-l.Start)
+				}
+			}
+			if len(xs) == 0 {
+				fmt.Fprint(w, " – |")
+				continue
+			}
+			fmt.Fprintf(w, " %.0f |", Summarise(xs).Median)
+		}
+		fmt.Fprintln(w)
+	}
+	fmt.Fprintln(w)
+}
+
 // Print writes the report as text tables.
 func (r Report) Print(w io.Writer) {
 	var md strings.Builder
@@ -144,6 +193,8 @@ func (r Report) Markdown(w io.Writer) {
 				s.Size, a.Median, a.Min, a.Max, b.Median, b.Min, b.Max)
 		}
 	}
+
+	r.stepsTable(w)
 
 	fmt.Fprintln(w, "| items | Go native | Go/wasm (median, p95) | JS reference (median, p95) | JS ÷ wasm (median) | same lists and reasons | load: Go/wasm, JS | wasm memory after load |")
 	fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|")
