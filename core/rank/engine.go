@@ -105,30 +105,7 @@ func New(c *catalog.Catalogue) *Engine {
 	for i := range c.Items {
 		it := &c.Items[i]
 		e.freshRef = max(e.freshRef, it.Published)
-		if len(it.Vector) == d && d > 0 {
-			row := e.vec[i*d : (i+1)*d]
-			var ss float64
-			for k, b := range it.Vector {
-				v := float32(int8(b)) * it.Scale
-				row[k] = v
-				ss += float64(v) * float64(v)
-			}
-			if ss > 0 {
-				e.inv[i] = float32(1 / math.Sqrt(ss))
-			}
-		}
-		var sum, sq float32
-		for _, tw := range it.Topics {
-			e.topicIdx = append(e.topicIdx, tw.Topic)
-			e.topicW = append(e.topicW, tw.Weight)
-			sum += tw.Weight
-			sq += tw.Weight * tw.Weight
-		}
-		e.topicOff[i+1] = int32(len(e.topicIdx))
-		if sum > 0 {
-			e.topicInv[i] = 1 / sum
-		}
-		e.topicNorm[i] = float32(math.Sqrt(float64(sq)))
+		e.addItem(i, it)
 		s, ok := secs[it.Section]
 		if !ok {
 			s = int32(len(secNames))
@@ -136,7 +113,6 @@ func New(c *catalog.Catalogue) *Engine {
 			secNames = append(secNames, it.Section)
 		}
 		e.sec[i] = s
-		e.pop[i] = it.Popularity
 	}
 	hl := float64(e.pol.FreshnessHalfLifeDays) * 86400
 	e.freshSkew = math.Exp2(86400 / hl)
@@ -169,6 +145,40 @@ func New(c *catalog.Catalogue) *Engine {
 		e.lambda = float64(c.Lambda)
 	}
 	return e
+}
+
+// addItem fills item i's vector, norm, topics and popularity. It is a
+// function of its own, not part of New's loop, so that the browser
+// optimises it after a few thousand items: a loop runs in the code its
+// function was entered with, and New is entered once, unoptimised.
+//
+//go:noinline
+func (e *Engine) addItem(i int, it *catalog.Item) {
+	if d := e.dim; len(it.Vector) == d && d > 0 {
+		row := e.vec[i*d : (i+1)*d]
+		var ss float64
+		for k, b := range it.Vector {
+			v := float32(int8(b)) * it.Scale
+			row[k] = v
+			ss += float64(v) * float64(v)
+		}
+		if ss > 0 {
+			e.inv[i] = float32(1 / math.Sqrt(ss))
+		}
+	}
+	var sum, sq float32
+	for _, tw := range it.Topics {
+		e.topicIdx = append(e.topicIdx, tw.Topic)
+		e.topicW = append(e.topicW, tw.Weight)
+		sum += tw.Weight
+		sq += tw.Weight * tw.Weight
+	}
+	e.topicOff[i+1] = int32(len(e.topicIdx))
+	if sum > 0 {
+		e.topicInv[i] = 1 / sum
+	}
+	e.topicNorm[i] = float32(math.Sqrt(float64(sq)))
+	e.pop[i] = it.Popularity
 }
 
 // Catalogue returns the catalogue the engine ranks.

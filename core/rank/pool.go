@@ -1,11 +1,6 @@
 package rank
 
-import (
-	"cmp"
-	"math"
-
-	"github.com/hearth-dev/hearth/core/internal/sortx"
-)
+import "math"
 
 // best returns the personal list's pool (poolSize candidates, best first,
 // with their scores) as scoring every candidate would, but stops early and
@@ -60,18 +55,37 @@ func (s *state) best(count int) ([]int, []float32) {
 	return h.sorted()
 }
 
-// popularityOrder returns the item indices by popularity, highest first.
+// popularityOrder returns the item indices by popularity, highest first,
+// ties in catalogue order. A validated popularity is in [0, 1], where a
+// float's bits order as its values do, so a radix sort on the inverted bits
+// orders them in four linear passes of 8 bits. It runs once per catalogue,
+// in code the browser has not optimised yet: the stable comparison sort it
+// replaced took about 25 ms of the first load at 10,000 items.
 func popularityOrder(pop []float32) []int32 {
-	// Sorted as hists, the shape history sorts, so that no other
-	// instantiation of the sort is linked into the engine.
-	hs := make([]hist, len(pop))
+	n := len(pop)
+	key, idx := make([]uint32, n), make([]int32, n)
 	for i, p := range pop {
-		hs[i] = hist{item: i, weight: p}
+		if p == 0 {
+			p = 0 // −0 sorts as 0
+		}
+		key[i], idx[i] = ^math.Float32bits(p), int32(i)
 	}
-	sortx.StableFunc(hs, func(a, b hist) int { return cmp.Compare(b.weight, a.weight) })
-	out := make([]int32, len(hs))
-	for k, h := range hs {
-		out[k] = int32(h.item)
+	tk, ti := make([]uint32, n), make([]int32, n)
+	for shift := 0; shift < 32; shift += 8 {
+		var at [257]int
+		for _, k := range key {
+			at[k>>shift&0xff+1]++
+		}
+		for b := 1; b < len(at); b++ {
+			at[b] += at[b-1]
+		}
+		// Each pass is stable, so ties keep catalogue order.
+		for j, k := range key {
+			d := k >> shift & 0xff
+			tk[at[d]], ti[at[d]] = k, idx[j]
+			at[d]++
+		}
+		key, tk, idx, ti = tk, key, ti, idx
 	}
-	return out
+	return idx
 }

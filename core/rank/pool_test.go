@@ -1,6 +1,10 @@
 package rank
 
 import (
+	"cmp"
+	"math"
+	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/hearth-dev/hearth/core/catalog"
@@ -49,4 +53,31 @@ func (s *state) pool(count int) ([]int, []float32) {
 		}
 	}
 	return h.sorted()
+}
+
+// TestPopularityOrder checks the radix sort against the stable comparison
+// sort it stands for: popularity highest first, ties in catalogue order.
+func TestPopularityOrder(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	for _, n := range []int{0, 1, 2, 7, 300, 5000} {
+		pop := make([]float32, n)
+		for i := range pop {
+			switch rng.IntN(5) {
+			case 0:
+				pop[i] = 0
+			case 1:
+				pop[i] = float32(math.Copysign(0, -1))
+			case 2:
+				pop[i] = float32(rng.IntN(4)) / 3 // ties, and 1
+			default:
+				pop[i] = rng.Float32()
+			}
+		}
+		want := make([]int32, n)
+		for i := range want {
+			want[i] = int32(i)
+		}
+		slices.SortStableFunc(want, func(a, b int32) int { return cmp.Compare(pop[b], pop[a]) })
+		require.Equal(t, want, popularityOrder(pop), "n=%d", n)
+	}
 }

@@ -1,8 +1,10 @@
 package browserbench
 
 import (
+	"cmp"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"os/exec"
 	goruntime "runtime"
@@ -112,12 +114,9 @@ func wasmMemory(m Memory) int64 {
 	return sum
 }
 
-// stepOrder is the Worker's marks in the order of a page load
-// (js/hearth-worker.js), then the page's own recs.
-var stepOrder = []string{"worker", "wasm-exec", "compiled", "engine", "catalogue-bytes", "catalogue", "init", "track", "recommend"}
-
 // stepsTable writes, per size and kind of load, the median time of each of
-// the Worker's start-up steps after the loader's start.
+// the Worker's hearth:<step> marks (js/hearth-worker.js, and any an
+// instrumented engine adds) after the loader's start, in order of time.
 func (r Report) stepsTable(w io.Writer) {
 	type row struct {
 		name  string
@@ -130,33 +129,43 @@ func (r Report) stepsTable(w io.Writer) {
 			rows = append(rows, row{s.Size + " warm, other side", s.WarmB})
 		}
 	}
-	if !slices.ContainsFunc(rows, func(r row) bool { return len(r.loads) > 0 && r.loads[0].Steps != nil }) {
+	median := func(loads []Load, step string) (float64, bool) {
+		var xs []float64
+		for _, l := range loads {
+			if at, ok := l.Steps[step]; ok {
+				xs = append(xs, at-l.Start)
+			}
+		}
+		return Summarise(xs).Median, len(xs) > 0
+	}
+	at := map[string]float64{}
+	for _, rw := range rows {
+		for _, l := range rw.loads {
+			for step := range l.Steps {
+				if _, seen := at[step]; !seen {
+					at[step], _ = median(rw.loads, step)
+				}
+			}
+		}
+	}
+	if len(at) == 0 {
 		return
 	}
+	steps := slices.SortedFunc(maps.Keys(at), func(a, b string) int { return cmp.Compare(at[a], at[b]) })
 	fmt.Fprintln(w, "Where the time goes: the Worker's hearth:<step> marks, ms after the loader's start (median over the loads):")
 	fmt.Fprintln(w)
-	fmt.Fprintln(w, "| loads | "+strings.Join(stepOrder, " | ")+" | recs in the page |")
-	fmt.Fprintln(w, "|---|"+strings.Repeat("---|", len(stepOrder)+1))
+	fmt.Fprintln(w, "| loads | "+strings.Join(steps, " | ")+" | recs in the page |")
+	fmt.Fprintln(w, "|---|"+strings.Repeat("---|", len(steps)+1))
 	for _, rw := range rows {
 		fmt.Fprintf(w, "| %s |", rw.name)
-		for _, step := range append(slices.Clone(stepOrder), "") {
-			var xs []float64
-			for _, l := range rw.loads {
-				at, ok := l.Steps[step]
-				if step == "" {
-					at, ok = l.Recs, true
-				}
-				if ok {
-					xs = append(xs, at-l.Start)
-				}
-			}
-			if len(xs) == 0 {
+		for _, step := range steps {
+			if m, ok := median(rw.loads, step); ok {
+				fmt.Fprintf(w, " %.0f |", m)
+			} else {
 				fmt.Fprint(w, " – |")
-				continue
 			}
-			fmt.Fprintf(w, " %.0f |", Summarise(xs).Median)
 		}
-		fmt.Fprintln(w)
+		fmt.Fprintf(w, " %.0f |\n", firstRecs(rw.loads).Median)
 	}
 	fmt.Fprintln(w)
 }
