@@ -72,7 +72,7 @@ func TestBrowser_Bench(t *testing.T) {
 			sizes = append(sizes, Sizes[i])
 		}
 	}
-	cfg := runsConfig{cold: envInt("HEARTH_BENCH_COLD", 3), warm: envInt("HEARTH_BENCH_WARM", 5), trips: envInt("HEARTH_BENCH_TRIPS", 50)}
+	cfg := runsConfig{cold: envInt("HEARTH_BENCH_COLD", 5), warm: envInt("HEARTH_BENCH_WARM", 15), trips: envInt("HEARTH_BENCH_TRIPS", 50)}
 	sideRuns := envInt("HEARTH_BENCH_SIDE_RUNS", 50)
 	// HEARTH_BENCH_SIDE_ONLY=1 runs only the side-by-side comparison (and
 	// the native timing beside it), skipping the page loads and round trips.
