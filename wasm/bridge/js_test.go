@@ -3,6 +3,7 @@ package bridge
 import (
 	"bytes"
 	"encoding/hex"
+	"encoding/json"
 	"math"
 	"os/exec"
 	"strings"
@@ -59,5 +60,46 @@ func TestProtocol_JSEncoder(t *testing.T) {
 			require.Empty(t, rest)
 			require.Equal(t, tt.want, got)
 		})
+	}
+}
+
+// TestProtocol_JSDecoder decodes the engine's responses with the Worker's
+// decoder (js/protocol.js, run by Node): every string comes back as the
+// engine wrote it, short or long, ASCII or not (the decoder reads short
+// ASCII strings by hand and hands the rest to TextDecoder).
+func TestProtocol_JSDecoder(t *testing.T) {
+	node, err := exec.LookPath("node")
+	if err != nil {
+		t.Skip("node not installed: the browser tests cover the JS decoder")
+	}
+	texts := []string{"", "a", "New", "Because you read Go 1.26 is released",
+		strings.Repeat("x", 64), strings.Repeat("y", 65), strings.Repeat("z", 300),
+		"Café", "é", "naïve reader", "📰 news", strings.Repeat("é", 40), "tab\tand\u007f", "\u0000"}
+	var in bytes.Buffer
+	var want []map[string]any
+	for i, s := range texts {
+		resp := Response{Recs: []Rec{{ID: s, URL: "/p/" + s, Title: s, Reasons: []Reason{{Code: "read", Text: s, Ref: s}}}}}
+		reason := map[string]any{"code": "read", "text": s}
+		if s != "" {
+			reason["ref"] = s // omitempty
+		}
+		w := map[string]any{"recs": []any{map[string]any{"id": s, "url": "/p/" + s, "title": s, "reasons": []any{reason}}}}
+		if i%2 == 1 {
+			resp = Response{Code: s, Message: s}
+			w = map[string]any{"code": s, "msg": s} // every odd text is non-empty
+		}
+		want = append(want, w)
+		in.WriteString(hex.EncodeToString(encode(&resp)) + "\n")
+	}
+	cmd := exec.Command(node, "testdata/decode.mjs")
+	cmd.Stdin = &in
+	out, err := cmd.CombinedOutput()
+	require.NoError(t, err, "%s", out)
+	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+	require.Len(t, lines, len(texts))
+	for i, w := range want {
+		var got map[string]any
+		require.NoError(t, json.Unmarshal([]byte(lines[i]), &got), lines[i])
+		require.Equal(t, w, got, "text %q", texts[i])
 	}
 }
