@@ -2,10 +2,32 @@
 
 package catalog
 
+import (
+	"strconv"
+
+	"github.com/hearth-dev/hearth/core/internal/errfmt"
+)
+
 // The catalogue codec of ordinary builds is the msgp-generated reference.
 // Builds tagged hearthlean (the wasm engine) use the lean codec of wire.go
 // instead, see codec_lean.go; they leave out catalog_gen.go, whose import of
 // the msgp runtime would cost every reader about 250 KB of brotli.
+
+// unmarshalLimited decodes b into c within lim: prescan first, since the
+// generated decoder trusts array headers.
+func unmarshalLimited(c *Catalogue, b []byte, lim Limits, owned bool) error {
+	if err := prescan(b, lim); err != nil {
+		return err
+	}
+	rest, err := unmarshalMsg(c, b, owned)
+	switch {
+	case err != nil:
+		return corrupt(err)
+	case len(rest) != 0:
+		return errfmt.Wrap("", ErrCorrupt, ": "+strconv.Itoa(len(rest))+" trailing bytes")
+	}
+	return nil
+}
 
 // unmarshalMsg decodes b into c and returns the bytes after the catalogue.
 // msgp copies what it reads whether or not the caller gives up b.

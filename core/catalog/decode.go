@@ -99,16 +99,19 @@ func DecodeLimits(b []byte, lim Limits) (*Catalogue, error) {
 }
 
 func decode(b []byte, lim Limits, owned bool) (*Catalogue, error) {
+	return decodeWith(b, lim, owned, unmarshalLimited)
+}
+
+// decodeWith is decode with the codec's limited decoding given, so that the
+// tests of ordinary builds run the lean codec's too.
+func decodeWith(b []byte, lim Limits, owned bool, unmarshalLimited func(*Catalogue, []byte, Limits, bool) error) (*Catalogue, error) {
 	lim = lim.withDefaults()
 	if len(b) > lim.MaxBytes {
 		return nil, errfmt.Wrap("decode catalogue: ", ErrTooLarge, ": "+strconv.Itoa(len(b))+" bytes, limit "+strconv.Itoa(lim.MaxBytes))
 	}
-	if err := prescan(b, lim); err != nil {
-		return nil, errfmt.Wrap("decode catalogue: ", err, "")
-	}
 	c := new(Catalogue)
-	if err := unmarshal(c, b, owned); err != nil {
-		return nil, errfmt.Wrap("decode catalogue: ", ErrCorrupt, ": "+err.Error())
+	if err := unmarshalLimited(c, b, lim, owned); err != nil {
+		return nil, errfmt.Wrap("decode catalogue: ", err, "")
 	}
 	if c.Version != FormatVersion {
 		return nil, errfmt.Wrap("decode catalogue: ", ErrVersion, " "+strconv.Itoa(c.Version)+" (this code reads "+strconv.Itoa(FormatVersion)+")")
@@ -122,18 +125,8 @@ func decode(b []byte, lim Limits, owned bool) (*Catalogue, error) {
 	return c, nil
 }
 
-// unmarshal is the one place the catalogue codec is called, so another
-// codec can replace it.
-func unmarshal(c *Catalogue, b []byte, owned bool) error {
-	rest, err := unmarshalMsg(c, b, owned)
-	if err != nil {
-		return err
-	}
-	if len(rest) != 0 {
-		return errors.New(strconv.Itoa(len(rest)) + " trailing bytes")
-	}
-	return nil
-}
+// corrupt is the error of bytes a codec could not decode.
+func corrupt(err error) error { return errfmt.Wrap("", ErrCorrupt, ": "+err.Error()) }
 
 // Encode returns the reference MessagePack encoding of c.
 func (c *Catalogue) Encode() ([]byte, error) {
@@ -154,58 +147,85 @@ const (
 	sizeSectionCap  = 24
 )
 
+// limiter enforces [Limits] on the containers of a catalogue as a decoder
+// meets them, before it allocates their elements: the element counts of
+// the known arrays and a budget for the memory their elements will take.
+// prescan runs it over the whole document before the msgp-generated
+// decoder, which trusts array headers; the lean codec calls it from its
+// own decoding (checked.go), so the engine walks the bytes once.
+type limiter struct {
+	lim    Limits
+	budget int
+	err    error // the lean codec's first refusal
+}
+
+func newLimiter(lim Limits) *limiter { return &limiter{lim: lim, budget: lim.MaxMemory} }
+
+func (l *limiter) spend(n, size int, what string) error {
+	l.budget -= n * size
+	if l.budget < 0 {
+		return errfmt.Wrap("", ErrTooLarge, ": "+what+": decoded size over the "+strconv.Itoa(l.lim.MaxMemory)+"-byte budget")
+	}
+	return nil
+}
+
+// visit is a [scan.Visitor]: depth 0 is the catalogue's map, 1 its fields,
+// 2 an item or a policy field, 3 an item's fields.
+//
+//go:noinline
+func (l *limiter) visit(depth int, key []byte, n int, isMap bool) error {
+	lim := &l.lim
+	switch {
+	case depth == 1 && !isMap && string(key) == "items":
+		if n > lim.MaxItems {
+			return errfmt.Wrap("", ErrTooLarge, ": "+strconv.Itoa(n)+" items, limit "+strconv.Itoa(lim.MaxItems))
+		}
+		return l.spend(n, sizeItem, "items")
+	case depth == 1 && !isMap && string(key) == "topics":
+		if n > lim.MaxTopics {
+			return errfmt.Wrap("", ErrTooLarge, ": "+strconv.Itoa(n)+" topics in the vocabulary, limit "+strconv.Itoa(lim.MaxTopics))
+		}
+		return l.spend(n, sizeString, "topics")
+	case depth == 1 && !isMap && string(key) == "gram":
+		if n > lim.MaxDim*lim.MaxDim {
+			return errfmt.Wrap("", ErrTooLarge, ": gram has "+strconv.Itoa(n)+" values, limit "+strconv.Itoa(lim.MaxDim*lim.MaxDim))
+		}
+		return l.spend(n, sizeFloat, "gram")
+	case depth == 3 && !isMap && string(key) == "topics":
+		if n > lim.MaxTopicsPerItem {
+			return errfmt.Wrap("", ErrTooLarge, ": an item has "+strconv.Itoa(n)+" topics, limit "+strconv.Itoa(lim.MaxTopicsPerItem))
+		}
+		return l.spend(n, sizeTopicWeight, "item topics")
+	case depth == 3 && !isMap && string(key) == "terms":
+		if n > lim.MaxTermsPerItem {
+			return errfmt.Wrap("", ErrTooLarge, ": an item has "+strconv.Itoa(n)+" terms, limit "+strconv.Itoa(lim.MaxTermsPerItem))
+		}
+		return l.spend(n, sizeString, "item terms")
+	case depth == 2 && !isMap: // policy lists
+		if n > lim.MaxPolicyList {
+			return errfmt.Wrap("", ErrTooLarge, ": policy "+string(key)+" has "+strconv.Itoa(n)+" entries, limit "+strconv.Itoa(lim.MaxPolicyList))
+		}
+		return l.spend(n, sizeSectionCap, "policy")
+	}
+	// Every map here decodes into a fixed struct, whose unknown keys are
+	// skipped, so a map costs nothing beyond its owner; any other
+	// container is an unknown field that the decoder skips.
+	return nil
+}
+
+// maxNesting bounds how deep a catalogue's containers nest: an item's topic
+// pair is the deepest (4); deeper containers can only be unknown fields.
+const maxNesting = 8
+
 // prescan walks the bytes before the generated decoder sees them: it trusts
 // array headers and would allocate whatever they claim.
 func prescan(b []byte, lim Limits) error {
-	budget := lim.MaxMemory
-	spend := func(n, size int, what string) error {
-		budget -= n * size
-		if budget < 0 {
-			return errfmt.Wrap("", ErrTooLarge, ": "+what+": decoded size over the "+strconv.Itoa(lim.MaxMemory)+"-byte budget")
-		}
-		return nil
-	}
-	visit := func(depth int, key []byte, n int, isMap bool) error {
-		switch {
-		case depth == 1 && !isMap && string(key) == "items":
-			if n > lim.MaxItems {
-				return errfmt.Wrap("", ErrTooLarge, ": "+strconv.Itoa(n)+" items, limit "+strconv.Itoa(lim.MaxItems))
-			}
-			return spend(n, sizeItem, "items")
-		case depth == 1 && !isMap && string(key) == "topics":
-			if n > lim.MaxTopics {
-				return errfmt.Wrap("", ErrTooLarge, ": "+strconv.Itoa(n)+" topics in the vocabulary, limit "+strconv.Itoa(lim.MaxTopics))
-			}
-			return spend(n, sizeString, "topics")
-		case depth == 1 && !isMap && string(key) == "gram":
-			if n > lim.MaxDim*lim.MaxDim {
-				return errfmt.Wrap("", ErrTooLarge, ": gram has "+strconv.Itoa(n)+" values, limit "+strconv.Itoa(lim.MaxDim*lim.MaxDim))
-			}
-			return spend(n, sizeFloat, "gram")
-		case depth == 3 && !isMap && string(key) == "topics":
-			if n > lim.MaxTopicsPerItem {
-				return errfmt.Wrap("", ErrTooLarge, ": an item has "+strconv.Itoa(n)+" topics, limit "+strconv.Itoa(lim.MaxTopicsPerItem))
-			}
-			return spend(n, sizeTopicWeight, "item topics")
-		case depth == 3 && !isMap && string(key) == "terms":
-			if n > lim.MaxTermsPerItem {
-				return errfmt.Wrap("", ErrTooLarge, ": an item has "+strconv.Itoa(n)+" terms, limit "+strconv.Itoa(lim.MaxTermsPerItem))
-			}
-			return spend(n, sizeString, "item terms")
-		case depth == 2 && !isMap: // policy lists
-			if n > lim.MaxPolicyList {
-				return errfmt.Wrap("", ErrTooLarge, ": policy "+string(key)+" has "+strconv.Itoa(n)+" entries, limit "+strconv.Itoa(lim.MaxPolicyList))
-			}
-			return spend(n, sizeSectionCap, "policy")
-		case isMap:
-			// Every map here decodes into a fixed struct; unknown keys are
-			// skipped, so a map costs nothing beyond its owner.
-			return nil
-		}
-		// Anything else is an unknown field that the decoder skips.
-		return nil
-	}
-	rest, err := scan.Walk(b, 8, visit)
+	rest, err := scan.Walk(b, maxNesting, newLimiter(lim).visit)
+	return scanError(err, rest)
+}
+
+// scanError classifies an error of a walk.
+func scanError(err error, rest []byte) error {
 	switch {
 	case errors.Is(err, ErrTooLarge):
 		return err

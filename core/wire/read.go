@@ -54,6 +54,12 @@ func (r *Reader) Offset() int { return r.off }
 // Rest returns the bytes not consumed yet.
 func (r *Reader) Rest() []byte { return r.b[r.off:] }
 
+// Fail stops the reader as a failure of its own would: a caller that
+// refuses what it read (a count over its limits) makes every later read
+// return zero values, so its decoding ends without allocating more. Err
+// then returns err at the current offset.
+func (r *Reader) Fail(err error) { r.fail(err) }
+
 func (r *Reader) fail(err error) {
 	if r.err == nil {
 		r.err = &Error{Offset: r.off, Err: err}

@@ -39,8 +39,16 @@ type Visitor func(depth int, key []byte, n int, isMap bool) error
 // most maxDepth deep, calling visit (which may be nil) for every container.
 // It returns the bytes after the value.
 func Walk(b []byte, maxDepth int, visit Visitor) (rest []byte, err error) {
+	return WalkFrom(b, 0, nil, maxDepth, visit)
+}
+
+// WalkFrom is [Walk] for a value found at depth under key inside a larger
+// document: a decoder that walks the known parts of a document itself
+// hands it the values it does not know, and visit sees them exactly as a
+// Walk of the whole document would.
+func WalkFrom(b []byte, depth int, key []byte, maxDepth int, visit Visitor) (rest []byte, err error) {
 	w := walker{visit: visit, maxDepth: maxDepth}
-	return w.value(b, 0, nil)
+	return w.value(b, depth, key)
 }
 
 type walker struct {
@@ -140,9 +148,9 @@ func (w *walker) container(b []byte, depth int, key []byte, n int, isMap bool) (
 	for range n {
 		if isMap {
 			var k []byte
-			k, b, err = str(b)
+			k, b, err = mapKey(b)
 			if err != nil {
-				// Non-string keys are legal MessagePack; walk them as values.
+				// Other keys are legal MessagePack; walk them as values.
 				if b, err = w.value(b, depth+1, key); err != nil {
 					return nil, err
 				}
@@ -155,6 +163,21 @@ func (w *walker) container(b []byte, depth int, key []byte, n int, isMap bool) (
 		}
 	}
 	return b, nil
+}
+
+// mapKey reads a map key as the decoders do (msgp's ReadMapKeyZC): a str
+// or a bin, whose bytes it returns; on any other type it returns b
+// unchanged and a non-nil error. A bin key names a field as a str does, so
+// it must not escape the limits a str key's field has.
+func mapKey(b []byte) ([]byte, []byte, error) {
+	if len(b) > 0 && b[0] >= 0xc4 && b[0] <= 0xc6 {
+		n, rest, err := length(b[1:], 1<<(b[0]-0xc4))
+		if err != nil || n > len(rest) {
+			return nil, b, ErrMalformed
+		}
+		return rest[:n], rest[n:], nil
+	}
+	return str(b)
 }
 
 // str reads a string header and returns its bytes; on any other type it

@@ -80,6 +80,40 @@ func TestWalk_Visitor(t *testing.T) {
 	}, got)
 }
 
+func TestWalk_BinKey(t *testing.T) {
+	// {bin "a": [1]}: the decoders read a bin key as a field name, so the
+	// visitor sees the array under it.
+	doc := []byte{0x81, 0xc4, 0x01, 'a', 0x91, 0x01}
+	var keys []string
+	_, err := Walk(doc, 8, func(depth int, key []byte, n int, isMap bool) error {
+		keys = append(keys, string(key))
+		return nil
+	})
+	require.NoError(t, err)
+	require.Equal(t, []string{"", "a"}, keys)
+	_, err = Walk([]byte{0x81, 0xc4, 0x05, 'a', 0x01}, 8, nil)
+	require.ErrorIs(t, err, ErrTruncated, "a bin key longer than the input")
+}
+
+func TestWalkFrom(t *testing.T) {
+	// [[1]] found at depth 2 under "x": the visitor sees it there, and
+	// nesting counts from there.
+	type visit struct {
+		depth int
+		key   string
+	}
+	var got []visit
+	rest, err := WalkFrom([]byte{0x91, 0x91, 0x01, 0xc0}, 2, []byte("x"), 8, func(depth int, key []byte, n int, isMap bool) error {
+		got = append(got, visit{depth, string(key)})
+		return nil
+	})
+	require.NoError(t, err)
+	require.Equal(t, []byte{0xc0}, rest)
+	require.Equal(t, []visit{{2, "x"}, {3, "x"}}, got)
+	_, err = WalkFrom([]byte{0x91, 0x91, 0x01}, 7, nil, 8, nil)
+	require.ErrorIs(t, err, ErrTooDeep)
+}
+
 func TestMapInt(t *testing.T) {
 	tests := []struct {
 		name    string

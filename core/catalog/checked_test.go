@@ -1,0 +1,175 @@
+//go:build !hearthlean
+
+package catalog
+
+import (
+	"errors"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/hearth-dev/hearth/core/wire/wiretest"
+)
+
+// The lean codec's single walk (readChecked, what the engine runs) against
+// prescan followed by the msgp-generated decoder: both accept the same
+// catalogues with the same values, and refuse the same bytes.
+
+// requireSameLimits decodes b within lim both ways. A document broken in two
+// ways may be refused for one by the single walk and for the other by
+// prescan, which sees every header before anything is decoded: one says
+// too large and the other corrupt. Any other difference fails.
+func requireSameLimits(t testing.TB, b []byte, lim Limits) (accepted bool) {
+	ref, refErr := decodeWith(b, lim, false, unmarshalLimited)
+	got, err := decodeWith(b, lim, false, readChecked)
+	if refErr == nil {
+		require.NoError(t, err, "prescan and msgp accept % x", b)
+		require.Equal(t, ref.index, got.index)
+		ref.index, got.index = nil, nil // unexported: wiretest.Equal compares the rest
+		require.True(t, wiretest.Equal(ref, got), "values differ for % x", b)
+		return true
+	}
+	require.Error(t, err, "prescan and msgp refuse % x: %v", b, refErr)
+	for _, class := range []error{ErrVersion, ErrInvalid} {
+		require.Equal(t, errors.Is(refErr, class), errors.Is(err, class), "% x: %v, and the single walk: %v", b, refErr, err)
+	}
+	if !errors.Is(refErr, ErrTooLarge) && !errors.Is(refErr, ErrCorrupt) {
+		return false
+	}
+	require.True(t, errors.Is(err, ErrTooLarge) || errors.Is(err, ErrCorrupt), "% x: %v, and the single walk: %v", b, refErr, err)
+	if errors.Is(refErr, ErrTooLarge) && errors.Is(err, ErrTooLarge) {
+		require.Equal(t, refErr.Error(), err.Error(), "the same limit, the same message")
+	}
+	return false
+}
+
+// tightLimits are limits a small catalogue can exceed, each picked by a bit
+// of k, so that every limit is met and missed.
+func tightLimits(k byte) Limits {
+	var l Limits
+	if k&1 != 0 {
+		l.MaxItems = 1
+	}
+	if k&2 != 0 {
+		l.MaxTopics = 2
+	}
+	if k&4 != 0 {
+		l.MaxTopicsPerItem, l.MaxTermsPerItem = 1, 1
+	}
+	if k&8 != 0 {
+		l.MaxPolicyList = 1
+	}
+	if k&16 != 0 {
+		l.MaxMemory = 400
+	}
+	if k&32 != 0 {
+		l.MaxDim, l.MaxString = 1, 4
+	}
+	return l
+}
+
+func TestReadChecked_sameAsPrescan(t *testing.T) {
+	// A valid catalogue with every container the limits bound.
+	c := testCatalogue(2)
+	c.Gram, c.Lambda = make([]float32, 16), 0.25
+	c.Items[0].Terms = []string{"a", "b"}
+	c.Items[1].Topics = append(c.Items[1].Topics, TopicWeight{Topic: 0, Weight: 0.5})
+	c.Policy.SectionCaps = []SectionCap{{"news", 1}}
+	c.Policy.Excluded = []string{"i1", "x"}
+	require.NoError(t, c.Validate())
+	variants := wiretest.Variants(c.appendMsg(nil))
+	require.Greater(t, len(variants), 500)
+	accepted, refused := 0, 0
+	for k := range 64 {
+		for _, b := range variants {
+			if requireSameLimits(t, b, tightLimits(byte(k))) {
+				accepted++
+			} else {
+				refused++
+			}
+		}
+	}
+	// Both outcomes are exercised: variants that are valid catalogues
+	// under loose limits, and refusals of every kind.
+	require.Greater(t, accepted, 100)
+	require.Greater(t, refused, 100)
+	t.Log(accepted, "accepted,", refused, "refused")
+}
+
+// Unknown fields are walked as prescan walks them: their containers count
+// against the budget and the policy-list limit, and deep nesting is refused.
+func TestReadChecked_unknownFields(t *testing.T) {
+	base := testCatalogue(1).appendMsg(nil)
+	withField := func(key string, value []byte) []byte {
+		b := append([]byte{base[0] + 1}, base[1:]...) // one more entry in the fixmap
+		b = append(b, 0xa0|byte(len(key)))
+		b = append(b, key...)
+		return append(b, value...)
+	}
+	nested := func(depth int) []byte {
+		var b []byte
+		for range depth {
+			b = append(b, 0x91)
+		}
+		return append(b, 0x01)
+	}
+	tests := []struct {
+		name string
+		b    []byte
+		lim  Limits
+		want error
+	}{
+		{"shallow unknown field", withField("x", nested(3)), Limits{}, nil},
+		{"too deep", withField("x", nested(9)), Limits{}, ErrCorrupt},
+		{"unknown list over the policy-list limit", withField("x", []byte{0x91, 0x93, 1, 2, 3}), Limits{MaxPolicyList: 2}, ErrTooLarge},
+		{"unknown list over the budget", withField("x", []byte{0x91, 0x93, 1, 2, 3}), Limits{MaxMemory: 1}, ErrTooLarge},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			requireSameLimits(t, tt.b, tt.lim)
+			_, err := decodeWith(tt.b, tt.lim, false, readChecked)
+			if tt.want == nil {
+				require.NoError(t, err)
+				return
+			}
+			require.ErrorIs(t, err, tt.want)
+		})
+	}
+}
+
+// A bin key names a field as a str key does, for prescan too: an item's
+// topics under a bin key "topics" count against the per-item limit.
+func TestReadChecked_binKey(t *testing.T) {
+	c := testCatalogue(1)
+	c.Items[0].Topics = []TopicWeight{{0, 1}, {1, 1}, {2, 1}}
+	b := c.appendMsg(nil)
+	i := indexOf(b, []byte("\xa6topics\x93"))
+	require.Positive(t, i)
+	b = append(append(append([]byte(nil), b[:i]...), 0xc4, 6), b[i+1:]...) // str8-less fixstr -> bin8
+	for _, read := range []func(*Catalogue, []byte, Limits, bool) error{unmarshalLimited, readChecked} {
+		_, err := decodeWith(b, Limits{MaxTopicsPerItem: 2}, false, read)
+		require.ErrorIs(t, err, ErrTooLarge)
+	}
+}
+
+func indexOf(b, sub []byte) int {
+	for i := 0; i+len(sub) <= len(b); i++ {
+		if string(b[i:i+len(sub)]) == string(sub) {
+			return i
+		}
+	}
+	return -1
+}
+
+func FuzzReadChecked(f *testing.F) {
+	for _, n := range []int{0, 1, 3} {
+		b, err := testCatalogue(n).Encode()
+		require.NoError(f, err)
+		f.Add(byte(0), b)
+		f.Add(byte(0x3f), b)
+	}
+	f.Add(byte(0), hostileItems())
+	f.Fuzz(func(t *testing.T, k byte, b []byte) {
+		requireSameLimits(t, b, tightLimits(k))
+	})
+}
