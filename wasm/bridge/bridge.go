@@ -33,7 +33,6 @@ package bridge
 import (
 	"errors"
 	"slices"
-	"strings"
 
 	"github.com/hearth-dev/hearth/core/catalog"
 	"github.com/hearth-dev/hearth/core/profile"
@@ -52,7 +51,7 @@ type Bridge struct {
 	cat    *catalog.Catalogue
 	policy catalog.Policy
 	engine *rank.Engine
-	byURL  map[string]int
+	urls   urlIndex
 	prof   *profile.Profile
 	// memo keeps what the engine learned from prof between recommend
 	// calls. It relies on prof being replaced, never modified in place,
@@ -280,13 +279,7 @@ func (b *Bridge) loadCatalogue(data []byte, mode string, now int64) (Response, e
 	if mode != "" {
 		cat.Policy.Consent = mode
 	}
-	byURL := make(map[string]int, len(cat.Items))
-	for i, it := range cat.Items {
-		if it.URL != "" {
-			byURL[it.URL] = i
-		}
-	}
-	b.cat, b.policy, b.engine, b.byURL = cat, cat.Policy.WithDefaults(), rank.New(cat), byURL
+	b.cat, b.policy, b.engine, b.urls = cat, cat.Policy.WithDefaults(), rank.New(cat), urlIndex{items: cat.Items}
 	b.prof.Prune(b.policy, now)
 	return Response{Catalogue: &CatalogueInfo{ID: cat.ID, Items: len(cat.Items), Consent: b.policy.Consent}}, nil
 }
@@ -459,21 +452,7 @@ func (b *Bridge) find(s string) (int, bool) {
 	if i, ok := b.cat.Find(s); ok {
 		return i, true
 	}
-	s, _, _ = strings.Cut(s, "#")
-	if i, ok := b.byURL[s]; ok {
-		return i, true
-	}
-	if _, rest, ok := strings.Cut(s, "://"); ok {
-		path := "/"
-		if j := strings.IndexByte(rest, '/'); j >= 0 {
-			path = rest[j:]
-		}
-		path, _, _ = strings.Cut(path, "?")
-		if i, ok := b.byURL[path]; ok {
-			return i, true
-		}
-	}
-	return 0, false
+	return b.urls.find(s)
 }
 
 // itemID maps an item URL to its id and returns anything else unchanged, so

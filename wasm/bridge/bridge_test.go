@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"math"
 	"os"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -579,4 +580,38 @@ func TestUnixSeconds(t *testing.T) {
 func TestProtocol_SameParagraph(t *testing.T) {
 	require.Equal(t, firstParagraph(t, "bridge.go"), firstParagraph(t, "../../js/protocol.js"),
 		"the Go and JS halves of the protocol must describe it alike")
+}
+
+// TestBridge_findURL checks that the first URL lookup after a catalogue
+// loads, which scans the items, and later ones, which use the index, find
+// the same items: the last item listing a URL, a page's absolute URL by its
+// path, nothing for an unknown URL.
+func TestBridge_findURL(t *testing.T) {
+	c := &catalog.Catalogue{Version: catalog.FormatVersion, ID: "urls", Generated: now.Unix()}
+	for i, u := range []string{"/a", "/b", "/a", "https://example.org/c?x=1"} {
+		c.Items = append(c.Items, catalog.Item{ID: "i" + strconv.Itoa(i), URL: u, Title: "t"})
+	}
+	cat, err := c.Encode()
+	require.NoError(t, err)
+	queries := []string{"/a", "/b", "https://news.example/a?utm=1#top", "/c", "https://example.org/c?x=1", "", "i1"}
+	want := []int{2, 1, 2, -1, 3, -1, 1}
+	for first := range queries {
+		b := New()
+		ok(t, b, Request{Op: OpLoadCatalogue, Bytes: cat})
+		// Query first by the scan, then every query by the map (a
+		// repeat of the first by the last answer).
+		for n, k := range append([]int{first, first}, 0, 1, 2, 3, 4, 5, 6) {
+			if n == 2 && first != 6 { // "i1" is an id, found without a URL
+				require.Nil(t, b.urls.byURL, "a page asking for its own URL twice needs no map")
+			}
+			i, found := b.find(queries[k])
+			if want[k] < 0 {
+				require.False(t, found, "%q", queries[k])
+				continue
+			}
+			require.True(t, found, "%q", queries[k])
+			require.Equal(t, want[k], i, "%q", queries[k])
+		}
+		require.NotNil(t, b.urls.byURL, "the map is built by the second URL asked for")
+	}
 }

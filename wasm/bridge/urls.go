@@ -1,0 +1,79 @@
+package bridge
+
+import (
+	"strings"
+
+	"github.com/hearth-dev/hearth/core/catalog"
+)
+
+// urlIndex finds a catalogue's items by URL, for a page that names its item
+// by its address. The map from URL to item is built only when a second
+// URL is asked for: a page asks for its own URL first (its view, then its
+// recommendations without itself), and a scan of the items answers that,
+// where building the map took 6-20 ms of the first load at 10,000 items in
+// the browser. The last answer is kept, so the page's repeated question
+// costs nothing.
+type urlIndex struct {
+	items []catalog.Item
+	byURL map[string]int
+	asked int // URLs asked for, repeats of the last one not counted
+
+	last     string
+	lastI    int
+	lastOK   bool
+	answered bool // last holds an answer
+}
+
+// find resolves a URL to an item index. A page's canonical URL is absolute
+// while a catalogue may list site-relative paths, so an absolute URL that
+// matches nothing is tried again as its path.
+func (x *urlIndex) find(s string) (int, bool) {
+	if x.answered && s == x.last {
+		return x.lastI, x.lastOK
+	}
+	x.asked++
+	i, ok := x.resolve(s)
+	x.last, x.lastI, x.lastOK, x.answered = s, i, ok, true
+	return i, ok
+}
+
+func (x *urlIndex) resolve(s string) (int, bool) {
+	s, _, _ = strings.Cut(s, "#")
+	if i, ok := x.lookup(s); ok {
+		return i, true
+	}
+	if _, rest, ok := strings.Cut(s, "://"); ok {
+		path := "/"
+		if j := strings.IndexByte(rest, '/'); j >= 0 {
+			path = rest[j:]
+		}
+		path, _, _ = strings.Cut(path, "?")
+		if i, ok := x.lookup(path); ok {
+			return i, true
+		}
+	}
+	return 0, false
+}
+
+// lookup returns the item listed under URL u, the last one when several
+// are, as the map filled in catalogue order holds.
+func (x *urlIndex) lookup(u string) (int, bool) {
+	if x.byURL == nil && x.asked <= 1 {
+		for i := len(x.items) - 1; i >= 0; i-- {
+			if x.items[i].URL == u {
+				return i, u != ""
+			}
+		}
+		return 0, false
+	}
+	if x.byURL == nil {
+		x.byURL = make(map[string]int, len(x.items))
+		for i, it := range x.items {
+			if it.URL != "" {
+				x.byURL[it.URL] = i
+			}
+		}
+	}
+	i, ok := x.byURL[u]
+	return i, ok
+}
