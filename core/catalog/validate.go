@@ -4,7 +4,6 @@ import (
 	"math"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/hearth-dev/hearth/core/internal/errfmt"
 )
@@ -132,26 +131,39 @@ func checkURL(u string) string {
 // urlUnsafe are the bytes checkURL refuses besides control characters.
 const urlUnsafe = " \\<>\"'`"
 
-// hasURLUnsafe reports strings.ContainsAny(s, urlUnsafe) by scanning bytes:
-// the set is ASCII, and in UTF-8 (valid or not) an ASCII byte is always a
-// character of its own. strings.IndexAny and IndexRune were 4 KB of wasm code.
-func hasURLUnsafe(s string) bool {
+// The bytes hasControl and hasURLUnsafe look for, as bit sets over ASCII:
+// in UTF-8 (valid or not) a byte below 0x80 is always a character of its
+// own, so a scan of bytes finds exactly the characters a scan of runes
+// would. One pass and no call per byte: strings.IndexByte per byte, and
+// range over runes, cost the first load of a catalogue a call per byte of
+// every id and URL in code not yet optimised.
+var controlBits, urlUnsafeBits = func() (ctl, unsafe [2]uint64) {
+	for c := 0; c < 0x80; c++ {
+		if c < 0x20 || c == 0x7f {
+			ctl[c/64] |= 1 << (c % 64)
+		}
+	}
+	for _, c := range urlUnsafe {
+		unsafe[c/64] |= 1 << (c % 64)
+	}
+	return ctl, unsafe
+}()
+
+// hasAny reports whether s has a byte below 0x80 in set.
+func hasAny(s string, set *[2]uint64) bool {
 	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < utf8.RuneSelf && strings.IndexByte(urlUnsafe, c) >= 0 {
+		if c := s[i]; c < 0x80 && set[c/64]&(1<<(c%64)) != 0 {
 			return true
 		}
 	}
 	return false
 }
 
-func hasControl(s string) bool {
-	for _, r := range s {
-		if r < 0x20 || r == 0x7f {
-			return true
-		}
-	}
-	return false
-}
+// hasURLUnsafe reports strings.ContainsAny(s, urlUnsafe).
+func hasURLUnsafe(s string) bool { return hasAny(s, &urlUnsafeBits) }
+
+// hasControl reports whether s has a control character (C0 or DEL).
+func hasControl(s string) bool { return hasAny(s, &controlBits) }
 
 func finite(f float32) bool {
 	return !math.IsNaN(float64(f)) && !math.IsInf(float64(f), 0)
