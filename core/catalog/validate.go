@@ -112,7 +112,7 @@ func checkURL(u string) string {
 	switch {
 	case u == "":
 		return "empty"
-	case hasControl(u) || hasURLUnsafe(u):
+	case hasAny(u, &urlRefusedBits):
 		return "contains spaces, quotes, backslashes or control characters"
 	case strings.HasPrefix(u, "https://"), strings.HasPrefix(u, "http://"):
 		host := u[strings.Index(u, "//")+2:]
@@ -137,7 +137,7 @@ const urlUnsafe = " \\<>\"'`"
 // would. One pass and no call per byte: strings.IndexByte per byte, and
 // range over runes, cost the first load of a catalogue a call per byte of
 // every id and URL in code not yet optimised.
-var controlBits, urlUnsafeBits = func() (ctl, unsafe [2]uint64) {
+var controlBits, urlUnsafeBits, urlRefusedBits = func() (ctl, unsafe, refused [2]uint64) {
 	for c := 0; c < 0x80; c++ {
 		if c < 0x20 || c == 0x7f {
 			ctl[c/64] |= 1 << (c % 64)
@@ -146,7 +146,7 @@ var controlBits, urlUnsafeBits = func() (ctl, unsafe [2]uint64) {
 	for _, c := range urlUnsafe {
 		unsafe[c/64] |= 1 << (c % 64)
 	}
-	return ctl, unsafe
+	return ctl, unsafe, [2]uint64{ctl[0] | unsafe[0], ctl[1] | unsafe[1]}
 }()
 
 // hasAny reports whether s has a byte below 0x80 in set.
