@@ -161,6 +161,15 @@ type limiter struct {
 
 func newLimiter(lim Limits) *limiter { return &limiter{lim: lim, budget: lim.MaxMemory} }
 
+// admit refuses a container of n elements over max ("<before>n<after>,
+// limit max"), then charges the budget for them.
+func (l *limiter) admit(n, max int, before, after string, size int, what string) error {
+	if n > max {
+		return errfmt.Wrap("", ErrTooLarge, ": "+before+strconv.Itoa(n)+after+", limit "+strconv.Itoa(max))
+	}
+	return l.spend(n, size, what)
+}
+
 func (l *limiter) spend(n, size int, what string) error {
 	l.budget -= n * size
 	if l.budget < 0 {
@@ -177,35 +186,17 @@ func (l *limiter) visit(depth int, key []byte, n int, isMap bool) error {
 	lim := &l.lim
 	switch {
 	case depth == 1 && !isMap && string(key) == "items":
-		if n > lim.MaxItems {
-			return errfmt.Wrap("", ErrTooLarge, ": "+strconv.Itoa(n)+" items, limit "+strconv.Itoa(lim.MaxItems))
-		}
-		return l.spend(n, sizeItem, "items")
+		return l.admit(n, lim.MaxItems, "", " items", sizeItem, "items")
 	case depth == 1 && !isMap && string(key) == "topics":
-		if n > lim.MaxTopics {
-			return errfmt.Wrap("", ErrTooLarge, ": "+strconv.Itoa(n)+" topics in the vocabulary, limit "+strconv.Itoa(lim.MaxTopics))
-		}
-		return l.spend(n, sizeString, "topics")
+		return l.admit(n, lim.MaxTopics, "", " topics in the vocabulary", sizeString, "topics")
 	case depth == 1 && !isMap && string(key) == "gram":
-		if n > lim.MaxDim*lim.MaxDim {
-			return errfmt.Wrap("", ErrTooLarge, ": gram has "+strconv.Itoa(n)+" values, limit "+strconv.Itoa(lim.MaxDim*lim.MaxDim))
-		}
-		return l.spend(n, sizeFloat, "gram")
+		return l.admit(n, lim.MaxDim*lim.MaxDim, "gram has ", " values", sizeFloat, "gram")
 	case depth == 3 && !isMap && string(key) == "topics":
-		if n > lim.MaxTopicsPerItem {
-			return errfmt.Wrap("", ErrTooLarge, ": an item has "+strconv.Itoa(n)+" topics, limit "+strconv.Itoa(lim.MaxTopicsPerItem))
-		}
-		return l.spend(n, sizeTopicWeight, "item topics")
+		return l.admit(n, lim.MaxTopicsPerItem, "an item has ", " topics", sizeTopicWeight, "item topics")
 	case depth == 3 && !isMap && string(key) == "terms":
-		if n > lim.MaxTermsPerItem {
-			return errfmt.Wrap("", ErrTooLarge, ": an item has "+strconv.Itoa(n)+" terms, limit "+strconv.Itoa(lim.MaxTermsPerItem))
-		}
-		return l.spend(n, sizeString, "item terms")
+		return l.admit(n, lim.MaxTermsPerItem, "an item has ", " terms", sizeString, "item terms")
 	case depth == 2 && !isMap: // policy lists
-		if n > lim.MaxPolicyList {
-			return errfmt.Wrap("", ErrTooLarge, ": policy "+string(key)+" has "+strconv.Itoa(n)+" entries, limit "+strconv.Itoa(lim.MaxPolicyList))
-		}
-		return l.spend(n, sizeSectionCap, "policy")
+		return l.admit(n, lim.MaxPolicyList, "policy "+string(key)+" has ", " entries", sizeSectionCap, "policy")
 	}
 	// Every map here decodes into a fixed struct, whose unknown keys are
 	// skipped, so a map costs nothing beyond its owner; any other

@@ -1,7 +1,6 @@
 package bridge
 
 import (
-	"bytes"
 	"encoding/hex"
 	"encoding/json"
 	"math"
@@ -40,16 +39,11 @@ func TestProtocol_JSEncoder(t *testing.T) {
 			Request{Op: OpImport, Now: 5, JSON: strings.Repeat("é", 200)}},
 		{`{"op":"track","now":6,"item":null,"kind":"view"}`, Request{Op: OpTrack, Now: 6, Kind: "view"}},
 	}
-	var in bytes.Buffer
+	var in []string
 	for _, tt := range tests {
-		in.WriteString(tt.js + "\n")
+		in = append(in, tt.js)
 	}
-	cmd := exec.Command(node, "testdata/encode.mjs")
-	cmd.Stdin = &in
-	out, err := cmd.CombinedOutput()
-	require.NoError(t, err, "%s", out)
-	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
-	require.Len(t, lines, len(tests))
+	lines := runNode(t, node, "testdata/encode.mjs", in)
 	for i, tt := range tests {
 		t.Run(tt.js, func(t *testing.T) {
 			b, err := hex.DecodeString(lines[i])
@@ -75,7 +69,7 @@ func TestProtocol_JSDecoder(t *testing.T) {
 	texts := []string{"", "a", "New", "Because you read Go 1.26 is released",
 		strings.Repeat("x", 64), strings.Repeat("y", 65), strings.Repeat("z", 300),
 		"Café", "é", "naïve reader", "📰 news", strings.Repeat("é", 40), "tab\tand\u007f", "\u0000"}
-	var in bytes.Buffer
+	var in []string
 	var want []map[string]any
 	for i, s := range texts {
 		resp := Response{Recs: []Rec{{ID: s, URL: "/p/" + s, Title: s, Reasons: []Reason{{Code: "read", Text: s, Ref: s}}}}}
@@ -89,17 +83,25 @@ func TestProtocol_JSDecoder(t *testing.T) {
 			w = map[string]any{"code": s, "msg": s} // every odd text is non-empty
 		}
 		want = append(want, w)
-		in.WriteString(hex.EncodeToString(encode(&resp)) + "\n")
+		in = append(in, hex.EncodeToString(encode(&resp)))
 	}
-	cmd := exec.Command(node, "testdata/decode.mjs")
-	cmd.Stdin = &in
-	out, err := cmd.CombinedOutput()
-	require.NoError(t, err, "%s", out)
-	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
-	require.Len(t, lines, len(texts))
+	lines := runNode(t, node, "testdata/decode.mjs", in)
 	for i, w := range want {
 		var got map[string]any
 		require.NoError(t, json.Unmarshal([]byte(lines[i]), &got), lines[i])
 		require.Equal(t, w, got, "text %q", texts[i])
 	}
+}
+
+// runNode runs a script of testdata under Node with one input per line on
+// stdin, and returns its output lines, one per input.
+func runNode(t *testing.T, node, script string, in []string) []string {
+	t.Helper()
+	cmd := exec.Command(node, script)
+	cmd.Stdin = strings.NewReader(strings.Join(in, "\n") + "\n")
+	out, err := cmd.CombinedOutput()
+	require.NoError(t, err, "%s", out)
+	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+	require.Len(t, lines, len(in), "%s", out)
+	return lines
 }
