@@ -2,12 +2,6 @@
 
 package catalog
 
-import (
-	"strconv"
-
-	"github.com/hearth-dev/hearth/core/internal/errfmt"
-)
-
 // The catalogue codec of ordinary builds is the msgp-generated reference.
 // Builds tagged hearthlean (the wasm engine) use the lean codec of wire.go
 // instead, see codec_lean.go; they leave out catalog_gen.go, whose import of
@@ -24,7 +18,7 @@ func unmarshalLimited(c *Catalogue, b []byte, lim Limits, owned bool) error {
 	case err != nil:
 		return corrupt(err)
 	case len(rest) != 0:
-		return errfmt.Wrap("", ErrCorrupt, ": "+strconv.Itoa(len(rest))+" trailing bytes")
+		return trailing(len(rest))
 	}
 	return nil
 }

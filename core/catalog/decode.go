@@ -125,6 +125,11 @@ func decodeWith(b []byte, lim Limits, owned bool, unmarshalLimited func(*Catalog
 	return c, nil
 }
 
+// trailing is the error of n bytes after the catalogue.
+func trailing(n int) error {
+	return errfmt.Wrap("", ErrCorrupt, ": "+strconv.Itoa(n)+" trailing bytes")
+}
+
 // corrupt is the error of bytes a codec could not decode.
 func corrupt(err error) error { return errfmt.Wrap("", ErrCorrupt, ": "+err.Error()) }
 
@@ -223,7 +228,7 @@ func scanError(err error, rest []byte) error {
 	case err != nil:
 		return errfmt.Wrap("", ErrCorrupt, ": "+err.Error())
 	case len(rest) != 0:
-		return errfmt.Wrap("", ErrCorrupt, ": "+strconv.Itoa(len(rest))+" trailing bytes")
+		return trailing(len(rest))
 	}
 	return nil
 }

@@ -2,9 +2,7 @@ package catalog
 
 import (
 	"slices"
-	"strconv"
 
-	"github.com/hearth-dev/hearth/core/internal/errfmt"
 	"github.com/hearth-dev/hearth/core/internal/scan"
 	"github.com/hearth-dev/hearth/core/wire"
 )
@@ -292,7 +290,7 @@ func readChecked(c *Catalogue, b []byte, lim Limits, owned bool) error {
 	case r.Err() != nil:
 		return corrupt(r.Err())
 	case len(r.Rest()) != 0:
-		return errfmt.Wrap("", ErrCorrupt, ": "+strconv.Itoa(len(r.Rest()))+" trailing bytes")
+		return trailing(len(r.Rest()))
 	}
 	return nil
 }
