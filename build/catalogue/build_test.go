@@ -60,7 +60,7 @@ func find(t *testing.T, c *catalog.Catalogue, url string) int {
 }
 
 func TestBuild_Items(t *testing.T) {
-	c, err := Build(pets(), catalog.Policy{}, Options{})
+	c, err := Build(pets(), catalog.Policy{}, Options{KeepText: true})
 	require.NoError(t, err)
 	require.Equal(t, catalog.FormatVersion, c.Version)
 	require.Len(t, c.Items, 8)
@@ -329,6 +329,19 @@ func TestBuild_Previous(t *testing.T) {
 		require.Equal(t, old.Title, c4.Items[i].Title)
 		require.Contains(t, topicsOf(c4, i), "cats")
 		require.Equal(t, "cats", c4.Topics[0], "cats is back in its old place")
+		require.Empty(t, c4.Items[i].Summary, "c1 was built without Merge, so without text")
+	})
+
+	t.Run("a chain of merges keeps the text of carried items", func(t *testing.T) {
+		m1, err := Build(pets(), catalog.Policy{}, Options{Merge: true})
+		require.NoError(t, err)
+		m2, err := Build(next, catalog.Policy{}, Options{Previous: m1, Merge: true})
+		require.NoError(t, err)
+		old := m1.Items[find(t, m1, "https://pets.example/1")]
+		got := m2.Items[find(t, m2, "https://pets.example/1")]
+		require.NotEmpty(t, old.Summary)
+		require.Equal(t, old.Summary, got.Summary)
+		require.Equal(t, old.Terms, got.Terms)
 	})
 }
 
@@ -393,11 +406,12 @@ func TestBuild_SuppliedVectors(t *testing.T) {
 }
 
 func TestBuild_Options(t *testing.T) {
-	c, err := Build(pets(), catalog.Policy{}, Options{NoVectors: true, KeyTerms: 2})
+	c, err := Build(pets(), catalog.Policy{}, Options{NoVectors: true, KeyTerms: 2, KeepText: true})
 	require.NoError(t, err)
 	require.Zero(t, c.Dim)
 	for _, it := range c.Items {
 		require.Empty(t, it.Vector)
+		require.NotEmpty(t, it.Terms)
 		require.LessOrEqual(t, len(it.Terms), 2)
 	}
 	at := time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
@@ -434,11 +448,13 @@ func TestBuild_Policy(t *testing.T) {
 	require.Contains(t, err.Error(), "exploration")
 }
 
-func TestBuild_OmitText(t *testing.T) {
+// TestBuild_Text: summaries and key terms shape a catalogue whether or not
+// it carries them; by default it does only with Merge.
+func TestBuild_Text(t *testing.T) {
 	items := Synthetic(300, 1)
-	full, err := Build(items, catalog.Policy{}, Options{Dim: 8})
+	full, err := Build(items, catalog.Policy{}, Options{Dim: 8, KeepText: true})
 	require.NoError(t, err)
-	lean, err := Build(items, catalog.Policy{}, Options{Dim: 8, OmitText: true})
+	lean, err := Build(items, catalog.Policy{}, Options{Dim: 8})
 	require.NoError(t, err)
 	require.Len(t, lean.Items, len(full.Items))
 	for i, it := range lean.Items {
@@ -456,6 +472,16 @@ func TestBuild_OmitText(t *testing.T) {
 	b, err := lean.Encode()
 	require.NoError(t, err)
 	require.Less(t, len(b), len(a)*2/3)
+
+	merged, err := Build(items, catalog.Policy{}, Options{Dim: 8, Merge: true})
+	require.NoError(t, err)
+	require.Equal(t, full.Items, merged.Items, "Merge keeps the text a later Merge build needs")
+	merged, err = Build(items, catalog.Policy{}, Options{Dim: 8, Merge: true, OmitText: true})
+	require.NoError(t, err)
+	require.Equal(t, lean.Items, merged.Items, "OmitText leaves it out even with Merge")
+
+	_, err = Build(items, catalog.Policy{}, Options{KeepText: true, OmitText: true})
+	require.ErrorIs(t, err, ErrOptions)
 }
 
 func TestSynthetic(t *testing.T) {

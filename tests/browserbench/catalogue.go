@@ -27,16 +27,19 @@ var Policy = catalog.Policy{Diversity: 1e-6, Exploration: 1e-6}
 
 // Catalogue builds the benchmark catalogue of n items with the catalogue
 // builder: build/catalogue's synthetic items (60 latent subjects, Zipf
-// popularity, three years of dates) with 64-dimensional text vectors. It
-// returns the msgpack bytes and the catalogue's generation time.
+// popularity, three years of dates, 25-word summaries) with 64-dimensional
+// text vectors, built with the builder's defaults, so without the summaries
+// and key terms. It returns the msgpack bytes and the catalogue's
+// generation time.
 func Catalogue(n int) ([]byte, time.Time, error) {
 	return build(n, catalogue.Options{Dim: Dim})
 }
 
-// CatalogueWithoutText is [Catalogue] built with OmitText: the same items
-// without their summaries and key terms.
-func CatalogueWithoutText(n int) ([]byte, time.Time, error) {
-	return build(n, catalogue.Options{Dim: Dim, OmitText: true})
+// CatalogueWithText is [Catalogue] built with KeepText: the same items
+// with their summaries and key terms, which a catalogue leaves out by
+// default.
+func CatalogueWithText(n int) ([]byte, time.Time, error) {
+	return build(n, catalogue.Options{Dim: Dim, KeepText: true})
 }
 
 func build(n int, opts catalogue.Options) ([]byte, time.Time, error) {

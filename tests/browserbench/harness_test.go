@@ -53,18 +53,18 @@ func newEnv(t testing.TB, sizes []Size, level int) *env {
 	t.Helper()
 	e := &env{cats: map[string]*benchCatalogue{}, now: time.Now().Truncate(time.Second)}
 	built := map[string][]byte{}
-	omitText := os.Getenv("HEARTH_BENCH_B_OMIT_TEXT") == "1"
+	withText := os.Getenv("HEARTH_BENCH_B_TEXT") == "1"
 	for _, s := range sizes {
 		start := time.Now()
 		b, _, err := Catalogue(s.N)
 		require.NoError(t, err)
 		built[s.Label] = b
 		t.Logf("catalogue %s: %d bytes, built in %v", s.Label, len(b), time.Since(start).Round(time.Millisecond))
-		if omitText {
-			b, _, err := CatalogueWithoutText(s.N)
+		if withText {
+			b, _, err := CatalogueWithText(s.N)
 			require.NoError(t, err)
 			built[s.Label+"-b"] = b
-			t.Logf("catalogue %s without text: %d bytes", s.Label, len(b))
+			t.Logf("catalogue %s with text: %d bytes", s.Label, len(b))
 		}
 	}
 	start := time.Now()
@@ -96,12 +96,12 @@ func newEnv(t testing.TB, sizes []Size, level int) *env {
 		e.cats[s.Label] = &benchCatalogue{Size: s, bytes: b, cat: c, reader: p, encoded: enc, export: exp}
 	}
 	e.site = NewSite(e.dir, "../../js")
-	if dir := os.Getenv("HEARTH_BENCH_B"); dir != "" || omitText {
+	if dir := os.Getenv("HEARTH_BENCH_B"); dir != "" || withText {
 		if dir == "" {
 			dir = e.dir
 		}
 		suffix := ""
-		if omitText {
+		if withText {
 			suffix = "-b"
 		}
 		e.site.ServeB(dir, suffix)

@@ -198,7 +198,7 @@ func (r Report) Markdown(w io.Writer) {
 	for _, s := range r.Sizes {
 		if len(s.WarmB) > 0 {
 			a, b := firstRecs(s.Warm), firstRecs(s.WarmB)
-			fmt.Fprintf(w, "%s, warm loads taking turns: this build %.0f ms (median; %.0f–%.0f), the other side (HEARTH_BENCH_B, HEARTH_BENCH_B_OMIT_TEXT) %.0f ms (%.0f–%.0f).\n\n",
+			fmt.Fprintf(w, "%s, warm loads taking turns: this build %.0f ms (median; %.0f–%.0f), the other side (HEARTH_BENCH_B, HEARTH_BENCH_B_TEXT) %.0f ms (%.0f–%.0f).\n\n",
 				s.Size, a.Median, a.Min, a.Max, b.Median, b.Min, b.Max)
 		}
 	}

@@ -23,8 +23,9 @@
 // assets` writes, from another checkout) and alternates warm loads of it
 // with warm loads of this one in the same browser, reader and minute, which
 // on a shared machine is the only fair comparison of two versions.
-// HEARTH_BENCH_B_OMIT_TEXT=1 gives that other side catalogues built with
-// OmitText (and this build's files, unless HEARTH_BENCH_B names others). Without HEARTH_BENCH only a smoke
+// HEARTH_BENCH_B_TEXT=1 gives that other side catalogues that keep their
+// summaries and key terms (KeepText; this build's files, unless
+// HEARTH_BENCH_B names others). Without HEARTH_BENCH only a smoke
 // test at 1k items runs (the pages work, the engine and the reference
 // agree), so `make test` stays quick.
 //

@@ -66,7 +66,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		gramPath         = fs.String("gram", "", "Gram matrix `file` for supplied vectors (dim×dim numbers)")
 		lambda           = fs.Float64("lambda", catalogue.DefaultLambda, "ALS regularisation shipped with supplied vectors")
 		lenient          = fs.Bool("lenient", false, "skip refused items and duplicates with a warning instead of failing")
-		omitText         = fs.Bool("omit-text", false, "leave item summaries and key terms out (the engine never reads them; about half the bytes)")
+		keepText         = fs.Bool("keep-text", false, "keep item summaries and key terms in the catalogue (by default only with -merge, whose next build needs them; the engine never reads them)")
+		omitText         = fs.Bool("omit-text", false, "leave item summaries and key terms out, even with -merge")
 		synthetic        = fs.Int("synthetic", 0, "build a synthetic catalogue of `n` items instead of reading inputs")
 		quiet            = fs.Bool("q", false, "no progress bar or summary")
 		sizes            = fs.Bool("brotli", false, "also report the brotli-compressed size (quality 11, as served precompressed)")
@@ -89,7 +90,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	opts := catalogue.Options{
 		Dim: *dim, NoVectors: *noVectors, Seed: *seed, Language: *lang, KeyTerms: *terms,
 		MaxTopics: *maxTopics, MinTopicItems: *minTopic, ItemTopics: *itemTopics, Merge: *merge,
-		Lambda: float32(*lambda), OmitText: *omitText,
+		Lambda: float32(*lambda), KeepText: *keepText, OmitText: *omitText,
 	}
 	warn := func(err error) { fmt.Fprintln(stderr, "warning:", err) }
 	if *lenient {
@@ -133,6 +134,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return fmt.Errorf("-previous: %w", err)
 		}
 		opts.Previous = prev
+		if *merge && !hasText(prev) {
+			fmt.Fprintf(stderr, "warning: -previous %s has no summaries or key terms (it was built without -merge or -keep-text): the items -merge carries over from it are described by their titles alone\n", *previous)
+		}
 	}
 	if *gramPath != "" {
 		g, err := readGram(*gramPath)
@@ -195,6 +199,16 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintf(stdout, "brotli: %d bytes (%.1f%% of %d)\n", buf.Len(), 100*float64(buf.Len())/float64(len(b)), len(b))
 	}
 	return nil
+}
+
+// hasText reports whether any item of c has a summary or key terms.
+func hasText(c *catalog.Catalogue) bool {
+	for _, it := range c.Items {
+		if it.Summary != "" || len(it.Terms) > 0 {
+			return true
+		}
+	}
+	return len(c.Items) == 0
 }
 
 func parseTime(s string) (time.Time, error) {

@@ -75,6 +75,40 @@ func TestRun(t *testing.T) {
 		require.Equal(t, "catalogue.msgpack", m.Name)
 		require.Equal(t, "2025-01-01T00:00:00Z", m.Generated)
 	})
+	t.Run("text only with -merge or -keep-text", func(t *testing.T) {
+		read := func(path string) *catalog.Catalogue {
+			b, err := os.ReadFile(path)
+			require.NoError(t, err)
+			c, err := catalog.Decode(b)
+			require.NoError(t, err)
+			return c
+		}
+		require.Empty(t, c.Items[0].Summary, "by default the catalogue carries no summaries")
+		require.Empty(t, c.Items[0].Terms)
+		for _, flags := range [][]string{{"-merge"}, {"-keep-text"}} {
+			path := filepath.Join(dir, "text"+flags[0]+".msgpack")
+			_, _, err := runCmd(t, append([]string{"-q", "-in", in, "-out", path}, flags...)...)
+			require.NoError(t, err)
+			it := read(path).Items[0]
+			require.Equal(t, "puppies fetch, dogs bark", it.Summary, flags)
+			require.NotEmpty(t, it.Terms, flags)
+		}
+		path := filepath.Join(dir, "omitted.msgpack")
+		_, _, err := runCmd(t, "-q", "-in", in, "-out", path, "-merge", "-omit-text")
+		require.NoError(t, err)
+		require.Empty(t, read(path).Items[0].Summary)
+		_, _, err = runCmd(t, "-q", "-in", in, "-out", path, "-keep-text", "-omit-text")
+		require.ErrorIs(t, err, catalogue.ErrOptions)
+
+		// A merge from a catalogue without text says what it loses.
+		_, stderr, err := runCmd(t, "-q", "-in", in, "-out", path, "-previous", out1+m1.Name, "-merge")
+		require.NoError(t, err)
+		require.Contains(t, stderr, "warning: -previous")
+		require.Contains(t, stderr, "titles alone")
+		_, stderr, err = runCmd(t, "-q", "-in", in, "-out", path, "-previous", filepath.Join(dir, "text-merge.msgpack"), "-merge")
+		require.NoError(t, err)
+		require.NotContains(t, stderr, "warning")
+	})
 	t.Run("synthetic", func(t *testing.T) {
 		stdout, _, err := runCmd(t, "-synthetic", "300", "-out", filepath.Join(dir, "syn")+"/", "-brotli")
 		require.NoError(t, err)
