@@ -160,7 +160,7 @@ async function fill(el) {
     const recs = await rpc('recommend', {
       count: el.count,
       related: el.related,
-      item: el.related ? canonical() : undefined,
+      item: canonical(),
       seed,
     });
     if (!worker) return;
@@ -204,9 +204,12 @@ function onClick(e) {
 async function personalize(grant) {
   await startWorker(grant);
   consent = 'granted';
-  // The Worker answers in arrival order: the view is recorded before the
-  // slots are ranked without waiting for its reply first.
-  await Promise.all([autoTrack(), ...Array.from(slots, fill)]);
+  // The Worker answers in arrival order: the slots are ranked first, on the
+  // profile the Worker has just loaded, and the view is recorded after
+  // them (a read-modify-write of the stored profile, which the first
+  // recommendations need not wait for); each slot names the page, so that
+  // its list leaves the page out all the same.
+  await Promise.all([...Array.from(slots, fill), autoTrack()]);
 }
 
 async function start() {

@@ -223,7 +223,10 @@ func (e *env) load(t testing.TB, tab context.Context, label, path string) Load {
 	var l Load
 	for {
 		l = evalJSON[Load](t, tab, `window.__bench || {}`)
-		if l.Frame > 0 || len(l.Errors) > 0 && l.Ready > 0 {
+		// Done when the list is painted and hearth:ready has fired,
+		// which may come after it (the page's view is recorded after the
+		// slots are ranked), or when an error came with ready.
+		if l.Ready > 0 && (l.Frame > 0 || len(l.Errors) > 0) {
 			break
 		}
 		require.False(t, time.Now().After(deadline), "no recommendations on %s after 90 s: %+v", label, l)
