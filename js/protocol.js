@@ -203,8 +203,8 @@ class Reader {
     // Most of a message's strings are short and ASCII (keys, ids, codes,
     // reasons), and TextDecoder's cost per call is most of what such a
     // string costs: by hand, a recommend response of ten items decodes in
-    // two thirds of the time (30 -> 20 µs under Node). Anything else goes to TextDecoder, so the result
-    // is the same.
+    // two thirds of the time (30 -> 20 µs under Node). Anything else goes
+    // to TextDecoder, so the result is the same.
     if (n <= 64) {
       let s = '';
       for (let i = at; i < at + n; i++) {
