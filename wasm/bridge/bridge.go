@@ -491,15 +491,7 @@ func (b *Bridge) view() *View {
 	for i, in := range p.Interests {
 		v.Interests[i] = Interest{Topic: in.Topic, Weight: in.Weight}
 	}
-	sortStable(v.Interests, func(a, b Interest) int {
-		switch {
-		case a.Weight > b.Weight:
-			return -1
-		case a.Weight < b.Weight:
-			return 1
-		}
-		return 0
-	})
+	sortStable(v.Interests, heaviestFirst)
 	for i, ev := range p.Events {
 		ref := b.ref(ev.Item)
 		v.Events[i] = EventView{Index: i, Item: ev.Item, Title: ref.Title, URL: ref.URL,
@@ -523,6 +515,18 @@ func quote(s string) string {
 		s = s[:max] + "..."
 	}
 	return `"` + s + `"`
+}
+
+// heaviestFirst orders interests by weight, highest first, as the profile
+// view lists them.
+func heaviestFirst(a, b Interest) int {
+	switch {
+	case a.Weight > b.Weight:
+		return -1
+	case a.Weight < b.Weight:
+		return 1
+	}
+	return 0
 }
 
 // sortStable sorts s as slices.SortStableFunc(s, cmp) does, by sorting

@@ -13,23 +13,14 @@ import (
 func FuzzSortStable(f *testing.F) {
 	f.Add([]byte{3, 1, 2, 1, 3})
 	f.Add(slices.Repeat([]byte{9, 4, 7, 1, 1, 0, 3, 8, 2, 6, 5}, 30))
-	byWeight := func(a, b Interest) int {
-		switch {
-		case a.Weight > b.Weight:
-			return -1
-		case a.Weight < b.Weight:
-			return 1
-		}
-		return 0
-	}
 	f.Fuzz(func(t *testing.T, b []byte) {
 		want := make([]Interest, len(b))
 		for i, c := range b {
 			want[i] = Interest{Topic: strconv.Itoa(i), Weight: float32(c % 4)}
 		}
 		got := slices.Clone(want)
-		slices.SortStableFunc(want, byWeight)
-		sortStable(got, byWeight)
+		slices.SortStableFunc(want, heaviestFirst)
+		sortStable(got, heaviestFirst)
 		require.Equal(t, want, got)
 	})
 }
