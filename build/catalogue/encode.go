@@ -39,10 +39,10 @@ type Manifest struct {
 func Encode(c *catalog.Catalogue) ([]byte, Manifest, error) {
 	own := c.ID
 	c.ID = ""
-	b, err := c.MarshalMsg(nil)
+	b, err := c.Encode()
 	if err != nil {
 		c.ID = own
-		return nil, Manifest{}, fmt.Errorf("encode catalogue: %w", err)
+		return nil, Manifest{}, err
 	}
 	sum := sha256.Sum256(b)
 	content := hex.EncodeToString(sum[:8])
@@ -50,8 +50,8 @@ func Encode(c *catalog.Catalogue) ([]byte, Manifest, error) {
 	if c.ID == "" {
 		c.ID = content
 	}
-	if b, err = c.MarshalMsg(b[:0]); err != nil {
-		return nil, Manifest{}, fmt.Errorf("encode catalogue: %w", err)
+	if b, err = c.Encode(); err != nil {
+		return nil, Manifest{}, err
 	}
 	file := sha256.Sum256(b)
 	hash := content

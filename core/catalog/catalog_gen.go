@@ -9,398 +9,6 @@ import (
 )
 
 // MarshalMsg implements msgp.Marshaler
-func (z *Catalogue) MarshalMsg(b []byte) (o []byte, err error) {
-	o = msgp.Require(b, z.Msgsize())
-	// map header, size 9
-	// string "v"
-	o = append(o, 0x89, 0xa1, 0x76)
-	o = msgp.AppendInt(o, z.Version)
-	// string "id"
-	o = append(o, 0xa2, 0x69, 0x64)
-	o = msgp.AppendString(o, z.ID)
-	// string "gen"
-	o = append(o, 0xa3, 0x67, 0x65, 0x6e)
-	o = msgp.AppendInt64(o, z.Generated)
-	// string "policy"
-	o = append(o, 0xa6, 0x70, 0x6f, 0x6c, 0x69, 0x63, 0x79)
-	o, err = z.Policy.MarshalMsg(o)
-	if err != nil {
-		err = msgp.WrapError(err, "Policy")
-		return
-	}
-	// string "topics"
-	o = append(o, 0xa6, 0x74, 0x6f, 0x70, 0x69, 0x63, 0x73)
-	o = msgp.AppendArrayHeader(o, uint32(len(z.Topics)))
-	for za0001 := range z.Topics {
-		o = msgp.AppendString(o, z.Topics[za0001])
-	}
-	// string "dim"
-	o = append(o, 0xa3, 0x64, 0x69, 0x6d)
-	o = msgp.AppendInt(o, z.Dim)
-	// string "gram"
-	o = append(o, 0xa4, 0x67, 0x72, 0x61, 0x6d)
-	o = msgp.AppendArrayHeader(o, uint32(len(z.Gram)))
-	for za0002 := range z.Gram {
-		o = msgp.AppendFloat32(o, z.Gram[za0002])
-	}
-	// string "lambda"
-	o = append(o, 0xa6, 0x6c, 0x61, 0x6d, 0x62, 0x64, 0x61)
-	o = msgp.AppendFloat32(o, z.Lambda)
-	// string "items"
-	o = append(o, 0xa5, 0x69, 0x74, 0x65, 0x6d, 0x73)
-	o = msgp.AppendArrayHeader(o, uint32(len(z.Items)))
-	for za0003 := range z.Items {
-		o, err = z.Items[za0003].MarshalMsg(o)
-		if err != nil {
-			err = msgp.WrapError(err, "Items", za0003)
-			return
-		}
-	}
-	return
-}
-
-// UnmarshalMsg implements msgp.Unmarshaler
-func (z *Catalogue) UnmarshalMsg(bts []byte) (o []byte, err error) {
-	var field []byte
-	_ = field
-	var zb0001 uint32
-	zb0001, bts, err = msgp.ReadMapHeaderBytes(bts)
-	if err != nil {
-		err = msgp.WrapError(err)
-		return
-	}
-	for zb0001 > 0 {
-		zb0001--
-		field, bts, err = msgp.ReadMapKeyZC(bts)
-		if err != nil {
-			err = msgp.WrapError(err)
-			return
-		}
-		switch msgp.UnsafeString(field) {
-		case "v":
-			z.Version, bts, err = msgp.ReadIntBytes(bts)
-			if err != nil {
-				err = msgp.WrapError(err, "Version")
-				return
-			}
-		case "id":
-			z.ID, bts, err = msgp.ReadStringBytes(bts)
-			if err != nil {
-				err = msgp.WrapError(err, "ID")
-				return
-			}
-		case "gen":
-			z.Generated, bts, err = msgp.ReadInt64Bytes(bts)
-			if err != nil {
-				err = msgp.WrapError(err, "Generated")
-				return
-			}
-		case "policy":
-			bts, err = z.Policy.UnmarshalMsg(bts)
-			if err != nil {
-				err = msgp.WrapError(err, "Policy")
-				return
-			}
-		case "topics":
-			var zb0002 uint32
-			zb0002, bts, err = msgp.ReadArrayHeaderBytes(bts)
-			if err != nil {
-				err = msgp.WrapError(err, "Topics")
-				return
-			}
-			if cap(z.Topics) >= int(zb0002) {
-				z.Topics = (z.Topics)[:zb0002]
-			} else {
-				z.Topics = make([]string, zb0002)
-			}
-			for za0001 := range z.Topics {
-				z.Topics[za0001], bts, err = msgp.ReadStringBytes(bts)
-				if err != nil {
-					err = msgp.WrapError(err, "Topics", za0001)
-					return
-				}
-			}
-		case "dim":
-			z.Dim, bts, err = msgp.ReadIntBytes(bts)
-			if err != nil {
-				err = msgp.WrapError(err, "Dim")
-				return
-			}
-		case "gram":
-			var zb0003 uint32
-			zb0003, bts, err = msgp.ReadArrayHeaderBytes(bts)
-			if err != nil {
-				err = msgp.WrapError(err, "Gram")
-				return
-			}
-			if cap(z.Gram) >= int(zb0003) {
-				z.Gram = (z.Gram)[:zb0003]
-			} else {
-				z.Gram = make([]float32, zb0003)
-			}
-			for za0002 := range z.Gram {
-				z.Gram[za0002], bts, err = msgp.ReadFloat32Bytes(bts)
-				if err != nil {
-					err = msgp.WrapError(err, "Gram", za0002)
-					return
-				}
-			}
-		case "lambda":
-			z.Lambda, bts, err = msgp.ReadFloat32Bytes(bts)
-			if err != nil {
-				err = msgp.WrapError(err, "Lambda")
-				return
-			}
-		case "items":
-			var zb0004 uint32
-			zb0004, bts, err = msgp.ReadArrayHeaderBytes(bts)
-			if err != nil {
-				err = msgp.WrapError(err, "Items")
-				return
-			}
-			if cap(z.Items) >= int(zb0004) {
-				z.Items = (z.Items)[:zb0004]
-			} else {
-				z.Items = make([]Item, zb0004)
-			}
-			for za0003 := range z.Items {
-				bts, err = z.Items[za0003].UnmarshalMsg(bts)
-				if err != nil {
-					err = msgp.WrapError(err, "Items", za0003)
-					return
-				}
-			}
-		default:
-			bts, err = msgp.Skip(bts)
-			if err != nil {
-				err = msgp.WrapError(err)
-				return
-			}
-		}
-	}
-	o = bts
-	return
-}
-
-// Msgsize returns an upper bound estimate of the number of bytes occupied by the serialized message
-func (z *Catalogue) Msgsize() (s int) {
-	s = 1 + 2 + msgp.IntSize + 3 + msgp.StringPrefixSize + len(z.ID) + 4 + msgp.Int64Size + 7 + z.Policy.Msgsize() + 7 + msgp.ArrayHeaderSize
-	for za0001 := range z.Topics {
-		s += msgp.StringPrefixSize + len(z.Topics[za0001])
-	}
-	s += 4 + msgp.IntSize + 5 + msgp.ArrayHeaderSize + (len(z.Gram) * (msgp.Float32Size)) + 7 + msgp.Float32Size + 6 + msgp.ArrayHeaderSize
-	for za0003 := range z.Items {
-		s += z.Items[za0003].Msgsize()
-	}
-	return
-}
-
-// MarshalMsg implements msgp.Marshaler
-func (z *Item) MarshalMsg(b []byte) (o []byte, err error) {
-	o = msgp.Require(b, z.Msgsize())
-	// map header, size 12
-	// string "id"
-	o = append(o, 0x8c, 0xa2, 0x69, 0x64)
-	o = msgp.AppendString(o, z.ID)
-	// string "url"
-	o = append(o, 0xa3, 0x75, 0x72, 0x6c)
-	o = msgp.AppendString(o, z.URL)
-	// string "title"
-	o = append(o, 0xa5, 0x74, 0x69, 0x74, 0x6c, 0x65)
-	o = msgp.AppendString(o, z.Title)
-	// string "sum"
-	o = append(o, 0xa3, 0x73, 0x75, 0x6d)
-	o = msgp.AppendString(o, z.Summary)
-	// string "sec"
-	o = append(o, 0xa3, 0x73, 0x65, 0x63)
-	o = msgp.AppendString(o, z.Section)
-	// string "topics"
-	o = append(o, 0xa6, 0x74, 0x6f, 0x70, 0x69, 0x63, 0x73)
-	o = msgp.AppendArrayHeader(o, uint32(len(z.Topics)))
-	for za0001 := range z.Topics {
-		// array header, size 2
-		o = append(o, 0x92)
-		o = msgp.AppendUint16(o, z.Topics[za0001].Topic)
-		o = msgp.AppendFloat32(o, z.Topics[za0001].Weight)
-	}
-	// string "terms"
-	o = append(o, 0xa5, 0x74, 0x65, 0x72, 0x6d, 0x73)
-	o = msgp.AppendArrayHeader(o, uint32(len(z.Terms)))
-	for za0002 := range z.Terms {
-		o = msgp.AppendString(o, z.Terms[za0002])
-	}
-	// string "vec"
-	o = append(o, 0xa3, 0x76, 0x65, 0x63)
-	o = msgp.AppendBytes(o, z.Vector)
-	// string "scale"
-	o = append(o, 0xa5, 0x73, 0x63, 0x61, 0x6c, 0x65)
-	o = msgp.AppendFloat32(o, z.Scale)
-	// string "pub"
-	o = append(o, 0xa3, 0x70, 0x75, 0x62)
-	o = msgp.AppendInt64(o, z.Published)
-	// string "pop"
-	o = append(o, 0xa3, 0x70, 0x6f, 0x70)
-	o = msgp.AppendFloat32(o, z.Popularity)
-	// string "thumb"
-	o = append(o, 0xa5, 0x74, 0x68, 0x75, 0x6d, 0x62)
-	o = msgp.AppendBytes(o, z.Thumb)
-	return
-}
-
-// UnmarshalMsg implements msgp.Unmarshaler
-func (z *Item) UnmarshalMsg(bts []byte) (o []byte, err error) {
-	var field []byte
-	_ = field
-	var zb0001 uint32
-	zb0001, bts, err = msgp.ReadMapHeaderBytes(bts)
-	if err != nil {
-		err = msgp.WrapError(err)
-		return
-	}
-	for zb0001 > 0 {
-		zb0001--
-		field, bts, err = msgp.ReadMapKeyZC(bts)
-		if err != nil {
-			err = msgp.WrapError(err)
-			return
-		}
-		switch msgp.UnsafeString(field) {
-		case "id":
-			z.ID, bts, err = msgp.ReadStringBytes(bts)
-			if err != nil {
-				err = msgp.WrapError(err, "ID")
-				return
-			}
-		case "url":
-			z.URL, bts, err = msgp.ReadStringBytes(bts)
-			if err != nil {
-				err = msgp.WrapError(err, "URL")
-				return
-			}
-		case "title":
-			z.Title, bts, err = msgp.ReadStringBytes(bts)
-			if err != nil {
-				err = msgp.WrapError(err, "Title")
-				return
-			}
-		case "sum":
-			z.Summary, bts, err = msgp.ReadStringBytes(bts)
-			if err != nil {
-				err = msgp.WrapError(err, "Summary")
-				return
-			}
-		case "sec":
-			z.Section, bts, err = msgp.ReadStringBytes(bts)
-			if err != nil {
-				err = msgp.WrapError(err, "Section")
-				return
-			}
-		case "topics":
-			var zb0002 uint32
-			zb0002, bts, err = msgp.ReadArrayHeaderBytes(bts)
-			if err != nil {
-				err = msgp.WrapError(err, "Topics")
-				return
-			}
-			if cap(z.Topics) >= int(zb0002) {
-				z.Topics = (z.Topics)[:zb0002]
-			} else {
-				z.Topics = make([]TopicWeight, zb0002)
-			}
-			for za0001 := range z.Topics {
-				var zb0003 uint32
-				zb0003, bts, err = msgp.ReadArrayHeaderBytes(bts)
-				if err != nil {
-					err = msgp.WrapError(err, "Topics", za0001)
-					return
-				}
-				if zb0003 != 2 {
-					err = msgp.ArrayError{Wanted: 2, Got: zb0003}
-					return
-				}
-				z.Topics[za0001].Topic, bts, err = msgp.ReadUint16Bytes(bts)
-				if err != nil {
-					err = msgp.WrapError(err, "Topics", za0001, "Topic")
-					return
-				}
-				z.Topics[za0001].Weight, bts, err = msgp.ReadFloat32Bytes(bts)
-				if err != nil {
-					err = msgp.WrapError(err, "Topics", za0001, "Weight")
-					return
-				}
-			}
-		case "terms":
-			var zb0004 uint32
-			zb0004, bts, err = msgp.ReadArrayHeaderBytes(bts)
-			if err != nil {
-				err = msgp.WrapError(err, "Terms")
-				return
-			}
-			if cap(z.Terms) >= int(zb0004) {
-				z.Terms = (z.Terms)[:zb0004]
-			} else {
-				z.Terms = make([]string, zb0004)
-			}
-			for za0002 := range z.Terms {
-				z.Terms[za0002], bts, err = msgp.ReadStringBytes(bts)
-				if err != nil {
-					err = msgp.WrapError(err, "Terms", za0002)
-					return
-				}
-			}
-		case "vec":
-			z.Vector, bts, err = msgp.ReadBytesBytes(bts, z.Vector)
-			if err != nil {
-				err = msgp.WrapError(err, "Vector")
-				return
-			}
-		case "scale":
-			z.Scale, bts, err = msgp.ReadFloat32Bytes(bts)
-			if err != nil {
-				err = msgp.WrapError(err, "Scale")
-				return
-			}
-		case "pub":
-			z.Published, bts, err = msgp.ReadInt64Bytes(bts)
-			if err != nil {
-				err = msgp.WrapError(err, "Published")
-				return
-			}
-		case "pop":
-			z.Popularity, bts, err = msgp.ReadFloat32Bytes(bts)
-			if err != nil {
-				err = msgp.WrapError(err, "Popularity")
-				return
-			}
-		case "thumb":
-			z.Thumb, bts, err = msgp.ReadBytesBytes(bts, z.Thumb)
-			if err != nil {
-				err = msgp.WrapError(err, "Thumb")
-				return
-			}
-		default:
-			bts, err = msgp.Skip(bts)
-			if err != nil {
-				err = msgp.WrapError(err)
-				return
-			}
-		}
-	}
-	o = bts
-	return
-}
-
-// Msgsize returns an upper bound estimate of the number of bytes occupied by the serialized message
-func (z *Item) Msgsize() (s int) {
-	s = 1 + 3 + msgp.StringPrefixSize + len(z.ID) + 4 + msgp.StringPrefixSize + len(z.URL) + 6 + msgp.StringPrefixSize + len(z.Title) + 4 + msgp.StringPrefixSize + len(z.Summary) + 4 + msgp.StringPrefixSize + len(z.Section) + 7 + msgp.ArrayHeaderSize + (len(z.Topics) * (5 + msgp.Uint16Size + msgp.Float32Size)) + 6 + msgp.ArrayHeaderSize
-	for za0002 := range z.Terms {
-		s += msgp.StringPrefixSize + len(z.Terms[za0002])
-	}
-	s += 4 + msgp.BytesPrefixSize + len(z.Vector) + 6 + msgp.Float32Size + 4 + msgp.Int64Size + 4 + msgp.Float32Size + 6 + msgp.BytesPrefixSize + len(z.Thumb)
-	return
-}
-
-// MarshalMsg implements msgp.Marshaler
 func (z *Policy) MarshalMsg(b []byte) (o []byte, err error) {
 	o = msgp.Require(b, z.Msgsize())
 	// map header, size 12
@@ -732,48 +340,6 @@ func (z SectionCap) Msgsize() (s int) {
 }
 
 // MarshalMsg implements msgp.Marshaler
-func (z TopicWeight) MarshalMsg(b []byte) (o []byte, err error) {
-	o = msgp.Require(b, z.Msgsize())
-	// array header, size 2
-	o = append(o, 0x92)
-	o = msgp.AppendUint16(o, z.Topic)
-	o = msgp.AppendFloat32(o, z.Weight)
-	return
-}
-
-// UnmarshalMsg implements msgp.Unmarshaler
-func (z *TopicWeight) UnmarshalMsg(bts []byte) (o []byte, err error) {
-	var zb0001 uint32
-	zb0001, bts, err = msgp.ReadArrayHeaderBytes(bts)
-	if err != nil {
-		err = msgp.WrapError(err)
-		return
-	}
-	if zb0001 != 2 {
-		err = msgp.ArrayError{Wanted: 2, Got: zb0001}
-		return
-	}
-	z.Topic, bts, err = msgp.ReadUint16Bytes(bts)
-	if err != nil {
-		err = msgp.WrapError(err, "Topic")
-		return
-	}
-	z.Weight, bts, err = msgp.ReadFloat32Bytes(bts)
-	if err != nil {
-		err = msgp.WrapError(err, "Weight")
-		return
-	}
-	o = bts
-	return
-}
-
-// Msgsize returns an upper bound estimate of the number of bytes occupied by the serialized message
-func (z TopicWeight) Msgsize() (s int) {
-	s = 1 + msgp.Uint16Size + msgp.Float32Size
-	return
-}
-
-// MarshalMsg implements msgp.Marshaler
 func (z *Weights) MarshalMsg(b []byte) (o []byte, err error) {
 	o = msgp.Require(b, z.Msgsize())
 	// map header, size 4
@@ -849,5 +415,602 @@ func (z *Weights) UnmarshalMsg(bts []byte) (o []byte, err error) {
 // Msgsize returns an upper bound estimate of the number of bytes occupied by the serialized message
 func (z *Weights) Msgsize() (s int) {
 	s = 1 + 4 + msgp.Float32Size + 6 + msgp.Float32Size + 6 + msgp.Float32Size + 4 + msgp.Float32Size
+	return
+}
+
+// MarshalMsg implements msgp.Marshaler
+func (z *document) MarshalMsg(b []byte) (o []byte, err error) {
+	o = msgp.Require(b, z.Msgsize())
+	// map header, size 9
+	// string "v"
+	o = append(o, 0x89, 0xa1, 0x76)
+	o = msgp.AppendInt(o, z.Version)
+	// string "id"
+	o = append(o, 0xa2, 0x69, 0x64)
+	o = msgp.AppendString(o, z.ID)
+	// string "gen"
+	o = append(o, 0xa3, 0x67, 0x65, 0x6e)
+	o = msgp.AppendInt64(o, z.Generated)
+	// string "policy"
+	o = append(o, 0xa6, 0x70, 0x6f, 0x6c, 0x69, 0x63, 0x79)
+	o, err = z.Policy.MarshalMsg(o)
+	if err != nil {
+		err = msgp.WrapError(err, "Policy")
+		return
+	}
+	// string "topics"
+	o = append(o, 0xa6, 0x74, 0x6f, 0x70, 0x69, 0x63, 0x73)
+	o = msgp.AppendArrayHeader(o, uint32(len(z.Topics)))
+	for za0001 := range z.Topics {
+		o = msgp.AppendString(o, z.Topics[za0001])
+	}
+	// string "dim"
+	o = append(o, 0xa3, 0x64, 0x69, 0x6d)
+	o = msgp.AppendInt(o, z.Dim)
+	// string "gram"
+	o = append(o, 0xa4, 0x67, 0x72, 0x61, 0x6d)
+	o = msgp.AppendArrayHeader(o, uint32(len(z.Gram)))
+	for za0002 := range z.Gram {
+		o = msgp.AppendFloat32(o, z.Gram[za0002])
+	}
+	// string "lambda"
+	o = append(o, 0xa6, 0x6c, 0x61, 0x6d, 0x62, 0x64, 0x61)
+	o = msgp.AppendFloat32(o, z.Lambda)
+	// string "items"
+	o = append(o, 0xa5, 0x69, 0x74, 0x65, 0x6d, 0x73)
+	o, err = z.Items.MarshalMsg(o)
+	if err != nil {
+		err = msgp.WrapError(err, "Items")
+		return
+	}
+	return
+}
+
+// UnmarshalMsg implements msgp.Unmarshaler
+func (z *document) UnmarshalMsg(bts []byte) (o []byte, err error) {
+	var field []byte
+	_ = field
+	var zb0001 uint32
+	zb0001, bts, err = msgp.ReadMapHeaderBytes(bts)
+	if err != nil {
+		err = msgp.WrapError(err)
+		return
+	}
+	for zb0001 > 0 {
+		zb0001--
+		field, bts, err = msgp.ReadMapKeyZC(bts)
+		if err != nil {
+			err = msgp.WrapError(err)
+			return
+		}
+		switch msgp.UnsafeString(field) {
+		case "v":
+			z.Version, bts, err = msgp.ReadIntBytes(bts)
+			if err != nil {
+				err = msgp.WrapError(err, "Version")
+				return
+			}
+		case "id":
+			z.ID, bts, err = msgp.ReadStringBytes(bts)
+			if err != nil {
+				err = msgp.WrapError(err, "ID")
+				return
+			}
+		case "gen":
+			z.Generated, bts, err = msgp.ReadInt64Bytes(bts)
+			if err != nil {
+				err = msgp.WrapError(err, "Generated")
+				return
+			}
+		case "policy":
+			bts, err = z.Policy.UnmarshalMsg(bts)
+			if err != nil {
+				err = msgp.WrapError(err, "Policy")
+				return
+			}
+		case "topics":
+			var zb0002 uint32
+			zb0002, bts, err = msgp.ReadArrayHeaderBytes(bts)
+			if err != nil {
+				err = msgp.WrapError(err, "Topics")
+				return
+			}
+			if cap(z.Topics) >= int(zb0002) {
+				z.Topics = (z.Topics)[:zb0002]
+			} else {
+				z.Topics = make([]string, zb0002)
+			}
+			for za0001 := range z.Topics {
+				z.Topics[za0001], bts, err = msgp.ReadStringBytes(bts)
+				if err != nil {
+					err = msgp.WrapError(err, "Topics", za0001)
+					return
+				}
+			}
+		case "dim":
+			z.Dim, bts, err = msgp.ReadIntBytes(bts)
+			if err != nil {
+				err = msgp.WrapError(err, "Dim")
+				return
+			}
+		case "gram":
+			var zb0003 uint32
+			zb0003, bts, err = msgp.ReadArrayHeaderBytes(bts)
+			if err != nil {
+				err = msgp.WrapError(err, "Gram")
+				return
+			}
+			if cap(z.Gram) >= int(zb0003) {
+				z.Gram = (z.Gram)[:zb0003]
+			} else {
+				z.Gram = make([]float32, zb0003)
+			}
+			for za0002 := range z.Gram {
+				z.Gram[za0002], bts, err = msgp.ReadFloat32Bytes(bts)
+				if err != nil {
+					err = msgp.WrapError(err, "Gram", za0002)
+					return
+				}
+			}
+		case "lambda":
+			z.Lambda, bts, err = msgp.ReadFloat32Bytes(bts)
+			if err != nil {
+				err = msgp.WrapError(err, "Lambda")
+				return
+			}
+		case "items":
+			bts, err = z.Items.UnmarshalMsg(bts)
+			if err != nil {
+				err = msgp.WrapError(err, "Items")
+				return
+			}
+		default:
+			bts, err = msgp.Skip(bts)
+			if err != nil {
+				err = msgp.WrapError(err)
+				return
+			}
+		}
+	}
+	o = bts
+	return
+}
+
+// Msgsize returns an upper bound estimate of the number of bytes occupied by the serialized message
+func (z *document) Msgsize() (s int) {
+	s = 1 + 2 + msgp.IntSize + 3 + msgp.StringPrefixSize + len(z.ID) + 4 + msgp.Int64Size + 7 + z.Policy.Msgsize() + 7 + msgp.ArrayHeaderSize
+	for za0001 := range z.Topics {
+		s += msgp.StringPrefixSize + len(z.Topics[za0001])
+	}
+	s += 4 + msgp.IntSize + 5 + msgp.ArrayHeaderSize + (len(z.Gram) * (msgp.Float32Size)) + 7 + msgp.Float32Size + 6 + z.Items.Msgsize()
+	return
+}
+
+// MarshalMsg implements msgp.Marshaler
+func (z *itemColumns) MarshalMsg(b []byte) (o []byte, err error) {
+	o = msgp.Require(b, z.Msgsize())
+	// map header, size 15
+	// string "id"
+	o = append(o, 0x8f, 0xa2, 0x69, 0x64)
+	o = msgp.AppendArrayHeader(o, uint32(len(z.ID)))
+	for za0001 := range z.ID {
+		o = msgp.AppendString(o, z.ID[za0001])
+	}
+	// string "url"
+	o = append(o, 0xa3, 0x75, 0x72, 0x6c)
+	o = msgp.AppendArrayHeader(o, uint32(len(z.URL)))
+	for za0002 := range z.URL {
+		o = msgp.AppendString(o, z.URL[za0002])
+	}
+	// string "title"
+	o = append(o, 0xa5, 0x74, 0x69, 0x74, 0x6c, 0x65)
+	o = msgp.AppendArrayHeader(o, uint32(len(z.Title)))
+	for za0003 := range z.Title {
+		o = msgp.AppendString(o, z.Title[za0003])
+	}
+	// string "sum"
+	o = append(o, 0xa3, 0x73, 0x75, 0x6d)
+	o = msgp.AppendArrayHeader(o, uint32(len(z.Summary)))
+	for za0004 := range z.Summary {
+		o = msgp.AppendString(o, z.Summary[za0004])
+	}
+	// string "sec"
+	o = append(o, 0xa3, 0x73, 0x65, 0x63)
+	o = msgp.AppendArrayHeader(o, uint32(len(z.Section)))
+	for za0005 := range z.Section {
+		o = msgp.AppendString(o, z.Section[za0005])
+	}
+	// string "ntopic"
+	o = append(o, 0xa6, 0x6e, 0x74, 0x6f, 0x70, 0x69, 0x63)
+	o = msgp.AppendArrayHeader(o, uint32(len(z.TopicCount)))
+	for za0006 := range z.TopicCount {
+		o = msgp.AppendUint16(o, z.TopicCount[za0006])
+	}
+	// string "topic"
+	o = append(o, 0xa5, 0x74, 0x6f, 0x70, 0x69, 0x63)
+	o = msgp.AppendArrayHeader(o, uint32(len(z.Topic)))
+	for za0007 := range z.Topic {
+		o = msgp.AppendUint16(o, z.Topic[za0007])
+	}
+	// string "weight"
+	o = append(o, 0xa6, 0x77, 0x65, 0x69, 0x67, 0x68, 0x74)
+	o = msgp.AppendArrayHeader(o, uint32(len(z.Weight)))
+	for za0008 := range z.Weight {
+		o = msgp.AppendFloat32(o, z.Weight[za0008])
+	}
+	// string "nterm"
+	o = append(o, 0xa5, 0x6e, 0x74, 0x65, 0x72, 0x6d)
+	o = msgp.AppendArrayHeader(o, uint32(len(z.TermCount)))
+	for za0009 := range z.TermCount {
+		o = msgp.AppendUint16(o, z.TermCount[za0009])
+	}
+	// string "term"
+	o = append(o, 0xa4, 0x74, 0x65, 0x72, 0x6d)
+	o = msgp.AppendArrayHeader(o, uint32(len(z.Term)))
+	for za0010 := range z.Term {
+		o = msgp.AppendString(o, z.Term[za0010])
+	}
+	// string "vec"
+	o = append(o, 0xa3, 0x76, 0x65, 0x63)
+	o = msgp.AppendBytes(o, z.Vector)
+	// string "scale"
+	o = append(o, 0xa5, 0x73, 0x63, 0x61, 0x6c, 0x65)
+	o = msgp.AppendArrayHeader(o, uint32(len(z.Scale)))
+	for za0011 := range z.Scale {
+		o = msgp.AppendFloat32(o, z.Scale[za0011])
+	}
+	// string "pub"
+	o = append(o, 0xa3, 0x70, 0x75, 0x62)
+	o = msgp.AppendArrayHeader(o, uint32(len(z.Published)))
+	for za0012 := range z.Published {
+		o = msgp.AppendInt64(o, z.Published[za0012])
+	}
+	// string "pop"
+	o = append(o, 0xa3, 0x70, 0x6f, 0x70)
+	o = msgp.AppendArrayHeader(o, uint32(len(z.Popularity)))
+	for za0013 := range z.Popularity {
+		o = msgp.AppendFloat32(o, z.Popularity[za0013])
+	}
+	// string "thumb"
+	o = append(o, 0xa5, 0x74, 0x68, 0x75, 0x6d, 0x62)
+	o = msgp.AppendArrayHeader(o, uint32(len(z.Thumb)))
+	for za0014 := range z.Thumb {
+		o = msgp.AppendBytes(o, z.Thumb[za0014])
+	}
+	return
+}
+
+// UnmarshalMsg implements msgp.Unmarshaler
+func (z *itemColumns) UnmarshalMsg(bts []byte) (o []byte, err error) {
+	var field []byte
+	_ = field
+	var zb0001 uint32
+	zb0001, bts, err = msgp.ReadMapHeaderBytes(bts)
+	if err != nil {
+		err = msgp.WrapError(err)
+		return
+	}
+	for zb0001 > 0 {
+		zb0001--
+		field, bts, err = msgp.ReadMapKeyZC(bts)
+		if err != nil {
+			err = msgp.WrapError(err)
+			return
+		}
+		switch msgp.UnsafeString(field) {
+		case "id":
+			var zb0002 uint32
+			zb0002, bts, err = msgp.ReadArrayHeaderBytes(bts)
+			if err != nil {
+				err = msgp.WrapError(err, "ID")
+				return
+			}
+			if cap(z.ID) >= int(zb0002) {
+				z.ID = (z.ID)[:zb0002]
+			} else {
+				z.ID = make([]string, zb0002)
+			}
+			for za0001 := range z.ID {
+				z.ID[za0001], bts, err = msgp.ReadStringBytes(bts)
+				if err != nil {
+					err = msgp.WrapError(err, "ID", za0001)
+					return
+				}
+			}
+		case "url":
+			var zb0003 uint32
+			zb0003, bts, err = msgp.ReadArrayHeaderBytes(bts)
+			if err != nil {
+				err = msgp.WrapError(err, "URL")
+				return
+			}
+			if cap(z.URL) >= int(zb0003) {
+				z.URL = (z.URL)[:zb0003]
+			} else {
+				z.URL = make([]string, zb0003)
+			}
+			for za0002 := range z.URL {
+				z.URL[za0002], bts, err = msgp.ReadStringBytes(bts)
+				if err != nil {
+					err = msgp.WrapError(err, "URL", za0002)
+					return
+				}
+			}
+		case "title":
+			var zb0004 uint32
+			zb0004, bts, err = msgp.ReadArrayHeaderBytes(bts)
+			if err != nil {
+				err = msgp.WrapError(err, "Title")
+				return
+			}
+			if cap(z.Title) >= int(zb0004) {
+				z.Title = (z.Title)[:zb0004]
+			} else {
+				z.Title = make([]string, zb0004)
+			}
+			for za0003 := range z.Title {
+				z.Title[za0003], bts, err = msgp.ReadStringBytes(bts)
+				if err != nil {
+					err = msgp.WrapError(err, "Title", za0003)
+					return
+				}
+			}
+		case "sum":
+			var zb0005 uint32
+			zb0005, bts, err = msgp.ReadArrayHeaderBytes(bts)
+			if err != nil {
+				err = msgp.WrapError(err, "Summary")
+				return
+			}
+			if cap(z.Summary) >= int(zb0005) {
+				z.Summary = (z.Summary)[:zb0005]
+			} else {
+				z.Summary = make([]string, zb0005)
+			}
+			for za0004 := range z.Summary {
+				z.Summary[za0004], bts, err = msgp.ReadStringBytes(bts)
+				if err != nil {
+					err = msgp.WrapError(err, "Summary", za0004)
+					return
+				}
+			}
+		case "sec":
+			var zb0006 uint32
+			zb0006, bts, err = msgp.ReadArrayHeaderBytes(bts)
+			if err != nil {
+				err = msgp.WrapError(err, "Section")
+				return
+			}
+			if cap(z.Section) >= int(zb0006) {
+				z.Section = (z.Section)[:zb0006]
+			} else {
+				z.Section = make([]string, zb0006)
+			}
+			for za0005 := range z.Section {
+				z.Section[za0005], bts, err = msgp.ReadStringBytes(bts)
+				if err != nil {
+					err = msgp.WrapError(err, "Section", za0005)
+					return
+				}
+			}
+		case "ntopic":
+			var zb0007 uint32
+			zb0007, bts, err = msgp.ReadArrayHeaderBytes(bts)
+			if err != nil {
+				err = msgp.WrapError(err, "TopicCount")
+				return
+			}
+			if cap(z.TopicCount) >= int(zb0007) {
+				z.TopicCount = (z.TopicCount)[:zb0007]
+			} else {
+				z.TopicCount = make([]uint16, zb0007)
+			}
+			for za0006 := range z.TopicCount {
+				z.TopicCount[za0006], bts, err = msgp.ReadUint16Bytes(bts)
+				if err != nil {
+					err = msgp.WrapError(err, "TopicCount", za0006)
+					return
+				}
+			}
+		case "topic":
+			var zb0008 uint32
+			zb0008, bts, err = msgp.ReadArrayHeaderBytes(bts)
+			if err != nil {
+				err = msgp.WrapError(err, "Topic")
+				return
+			}
+			if cap(z.Topic) >= int(zb0008) {
+				z.Topic = (z.Topic)[:zb0008]
+			} else {
+				z.Topic = make([]uint16, zb0008)
+			}
+			for za0007 := range z.Topic {
+				z.Topic[za0007], bts, err = msgp.ReadUint16Bytes(bts)
+				if err != nil {
+					err = msgp.WrapError(err, "Topic", za0007)
+					return
+				}
+			}
+		case "weight":
+			var zb0009 uint32
+			zb0009, bts, err = msgp.ReadArrayHeaderBytes(bts)
+			if err != nil {
+				err = msgp.WrapError(err, "Weight")
+				return
+			}
+			if cap(z.Weight) >= int(zb0009) {
+				z.Weight = (z.Weight)[:zb0009]
+			} else {
+				z.Weight = make([]float32, zb0009)
+			}
+			for za0008 := range z.Weight {
+				z.Weight[za0008], bts, err = msgp.ReadFloat32Bytes(bts)
+				if err != nil {
+					err = msgp.WrapError(err, "Weight", za0008)
+					return
+				}
+			}
+		case "nterm":
+			var zb0010 uint32
+			zb0010, bts, err = msgp.ReadArrayHeaderBytes(bts)
+			if err != nil {
+				err = msgp.WrapError(err, "TermCount")
+				return
+			}
+			if cap(z.TermCount) >= int(zb0010) {
+				z.TermCount = (z.TermCount)[:zb0010]
+			} else {
+				z.TermCount = make([]uint16, zb0010)
+			}
+			for za0009 := range z.TermCount {
+				z.TermCount[za0009], bts, err = msgp.ReadUint16Bytes(bts)
+				if err != nil {
+					err = msgp.WrapError(err, "TermCount", za0009)
+					return
+				}
+			}
+		case "term":
+			var zb0011 uint32
+			zb0011, bts, err = msgp.ReadArrayHeaderBytes(bts)
+			if err != nil {
+				err = msgp.WrapError(err, "Term")
+				return
+			}
+			if cap(z.Term) >= int(zb0011) {
+				z.Term = (z.Term)[:zb0011]
+			} else {
+				z.Term = make([]string, zb0011)
+			}
+			for za0010 := range z.Term {
+				z.Term[za0010], bts, err = msgp.ReadStringBytes(bts)
+				if err != nil {
+					err = msgp.WrapError(err, "Term", za0010)
+					return
+				}
+			}
+		case "vec":
+			z.Vector, bts, err = msgp.ReadBytesBytes(bts, z.Vector)
+			if err != nil {
+				err = msgp.WrapError(err, "Vector")
+				return
+			}
+		case "scale":
+			var zb0012 uint32
+			zb0012, bts, err = msgp.ReadArrayHeaderBytes(bts)
+			if err != nil {
+				err = msgp.WrapError(err, "Scale")
+				return
+			}
+			if cap(z.Scale) >= int(zb0012) {
+				z.Scale = (z.Scale)[:zb0012]
+			} else {
+				z.Scale = make([]float32, zb0012)
+			}
+			for za0011 := range z.Scale {
+				z.Scale[za0011], bts, err = msgp.ReadFloat32Bytes(bts)
+				if err != nil {
+					err = msgp.WrapError(err, "Scale", za0011)
+					return
+				}
+			}
+		case "pub":
+			var zb0013 uint32
+			zb0013, bts, err = msgp.ReadArrayHeaderBytes(bts)
+			if err != nil {
+				err = msgp.WrapError(err, "Published")
+				return
+			}
+			if cap(z.Published) >= int(zb0013) {
+				z.Published = (z.Published)[:zb0013]
+			} else {
+				z.Published = make([]int64, zb0013)
+			}
+			for za0012 := range z.Published {
+				z.Published[za0012], bts, err = msgp.ReadInt64Bytes(bts)
+				if err != nil {
+					err = msgp.WrapError(err, "Published", za0012)
+					return
+				}
+			}
+		case "pop":
+			var zb0014 uint32
+			zb0014, bts, err = msgp.ReadArrayHeaderBytes(bts)
+			if err != nil {
+				err = msgp.WrapError(err, "Popularity")
+				return
+			}
+			if cap(z.Popularity) >= int(zb0014) {
+				z.Popularity = (z.Popularity)[:zb0014]
+			} else {
+				z.Popularity = make([]float32, zb0014)
+			}
+			for za0013 := range z.Popularity {
+				z.Popularity[za0013], bts, err = msgp.ReadFloat32Bytes(bts)
+				if err != nil {
+					err = msgp.WrapError(err, "Popularity", za0013)
+					return
+				}
+			}
+		case "thumb":
+			var zb0015 uint32
+			zb0015, bts, err = msgp.ReadArrayHeaderBytes(bts)
+			if err != nil {
+				err = msgp.WrapError(err, "Thumb")
+				return
+			}
+			if cap(z.Thumb) >= int(zb0015) {
+				z.Thumb = (z.Thumb)[:zb0015]
+			} else {
+				z.Thumb = make([][]byte, zb0015)
+			}
+			for za0014 := range z.Thumb {
+				z.Thumb[za0014], bts, err = msgp.ReadBytesBytes(bts, z.Thumb[za0014])
+				if err != nil {
+					err = msgp.WrapError(err, "Thumb", za0014)
+					return
+				}
+			}
+		default:
+			bts, err = msgp.Skip(bts)
+			if err != nil {
+				err = msgp.WrapError(err)
+				return
+			}
+		}
+	}
+	o = bts
+	return
+}
+
+// Msgsize returns an upper bound estimate of the number of bytes occupied by the serialized message
+func (z *itemColumns) Msgsize() (s int) {
+	s = 1 + 3 + msgp.ArrayHeaderSize
+	for za0001 := range z.ID {
+		s += msgp.StringPrefixSize + len(z.ID[za0001])
+	}
+	s += 4 + msgp.ArrayHeaderSize
+	for za0002 := range z.URL {
+		s += msgp.StringPrefixSize + len(z.URL[za0002])
+	}
+	s += 6 + msgp.ArrayHeaderSize
+	for za0003 := range z.Title {
+		s += msgp.StringPrefixSize + len(z.Title[za0003])
+	}
+	s += 4 + msgp.ArrayHeaderSize
+	for za0004 := range z.Summary {
+		s += msgp.StringPrefixSize + len(z.Summary[za0004])
+	}
+	s += 4 + msgp.ArrayHeaderSize
+	for za0005 := range z.Section {
+		s += msgp.StringPrefixSize + len(z.Section[za0005])
+	}
+	s += 7 + msgp.ArrayHeaderSize + (len(z.TopicCount) * (msgp.Uint16Size)) + 6 + msgp.ArrayHeaderSize + (len(z.Topic) * (msgp.Uint16Size)) + 7 + msgp.ArrayHeaderSize + (len(z.Weight) * (msgp.Float32Size)) + 6 + msgp.ArrayHeaderSize + (len(z.TermCount) * (msgp.Uint16Size)) + 5 + msgp.ArrayHeaderSize
+	for za0010 := range z.Term {
+		s += msgp.StringPrefixSize + len(z.Term[za0010])
+	}
+	s += 4 + msgp.BytesPrefixSize + len(z.Vector) + 6 + msgp.ArrayHeaderSize + (len(z.Scale) * (msgp.Float32Size)) + 4 + msgp.ArrayHeaderSize + (len(z.Published) * (msgp.Int64Size)) + 4 + msgp.ArrayHeaderSize + (len(z.Popularity) * (msgp.Float32Size)) + 6 + msgp.ArrayHeaderSize
+	for za0014 := range z.Thumb {
+		s += msgp.BytesPrefixSize + len(z.Thumb[za0014])
+	}
 	return
 }

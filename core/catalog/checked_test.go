@@ -77,7 +77,7 @@ func TestReadChecked_sameAsPrescan(t *testing.T) {
 	c.Policy.SectionCaps = []SectionCap{{"news", 1}}
 	c.Policy.Excluded = []string{"i1", "x"}
 	require.NoError(t, c.Validate())
-	variants := wiretest.Variants(c.appendMsg(nil))
+	variants := wiretest.Variants(encodeDoc(t, c).appendMsg(nil))
 	require.Greater(t, len(variants), 500)
 	accepted, refused := 0, 0
 	for k := range 64 {
@@ -99,7 +99,7 @@ func TestReadChecked_sameAsPrescan(t *testing.T) {
 // Unknown fields are walked as prescan walks them: their containers count
 // against the budget and the policy-list limit, and deep nesting is refused.
 func TestReadChecked_unknownFields(t *testing.T) {
-	base := testCatalogue(1).appendMsg(nil)
+	base := encodeDoc(t, testCatalogue(1)).appendMsg(nil)
 	withField := func(key string, value []byte) []byte {
 		b := append([]byte{base[0] + 1}, base[1:]...) // one more entry in the fixmap
 		b = append(b, 0xa0|byte(len(key)))
@@ -137,17 +137,17 @@ func TestReadChecked_unknownFields(t *testing.T) {
 	}
 }
 
-// A bin key names a field as a str key does, for prescan too: an item's
-// topics under a bin key "topics" count against the per-item limit.
+// A bin key names a field as a str key does, for prescan too: an id
+// column under a bin key "id" counts the items.
 func TestReadChecked_binKey(t *testing.T) {
-	c := testCatalogue(1)
-	c.Items[0].Topics = []TopicWeight{{0, 1}, {1, 1}, {2, 1}}
-	b := c.appendMsg(nil)
-	i := indexOf(b, []byte("\xa6topics\x93"))
+	b := encodeDoc(t, testCatalogue(2)).appendMsg(nil)
+	i := indexOf(b, []byte("\xa2id\x92"))
 	require.Positive(t, i)
-	b = append(append(append([]byte(nil), b[:i]...), 0xc4, 6), b[i+1:]...) // str8-less fixstr -> bin8
-	for _, read := range []func(*Catalogue, []byte, Limits, bool) error{unmarshalLimited, readChecked} {
-		_, err := decodeWith(b, Limits{MaxTopicsPerItem: 2}, false, read)
+	b = append(append(append([]byte(nil), b[:i]...), 0xc4, 2), b[i+1:]...) // fixstr -> bin8
+	for _, read := range []func([]byte, Limits, bool) (*Catalogue, error){unmarshalLimited, readChecked} {
+		_, err := decodeWith(b, Limits{}, false, read)
+		require.NoError(t, err)
+		_, err = decodeWith(b, Limits{MaxItems: 1}, false, read)
 		require.ErrorIs(t, err, ErrTooLarge)
 	}
 }

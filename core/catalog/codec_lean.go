@@ -6,10 +6,10 @@ package catalog
 // lean codec of wire.go, which produces and accepts the same bytes as the
 // msgp-generated one without linking the msgp runtime. See codec_msgp.go.
 
-// unmarshalLimited decodes b into c within lim in one walk (readChecked).
-func unmarshalLimited(c *Catalogue, b []byte, lim Limits, owned bool) error {
-	return readChecked(c, b, lim, owned)
+// unmarshalLimited decodes b within lim in one walk (readChecked).
+func unmarshalLimited(b []byte, lim Limits, owned bool) (*Catalogue, error) {
+	return readChecked(b, lim, owned)
 }
 
-// marshalMsg appends the encoding of c to b.
-func marshalMsg(c *Catalogue, b []byte) ([]byte, error) { return marshalLean(c, b), nil }
+// marshalMsg appends the encoding of d to b.
+func marshalMsg(d *document, b []byte) ([]byte, error) { return marshalLean(d, b), nil }

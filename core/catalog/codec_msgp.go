@@ -7,25 +7,23 @@ package catalog
 // instead, see codec_lean.go; they leave out catalog_gen.go, whose import of
 // the msgp runtime would cost every reader about 250 KB of brotli.
 
-// unmarshalLimited decodes b into c within lim: prescan first, since the
-// generated decoder trusts array headers.
-func unmarshalLimited(c *Catalogue, b []byte, lim Limits, owned bool) error {
+// unmarshalLimited decodes b within lim: prescan first, since the
+// generated decoder trusts array headers. msgp copies what it reads
+// whether or not the caller gives up b.
+func unmarshalLimited(b []byte, lim Limits, _ bool) (*Catalogue, error) {
 	if err := prescan(b, lim); err != nil {
-		return err
+		return nil, err
 	}
-	rest, err := unmarshalMsg(c, b, owned)
+	var d document
+	rest, err := d.UnmarshalMsg(b)
 	switch {
 	case err != nil:
-		return corrupt(err)
+		return nil, corrupt(err)
 	case len(rest) != 0:
-		return trailing(len(rest))
+		return nil, trailing(len(rest))
 	}
-	return nil
+	return d.catalogue()
 }
 
-// unmarshalMsg decodes b into c and returns the bytes after the catalogue.
-// msgp copies what it reads whether or not the caller gives up b.
-func unmarshalMsg(c *Catalogue, b []byte, _ bool) ([]byte, error) { return c.UnmarshalMsg(b) }
-
-// marshalMsg appends the encoding of c to b.
-func marshalMsg(c *Catalogue, b []byte) ([]byte, error) { return c.MarshalMsg(b) }
+// marshalMsg appends the encoding of d to b.
+func marshalMsg(d *document, b []byte) ([]byte, error) { return d.MarshalMsg(b) }

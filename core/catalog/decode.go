@@ -104,13 +104,13 @@ func decode(b []byte, lim Limits, owned bool) (*Catalogue, error) {
 
 // decodeWith is decode with the codec's limited decoding given, so that the
 // tests of ordinary builds run the lean codec's too.
-func decodeWith(b []byte, lim Limits, owned bool, unmarshalLimited func(*Catalogue, []byte, Limits, bool) error) (*Catalogue, error) {
+func decodeWith(b []byte, lim Limits, owned bool, unmarshalLimited func([]byte, Limits, bool) (*Catalogue, error)) (*Catalogue, error) {
 	lim = lim.withDefaults()
 	if len(b) > lim.MaxBytes {
 		return nil, errfmt.Wrap("decode catalogue: ", ErrTooLarge, ": "+strconv.Itoa(len(b))+" bytes, limit "+strconv.Itoa(lim.MaxBytes))
 	}
-	c := new(Catalogue)
-	if err := unmarshalLimited(c, b, lim, owned); err != nil {
+	c, err := unmarshalLimited(b, lim, owned)
+	if err != nil {
 		return nil, errfmt.Wrap("decode catalogue: ", err, "")
 	}
 	if c.Version != FormatVersion {
@@ -135,7 +135,11 @@ func corrupt(err error) error { return errfmt.Wrap("", ErrCorrupt, ": "+err.Erro
 
 // Encode returns the reference MessagePack encoding of c.
 func (c *Catalogue) Encode() ([]byte, error) {
-	b, err := marshalMsg(c, nil)
+	var b []byte
+	d, err := c.document()
+	if err == nil {
+		b, err = marshalMsg(d, nil)
+	}
 	if err != nil {
 		return nil, errfmt.Wrap("encode catalogue: ", err, "")
 	}
@@ -149,7 +153,8 @@ const (
 	sizeString      = 16
 	sizeTopicWeight = 8
 	sizeFloat       = 4
-	sizeSectionCap  = 24
+	sizeInt         = 8
+	sizeSlice       = 24 // a string, slice or section cap
 )
 
 // limiter enforces [Limits] on the containers of a catalogue as a decoder
@@ -184,24 +189,18 @@ func (l *limiter) spend(n, size int, what string) error {
 }
 
 // visit is a [scan.Visitor]: depth 0 is the catalogue's map, 1 its fields,
-// 2 an item or a policy field, 3 an item's fields.
+// 2 the item columns and the policy's fields, 3 their entries.
 //
 //go:noinline
 func (l *limiter) visit(depth int, key []byte, n int, isMap bool) error {
 	lim := &l.lim
 	switch {
-	case depth == 1 && !isMap && string(key) == "items":
-		return l.admit(n, lim.MaxItems, "", " items", sizeItem, "items")
 	case depth == 1 && !isMap && string(key) == "topics":
 		return l.admit(n, lim.MaxTopics, "", " topics in the vocabulary", sizeString, "topics")
 	case depth == 1 && !isMap && string(key) == "gram":
 		return l.admit(n, lim.MaxDim*lim.MaxDim, "gram has ", " values", sizeFloat, "gram")
-	case depth == 3 && !isMap && string(key) == "topics":
-		return l.admit(n, lim.MaxTopicsPerItem, "an item has ", " topics", sizeTopicWeight, "item topics")
-	case depth == 3 && !isMap && string(key) == "terms":
-		return l.admit(n, lim.MaxTermsPerItem, "an item has ", " terms", sizeString, "item terms")
-	case depth == 2 && !isMap: // policy lists
-		return l.admit(n, lim.MaxPolicyList, "policy "+string(key)+" has ", " entries", sizeSectionCap, "policy")
+	case depth == 2 && !isMap:
+		return l.column(string(key), n)
 	}
 	// Every map here decodes into a fixed struct, whose unknown keys are
 	// skipped, so a map costs nothing beyond its owner; any other
@@ -209,8 +208,29 @@ func (l *limiter) visit(depth int, key []byte, n int, isMap bool) error {
 	return nil
 }
 
-// maxNesting bounds how deep a catalogue's containers nest: an item's topic
-// pair is the deepest (4); deeper containers can only be unknown fields.
+// column admits an array of n entries at depth 2: an item column, or else
+// a policy list (their keys differ). The id column counts the items and
+// pays for them; each other column pays for its own entries.
+func (l *limiter) column(key string, n int) error {
+	lim := &l.lim
+	switch key {
+	case "id":
+		return l.admit(n, lim.MaxItems, "", " items", sizeItem, "items")
+	case "url", "title", "sum", "sec", "thumb":
+		return l.admit(n, lim.MaxItems, "column "+key+" has ", " entries", sizeSlice, "items")
+	case "ntopic", "nterm", "scale", "pub", "pop":
+		return l.admit(n, lim.MaxItems, "column "+key+" has ", " entries", sizeInt, "items")
+	case "topic", "weight":
+		return l.admit(n, lim.MaxItems*lim.MaxTopicsPerItem, "items have ", " topics", sizeTopicWeight, "item topics")
+	case "term":
+		return l.admit(n, lim.MaxItems*lim.MaxTermsPerItem, "items have ", " terms", sizeString, "item terms")
+	}
+	return l.admit(n, lim.MaxPolicyList, "policy "+key+" has ", " entries", sizeSlice, "policy")
+}
+
+// maxNesting bounds how deep a catalogue's containers nest: a policy's
+// section cap is the deepest (3); deeper containers can only be unknown
+// fields.
 const maxNesting = 8
 
 // prescan walks the bytes before the generated decoder sees them: it trusts
@@ -262,7 +282,7 @@ func (c *Catalogue) checkLimits(lim Limits) error {
 func (it *Item) checkLimits(i int, lim Limits) error {
 	long := func(field string, n, limit int) error {
 		if n > limit {
-			return errfmt.Wrap("", ErrTooLarge, ": item "+strconv.Itoa(i)+" "+strconv.Quote(clip(it.ID))+": "+field+" is "+strconv.Itoa(n)+" bytes, limit "+strconv.Itoa(limit))
+			return errfmt.Wrap("", ErrTooLarge, ": "+itemName(i, it)+": "+field+" is "+strconv.Itoa(n)+" bytes, limit "+strconv.Itoa(limit))
 		}
 		return nil
 	}
@@ -289,6 +309,14 @@ func (it *Item) checkLimits(i int, lim Limits) error {
 		if err := long("term", len(term), lim.MaxString); err != nil {
 			return err
 		}
+	}
+	// The columns' lengths were bounded for all items together; the
+	// limits per item are checked here.
+	switch {
+	case len(it.Topics) > lim.MaxTopicsPerItem:
+		return errfmt.Wrap("", ErrTooLarge, ": "+itemName(i, it)+": "+strconv.Itoa(len(it.Topics))+" topics, limit "+strconv.Itoa(lim.MaxTopicsPerItem))
+	case len(it.Terms) > lim.MaxTermsPerItem:
+		return errfmt.Wrap("", ErrTooLarge, ": "+itemName(i, it)+": "+strconv.Itoa(len(it.Terms))+" terms, limit "+strconv.Itoa(lim.MaxTermsPerItem))
 	}
 	return nil
 }

@@ -75,7 +75,7 @@ func TestDecodeLimits(t *testing.T) {
 	// here) and the lean codec's single walk, which the engine uses.
 	for _, codec := range []struct {
 		name string
-		read func(*Catalogue, []byte, Limits, bool) error
+		read func([]byte, Limits, bool) (*Catalogue, error)
 	}{{"build", unmarshalLimited}, {"lean", readChecked}} {
 		for _, tt := range tests {
 			t.Run(codec.name+"/"+tt.name, func(t *testing.T) {
@@ -94,10 +94,10 @@ func TestDecodeLimits(t *testing.T) {
 	}
 }
 
-// hostileItems is a catalogue whose items header claims 2³²−1 items in a
-// few bytes: a trusting decoder would try to allocate them all.
+// hostileItems is a catalogue whose id column claims 2³²−1 items in a few
+// bytes: a trusting decoder would try to allocate them all.
 func hostileItems() []byte {
-	b := []byte{0x82, 0xa1, 'v', 0x01, 0xa5, 'i', 't', 'e', 'm', 's', 0xdd}
+	b := []byte{0x82, 0xa1, 'v', 0x02, 0xa5, 'i', 't', 'e', 'm', 's', 0x81, 0xa2, 'i', 'd', 0xdd}
 	return binary.BigEndian.AppendUint32(b, 0xffffffff)
 }
 

@@ -15,129 +15,130 @@ import (
 // tests in wire_test.go hold it to the generated codec byte for byte; when a
 // field changes in catalog.go, change it here too.
 
-// readMsg decodes c from r as Catalogue.UnmarshalMsg does. With a
-// limiter it also enforces the limits prescan would, at each container
-// (see limiter), and stops r at the first refusal.
-func (c *Catalogue) readMsg(r *wire.Reader, l *limiter) {
+// readMsg decodes d from r as document.UnmarshalMsg does. With a limiter
+// it also enforces the limits prescan would, at each container (see
+// limiter), and stops r at the first refusal.
+func (d *document) readMsg(r *wire.Reader, l *limiter) {
 	for n := r.MapHeader(); n > 0; n-- {
 		switch key := r.Key(); string(key) {
 		case "v":
-			c.Version = r.Int()
+			d.Version = r.Int()
 		case "id":
-			c.ID = r.String()
+			d.ID = r.String()
 		case "gen":
-			c.Generated = r.Int64()
+			d.Generated = r.Int64()
 		case "policy":
-			c.Policy.readMsg(r, l)
+			d.Policy.readMsg(r, l)
 		case "topics":
-			c.Topics = readStrings(r, c.Topics, l, 1, key)
+			d.Topics = readStrings(r, d.Topics, l, 1, key)
 		case "dim":
-			c.Dim = r.Int()
+			d.Dim = r.Int()
 		case "gram":
-			c.Gram = wire.Resize(c.Gram, l.array(r, 1, key))
-			for i := range c.Gram {
-				c.Gram[i] = r.Float32()
-			}
+			d.Gram = readFloat32s(r, d.Gram, l, 1, key)
 		case "lambda":
-			c.Lambda = r.Float32()
+			d.Lambda = r.Float32()
 		case "items":
-			c.Items = wire.Resize(c.Items, l.array(r, 1, key))
-			for i := range c.Items {
-				c.Items[i].readMsg(r, l)
-			}
+			d.Items.readMsg(r, l)
 		default:
 			l.skip(r, 1, key)
 		}
 	}
 }
 
-// appendMsg appends c as Catalogue.MarshalMsg does.
-func (c *Catalogue) appendMsg(b []byte) []byte {
+// appendMsg appends d as document.MarshalMsg does.
+func (d *document) appendMsg(b []byte) []byte {
 	b = wire.AppendMapHeader(b, 9)
-	b = wire.AppendInt(wire.AppendString(b, "v"), c.Version)
-	b = wire.AppendString(wire.AppendString(b, "id"), c.ID)
-	b = wire.AppendInt64(wire.AppendString(b, "gen"), c.Generated)
-	b = c.Policy.appendMsg(wire.AppendString(b, "policy"))
-	b = wire.AppendStrings(wire.AppendString(b, "topics"), c.Topics)
-	b = wire.AppendInt(wire.AppendString(b, "dim"), c.Dim)
-	b = wire.AppendFloat32s(wire.AppendString(b, "gram"), c.Gram)
-	b = wire.AppendFloat32(wire.AppendString(b, "lambda"), c.Lambda)
-	b = wire.AppendArrayHeader(wire.AppendString(b, "items"), uint32(len(c.Items)))
-	for i := range c.Items {
-		b = c.Items[i].appendMsg(b)
-	}
-	return b
+	b = wire.AppendInt(wire.AppendString(b, "v"), d.Version)
+	b = wire.AppendString(wire.AppendString(b, "id"), d.ID)
+	b = wire.AppendInt64(wire.AppendString(b, "gen"), d.Generated)
+	b = d.Policy.appendMsg(wire.AppendString(b, "policy"))
+	b = wire.AppendStrings(wire.AppendString(b, "topics"), d.Topics)
+	b = wire.AppendInt(wire.AppendString(b, "dim"), d.Dim)
+	b = wire.AppendFloat32s(wire.AppendString(b, "gram"), d.Gram)
+	b = wire.AppendFloat32(wire.AppendString(b, "lambda"), d.Lambda)
+	return d.Items.appendMsg(wire.AppendString(b, "items"))
 }
 
-// readMsg decodes an item, one of the map elements of "items" (depth 2);
-// its fields are at depth 3.
-func (it *Item) readMsg(r *wire.Reader, l *limiter) {
+// readMsg decodes the item columns (depth 1); the columns are at depth 2.
+// Each column is one loop over its entries, which is why format 2 decodes
+// faster than one map per item: no key to read and compare per field.
+func (cols *itemColumns) readMsg(r *wire.Reader, l *limiter) {
 	for n := r.MapHeader(); n > 0; n-- {
 		switch key := r.Key(); string(key) {
 		case "id":
-			it.ID = r.String()
+			cols.ID = readStrings(r, cols.ID, l, 2, key)
 		case "url":
-			it.URL = r.String()
+			cols.URL = readStrings(r, cols.URL, l, 2, key)
 		case "title":
-			it.Title = r.String()
+			cols.Title = readStrings(r, cols.Title, l, 2, key)
 		case "sum":
-			it.Summary = r.String()
+			cols.Summary = readStrings(r, cols.Summary, l, 2, key)
 		case "sec":
-			it.Section = r.String()
-		case "topics":
-			it.Topics = wire.Resize(it.Topics, l.array(r, 3, key))
-			for i := range it.Topics {
-				it.Topics[i].readMsg(r)
-			}
-		case "terms":
-			it.Terms = readStrings(r, it.Terms, l, 3, key)
+			cols.Section = readStrings(r, cols.Section, l, 2, key)
+		case "ntopic":
+			cols.TopicCount = readUint16s(r, cols.TopicCount, l, 2, key)
+		case "topic":
+			cols.Topic = readUint16s(r, cols.Topic, l, 2, key)
+		case "weight":
+			cols.Weight = readFloat32s(r, cols.Weight, l, 2, key)
+		case "nterm":
+			cols.TermCount = readUint16s(r, cols.TermCount, l, 2, key)
+		case "term":
+			cols.Term = readStrings(r, cols.Term, l, 2, key)
 		case "vec":
-			it.Vector = r.Bytes(it.Vector)
+			cols.Vector = r.Bytes(cols.Vector)
 		case "scale":
-			it.Scale = r.Float32()
+			cols.Scale = readFloat32s(r, cols.Scale, l, 2, key)
 		case "pub":
-			it.Published = r.Int64()
+			cols.Published = wire.Resize(cols.Published, l.array(r, 2, key))
+			for i := range cols.Published {
+				cols.Published[i] = r.Int64()
+			}
 		case "pop":
-			it.Popularity = r.Float32()
+			cols.Popularity = readFloat32s(r, cols.Popularity, l, 2, key)
 		case "thumb":
-			it.Thumb = r.Bytes(it.Thumb)
+			cols.Thumb = wire.Resize(cols.Thumb, l.array(r, 2, key))
+			for i := range cols.Thumb {
+				cols.Thumb[i] = r.Bytes(cols.Thumb[i])
+			}
 		default:
-			l.skip(r, 3, key)
+			l.skip(r, 2, key)
 		}
 	}
 }
 
-func (it *Item) appendMsg(b []byte) []byte {
-	b = wire.AppendMapHeader(b, 12)
-	b = wire.AppendString(wire.AppendString(b, "id"), it.ID)
-	b = wire.AppendString(wire.AppendString(b, "url"), it.URL)
-	b = wire.AppendString(wire.AppendString(b, "title"), it.Title)
-	b = wire.AppendString(wire.AppendString(b, "sum"), it.Summary)
-	b = wire.AppendString(wire.AppendString(b, "sec"), it.Section)
-	b = wire.AppendArrayHeader(wire.AppendString(b, "topics"), uint32(len(it.Topics)))
-	for _, tw := range it.Topics {
-		b = tw.appendMsg(b)
+func (cols *itemColumns) appendMsg(b []byte) []byte {
+	b = wire.AppendMapHeader(b, 15)
+	b = wire.AppendStrings(wire.AppendString(b, "id"), cols.ID)
+	b = wire.AppendStrings(wire.AppendString(b, "url"), cols.URL)
+	b = wire.AppendStrings(wire.AppendString(b, "title"), cols.Title)
+	b = wire.AppendStrings(wire.AppendString(b, "sum"), cols.Summary)
+	b = wire.AppendStrings(wire.AppendString(b, "sec"), cols.Section)
+	b = appendUint16s(wire.AppendString(b, "ntopic"), cols.TopicCount)
+	b = appendUint16s(wire.AppendString(b, "topic"), cols.Topic)
+	b = wire.AppendFloat32s(wire.AppendString(b, "weight"), cols.Weight)
+	b = appendUint16s(wire.AppendString(b, "nterm"), cols.TermCount)
+	b = wire.AppendStrings(wire.AppendString(b, "term"), cols.Term)
+	b = wire.AppendBytes(wire.AppendString(b, "vec"), cols.Vector)
+	b = wire.AppendFloat32s(wire.AppendString(b, "scale"), cols.Scale)
+	b = wire.AppendArrayHeader(wire.AppendString(b, "pub"), uint32(len(cols.Published)))
+	for _, v := range cols.Published {
+		b = wire.AppendInt64(b, v)
 	}
-	b = wire.AppendStrings(wire.AppendString(b, "terms"), it.Terms)
-	b = wire.AppendBytes(wire.AppendString(b, "vec"), it.Vector)
-	b = wire.AppendFloat32(wire.AppendString(b, "scale"), it.Scale)
-	b = wire.AppendInt64(wire.AppendString(b, "pub"), it.Published)
-	b = wire.AppendFloat32(wire.AppendString(b, "pop"), it.Popularity)
-	b = wire.AppendBytes(wire.AppendString(b, "thumb"), it.Thumb)
+	b = wire.AppendFloat32s(wire.AppendString(b, "pop"), cols.Popularity)
+	b = wire.AppendArrayHeader(wire.AppendString(b, "thumb"), uint32(len(cols.Thumb)))
+	for _, v := range cols.Thumb {
+		b = wire.AppendBytes(b, v)
+	}
 	return b
 }
 
-// TopicWeight is a tuple: [topic, weight].
-func (tw *TopicWeight) readMsg(r *wire.Reader) {
-	r.Tuple(2)
-	tw.Topic = r.Uint16()
-	tw.Weight = r.Float32()
-}
-
-func (tw TopicWeight) appendMsg(b []byte) []byte {
-	b = wire.AppendArrayHeader(b, 2)
-	b = wire.AppendUint64(b, uint64(tw.Topic))
-	return wire.AppendFloat32(b, tw.Weight)
+func appendUint16s(b []byte, s []uint16) []byte {
+	b = wire.AppendArrayHeader(b, uint32(len(s)))
+	for _, v := range s {
+		b = wire.AppendUint64(b, uint64(v))
+	}
+	return b
 }
 
 // readMsg decodes the policy (depth 1); its fields are at depth 2.
@@ -245,54 +246,52 @@ func (sc SectionCap) appendMsg(b []byte) []byte {
 	return wire.AppendInt(wire.AppendString(b, "max"), sc.Max)
 }
 
-// unmarshalLean decodes b into c with the lean codec and returns the bytes
-// after the catalogue. Its strings share one copy of b: a catalogue lives
-// as long as its strings, and one allocation instead of one per string
-// (about 9 per item) makes decoding a 10,000-item catalogue about twice as
-// fast (BenchmarkCatalogue_decode).
-func unmarshalLean(c *Catalogue, b []byte) ([]byte, error) { return readLean(c, b, false) }
+// readLean decodes b into a document with the lean codec and returns the
+// bytes after it, as document.UnmarshalMsg does. Its strings share one copy
+// of b ([wire.Reader.ShareStrings]): a catalogue lives as long as its
+// strings, and one allocation instead of one per string makes decoding
+// about twice as fast (BenchmarkCatalogue_decode). With owned set they
+// share b itself ([wire.Reader.ShareInput]).
+func readLean(d *document, b []byte, owned bool) ([]byte, error) {
+	r := newReader(b, owned)
+	d.readMsg(r, nil)
+	return r.Rest(), r.Err()
+}
 
-// readLean is unmarshalLean; with owned set, the catalogue's strings share
-// b itself instead of a copy ([wire.Reader.ShareInput]).
-func readLean(c *Catalogue, b []byte, owned bool) ([]byte, error) {
+func newReader(b []byte, owned bool) *wire.Reader {
 	r := wire.NewReader(b)
 	if owned {
 		r.ShareInput()
 	} else {
 		r.ShareStrings()
 	}
-	c.readMsg(r, nil)
-	return r.Rest(), r.Err()
+	return r
 }
 
-// readChecked decodes b into c with the lean codec, enforcing lim as it
-// goes, so that the bytes are walked once: what [prescan] and the msgp
-// decoder do in two walks. It refuses what they refuse, with the same
-// errors, except that a document broken in two ways may be refused for
-// the other one first (checked_test.go). With owned set, c may keep b.
+// readChecked decodes b with the lean codec, enforcing lim as it goes, so
+// that the bytes are walked once: what [prescan] and the msgp decoder do
+// in two walks. It refuses what they refuse, with the same errors, except
+// that a document broken in two ways may be refused for the other one
+// first (checked_test.go). With owned set, the catalogue may keep b.
 //
 // Size against speed: walking once costs the engine about 2.5 KB of brotli
 // (564.5 -> 567.0 KB at 194c5fc) and takes about 16 ms off the first load of a 10k
 // catalogue in the browser (prescan plus decoding 88 -> 72 ms, traced
 // loads; under Node the first decode went from 85-93 to 47-75 ms).
-func readChecked(c *Catalogue, b []byte, lim Limits, owned bool) error {
-	r := wire.NewReader(b)
-	if owned {
-		r.ShareInput()
-	} else {
-		r.ShareStrings()
-	}
+func readChecked(b []byte, lim Limits, owned bool) (*Catalogue, error) {
+	r := newReader(b, owned)
 	l := newLimiter(lim)
-	c.readMsg(r, l)
+	var d document
+	d.readMsg(r, l)
 	switch {
 	case l.err != nil:
-		return l.err
+		return nil, l.err
 	case r.Err() != nil:
-		return corrupt(r.Err())
+		return nil, corrupt(r.Err())
 	case len(r.Rest()) != 0:
-		return trailing(len(r.Rest()))
+		return nil, trailing(len(r.Rest()))
 	}
-	return nil
+	return d.catalogue()
 }
 
 // readStrings reads an array of str at depth under key, as r.Strings does.
@@ -300,6 +299,24 @@ func readStrings(r *wire.Reader, s []string, l *limiter, depth int, key []byte) 
 	s = wire.Resize(s, l.array(r, depth, key))
 	for i := range s {
 		s[i] = r.String()
+	}
+	return s
+}
+
+// readFloat32s reads an array of float32 at depth under key.
+func readFloat32s(r *wire.Reader, s []float32, l *limiter, depth int, key []byte) []float32 {
+	s = wire.Resize(s, l.array(r, depth, key))
+	for i := range s {
+		s[i] = r.Float32()
+	}
+	return s
+}
+
+// readUint16s reads an array of uint16 at depth under key.
+func readUint16s(r *wire.Reader, s []uint16, l *limiter, depth int, key []byte) []uint16 {
+	s = wire.Resize(s, l.array(r, depth, key))
+	for i := range s {
+		s[i] = r.Uint16()
 	}
 	return s
 }
@@ -340,26 +357,29 @@ func (l *limiter) fail(r *wire.Reader, err error) {
 	r.Fail(err)
 }
 
-// marshalLean appends c to b, growing b once up front rather than by
+// marshalLean appends d to b, growing b once up front rather than by
 // doubling, which made encoding a 10,000-item catalogue six times slower
 // than msgp (BenchmarkCatalogue_encode).
-func marshalLean(c *Catalogue, b []byte) []byte {
-	return c.appendMsg(slices.Grow(b, c.sizeHint()))
+func marshalLean(d *document, b []byte) []byte {
+	return d.appendMsg(slices.Grow(b, d.sizeHint()))
 }
 
-// sizeHint is an upper bound of the encoded size of c: every header and
+// sizeHint is an upper bound of the encoded size of d: every header and
 // number at its widest, plus the bytes of every string.
-func (c *Catalogue) sizeHint() int {
-	n := 256 + len(c.ID) + stringsSize(c.Topics) + 5*len(c.Gram)
-	p := &c.Policy
+func (d *document) sizeHint() int {
+	n := 256 + len(d.ID) + stringsSize(d.Topics) + 5*len(d.Gram)
+	p := &d.Policy
 	n += 256 + len(p.Consent) + stringsSize(p.Pinned) + stringsSize(p.Excluded) + stringsSize(p.Sensitive)
 	for _, sc := range p.SectionCaps {
 		n += 24 + len(sc.Section)
 	}
-	for i := range c.Items {
-		it := &c.Items[i]
-		n += 128 + len(it.ID) + len(it.URL) + len(it.Title) + len(it.Summary) + len(it.Section) +
-			9*len(it.Topics) + stringsSize(it.Terms) + len(it.Vector) + len(it.Thumb)
+	cols := &d.Items
+	n += 256 + stringsSize(cols.ID) + stringsSize(cols.URL) + stringsSize(cols.Title) +
+		stringsSize(cols.Summary) + stringsSize(cols.Section) + stringsSize(cols.Term) +
+		3*len(cols.TopicCount) + 3*len(cols.Topic) + 5*len(cols.Weight) + 3*len(cols.TermCount) +
+		len(cols.Vector) + 5*len(cols.Scale) + 9*len(cols.Published) + 5*len(cols.Popularity)
+	for _, t := range cols.Thumb {
+		n += 5 + len(t)
 	}
 	return n
 }

@@ -19,25 +19,25 @@ import (
 // (catalog_gen.go): same bytes out, same values in, same refusals.
 
 // requireSameEncoding requires the lean encoder to write exactly what
-// MarshalMsg writes for c.
-func requireSameEncoding(t testing.TB, c *Catalogue) {
-	ref, err := c.MarshalMsg(nil)
+// MarshalMsg writes for d.
+func requireSameEncoding(t testing.TB, d *document) {
+	ref, err := d.MarshalMsg(nil)
 	require.NoError(t, err)
-	lean := c.appendMsg(nil)
+	lean := d.appendMsg(nil)
 	require.Equal(t, ref, lean, "lean encoding differs from msgp")
 }
 
 // requireSameDecoding requires both decoders to refuse b, or both to accept
 // it with identical values and the same bytes left over.
 func requireSameDecoding(t testing.TB, b []byte) {
-	var lean Catalogue
-	leanRest, leanErr := unmarshalLean(&lean, b)
+	var lean document
+	leanRest, leanErr := readLean(&lean, b, false)
 	if leanErr != nil && !wiretest.MsgpSafe(b) {
 		// msgp would trust a header claiming billions of elements and
 		// exhaust memory before failing; the lean codec refused it.
 		return
 	}
-	var ref Catalogue
+	var ref document
 	refRest, refErr := ref.UnmarshalMsg(b)
 	if refErr != nil {
 		require.Error(t, leanErr, "msgp refuses % x: %v", b, refErr)
@@ -47,49 +47,60 @@ func requireSameDecoding(t testing.TB, b []byte) {
 	require.True(t, wiretest.Equal(&ref, &lean), "decoded values differ for % x\nmsgp: %#v\nlean: %#v", b, ref, lean)
 	require.Equal(t, len(refRest), len(leanRest), "bytes left over")
 	// Decoding bytes it may keep (DecodeOwned) reads the same values.
-	var owned Catalogue
+	var owned document
 	ownedRest, err := readLean(&owned, append([]byte(nil), b...), true)
 	require.NoError(t, err)
 	require.True(t, wiretest.Equal(&ref, &owned), "decoded values differ for % x in place\nmsgp: %#v\nlean: %#v", b, ref, owned)
 	require.Equal(t, len(refRest), len(ownedRest), "bytes left over in place")
 }
 
-// randomCatalogue fills a catalogue from seed.
-func randomCatalogue(seed uint64, size int) *Catalogue {
+// randomDocument fills a document from seed: columns of any lengths, which
+// the codecs carry as they are (columns.go judges them).
+func randomDocument(seed uint64, size int) *document {
 	rng := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
 	data := make([]byte, size)
 	for i := range data {
 		data[i] = byte(rng.Uint32())
 	}
-	c := new(Catalogue)
-	wiretest.Fill(c, data)
-	return c
+	d := new(document)
+	wiretest.Fill(d, data)
+	return d
 }
 
-func TestCatalogue_appendMsg(t *testing.T) {
+// encodeDoc is the document of c, which must convert.
+func encodeDoc(t testing.TB, c *Catalogue) *document {
+	d, err := c.document()
+	require.NoError(t, err)
+	return d
+}
+
+func TestDocument_appendMsg(t *testing.T) {
 	tests := []struct {
 		name string
-		c    *Catalogue
+		d    *document
 	}{
-		{"zero", &Catalogue{}},
-		{"small", &Catalogue{
+		{"zero", &document{}},
+		{"small", encodeDoc(t, &Catalogue{
 			Version: FormatVersion, ID: "c1", Generated: 1_700_000_000, Dim: 2, Lambda: 0.1,
 			Topics: []string{"go", "wasm"}, Gram: []float32{1, 0, 0, 1},
 			Policy: Policy{Diversity: 0.3, Consent: ConsentOptIn, RetentionDays: 90, SectionCaps: []SectionCap{{"news", 3}}},
-			Items:  []Item{{ID: "a", URL: "/a", Topics: []TopicWeight{{1, 0.5}}, Vector: []byte{0x7f, 0x80}, Published: -1}},
-		}},
+			Items: []Item{{ID: "a", URL: "/a", Topics: []TopicWeight{{1, 0.5}}, Vector: []byte{0x7f, 0x80}, Scale: 1, Published: -1},
+				{ID: "b", URL: "/b", Terms: []string{"t"}, Thumb: []byte{1}}},
+		})},
+		{"bench", encodeDoc(t, benchCatalogue(3))},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			requireSameEncoding(t, tt.c)
+			requireSameEncoding(t, tt.d)
+			requireSameDecoding(t, tt.d.appendMsg(nil))
 		})
 	}
 	t.Run("random", func(t *testing.T) {
 		for seed := range uint64(300) {
-			c := randomCatalogue(seed, 4096)
-			requireSameEncoding(t, c)
-			b := c.appendMsg(nil)
-			require.GreaterOrEqual(t, c.sizeHint(), len(b), "sizeHint is an upper bound")
+			d := randomDocument(seed, 4096)
+			requireSameEncoding(t, d)
+			b := d.appendMsg(nil)
+			require.GreaterOrEqual(t, d.sizeHint(), len(b), "sizeHint is an upper bound")
 			requireSameDecoding(t, b)
 			for _, n := range []int{1, len(b) / 2, len(b) - 1} {
 				requireSameDecoding(t, b[:n]) // truncated
@@ -98,7 +109,12 @@ func TestCatalogue_appendMsg(t *testing.T) {
 	})
 }
 
-func TestCatalogue_readMsg(t *testing.T) {
+// items is a document whose items map holds the given raw entries.
+func items(n byte, entries ...byte) []byte {
+	return append([]byte{0x81, 0xa5, 'i', 't', 'e', 'm', 's', 0x80 | n}, entries...)
+}
+
+func TestDocument_readMsg(t *testing.T) {
 	// Inputs msgp accepts that the lean encoder never writes, and inputs
 	// msgp refuses; each must get the same answer from both decoders.
 	tests := []struct {
@@ -115,21 +131,24 @@ func TestCatalogue_readMsg(t *testing.T) {
 		{"float64 for lambda", []byte{0x81, 0xa6, 'l', 'a', 'm', 'b', 'd', 'a', 0xcb, 0, 0, 0, 0, 0, 0, 0, 0}, false},
 		{"nil topics", []byte{0x81, 0xa6, 't', 'o', 'p', 'i', 'c', 's', 0xc0}, false},
 		{"empty topics", []byte{0x81, 0xa6, 't', 'o', 'p', 'i', 'c', 's', 0x90}, true},
-		{"topic weight not a pair", []byte{0x81, 0xa5, 'i', 't', 'e', 'm', 's', 0x91, 0x81, 0xa6, 't', 'o', 'p', 'i', 'c', 's', 0x91, 0x93, 0x01, 0xca, 0, 0, 0, 0, 0xc0}, false},
-		{"topic index over uint16", []byte{0x81, 0xa5, 'i', 't', 'e', 'm', 's', 0x91, 0x81, 0xa6, 't', 'o', 'p', 'i', 'c', 's', 0x91, 0x92, 0xce, 0, 1, 0, 0, 0xca, 0, 0, 0, 0}, false},
-		{"str vector", []byte{0x81, 0xa5, 'i', 't', 'e', 'm', 's', 0x91, 0x81, 0xa3, 'v', 'e', 'c', 0xa1, 0x01}, false},
-		{"duplicate items keep reused fields", []byte{0x82,
-			0xa5, 'i', 't', 'e', 'm', 's', 0x91, 0x82, 0xa2, 'i', 'd', 0xa1, 'a', 0xa3, 'u', 'r', 'l', 0xa1, 'u',
-			0xa5, 'i', 't', 'e', 'm', 's', 0x91, 0x81, 0xa2, 'i', 'd', 0xa1, 'b'}, true},
-		{"items header longer than input", []byte{0x81, 0xa5, 'i', 't', 'e', 'm', 's', 0xdd, 0xff, 0xff, 0xff, 0xff, 0x80}, false},
+		{"items as an array", []byte{0x81, 0xa5, 'i', 't', 'e', 'm', 's', 0x91, 0x80}, false},
+		{"unknown column skipped", items(1, 0xa1, 'x', 0x92, 0x01, 0x02), true},
+		{"topic index over uint16", items(1, 0xa5, 't', 'o', 'p', 'i', 'c', 0x91, 0xce, 0, 1, 0, 0), false},
+		{"negative topic count", items(1, 0xa6, 'n', 't', 'o', 'p', 'i', 'c', 0x91, 0xff), false},
+		{"str vector", items(1, 0xa3, 'v', 'e', 'c', 0xa1, 0x01), false},
+		{"int for a float column", items(1, 0xa3, 'p', 'o', 'p', 0x91, 0x01), false},
+		{"duplicate items keep reused columns", []byte{0x82,
+			0xa5, 'i', 't', 'e', 'm', 's', 0x82, 0xa2, 'i', 'd', 0x91, 0xa1, 'a', 0xa3, 'u', 'r', 'l', 0x91, 0xa1, 'u',
+			0xa5, 'i', 't', 'e', 'm', 's', 0x81, 0xa2, 'i', 'd', 0x91, 0xa1, 'b'}, true},
+		{"column header longer than input", items(1, 0xa2, 'i', 'd', 0xdd, 0xff, 0xff, 0xff, 0xff, 0xa0), false},
 		{"truncated", []byte{0x82, 0xa1, 'v', 0x01}, false},
 		{"not a map", []byte{0x90}, false},
 		{"invalid byte in skipped value", []byte{0x81, 0xa1, 'x', 0xc1}, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			var c Catalogue
-			_, err := unmarshalLean(&c, tt.in)
+			var d document
+			_, err := readLean(&d, tt.in, false)
 			if tt.ok {
 				require.NoError(t, err)
 			} else {
@@ -140,15 +159,15 @@ func TestCatalogue_readMsg(t *testing.T) {
 	}
 }
 
-func TestCatalogue_readMsgVariants(t *testing.T) {
+func TestDocument_readMsgVariants(t *testing.T) {
 	// Every field set, so every field's decoder meets every variant.
 	c := benchCatalogue(1)
 	c.Gram, c.Lambda = []float32{1.5}, 0.25
-	c.Items[0].Thumb = []byte{1}
 	c.Policy = Policy{FreshnessHalfLifeDays: 1, InterestHalfLifeDays: 2, Diversity: 3, Exploration: 4,
 		Weights: Weights{1, 2, 3, 4}, SectionCaps: []SectionCap{{"a", 1}}, Pinned: []string{"p"},
 		Excluded: []string{"e"}, Sensitive: []string{"s"}, RetentionDays: 5, MaxEvents: 6, Consent: "c"}
-	variants := wiretest.Variants(c.appendMsg(nil))
+	c.Items[0].Thumb = []byte{1}
+	variants := wiretest.Variants(encodeDoc(t, c).appendMsg(nil))
 	require.Greater(t, len(variants), 500)
 	for _, b := range variants {
 		requireSameDecoding(t, b)
@@ -159,10 +178,10 @@ func FuzzCatalogue_appendMsg(f *testing.F) {
 	f.Add([]byte{})
 	f.Add([]byte{0x40, 0x01, 0x02, 0x03, 0xf9, 0x01})
 	f.Fuzz(func(t *testing.T, data []byte) {
-		var c Catalogue
-		wiretest.Fill(&c, data)
-		requireSameEncoding(t, &c)
-		requireSameDecoding(t, c.appendMsg(nil))
+		var d document
+		wiretest.Fill(&d, data)
+		requireSameEncoding(t, &d)
+		requireSameDecoding(t, d.appendMsg(nil))
 	})
 }
 
@@ -186,10 +205,9 @@ func TestCatalogue_writeWireCorpus(t *testing.T) {
 		require.NoError(t, os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644))
 	}
 	for i, seed := range []uint64{1, 2, 3} {
-		c := randomCatalogue(seed, 512)
-		write("FuzzCatalogue_readMsg", fmt.Sprintf("random-%d", i), c.appendMsg(nil))
+		write("FuzzCatalogue_readMsg", fmt.Sprintf("random-%d", i), randomDocument(seed, 512).appendMsg(nil))
 	}
-	write("FuzzCatalogue_readMsg", "bench-3", benchCatalogue(3).appendMsg(nil))
+	write("FuzzCatalogue_readMsg", "bench-3", encodeDoc(t, benchCatalogue(3)).appendMsg(nil))
 	for i := range 3 {
 		data := make([]byte, 256)
 		rng := rand.New(rand.NewPCG(uint64(i), 7))
@@ -229,44 +247,53 @@ func benchCatalogue(n int) *Catalogue {
 	return c
 }
 
+// BenchmarkCatalogue_decode decodes a catalogue of 10,000 items from bytes
+// to items, each codec followed by the conversion both share.
 func BenchmarkCatalogue_decode(b *testing.B) {
-	enc := benchCatalogue(10_000).appendMsg(nil)
-	b.Run("lean", func(b *testing.B) {
-		b.SetBytes(int64(len(enc)))
-		b.ReportAllocs()
-		for b.Loop() {
-			var c Catalogue
-			if _, err := unmarshalLean(&c, enc); err != nil {
-				b.Fatal(err)
+	enc := encodeDoc(b, benchCatalogue(10_000)).appendMsg(nil)
+	for _, codec := range []struct {
+		name string
+		read func(*document, []byte) ([]byte, error)
+	}{
+		{"lean", func(d *document, b []byte) ([]byte, error) { return readLean(d, b, false) }},
+		{"msgp", (*document).UnmarshalMsg},
+	} {
+		b.Run(codec.name, func(b *testing.B) {
+			b.SetBytes(int64(len(enc)))
+			b.ReportAllocs()
+			for b.Loop() {
+				var d document
+				if _, err := codec.read(&d, enc); err != nil {
+					b.Fatal(err)
+				}
+				if _, err := d.catalogue(); err != nil {
+					b.Fatal(err)
+				}
 			}
-		}
-	})
-	b.Run("msgp", func(b *testing.B) {
-		b.SetBytes(int64(len(enc)))
-		b.ReportAllocs()
-		for b.Loop() {
-			var c Catalogue
-			if _, err := c.UnmarshalMsg(enc); err != nil {
-				b.Fatal(err)
-			}
-		}
-	})
+		})
+	}
 }
 
+// BenchmarkCatalogue_encode encodes a catalogue of 10,000 items: the
+// conversion to columns, then each codec.
 func BenchmarkCatalogue_encode(b *testing.B) {
 	c := benchCatalogue(10_000)
-	b.Run("lean", func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
-			marshalLean(c, nil)
-		}
-	})
-	b.Run("msgp", func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
-			if _, err := c.MarshalMsg(nil); err != nil {
-				b.Fatal(err)
+	for _, codec := range []struct {
+		name  string
+		write func(*document) []byte
+	}{
+		{"lean", func(d *document) []byte { return marshalLean(d, nil) }},
+		{"msgp", func(d *document) []byte { b, _ := d.MarshalMsg(nil); return b }},
+	} {
+		b.Run(codec.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				d, err := c.document()
+				if err != nil {
+					b.Fatal(err)
+				}
+				codec.write(d)
 			}
-		}
-	})
+		})
+	}
 }

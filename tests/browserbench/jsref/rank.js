@@ -37,8 +37,9 @@
 // test and TestJSRef_MatchesEngine), not necessarily on exact ties.
 //
 // Inputs are plain objects as a MessagePack decoder returns them: the
-// catalogue (core/catalog's wire keys: items[].vec, .scale, .topics as
-// [topic, weight] pairs, .pub, .pop, .sec, policy.weights, .caps, ...) and
+// catalogue (core/catalog's wire keys: items by column, items.id, .vec,
+// .scale, .ntopic, .topic, .weight, .pub, .pop, .sec, policy.weights,
+// .caps, ...; see rows) and
 // the profile (core/profile's keys: settings.variety, interests as
 // [topic, weight] pairs, events[].i, .k, .at, .d, read, hidden, muted,
 // updated).
@@ -87,6 +88,33 @@ function decay(seconds, halfLifeDays) {
 }
 
 /**
+ * The items of a catalogue's columns (core/catalog's itemColumns), one
+ * object per item: an empty column is every item's zero value, item i's
+ * topics are the next ntopic[i] entries of topic and weight, its vector
+ * dim bytes of vec, absent when its scale is 0.
+ * @param {any} cols
+ * @param {number} dim
+ */
+function rows(cols, dim) {
+  const ids = cols.id || [];
+  const at = (col, i, zero) => (col && col.length ? col[i] : zero);
+  const out = new Array(ids.length);
+  let t = 0;
+  for (let i = 0; i < ids.length; i++) {
+    const nt = at(cols.ntopic, i, 0);
+    const topics = [];
+    for (let k = 0; k < nt; k++, t++) topics.push([cols.topic[t], cols.weight[t]]);
+    const scale = at(cols.scale, i, 0);
+    out[i] = {
+      id: ids[i], url: at(cols.url, i, ''), title: at(cols.title, i, ''), sec: at(cols.sec, i, ''),
+      topics, scale, vec: scale ? cols.vec.subarray(i * dim, (i + 1) * dim) : null,
+      pub: at(cols.pub, i, 0), pop: at(cols.pop, i, 0),
+    };
+  }
+  return out;
+}
+
+/**
  * Prepares a decoded catalogue for ranking, once per catalogue.
  * @param {any} cat
  */
@@ -96,7 +124,7 @@ export function load(cat) {
   const weights = (w.sim || w.topic || w.fresh || w.pop)
     ? { sim: w.sim || 0, topic: w.topic || 0, fresh: w.fresh || 0, pop: w.pop || 0 }
     : defaultWeights;
-  const items = cat.items || [];
+  const items = rows(cat.items || {}, cat.dim || 0);
   const n = items.length;
   const dim = cat.dim || 0;
   const unit = new Float32Array(n * dim);
