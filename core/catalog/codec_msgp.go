@@ -9,18 +9,21 @@ package catalog
 
 // unmarshalLimited decodes b within lim: prescan first, since the
 // generated decoder trusts array headers. msgp copies what it reads
-// whether or not the caller gives up b.
+// whether or not the caller gives up b. Format 1 is read too (legacy.go).
 func unmarshalLimited(b []byte, lim Limits, _ bool) (*Catalogue, error) {
+	if formatOf(b) == 1 {
+		return unmarshalV1(b, lim)
+	}
 	if err := prescan(b, lim); err != nil {
-		return nil, err
+		return nil, formatError(b, err)
 	}
 	var d document
 	rest, err := d.UnmarshalMsg(b)
 	switch {
 	case err != nil:
-		return nil, corrupt(err)
+		return nil, formatError(b, corrupt(err))
 	case len(rest) != 0:
-		return nil, trailing(len(rest))
+		return nil, formatError(b, trailing(len(rest)))
 	}
 	return d.catalogue()
 }

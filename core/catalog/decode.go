@@ -6,6 +6,7 @@ import (
 
 	"github.com/hearth-dev/hearth/core/internal/errfmt"
 	"github.com/hearth-dev/hearth/core/internal/scan"
+	"github.com/hearth-dev/hearth/core/wire"
 )
 
 // Errors returned by [Decode] and [Catalogue.Validate]; test with errors.Is.
@@ -114,7 +115,7 @@ func decodeWith(b []byte, lim Limits, owned bool, unmarshalLimited func([]byte, 
 		return nil, errfmt.Wrap("decode catalogue: ", err, "")
 	}
 	if c.Version != FormatVersion {
-		return nil, errfmt.Wrap("decode catalogue: ", ErrVersion, " "+strconv.Itoa(c.Version)+" (this code reads "+strconv.Itoa(FormatVersion)+")")
+		return nil, errfmt.Wrap("decode catalogue: ", versionError(c.Version), "")
 	}
 	if err := c.checkLimits(lim); err != nil {
 		return nil, errfmt.Wrap("decode catalogue: ", err, "")
@@ -123,6 +124,39 @@ func decodeWith(b []byte, lim Limits, owned bool, unmarshalLimited func([]byte, 
 		return nil, errfmt.Wrap("decode catalogue: ", err, "")
 	}
 	return c, nil
+}
+
+// formatOf returns the version a catalogue's bytes declare, or 0 when
+// they declare none (or are not a map, which decoding then reports).
+func formatOf(b []byte) int {
+	r := wire.NewReader(b)
+	for n := r.MapHeader(); n > 0 && r.Err() == nil; n-- {
+		if string(r.Key()) == "v" {
+			return r.Int()
+		}
+		r.Skip()
+	}
+	return 0
+}
+
+// formatError is err of a codec that failed to decode b, unless b declares
+// an older format: its layout fails to decode as this one's, and the error
+// then says which format it is rather than that the bytes are corrupt.
+// (A later format's layout is unknown here: its bytes may well be corrupt.)
+func formatError(b []byte, err error) error {
+	if v := formatOf(b); v > 0 && v < FormatVersion && !errors.Is(err, ErrTooLarge) {
+		return versionError(v)
+	}
+	return err
+}
+
+// versionError is the error of a catalogue in format v.
+func versionError(v int) error {
+	msg := " " + strconv.Itoa(v) + " (this code reads " + strconv.Itoa(FormatVersion) + ")"
+	if v < FormatVersion && v > 0 {
+		msg += ": rebuild the catalogue with this release's hearth-catalog (its -previous reads the old format)"
+	}
+	return errfmt.Wrap("", ErrVersion, msg)
 }
 
 // trailing is the error of n bytes after the catalogue.

@@ -285,11 +285,11 @@ func readChecked(b []byte, lim Limits, owned bool) (*Catalogue, error) {
 	d.readMsg(r, l)
 	switch {
 	case l.err != nil:
-		return nil, l.err
+		return nil, formatError(b, l.err)
 	case r.Err() != nil:
-		return nil, corrupt(r.Err())
+		return nil, formatError(b, corrupt(r.Err()))
 	case len(r.Rest()) != 0:
-		return nil, trailing(len(r.Rest()))
+		return nil, formatError(b, trailing(len(r.Rest())))
 	}
 	return d.catalogue()
 }
