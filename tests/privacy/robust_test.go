@@ -200,8 +200,8 @@ func TestRobust_Catalogue(t *testing.T) {
 	cat.Items[3].URL = "javascript:window.__xss=1"
 	scriptURL, err := cat.Encode()
 	require.NoError(t, err)
-	// A map whose items array claims four billion entries.
-	absurd := []byte{0x82, 0xa1, 'v', 0x01, 0xa5, 'i', 't', 'e', 'm', 's', 0xdd, 0xff, 0xff, 0xff, 0xff}
+	// A map whose id column claims four billion items.
+	absurd := []byte{0x82, 0xa1, 'v', 0x02, 0xa5, 'i', 't', 'e', 'm', 's', 0x81, 0xa2, 'i', 'd', 0xdd, 0xff, 0xff, 0xff, 0xff}
 
 	tests := []struct {
 		name    string
