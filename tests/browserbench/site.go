@@ -14,7 +14,7 @@
 // it); it prints tables and writes them with the raw figures, as JSON, to
 // HEARTH_BENCH_OUT:
 //
-//	HEARTH_BENCH=1 HEARTH_BENCH_OUT=bench go test -run TestBrowser_Bench -v -timeout 30m ./tests/browserbench/
+//	HEARTH_BENCH=1 HEARTH_BENCH_OUT=$PWD/bench go test -run TestBrowser_Bench -v -timeout 30m ./tests/browserbench/
 //
 // HEARTH_BENCH_SIZES=1k,10k picks sizes; HEARTH_BENCH_WASM=<file> measures
 // another build of the engine in place of the one build/assets makes (to
