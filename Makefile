@@ -73,7 +73,7 @@ bench:
 	@mkdir -p bench
 	$(GO) test -run '^$$' -bench . -benchmem -count $(or $(BENCHCOUNT),6) ./core/... | tee bench/native.txt
 	@! grep -q '^\(FAIL\|--- FAIL\)' bench/native.txt
-	HEARTH_BENCH=1 HEARTH_BENCH_OUT=$(CURDIR)/bench $(GO) test -count=1 -timeout 60m -run '^TestBrowser_Bench$$' -v ./tests/browserbench/ | tee bench/browser.txt
+	HEARTH_BENCH=1 HEARTH_BENCH_OUT=$(CURDIR)/bench $(GO) test -count=1 -timeout 60m -run '^TestBrowser_(Bench|WhyButtonFont)$$' -v ./tests/browserbench/ | tee bench/browser.txt
 	@! grep -q '^\(FAIL\|--- FAIL\)' bench/browser.txt
 
 ## size: raw, gzip and brotli bytes of every shipped file, against budgets

@@ -45,6 +45,15 @@ func TestBrowser_Smoke(t *testing.T) {
 	require.Len(t, r.Track.Samples, 3)
 	require.NotEmpty(t, r.Memory.Wasm, "no WebAssembly.Memory found in the Worker")
 
+	// The "Why this?" buttons take the page's font (js/recs.js inheritFont),
+	// which this page leaves at the browser's default, unlike its buttons'.
+	tab := chrome.Tab(t)
+	e.visit(t, tab, size.Label, size.N)
+	fonts := browser.Eval[[]string](t, tab, `[document.querySelector('hearth-recs .hearth-why'), document.querySelector('h1'), document.createElement('button')]
+  .map((el) => { if (!el.isConnected) document.body.append(el); return getComputedStyle(el).fontFamily; })`)
+	require.Equal(t, fonts[1], fonts[0], "the button's font is the page's")
+	require.NotEqual(t, fonts[1], fonts[2], "a button of the page's own has another font here, so the check can fail")
+
 	s := e.side(t, chrome.Tab(t), c, sideRun{runs: 3, warmup: 1})
 	require.Equal(t, "isolated", s.Timer)
 	require.Equal(t, size.N, s.Items)

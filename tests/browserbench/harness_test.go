@@ -1,6 +1,7 @@
 package browserbench
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -124,7 +125,10 @@ type Load struct {
 	Items     []string   `json:"items"`
 	Errors    []string   `json:"errors"`
 	LongTasks []LongTask `json:"longTasks"`
-	Detail    struct {
+	// LongFrames are the long animation frames (over 50 ms), which say
+	// what ran during a long task.
+	LongFrames []LongFrame `json:"longFrames"`
+	Detail     struct {
 		Consent      string `json:"consent"`
 		Personalized bool   `json:"personalized"`
 	} `json:"detail"`
@@ -144,6 +148,41 @@ func (l Load) FirstRecs() float64 { return l.Recs - l.Start }
 type LongTask struct {
 	Start    float64 `json:"start"`
 	Duration float64 `json:"duration"`
+}
+
+// LongFrame is one long animation frame: its timing, the part spent
+// rendering and in style and layout, and the scripts that ran in it.
+type LongFrame struct {
+	Start          float64       `json:"start"`
+	Duration       float64       `json:"duration"`
+	Blocking       float64       `json:"blocking"`
+	Render         float64       `json:"render"`
+	StyleAndLayout float64       `json:"styleAndLayout"`
+	Scripts        []FrameScript `json:"scripts"`
+}
+
+// FrameScript is a script that ran in a long animation frame: what invoked
+// it (an event listener, a resolved promise, ...), its file and function.
+type FrameScript struct {
+	Invoker      string  `json:"invoker"`
+	Source       string  `json:"source"`
+	Duration     float64 `json:"duration"`
+	ForcedLayout float64 `json:"forcedLayout"`
+}
+
+// String describes the frame in one line, scripts longest first.
+func (f LongFrame) String() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "frame at %.0f, %.0f ms (blocking %.0f, rendering %.0f, style and layout %.0f)", f.Start, f.Duration, f.Blocking, f.Render, f.StyleAndLayout)
+	scripts := slices.Clone(f.Scripts)
+	slices.SortFunc(scripts, func(a, b FrameScript) int { return cmp.Compare(b.Duration, a.Duration) })
+	for _, x := range scripts {
+		fmt.Fprintf(&b, "; %s %q %.0f ms", x.Invoker, x.Source, x.Duration)
+		if x.ForcedLayout > 0 {
+			fmt.Fprintf(&b, " (forced layout %.0f)", x.ForcedLayout)
+		}
+	}
+	return b.String()
 }
 
 // evalJSON evaluates expr in the tab, awaiting a promise, and decodes its

@@ -231,6 +231,9 @@ func (r Report) Markdown(w io.Writer) {
 			}
 			fmt.Fprintf(w, "- %s %s: start %.0f, ready %.0f, recs %.0f, frame %.0f; long tasks %d (longest %.0f); fetched %s\n",
 				s.Size, kind, l.Start, l.Ready, l.Recs, l.Frame, len(l.LongTasks), maxTask(l.LongTasks), strings.Join(l.Fetched, " "))
+			for _, f := range l.LongFrames {
+				fmt.Fprintf(w, "  - %s\n", f)
+			}
 		}
 	}
 }

@@ -5,7 +5,9 @@
 //   ready   hearth:ready (consent decided, engine loaded, profile read);
 //   recs    the first hearth:recommendations (the slot's DOM is updated);
 //   frame   the animation frame after it, the frame that paints the list;
-// and every main-thread long task (over 50 ms) of the page's life.
+// and every main-thread long task (over 50 ms) of the page's life, with the
+// long animation frames (over 50 ms) that say what ran in them: scripts by
+// source and function, and the time spent in style and layout.
 // The harness reads window.__bench.
 
 const bench = {
@@ -16,6 +18,7 @@ const bench = {
   items: [],
   errors: [],
   longTasks: [],
+  longFrames: [],
   detail: null,
 };
 window.__bench = bench;
@@ -26,6 +29,30 @@ try {
   }).observe({ type: 'longtask', buffered: true });
 } catch (err) {
   bench.errors.push(`longtask observer: ${err && err.message}`);
+}
+
+try {
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) {
+      if (e.duration <= 50) continue;
+      bench.longFrames.push({
+        start: e.startTime,
+        duration: e.duration,
+        blocking: e.blockingDuration,
+        render: e.renderStart ? e.startTime + e.duration - e.renderStart : 0,
+        styleAndLayout: e.styleAndLayoutStart ? e.startTime + e.duration - e.styleAndLayoutStart : 0,
+        scripts: e.scripts.map((x) => ({
+          invoker: x.invoker,
+          source: `${x.sourceURL.split('/').pop()} ${x.sourceFunctionName}`.trim(),
+          duration: x.duration,
+          forcedLayout: x.forcedStyleAndLayoutDuration,
+        })),
+      });
+    }
+  }).observe({ type: 'long-animation-frame', buffered: true });
+} catch (err) {
+  // Long animation frames only explain long tasks; browsers without them
+  // still report the tasks.
 }
 
 document.addEventListener('hearth:ready', (e) => {
