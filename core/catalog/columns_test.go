@@ -92,3 +92,22 @@ func TestDocument_columnLengths(t *testing.T) {
 		})
 	}
 }
+
+func TestDocument_noVectors(t *testing.T) {
+	c := testCatalogue(3)
+	for i := range c.Items {
+		c.Items[i].Vector, c.Items[i].Scale = nil, 0
+	}
+	d, err := c.document()
+	require.NoError(t, err)
+	require.Empty(t, d.Items.Vector, "no vectors: an empty column, whatever the dim")
+	require.Empty(t, d.Items.Scale)
+	b, err := c.Encode()
+	require.NoError(t, err)
+	for _, read := range []func([]byte, Limits, bool) (*Catalogue, error){unmarshalLimited, readChecked} {
+		got, err := decodeWith(b, Limits{}, true, read)
+		require.NoError(t, err)
+		require.NoError(t, c.Validate())
+		require.Equal(t, c, got)
+	}
+}
