@@ -15,7 +15,7 @@
 // A BroadcastChannel tells the other Workers that the stored profile
 // changed, so that they reload it before they next rank or show it.
 
-import { Op, encode, decode } from './protocol.js';
+import { Op, encode, decode, engineEnv } from './protocol.js';
 import * as store from './store.js';
 
 /** @type {((req: Uint8Array) => Uint8Array) | null} */
@@ -28,15 +28,6 @@ const lockName = 'hearth-profile';
 // refuses to decode more (catalog.DefaultMaxBytes), and a reader's tab
 // should not buffer an absurd response first.
 const maxCatalogueBytes = 64 << 20;
-
-// The engine's garbage collector runs when its heap has grown by this many
-// percent since the last collection (Go's GOGC; Go's default is 100). Loading
-// a catalogue allocates most of what the engine will ever hold, and at 100
-// the collector ran two or three times during it, over a heap it had just
-// built: 400 took about 45 ms off the first recommendations at 10,000 items
-// (30 warm loads taking turns; docs/performance.md), for more memory between
-// collections (also there).
-const gcPercent = 400;
 
 // Whether another Worker changed the stored profile since this one read it.
 let stale = false;
@@ -233,7 +224,7 @@ async function loadEngine(wasmURL, wasmExecURL) {
   }
   mark('wasm-exec');
   const go = new self.Go();
-  go.env = { GOGC: String(gcPercent) };
+  go.env = { ...engineEnv };
   let instance;
   try {
     const module = await compiled;
