@@ -75,9 +75,9 @@ type Item struct {
 	Topics []TopicWeight
 	// Terms are the item's key terms (stemmed tf-idf top terms).
 	Terms []string
-	// Vector is Dim int8 values in two's complement, stored as bytes so
-	// they decode with one copy; the real value of component k is
-	// int8(Vector[k]) * Scale.
+	// Vector is Dim int8 values in two's complement, as bytes (all items'
+	// vectors travel in one bin); the real value of component k is
+	// int8(Vector[k]) * Scale. An item without a vector has none and scale 0.
 	Vector []byte
 	Scale  float32
 	// Published is the publication time in Unix seconds.

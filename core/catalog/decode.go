@@ -196,7 +196,7 @@ const (
 // the known arrays and a budget for the memory their elements will take.
 // prescan runs it over the whole document before the msgp-generated
 // decoder, which trusts array headers; the lean codec calls it from its
-// own decoding (checked.go), so the engine walks the bytes once.
+// own decoding (readChecked in wire.go), so the engine walks the bytes once.
 type limiter struct {
 	lim    Limits
 	budget int
