@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"net/url"
 	"os"
-	"slices"
 	"strings"
 	"testing"
 
@@ -56,14 +55,10 @@ requestAnimationFrame(() => setTimeout(() => {
 })`))
 		}
 	}
-	median := func(xs []float64) float64 {
-		s := slices.Sorted(slices.Values(xs))
-		return s[len(s)/2]
-	}
 	var b strings.Builder
 	for k, name := range []string{"the browser's font", "the page's font (inheritFont)"} {
-		s := slices.Sorted(slices.Values(times[k]))
-		fmt.Fprintf(&b, "\n  %s: median %.1f ms, range %.1f–%.1f ms", name, median(times[k]), s[0], s[len(s)-1])
+		st := Summarise(times[k])
+		fmt.Fprintf(&b, "\n  %s: median %.1f ms, range %.1f–%.1f ms", name, st.Median, st.Min, st.Max)
 	}
 	t.Log("first layout of a \"Why this?\" button in a fresh page, " + fmt.Sprint(len(times[0])) + " each:" + b.String())
 }
