@@ -65,6 +65,9 @@ check:
 	@# Unix seconds) must stay out of the engine readers download (docs/size.md).
 	@bad=$$(GOOS=js GOARCH=wasm $(GO) list -tags hearthlean -deps ./wasm | grep -E '^(fmt|encoding/json|reflect|time|github.com/tinylib/msgp(/.*)?)$$'); \
 		test -z "$$bad" || { echo "the hearthlean wasm engine must not link fmt, encoding/json, reflect, time or msgp, but depends on:" $$bad; exit 1; }
+	@# Layering: build may import web (the served layout), never the reverse (docs/architecture.md).
+	@bad=$$($(GO) list -deps ./web/... | grep '^github.com/hearth-dev/hearth/build/'); \
+		test -z "$$bad" || { echo "web must not import build, but depends on:" $$bad; exit 1; }
 	GOOS=js GOARCH=wasm $(GO) build ./...
 
 ## bench: native benchmarks of every hot path (-count 6, benchstat's input) and the browser

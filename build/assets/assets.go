@@ -30,6 +30,7 @@ import (
 	"compress/gzip"
 	"errors"
 	"fmt"
+	"github.com/hearth-dev/hearth/web/serve"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -55,19 +56,6 @@ const WasmTags = "hearthlean"
 // brotli smaller (620.5 -> 611.0 KB, docs/size.md). Go plans to remove the
 // opt-out in Go 1.27; the build then fails until this is emptied.
 const WasmExperiment = "nogreenteagc"
-
-// Dir is the folder inside outDir that holds the files, and the URL path
-// prefix sites serve them under.
-const Dir = "hearth"
-
-// Names of the built files.
-const (
-	Loader    = "hearth.js"
-	Worker    = "hearth-worker.js"
-	WasmExec  = "wasm_exec.js"
-	Wasm      = "hearth.wasm"
-	Catalogue = "catalogue.msgpack"
-)
 
 // ErrBuild reports a step of the build that failed.
 var ErrBuild = errors.New("assets: build failed")
@@ -123,7 +111,7 @@ func Build(outDir string, opts Options) (*Report, error) {
 		}
 		opts.Root = root
 	}
-	dir := filepath.Join(outDir, Dir)
+	dir := filepath.Join(outDir, serve.Dir)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrBuild, err)
 	}
@@ -131,8 +119,8 @@ func Build(outDir string, opts Options) (*Report, error) {
 		name string
 		run  func() error
 	}{
-		{"wasm", func() error { return buildWasm(opts, filepath.Join(dir, Wasm)) }},
-		{"wasm_exec.js", func() error { return copyWasmExec(opts, filepath.Join(dir, WasmExec)) }},
+		{"wasm", func() error { return buildWasm(opts, filepath.Join(dir, serve.Wasm)) }},
+		{"wasm_exec.js", func() error { return copyWasmExec(opts, filepath.Join(dir, serve.WasmExec)) }},
 		{"js", func() error { return buildJS(opts.Root, dir) }},
 		{"catalogue", func() error {
 			cat := opts.Catalogue
@@ -142,7 +130,7 @@ func Build(outDir string, opts Options) (*Report, error) {
 					return err
 				}
 			}
-			return os.WriteFile(filepath.Join(dir, Catalogue), cat, 0o644)
+			return os.WriteFile(filepath.Join(dir, serve.Catalogue), cat, 0o644)
 		}},
 	}
 	for _, s := range steps {
@@ -153,7 +141,7 @@ func Build(outDir string, opts Options) (*Report, error) {
 	}
 	opts.Log("precompress")
 	report := &Report{Dir: dir}
-	for _, name := range []string{Loader, Worker, WasmExec, Wasm, Catalogue} {
+	for _, name := range []string{serve.Loader, serve.Worker, serve.WasmExec, serve.Wasm, serve.Catalogue} {
 		f, err := precompress(dir, name, opts.BrotliLevel)
 		if err != nil {
 			return nil, fmt.Errorf("%w: precompress %s: %v", ErrBuild, name, err)
@@ -198,7 +186,7 @@ func copyWasmExec(opts Options, out string) error {
 	}
 	// wasm_exec.js must come from the toolchain that built hearth.wasm:
 	// the two change together between Go releases.
-	b, err := os.ReadFile(filepath.Join(strings.TrimSpace(string(goroot)), "lib", "wasm", WasmExec))
+	b, err := os.ReadFile(filepath.Join(strings.TrimSpace(string(goroot)), "lib", "wasm", serve.WasmExec))
 	if err != nil {
 		return err
 	}
@@ -211,10 +199,10 @@ func buildJS(root, dir string) error {
 		out    string
 		format api.Format
 	}{
-		{"js/hearth.js", Loader, api.FormatESModule},
+		{"js/hearth.js", serve.Loader, api.FormatESModule},
 		// The Worker is a classic script so that it can importScripts the
 		// toolchain's wasm_exec.js, which is not a module.
-		{"js/hearth-worker.js", Worker, api.FormatIIFE},
+		{"js/hearth-worker.js", serve.Worker, api.FormatIIFE},
 	} {
 		res := api.Build(api.BuildOptions{
 			EntryPoints:       []string{filepath.Join(root, entry.src)},

@@ -3,6 +3,7 @@ package assets
 import (
 	"bytes"
 	"compress/gzip"
+	"github.com/hearth-dev/hearth/web/serve"
 	"io"
 	"os"
 	"path/filepath"
@@ -25,7 +26,7 @@ func TestBuild(t *testing.T) {
 	out := t.TempDir()
 	report, err := Build(out, Options{BrotliLevel: 5})
 	require.NoError(t, err)
-	require.Equal(t, filepath.Join(out, Dir), report.Dir)
+	require.Equal(t, filepath.Join(out, serve.Dir), report.Dir)
 	require.Len(t, report.Files, 5)
 	for _, f := range report.Files {
 		t.Run(f.Name, func(t *testing.T) {
@@ -51,17 +52,17 @@ func TestBuild(t *testing.T) {
 			require.Equal(t, raw, ungz, "the .gz sibling must hold the same bytes")
 
 			switch f.Name {
-			case Wasm:
+			case serve.Wasm:
 				require.Equal(t, []byte("\x00asm"), raw[:4])
-			case Catalogue:
+			case serve.Catalogue:
 				cat, err := catalog.Decode(raw)
 				require.NoError(t, err)
 				require.Len(t, cat.Items, 274)
-			case Loader:
+			case serve.Loader:
 				require.LessOrEqual(t, f.Brotli, loaderBudget, "loader over its brotli budget")
 				require.NotContains(t, string(raw), "innerHTML", "catalogue text must reach the page as text only")
 				require.Contains(t, string(raw), "hearth-worker.js")
-			case Worker:
+			case serve.Worker:
 				require.Contains(t, string(raw), "importScripts")
 				require.Contains(t, string(raw), `credentials:"omit"`)
 			}

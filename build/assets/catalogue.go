@@ -6,8 +6,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/hearth-dev/hearth/build/catalogue"
 	"github.com/hearth-dev/hearth/build/feed"
+	"github.com/hearth-dev/hearth/build/pack"
 	"github.com/hearth-dev/hearth/core/catalog"
 	"github.com/hearth-dev/hearth/web/demo"
 )
@@ -34,15 +34,15 @@ func DemoCatalogue(now time.Time) ([]byte, error) {
 			return nil, fmt.Errorf("demo catalogue: %w", err)
 		}
 	}
-	cat, err := catalogue.Build(items, demoPolicy, catalogue.Options{
-		URL:       catalogue.ReplacePrefix(feedPrefix, demo.PostPath("")),
+	cat, err := pack.Build(items, demoPolicy, pack.Options{
+		URL:       pack.ReplacePrefix(feedPrefix, demo.PostPath("")),
 		Generated: now,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("demo catalogue: %w", err)
 	}
 	cat.ID = "goblog"
-	b, _, err := catalogue.Encode(cat)
+	b, _, err := pack.Encode(cat)
 	if err != nil {
 		return nil, fmt.Errorf("demo catalogue: %w", err)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/hearth-dev/hearth/web/serve"
 	"os"
 	"path/filepath"
 	"slices"
@@ -12,7 +13,6 @@ import (
 	"testing"
 
 	"github.com/chromedp/chromedp"
-	"github.com/hearth-dev/hearth/build/assets"
 	"github.com/hearth-dev/hearth/tests/browser"
 	"github.com/stretchr/testify/require"
 )
@@ -38,9 +38,9 @@ func TestBrowser_Smoke(t *testing.T) {
 	r := e.measure(t, c, runsConfig{cold: 1, warm: 1, trips: 3})
 	require.Len(t, r.Cold[0].Items, 10)
 	require.Equal(t, "granted", r.Cold[0].Detail.Consent)
-	require.Contains(t, r.Cold[0].Fetched, assets.Wasm, "a cold load downloads the engine")
+	require.Contains(t, r.Cold[0].Fetched, serve.Wasm, "a cold load downloads the engine")
 	require.Len(t, r.Warm[0].Items, 10)
-	require.NotContains(t, r.Warm[0].Fetched, assets.Wasm, "a warm load takes the engine from the cache")
+	require.NotContains(t, r.Warm[0].Fetched, serve.Wasm, "a warm load takes the engine from the cache")
 	require.Len(t, r.Recommend.Samples, 3)
 	require.Len(t, r.Track.Samples, 3)
 	require.NotEmpty(t, r.Memory.Wasm, "no WebAssembly.Memory found in the Worker")

@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/hearth-dev/hearth/build/catalogue"
+	"github.com/hearth-dev/hearth/build/pack"
 	"github.com/hearth-dev/hearth/core/catalog"
 )
 
@@ -32,22 +32,22 @@ var Policy = catalog.Policy{Diversity: 1e-6, Exploration: 1e-6}
 // and key terms. It returns the msgpack bytes and the catalogue's
 // generation time.
 func Catalogue(n int) ([]byte, time.Time, error) {
-	return build(n, catalogue.Options{Dim: Dim})
+	return build(n, pack.Options{Dim: Dim})
 }
 
 // CatalogueWithText is [Catalogue] built with KeepText: the same items
 // with their summaries and key terms, which a catalogue leaves out by
 // default.
 func CatalogueWithText(n int) ([]byte, time.Time, error) {
-	return build(n, catalogue.Options{Dim: Dim, KeepText: true})
+	return build(n, pack.Options{Dim: Dim, KeepText: true})
 }
 
-func build(n int, opts catalogue.Options) ([]byte, time.Time, error) {
-	cat, err := catalogue.Build(catalogue.Synthetic(n, Seed), Policy, opts)
+func build(n int, opts pack.Options) ([]byte, time.Time, error) {
+	cat, err := pack.Build(pack.Synthetic(n, Seed), Policy, opts)
 	if err != nil {
 		return nil, time.Time{}, fmt.Errorf("build %d-item catalogue: %w", n, err)
 	}
-	b, _, err := catalogue.Encode(cat)
+	b, _, err := pack.Encode(cat)
 	if err != nil {
 		return nil, time.Time{}, err
 	}

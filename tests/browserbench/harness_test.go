@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/hearth-dev/hearth/web/serve"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -77,7 +78,7 @@ func newEnv(t testing.TB, sizes []Size, level int) *env {
 	if alt := os.Getenv("HEARTH_BENCH_WASM"); alt != "" {
 		b, err := os.ReadFile(alt)
 		require.NoError(t, err)
-		require.NoError(t, WriteFile(filepath.Join(e.dir, assets.Wasm), b))
+		require.NoError(t, WriteFile(filepath.Join(e.dir, serve.Wasm), b))
 		t.Logf("engine replaced by %s (%d bytes)", alt, len(b))
 	}
 	for _, s := range sizes {
@@ -409,7 +410,7 @@ func (e *env) side(t testing.TB, tab context.Context, c *benchCatalogue, run sid
 	t.Helper()
 	require.NoError(t, chromedp.Do(tab, chromedp.Navigate(fmt.Sprintf("%s/bench/side/%s?visit=%d", e.url, c.Label, run.visit))))
 	opts := map[string]any{
-		"wasm":      "/hearth/" + assets.Wasm,
+		"wasm":      "/hearth/" + serve.Wasm,
 		"catalogue": CataloguePath(c.Label),
 		"profile":   bytesJS(c.encoded),
 		"now":       e.now.UnixMilli(),

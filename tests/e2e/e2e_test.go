@@ -10,6 +10,7 @@ package e2e
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/hearth-dev/hearth/web/serve"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -262,9 +263,9 @@ func TestFallback(t *testing.T) {
 		missing string // files starting with this are left out
 		code    string // the hearth:error expected
 	}{
-		{"wasm missing", assets.Wasm, "wasm"},
-		{"worker missing", assets.Worker, "worker"},
-		{"catalogue missing", assets.Catalogue, "catalogue"},
+		{"wasm missing", serve.Wasm, "wasm"},
+		{"worker missing", serve.Worker, "worker"},
+		{"catalogue missing", serve.Catalogue, "catalogue"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -350,7 +351,7 @@ func nonPersonal(t *testing.T, current string, count int) []slotLink {
 
 func builtCatalogue(t *testing.T) *catalog.Catalogue {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join(built, assets.Catalogue))
+	b, err := os.ReadFile(filepath.Join(built, serve.Catalogue))
 	require.NoError(t, err)
 	cat, err := catalog.Decode(b)
 	require.NoError(t, err)

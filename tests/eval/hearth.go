@@ -8,8 +8,8 @@ import (
 	"sync"
 	"time"
 
-	"github.com/hearth-dev/hearth/build/catalogue"
 	"github.com/hearth-dev/hearth/build/feed"
+	"github.com/hearth-dev/hearth/build/pack"
 	"github.com/hearth-dev/hearth/core/catalog"
 	"github.com/hearth-dev/hearth/core/profile"
 	"github.com/hearth-dev/hearth/core/rank"
@@ -73,7 +73,7 @@ func BuildCatalogue(s *Split, o BuildOptions) (*catalog.Catalogue, error) {
 		maxTopics = max(maxTopics, len(it.Topics))
 		items = append(items, fi)
 	}
-	opts := catalogue.Options{Dim: o.Dim, Seed: o.Seed, ItemTopics: maxTopics, MinTopicItems: 1, MaxTopics: 1 << 12}
+	opts := pack.Options{Dim: o.Dim, Seed: o.Seed, ItemTopics: maxTopics, MinTopicItems: 1, MaxTopics: 1 << 12}
 	if o.Factors != nil {
 		d := o.Factors.Config.Dim
 		opts.Gram = make([]float32, d*d)
@@ -89,7 +89,7 @@ func BuildCatalogue(s *Split, o BuildOptions) (*catalog.Catalogue, error) {
 		gen = max(gen, x.Time)
 	}
 	opts.Generated = time.Unix(gen, 0).UTC()
-	cat, err := catalogue.Build(items, catalog.Policy{}, opts)
+	cat, err := pack.Build(items, catalog.Policy{}, opts)
 	if err != nil {
 		return nil, fmt.Errorf("build catalogue: %w", err)
 	}
@@ -113,7 +113,7 @@ func itemURL(id string) string { return "/item/" + url.PathEscape(id) }
 // one the builder derived from the items' dates, as building with that
 // policy would.
 func WithPolicy(c *catalog.Catalogue, pol catalog.Policy) (*catalog.Catalogue, error) {
-	if err := catalogue.CheckPolicy(pol); err != nil {
+	if err := pack.CheckPolicy(pol); err != nil {
 		return nil, err
 	}
 	cp := *c

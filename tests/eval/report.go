@@ -172,13 +172,13 @@ func (r *Run) WriteMarkdown(w io.Writer, info ReportInfo) error {
 		set.Text.Weights.Similarity, set.Text.Weights.Topic, set.Text.Weights.Freshness, set.Text.Weights.Popularity, set.Text.Diversity)
 	p("  Chosen by validation nDCG@10 among settings whose validation lists are more diverse than item-kNN's and ALS's.\n")
 	p("- Freshness half-life: derived by the catalogue builder when the policy sets none, the age of the newest tenth of\n")
-	p("  the items at the catalogue's generation time, within [1, %d] days (`catalogue.Build`): %g days on this data.\n", catalog.MaxHalfLifeDays, r.textCat.Policy.FreshnessHalfLifeDays)
+	p("  the items at the catalogue's generation time, within [1, %d] days (`pack.Build`): %g days on this data.\n", catalog.MaxHalfLifeDays, r.textCat.Policy.FreshnessHalfLifeDays)
 	p("- With publisher-supplied (panel) vectors: similarity %g, topic %g, freshness %g, popularity %g; diversity %g.\n",
 		set.Panel.Weights.Similarity, set.Panel.Weights.Topic, set.Panel.Weights.Freshness, set.Panel.Weights.Popularity, set.Panel.Diversity)
 	p("- Baselines: item-kNN k = %d; recency half-life %g days; server ALS d = %d, λ = %g, α = %g, %d iterations;\n",
 		set.KNN, set.RecentHalfLifeDays, set.ServerALS.Dim, set.ServerALS.Lambda, set.ServerALS.Alpha, set.ServerALS.Iterations)
 	p("  panel ALS λ = %g with α = %g, the confidence core gives a like (1 + 10 × weight 2).\n", set.PanelALS.Lambda, set.PanelALS.Alpha)
-	p("- Text vectors: %d dimensions (catalogue builder, `catalogue.Options.Dim`).\n", set.TextDim)
+	p("- Text vectors: %d dimensions (catalogue builder, `pack.Options.Dim`).\n", set.TextDim)
 	if info.Previous != nil {
 		p("\nThe quick evaluation in `go test` still uses other settings (`Tuned` in tests/eval): %+v.\n", *info.Previous)
 	}

@@ -3,6 +3,7 @@ package privacy
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/hearth-dev/hearth/web/serve"
 	"slices"
 	"strings"
 	"testing"
@@ -10,7 +11,6 @@ import (
 
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
-	"github.com/hearth-dev/hearth/build/assets"
 	"github.com/hearth-dev/hearth/web/demo"
 	"github.com/stretchr/testify/require"
 )
@@ -223,7 +223,7 @@ var personas = []persona{
 // views each (likes, hides, "Why this?", the profile page) and audits
 // every request their pages and Workers made.
 func TestAudit(t *testing.T) {
-	srv := serve(t, built, readerOptions)
+	srv := startSite(t, built, readerOptions)
 	s := site(srv.URL)
 	recs := make([]Recording, len(personas))
 	tops := make([]string, len(personas))
@@ -249,7 +249,7 @@ func TestAudit(t *testing.T) {
 		// The tap sees the Worker: the engine and the catalogue are only
 		// ever fetched by it.
 		got := paths(rec.Requests, s.Origin)
-		for _, f := range []string{assets.Worker, assets.WasmExec, assets.Wasm, assets.Catalogue} {
+		for _, f := range []string{serve.Worker, serve.WasmExec, serve.Wasm, serve.Catalogue} {
 			require.Contains(t, got, "/hearth/"+f, "%s: the proxy missed the Worker's requests", rec.Persona)
 		}
 		require.NotEmpty(t, rec.Recommended)
@@ -313,7 +313,7 @@ func TestAudit_CatchesLeaks(t *testing.T) {
 	// Added to the loader: runs on every page once Hearth is ready, with
 	// the reader's top topic and first recommendation at hand.
 	page := func(code string) map[string][]byte {
-		return map[string][]byte{assets.Loader: append(builtFile(t, assets.Loader), []byte(`
+		return map[string][]byte{serve.Loader: append(builtFile(t, serve.Loader), []byte(`
 ;window.hearth.ready.then(async () => {
   const view = await window.hearth.profile();
   if (!view || !view.interests.length) return;
@@ -339,7 +339,7 @@ func TestAudit_CatchesLeaks(t *testing.T) {
 			// Only a tap that sees the Worker's own requests catches this.
 			name: "the Worker fetches what it recommends",
 			change: map[string][]byte{
-				assets.Worker: append(builtFile(t, assets.Worker), []byte(`
+				serve.Worker: append(builtFile(t, serve.Worker), []byte(`
 ;(() => {
   const post = self.postMessage.bind(self);
   self.postMessage = (m) => {
@@ -349,7 +349,7 @@ func TestAudit_CatchesLeaks(t *testing.T) {
 })();
 `)...),
 				// The page flags that it ran once the slots are filled.
-				assets.Loader: append(builtFile(t, assets.Loader), []byte(`
+				serve.Loader: append(builtFile(t, serve.Loader), []byte(`
 ;window.hearth.ready.then(() => new Promise((r) => setTimeout(r, 200))).then(() => { window.__leaked = true; });
 `)...),
 			},
@@ -359,7 +359,7 @@ func TestAudit_CatchesLeaks(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			srv := serve(t, variant(t, tt.change), readerOptions)
+			srv := startSite(t, variant(t, tt.change), readerOptions)
 			var recs []Recording
 			for _, who := range personas[:2] {
 				recs = append(recs, newReader(t, srv.URL, who).short())

@@ -57,7 +57,7 @@ func TestConsent(t *testing.T) {
 			t.Parallel()
 			opts := readerOptions
 			opts.Consent = tt.consent
-			srv := serve(t, built, opts)
+			srv := startSite(t, built, opts)
 			s := site(srv.URL)
 			p := newTab(t, srv.URL)
 			if tt.gpc {

@@ -50,7 +50,7 @@ func (p *tab) upload(path string) (status, alert string) {
 // TestInspector plays a reader who reads a few posts and then uses every
 // control of <hearth-profile> on the demo's profile page.
 func TestInspector(t *testing.T) {
-	srv := serve(t, built, readerOptions)
+	srv := startSite(t, built, readerOptions)
 	s := site(srv.URL)
 	p := newTab(t, srv.URL)
 	p.open("/")

@@ -2,6 +2,7 @@ package privacy
 
 import (
 	"fmt"
+	"github.com/hearth-dev/hearth/web/serve"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -66,7 +67,7 @@ type server struct {
 // serve serves the demo from the files in dir with opts. Every response
 // carries the demo's strict CSP with a report-uri, so that a violation in a
 // page or a Worker reaches the server (and the proxy) as a report.
-func serve(t *testing.T, dir string, opts demo.Options) *server {
+func startSite(t *testing.T, dir string, opts demo.Options) *server {
 	t.Helper()
 	if opts.Fallback == nil {
 		opts.Fallback = demo.NonPersonal(catalogueIn(t, dir), time.Now)
@@ -148,7 +149,7 @@ func builtFile(t *testing.T, name string) []byte {
 
 func catalogueIn(t *testing.T, dir string) *catalog.Catalogue {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join(dir, assets.Catalogue))
+	b, err := os.ReadFile(filepath.Join(dir, serve.Catalogue))
 	if dir != built && err != nil {
 		// A deliberately missing catalogue: the server renders its
 		// lists from the real one.
@@ -168,8 +169,8 @@ func catalogueIn(t *testing.T, dir string) *catalog.Catalogue {
 func site(base string) Site {
 	return Site{
 		Origin: base,
-		Loader: "/hearth/" + assets.Loader,
-		Engine: []string{"/hearth/" + assets.Worker, "/hearth/" + assets.WasmExec, "/hearth/" + assets.Wasm, "/hearth/" + assets.Catalogue},
+		Loader: "/hearth/" + serve.Loader,
+		Engine: []string{"/hearth/" + serve.Worker, "/hearth/" + serve.WasmExec, "/hearth/" + serve.Wasm, "/hearth/" + serve.Catalogue},
 		Page:   []string{"/static/style.css", "/static/demo.js"},
 		Icon:   []string{"/favicon.ico"},
 	}

@@ -2,11 +2,11 @@ package privacy
 
 import (
 	"bytes"
+	"github.com/hearth-dev/hearth/web/serve"
 	"math"
 	"testing"
 	"time"
 
-	"github.com/hearth-dev/hearth/build/assets"
 	"github.com/hearth-dev/hearth/core/catalog"
 	"github.com/hearth-dev/hearth/core/profile"
 	"github.com/stretchr/testify/require"
@@ -25,7 +25,7 @@ func withPolicy(t *testing.T, f func(p *catalog.Policy)) []byte {
 
 func TestMinimise_SensitiveNeverLearned(t *testing.T) {
 	const sensitive = "survey"
-	dir := variant(t, map[string][]byte{assets.Catalogue: withPolicy(t, func(p *catalog.Policy) {
+	dir := variant(t, map[string][]byte{serve.Catalogue: withPolicy(t, func(p *catalog.Policy) {
 		p.Sensitive = []string{sensitive}
 	})})
 	cat := catalogueIn(t, dir)
@@ -39,7 +39,7 @@ func TestMinimise_SensitiveNeverLearned(t *testing.T) {
 	}
 	opts := readerOptions
 	opts.Consent = "opt-out"
-	srv := serve(t, dir, opts)
+	srv := startSite(t, dir, opts)
 	p := newTab(t, srv.URL)
 
 	// Two sensitive posts read to the end, liked, then one ordinary post.
@@ -98,7 +98,7 @@ func TestMinimise_RetentionOnLoad(t *testing.T) {
 	stored, err := p.Encode()
 	require.NoError(t, err)
 
-	srv := serve(t, built, readerOptions)
+	srv := startSite(t, built, readerOptions)
 	tb := newTab(t, srv.URL)
 	tb.open("/")
 	tb.store(map[string]string{"consent": `'granted'`, "profile": bytesJS(stored)})

@@ -2,6 +2,7 @@ package privacy
 
 import (
 	"bytes"
+	"github.com/hearth-dev/hearth/web/serve"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -10,7 +11,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hearth-dev/hearth/build/assets"
 	"github.com/hearth-dev/hearth/core/catalog"
 	"github.com/hearth-dev/hearth/core/profile"
 	"github.com/hearth-dev/hearth/web/demo"
@@ -48,7 +48,7 @@ func TestRobust_StoredProfile(t *testing.T) {
 		{"not msgpack", bytesJS([]byte("<html>not a profile</html>"))},
 		{"not bytes", `'a string where the bytes should be'`},
 	}
-	srv := serve(t, built, readerOptions)
+	srv := startSite(t, built, readerOptions)
 	home := ids(nonPersonal(t, "", 5))
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -85,7 +85,7 @@ func (ws *workerSwitch) serve(t *testing.T, dir string, opts demo.Options) strin
 	h, err := demo.NewServer(os.DirFS(dir), opts)
 	require.NoError(t, err)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path != demo.AssetsPath+assets.Worker {
+		if r.URL.Path != demo.AssetsPath+serve.Worker {
 			h.ServeHTTP(w, r)
 			return
 		}
@@ -120,7 +120,7 @@ IDBFactory.prototype.deleteDatabase = IDBFactory.prototype.open;
 )
 
 func TestRobust_StorageUnavailable(t *testing.T) {
-	ws := &workerSwitch{normal: builtFile(t, assets.Worker)}
+	ws := &workerSwitch{normal: builtFile(t, serve.Worker)}
 	ws.other = append([]byte(noIndexedDB), ws.normal...)
 	ws.useOther.Store(true)
 	for _, consent := range []string{"opt-in", "opt-out"} {
@@ -154,7 +154,7 @@ func TestRobust_StorageUnavailable(t *testing.T) {
 }
 
 func TestRobust_StorageFull(t *testing.T) {
-	ws := &workerSwitch{normal: builtFile(t, assets.Worker)}
+	ws := &workerSwitch{normal: builtFile(t, serve.Worker)}
 	ws.other = append([]byte(fullIndexedDB), ws.normal...)
 	p := newTab(t, ws.serve(t, built, readerOptions))
 	p.open("/")
@@ -194,7 +194,7 @@ func TestRobust_StorageFull(t *testing.T) {
 }
 
 func TestRobust_Catalogue(t *testing.T) {
-	real := builtFile(t, assets.Catalogue)
+	real := builtFile(t, serve.Catalogue)
 	cat, err := catalog.Decode(real)
 	require.NoError(t, err)
 	cat.Items[3].URL = "javascript:window.__xss=1"
@@ -220,7 +220,7 @@ func TestRobust_Catalogue(t *testing.T) {
 			t.Parallel()
 			opts := readerOptions
 			opts.Consent = "opt-out" // the engine starts at once
-			srv := serve(t, variant(t, map[string][]byte{assets.Catalogue: tt.content}), opts)
+			srv := startSite(t, variant(t, map[string][]byte{serve.Catalogue: tt.content}), opts)
 			p := newTab(t, srv.URL)
 			p.open("/")
 			require.Equal(t, readyDetail{Consent: "granted"}, p.ready(), "on, but without an engine")

@@ -1,12 +1,12 @@
 package privacy
 
 import (
+	"github.com/hearth-dev/hearth/web/serve"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
-	"github.com/hearth-dev/hearth/build/assets"
 	"github.com/hearth-dev/hearth/core/profile"
 	"github.com/stretchr/testify/require"
 )
@@ -16,7 +16,7 @@ import (
 // returns the tabs and the number of likes in the stored profile.
 func twoTabs(t *testing.T, dir string, perTab int) ([]*tab, int) {
 	t.Helper()
-	srv := serve(t, dir, readerOptions)
+	srv := startSite(t, dir, readerOptions)
 	a := newTab(t, srv.URL)
 	a.open("/")
 	a.click(`#hearth-consent button[data-consent="granted"]`)
@@ -81,9 +81,9 @@ func TestTabs_NoLostEvents(t *testing.T) {
 	})
 	t.Run("without Web Locks events are lost, which the test sees", func(t *testing.T) {
 		t.Parallel()
-		dir := variant(t, map[string][]byte{assets.Worker: append(
+		dir := variant(t, map[string][]byte{serve.Worker: append(
 			[]byte(`Object.defineProperty(WorkerNavigator.prototype, 'locks', {get: () => undefined});`),
-			builtFile(t, assets.Worker)...)})
+			builtFile(t, serve.Worker)...)})
 		_, likes := twoTabs(t, dir, perTab)
 		t.Logf("%d of %d likes stored without the lock", likes, 2*perTab)
 		require.Less(t, likes, 2*perTab)

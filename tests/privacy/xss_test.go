@@ -1,6 +1,7 @@
 package privacy
 
 import (
+	"github.com/hearth-dev/hearth/web/serve"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -9,7 +10,6 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
-	"github.com/hearth-dev/hearth/build/assets"
 	"github.com/hearth-dev/hearth/web/demo"
 	"github.com/stretchr/testify/require"
 )
@@ -42,7 +42,7 @@ func hostileCatalogue(t *testing.T) []byte {
 // so that only Hearth's rendering stands between the catalogue and the page,
 // and checks that no payload runs in the slots, the reasons or the profile.
 func TestXSS_CatalogueTextIsInert(t *testing.T) {
-	dir := variant(t, map[string][]byte{assets.Catalogue: hostileCatalogue(t)})
+	dir := variant(t, map[string][]byte{serve.Catalogue: hostileCatalogue(t)})
 	opts := readerOptions
 	opts.Consent = "opt-out"
 	h, err := demo.NewServer(os.DirFS(dir), opts)
@@ -93,7 +93,7 @@ func (w noCSP) Write(b []byte) (int, error) {
 // could: only the http(s) and site-relative ones become links. (The engine
 // itself refuses such a catalogue: TestRobust_Catalogue.)
 func TestXSS_UnsafeLinksNotRendered(t *testing.T) {
-	srv := serve(t, built, readerOptions)
+	srv := startSite(t, built, readerOptions)
 	p := newTab(t, srv.URL)
 	p.open("/")
 	links := evalJSON[[]string](t, p, `(() => {
@@ -117,7 +117,7 @@ func TestXSS_UnsafeLinksNotRendered(t *testing.T) {
 // TestCSP_ReportsArrive shows that the zero report count the other tests
 // check can fail: a page that breaks the same policy reports it.
 func TestCSP_ReportsArrive(t *testing.T) {
-	srv := serve(t, built, readerOptions)
+	srv := startSite(t, built, readerOptions)
 	p := newTab(t, srv.URL)
 	require.NoError(t, chromedp.Do(p.ctx, chromedp.Navigate(srv.URL+"/csp-probe")))
 	require.Nil(t, evalJSON[any](t, p, `window.inline`), "the inline script was blocked")

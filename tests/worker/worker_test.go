@@ -325,7 +325,7 @@ func launch(wrangler string) (*site, error) {
 	}
 	var files []string
 	for _, f := range report.Files {
-		files = append(files, hearthassets.Dir+"/"+f.Name)
+		files = append(files, serve.Dir+"/"+f.Name)
 	}
 	fixed, err := fixture.Write(filepath.Join(assets, "fixture"))
 	if err != nil {

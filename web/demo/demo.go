@@ -26,6 +26,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/hearth-dev/hearth/web/serve"
 	"html/template"
 	"io/fs"
 	"net/http"
@@ -229,10 +230,10 @@ type scriptTag struct {
 func (s *Site) script() scriptTag {
 	t := scriptTag{Src: s.opts.Script, Catalogue: s.opts.Catalogue, Consent: s.opts.Consent}
 	if t.Src == "" {
-		t.Src = "/hearth/hearth.js"
+		t.Src = AssetsPath + serve.Loader
 	}
 	if t.Catalogue == "" {
-		t.Catalogue = "/hearth/catalogue.msgpack"
+		t.Catalogue = AssetsPath + serve.Catalogue
 	}
 	if s.opts.ReadDwell > 0 {
 		t.ReadDwell = strconv.FormatFloat(s.opts.ReadDwell.Seconds(), 'f', -1, 64)

@@ -11,10 +11,7 @@ import (
 )
 
 // AssetsPath is the URL path prefix of Hearth's files.
-const AssetsPath = "/hearth/"
-
-// CatalogueFile is the catalogue's name among Hearth's files.
-const CatalogueFile = "catalogue.msgpack"
+const AssetsPath = "/" + serve.Dir + "/"
 
 // NewServer returns the whole demo: the site at / and Hearth's files from
 // assets (the folder the asset pipeline wrote, holding hearth.js,
@@ -23,7 +20,7 @@ const CatalogueFile = "catalogue.msgpack"
 // catalogue.
 func NewServer(assets fs.FS, opts Options) (http.Handler, error) {
 	if opts.Fallback == nil {
-		b, err := fs.ReadFile(assets, CatalogueFile)
+		b, err := fs.ReadFile(assets, serve.Catalogue)
 		if err != nil {
 			return nil, fmt.Errorf("demo server: %w", err)
 		}

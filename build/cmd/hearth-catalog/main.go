@@ -22,8 +22,8 @@ import (
 	"time"
 
 	"github.com/andybalholm/brotli"
-	"github.com/hearth-dev/hearth/build/catalogue"
 	"github.com/hearth-dev/hearth/build/feed"
+	"github.com/hearth-dev/hearth/build/pack"
 	"github.com/hearth-dev/hearth/core/catalog"
 	"github.com/schollz/progressbar/v3"
 	"golang.org/x/term"
@@ -55,16 +55,16 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		previous         = fs.String("previous", "", "previous catalogue `file`: keep its ids and topic order")
 		merge            = fs.Bool("merge", false, "with -previous, keep items missing from the input")
 		at               = fs.String("time", "", "generation `time` (RFC 3339 or Unix seconds); default: newest item's date")
-		dim              = fs.Int("dim", catalogue.DefaultDim, "dimension of text vectors")
+		dim              = fs.Int("dim", pack.DefaultDim, "dimension of text vectors")
 		noVectors        = fs.Bool("no-vectors", false, "build no item vectors")
-		seed             = fs.Uint64("seed", catalogue.DefaultSeed, "seed of the randomized SVD")
+		seed             = fs.Uint64("seed", pack.DefaultSeed, "seed of the randomized SVD")
 		lang             = fs.String("lang", "", "language of items that do not name one (default English)")
-		terms            = fs.Int("terms", catalogue.DefaultKeyTerms, "key terms per item")
-		maxTopics        = fs.Int("topics", catalogue.DefaultMaxTopics, "maximum size of the topic vocabulary")
-		minTopic         = fs.Int("topic-min-items", catalogue.DefaultMinTopicItems, "items that must share a tag for it to become a topic")
-		itemTopics       = fs.Int("item-topics", catalogue.DefaultItemTopics, "maximum topics per item")
+		terms            = fs.Int("terms", pack.DefaultKeyTerms, "key terms per item")
+		maxTopics        = fs.Int("topics", pack.DefaultMaxTopics, "maximum size of the topic vocabulary")
+		minTopic         = fs.Int("topic-min-items", pack.DefaultMinTopicItems, "items that must share a tag for it to become a topic")
+		itemTopics       = fs.Int("item-topics", pack.DefaultItemTopics, "maximum topics per item")
 		gramPath         = fs.String("gram", "", "Gram matrix `file` for supplied vectors (dim×dim numbers)")
-		lambda           = fs.Float64("lambda", catalogue.DefaultLambda, "ALS regularisation shipped with supplied vectors")
+		lambda           = fs.Float64("lambda", pack.DefaultLambda, "ALS regularisation shipped with supplied vectors")
 		lenient          = fs.Bool("lenient", false, "skip refused items and duplicates with a warning instead of failing")
 		keepText         = fs.Bool("keep-text", false, "keep item summaries and key terms in the catalogue (by default only with -merge, whose next build needs them; the engine never reads them)")
 		omitText         = fs.Bool("omit-text", false, "leave item summaries and key terms out, even with -merge")
@@ -87,7 +87,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return errors.New("no input: give -in or -synthetic")
 	}
 
-	opts := catalogue.Options{
+	opts := pack.Options{
 		Dim: *dim, NoVectors: *noVectors, Seed: *seed, Language: *lang, KeyTerms: *terms,
 		MaxTopics: *maxTopics, MinTopicItems: *minTopic, ItemTopics: *itemTopics, Merge: *merge,
 		Lambda: float32(*lambda), KeepText: *keepText, OmitText: *omitText,
@@ -109,7 +109,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		if !ok || old == "" {
 			return fmt.Errorf("-url-prefix %q: want old=new", p)
 		}
-		rewrites = append(rewrites, catalogue.ReplacePrefix(old, new))
+		rewrites = append(rewrites, pack.ReplacePrefix(old, new))
 	}
 	if len(rewrites) > 0 {
 		opts.URL = func(u string) string {
@@ -124,12 +124,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var pol catalog.Policy
 	if *policyPath != "" {
 		var err error
-		if pol, err = catalogue.ReadPolicyFile(*policyPath); err != nil {
+		if pol, err = pack.ReadPolicyFile(*policyPath); err != nil {
 			return err
 		}
 	}
 	if *previous != "" {
-		prev, err := catalogue.Read(*previous)
+		prev, err := pack.Read(*previous)
 		if err != nil {
 			return fmt.Errorf("-previous: %w", err)
 		}
@@ -149,7 +149,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	start := time.Now()
 	var items []feed.Item
 	if *synthetic > 0 {
-		items = catalogue.Synthetic(*synthetic, opts.Seed)
+		items = pack.Synthetic(*synthetic, opts.Seed)
 	}
 	for _, in := range inputs {
 		its, err := feed.Read(ctx, in)
@@ -171,11 +171,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if interactive && len(items) >= 1000 {
 		opts.Progress = progress(stderr)
 	}
-	c, err := catalogue.Build(items, pol, opts)
+	c, err := pack.Build(items, pol, opts)
 	if err != nil {
 		return err
 	}
-	m, err := catalogue.Write(c, *out)
+	m, err := pack.Write(c, *out)
 	if err != nil {
 		return fmt.Errorf("write catalogue: %w", err)
 	}
@@ -184,7 +184,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			m.Name, m.Items, len(c.Topics), c.Dim, m.Bytes, time.Since(start).Seconds())
 	}
 	if *sizes {
-		b, _, err := catalogue.Encode(c)
+		b, _, err := pack.Encode(c)
 		if err != nil {
 			return err
 		}

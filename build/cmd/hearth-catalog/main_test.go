@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/hearth-dev/hearth/build/catalogue"
+	"github.com/hearth-dev/hearth/build/pack"
 	"github.com/hearth-dev/hearth/core/catalog"
 	"github.com/stretchr/testify/require"
 )
@@ -34,11 +34,11 @@ func runCmd(t *testing.T, args ...string) (string, string, error) {
 	return out.String(), errb.String(), err
 }
 
-func manifest(t *testing.T, path string) catalogue.Manifest {
+func manifest(t *testing.T, path string) pack.Manifest {
 	t.Helper()
 	b, err := os.ReadFile(path)
 	require.NoError(t, err)
-	var m catalogue.Manifest
+	var m pack.Manifest
 	require.NoError(t, json.Unmarshal(b, &m))
 	return m
 }
@@ -62,7 +62,7 @@ func TestRun(t *testing.T) {
 	c, err := catalog.Decode(b)
 	require.NoError(t, err)
 	require.Equal(t, "/posts/d", c.Items[0].URL)
-	require.Equal(t, []string{catalogue.StableID("c")}, c.Policy.Pinned)
+	require.Equal(t, []string{pack.StableID("c")}, c.Policy.Pinned)
 	require.Equal(t, catalog.ConsentOptOut, c.Policy.Consent)
 	require.Equal(t, "2024-01-04T00:00:00Z", m1.Generated)
 
@@ -98,7 +98,7 @@ func TestRun(t *testing.T) {
 		require.NoError(t, err)
 		require.Empty(t, read(path).Items[0].Summary)
 		_, _, err = runCmd(t, "-q", "-in", in, "-out", path, "-keep-text", "-omit-text")
-		require.ErrorIs(t, err, catalogue.ErrOptions)
+		require.ErrorIs(t, err, pack.ErrOptions)
 
 		// A merge from a catalogue without text says what it loses.
 		_, stderr, err := runCmd(t, "-q", "-in", in, "-out", path, "-previous", out1+m1.Name, "-merge")

@@ -12,13 +12,13 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/hearth-dev/hearth/web/serve"
 	"net"
 	"net/http"
 	"os"
 	"path/filepath"
 	"time"
 
-	"github.com/hearth-dev/hearth/build/assets"
 	"github.com/hearth-dev/hearth/web/demo"
 )
 
@@ -38,8 +38,8 @@ func main() {
 }
 
 func run(addr, dist, consent string) error {
-	dir := filepath.Join(dist, assets.Dir)
-	if _, err := os.Stat(filepath.Join(dir, assets.Wasm)); err != nil {
+	dir := filepath.Join(dist, serve.Dir)
+	if _, err := os.Stat(filepath.Join(dir, serve.Wasm)); err != nil {
 		return fmt.Errorf("no built assets in %s: run `make assets` first (%w)", dir, err)
 	}
 	handler, err := demo.NewServer(os.DirFS(dir), demo.Options{Consent: consent})

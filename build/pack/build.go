@@ -1,4 +1,4 @@
-// Package catalogue builds a Hearth catalogue from a publisher's items: it
+// Package pack builds a Hearth catalogue from a publisher's items: it
 // gives each item a stable id, computes key terms, topics and vectors from
 // the text, normalises popularity, resolves the policy's item references,
 // and writes the msgpack file with a manifest.
@@ -25,14 +25,14 @@
 //	if err != nil {
 //		return err
 //	}
-//	cat, err := catalogue.Build(items, catalog.Policy{}, catalogue.Options{
-//		URL: catalogue.ReplacePrefix("https://go.dev/blog/", "/blog/"),
+//	cat, err := pack.Build(items, catalog.Policy{}, pack.Options{
+//		URL: pack.ReplacePrefix("https://go.dev/blog/", "/blog/"),
 //	})
 //	if err != nil {
 //		return err
 //	}
-//	b, manifest, err := catalogue.Encode(cat)
-package catalogue
+//	b, manifest, err := pack.Encode(cat)
+package pack
 
 import (
 	"errors"
