@@ -1,7 +1,7 @@
 // Package privacy is Hearth's privacy audit: it drives real readers through
 // the demo site in headless Chromium, records every request their pages and
 // Workers send (through a logging proxy on loopback), and checks the
-// promise of DESIGN.md, "Nothing personal is transmitted", on what was
+// first promise of docs/privacy.md, "Nothing personal is transmitted", on what was
 // recorded. Its tests also cover consent, the reader's controls, robustness
 // against bad input, and rendering of hostile catalogue text.
 //
