@@ -4,13 +4,14 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"github.com/hearth-dev/hearth/web/serve"
 	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/hearth-dev/hearth/web/serve"
 
 	"github.com/chromedp/chromedp"
 	"github.com/hearth-dev/hearth/tests/browser"

@@ -10,7 +10,6 @@ package e2e
 import (
 	"encoding/json"
 	"fmt"
-	"github.com/hearth-dev/hearth/web/serve"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -18,6 +17,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/hearth-dev/hearth/web/serve"
 
 	"github.com/hearth-dev/hearth/build/assets"
 	"github.com/hearth-dev/hearth/core/catalog"

@@ -3,11 +3,12 @@ package privacy
 import (
 	"encoding/json"
 	"fmt"
-	"github.com/hearth-dev/hearth/web/serve"
 	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/hearth-dev/hearth/web/serve"
 
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"

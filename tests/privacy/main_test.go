@@ -2,7 +2,6 @@ package privacy
 
 import (
 	"fmt"
-	"github.com/hearth-dev/hearth/web/serve"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -11,6 +10,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/hearth-dev/hearth/web/serve"
 
 	"github.com/hearth-dev/hearth/build/assets"
 	"github.com/hearth-dev/hearth/core/catalog"

@@ -2,10 +2,11 @@ package privacy
 
 import (
 	"bytes"
-	"github.com/hearth-dev/hearth/web/serve"
 	"math"
 	"testing"
 	"time"
+
+	"github.com/hearth-dev/hearth/web/serve"
 
 	"github.com/hearth-dev/hearth/core/catalog"
 	"github.com/hearth-dev/hearth/core/profile"

@@ -2,7 +2,6 @@ package privacy
 
 import (
 	"bytes"
-	"github.com/hearth-dev/hearth/web/serve"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -10,6 +9,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/hearth-dev/hearth/web/serve"
 
 	"github.com/hearth-dev/hearth/core/catalog"
 	"github.com/hearth-dev/hearth/core/profile"

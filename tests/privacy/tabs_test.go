@@ -1,10 +1,11 @@
 package privacy
 
 import (
-	"github.com/hearth-dev/hearth/web/serve"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/hearth-dev/hearth/web/serve"
 
 	"github.com/chromedp/chromedp"
 	"github.com/hearth-dev/hearth/core/profile"

@@ -1,13 +1,14 @@
 package privacy
 
 import (
-	"github.com/hearth-dev/hearth/web/serve"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/hearth-dev/hearth/web/serve"
 
 	"github.com/chromedp/chromedp"
 	"github.com/hearth-dev/hearth/web/demo"
