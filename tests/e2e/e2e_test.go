@@ -51,7 +51,11 @@ func run(m *testing.M) int {
 		return 1
 	}
 	built = report.Dir
-	return browser.Main(m, &chrome, browser.Options{})
+	// Plain-http test host names resolve to loopback, so a page can be on an
+	// origin that is not a secure context (no Web Locks there).
+	return browser.Main(m, &chrome, browser.Options{Flags: map[string]any{
+		"host-resolver-rules": "MAP " + insecureHost + " 127.0.0.1",
+	}})
 }
 
 // site serves the demo from the files in dir with opts and returns its URL.

@@ -41,6 +41,14 @@ type page struct {
 func newPage(t *testing.T, base string) *page {
 	t.Helper()
 	p := &page{t: t, ctx: chrome.Tab(t), base: base}
+	p.instrument()
+	return p
+}
+
+// instrument installs the instrument script and records exceptions.
+func (p *page) instrument() {
+	t := p.t
+	t.Helper()
 	_, err := chromedp.Call(p.ctx, cdppage.AddScriptToEvaluateOnNewDocument, cdppage.AddScriptToEvaluateOnNewDocumentParams{Source: instrument})
 	require.NoError(t, err)
 	require.NoError(t, chromedp.Listen(p.ctx, func(ev any) {
@@ -54,7 +62,6 @@ func newPage(t *testing.T, base string) *page {
 			p.mu.Unlock()
 		}
 	}))
-	return p
 }
 
 // exceptions returns the uncaught exceptions of the page so far.
