@@ -90,7 +90,10 @@ func (p *Profile) ExportJSON(now int64) ([]byte, error) {
 // ImportJSON reads a file written by [Profile.ExportJSON]. It is strict:
 // unknown fields, another format or version, unknown kinds, bad times and
 // oversized files or lists are refused with an error naming the problem.
-// Interests may come in any order; they are sorted.
+// Interests may come in any order; they are sorted. Times are kept as
+// written: ones more than [MaxClockSkew] after the importer's clock are
+// brought back to it by the first [Profile.Prune] (the bridge's import
+// commits through it).
 //
 // The reader is hand-written (jsonwire.go) and accepts exactly what
 // encoding/json's Decoder with DisallowUnknownFields accepts into these

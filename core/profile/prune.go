@@ -18,8 +18,9 @@ const (
 	negligibleCredit   = 0.0005
 )
 
-// Prune applies the policy's minimisation at time now: it decays interests
-// (and the events' credits) by the interest half-life from Updated to now,
+// Prune applies the policy's minimisation at time now: it brings times more
+// than MaxClockSkew after now back to now, decays interests (and the
+// events' credits) by the interest half-life from Updated to now,
 // drops events older than RetentionDays, bounds the log to MaxEvents
 // (oldest first), drops negligible interests and bounds the lists. The
 // effect of a dropped event stays in the decaying interests; only the raw
@@ -52,9 +53,48 @@ func (p *Profile) Prune(pol catalog.Policy, now int64) {
 	p.Muted = trimFront(p.Muted, MaxMuted)
 }
 
-// decay brings interests and credits from Updated to now. Time never
-// runs backwards here: a clock set back leaves the weights alone.
+// MaxClockSkew is how far (in seconds) a stored time may lie after now and
+// still be kept as written: the clock of another device whose export is
+// imported, or this one's before a correction, may run a few minutes ahead.
+// Decay and retention then run at most 5 minutes late (0.01% of the default
+// 30-day half-life). A time further ahead was written by a wrong clock, or
+// forged in an imported file, and would hold decay and retention off until
+// that time came: [Profile.Prune] and [Profile.Track] bring it back to now.
+const MaxClockSkew = 5 * 60
+
+// AheadOf reports whether a time in p, Updated or an event's, lies more
+// than MaxClockSkew after now, so that Prune or Track at now change those
+// times and the stored profile should be written again.
+func (p *Profile) AheadOf(now int64) bool {
+	limit := now + MaxClockSkew
+	if limit < now {
+		return false // now is within MaxClockSkew of the largest time
+	}
+	if p.Updated > limit {
+		return true
+	}
+	for i := range p.Events {
+		if p.Events[i].Time > limit {
+			return true
+		}
+	}
+	return false
+}
+
+// decay brings interests and credits from Updated to now. When a time in p
+// is more than MaxClockSkew after now, every time after now is first
+// brought back to now (which keeps the events in order); the weights are
+// then taken as of now. The page's clock is the only one the engine has,
+// and trusting it errs toward forgetting sooner, never later. Within the
+// skew, time does not run backwards: the weights are left alone until now
+// passes Updated.
 func (p *Profile) decay(pol catalog.Policy, now int64) {
+	if p.AheadOf(now) {
+		p.Updated = min(p.Updated, now)
+		for i := range p.Events {
+			p.Events[i].Time = min(p.Events[i].Time, now)
+		}
+	}
 	if p.Updated > 0 && now > p.Updated {
 		f := float32(Decay(now-p.Updated, pol.WithDefaults().InterestHalfLifeDays))
 		for i := range p.Interests {

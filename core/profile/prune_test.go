@@ -1,7 +1,10 @@
 package profile
 
 import (
+	"cmp"
 	"math"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -49,7 +52,145 @@ func TestProfile_Prune_ClockBack(t *testing.T) {
 	require.NoError(t, err)
 	p.Prune(c.Policy, t0.Add(-10*day).Unix())
 	require.Equal(t, float32(1), interest(p, "go"), "a clock set back does not grow or shrink interests")
-	require.Equal(t, t0.Unix(), p.Updated)
+	require.Equal(t, t0.Add(-10*day).Unix(), p.Updated, "the page's clock is trusted")
+	require.Equal(t, t0.Add(-10*day).Unix(), p.Events[0].Time)
+}
+
+// TestProfile_Prune_ClockAhead holds a profile whose times a wrong clock or
+// a forged import put in the future next to its twin written with the right
+// clock: from the first load (or track) with the page's clock on, the two
+// decay and expire alike.
+func TestProfile_Prune_ClockAhead(t *testing.T) {
+	c := testCatalogue()
+	pol := c.Policy.WithDefaults()
+	load := t0.Add(6 * time.Hour) // fullProfile's last event and Updated
+	const present = "2026-03-01T18:00:00Z"
+	y2100 := time.Date(2100, 1, 1, 0, 0, 0, 0, time.UTC).Unix()
+	y2200 := time.Date(2200, 1, 1, 0, 0, 0, 0, time.UTC).Unix()
+
+	imported := func(t *testing.T, edit func(string) string) *Profile {
+		b, err := fullProfile(t).ExportJSON(load.Unix())
+		require.NoError(t, err)
+		require.Contains(t, string(b), `"updated": "`+present+`"`)
+		p, err := ImportJSON([]byte(edit(string(b))))
+		require.NoError(t, err)
+		p.Prune(pol, load.Unix()) // the bridge's import commits through Prune
+		return p
+	}
+	stored := func(t *testing.T, edit func(*Profile)) *Profile {
+		p := fullProfile(t)
+		edit(p)
+		b, err := p.Encode()
+		require.NoError(t, err)
+		p, err = Decode(b)
+		require.NoError(t, err)
+		p.Prune(pol, load.Unix()) // the bridge's load-profile
+		return p
+	}
+	tracked := func(t *testing.T, clock int64) *Profile {
+		p := granted()
+		_, err := p.Track(c, Event{Item: "a", Kind: Read, Dwell: 60}, clock)
+		require.NoError(t, err)
+		_, err = p.Track(c, Event{Item: "b", Kind: Like}, load.Unix())
+		require.NoError(t, err)
+		return p
+	}
+	same := func(s string) string { return s }
+	tests := []struct {
+		name        string
+		ahead, twin func(t *testing.T) *Profile
+	}{{
+		name: "import updated in 2200",
+		ahead: func(t *testing.T) *Profile {
+			return imported(t, replace(`"updated": "`+present, `"updated": "2200-01-01T00:00:00Z`))
+		},
+		twin: func(t *testing.T) *Profile { return imported(t, same) },
+	}, {
+		name:  "import updated and last event in 2200",
+		ahead: func(t *testing.T) *Profile { return imported(t, replace(present, "2200-01-01T00:00:00Z")) },
+		twin:  func(t *testing.T) *Profile { return imported(t, same) },
+	}, {
+		name: "stored updated and last event in 2200",
+		ahead: func(t *testing.T) *Profile {
+			return stored(t, func(p *Profile) { p.Updated, p.Events[len(p.Events)-1].Time = y2200, y2200 })
+		},
+		twin: func(t *testing.T) *Profile { return stored(t, func(*Profile) {}) },
+	}, {
+		name:  "one track with the clock at 2100",
+		ahead: func(t *testing.T) *Profile { return tracked(t, y2100) },
+		twin:  func(t *testing.T) *Profile { return tracked(t, load.Unix()) },
+	}}
+	steps := []struct {
+		name       string
+		after      time.Duration
+		wantEvents bool
+	}{
+		{"one half-life", time.Duration(pol.InterestHalfLifeDays) * day, true},
+		{"past retention", time.Duration(pol.RetentionDays+1) * day, false},
+		{"a year", 365 * day, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ahead, twin := tt.ahead(t), tt.twin(t)
+			require.Equal(t, load.Unix(), twin.Updated)
+			require.Equal(t, twin, ahead, "after the first load with the page's clock")
+			for _, st := range steps {
+				now := load.Add(st.after).Unix()
+				before := interest(twin, "go")
+				ahead.Prune(pol, now)
+				twin.Prune(pol, now)
+				require.Equal(t, twin, ahead, st.name)
+				require.Less(t, interest(twin, "go"), before, "%s: the twin decays", st.name)
+				require.Equal(t, st.wantEvents, len(twin.Events) > 0, "%s: the twin's events", st.name)
+			}
+			require.Empty(t, ahead.Interests, "a year on, nothing learned is left")
+		})
+	}
+}
+
+func replace(old, new string) func(string) string {
+	return func(s string) string { return strings.ReplaceAll(s, old, new) }
+}
+
+func TestProfile_AheadOf(t *testing.T) {
+	now := t0.Unix()
+	pol := testCatalogue().Policy
+	tests := []struct {
+		name    string
+		updated int64
+		events  []int64
+		want    bool
+	}{
+		{"past", now - 60, []int64{now - 120, now - 60}, false},
+		{"updated within the skew", now + MaxClockSkew, []int64{now - 60}, false},
+		{"event within the skew", now, []int64{now - 60, now + MaxClockSkew}, false},
+		{"updated beyond the skew", now + MaxClockSkew + 1, []int64{now - 60}, true},
+		{"event beyond the skew", now, []int64{now - 60, now + 100, now + MaxClockSkew + 1}, true},
+		{"far ahead", now + 100*365*86400, []int64{now + 100, now + 100*365*86400}, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := granted()
+			p.Updated = tt.updated
+			for _, at := range tt.events {
+				p.Events = append(p.Events, Event{Item: "a", Kind: View, Time: at})
+			}
+			require.Equal(t, tt.want, p.AheadOf(now))
+			p.Prune(pol, now)
+			require.Len(t, p.Events, len(tt.events))
+			for i, ev := range p.Events {
+				want := tt.events[i]
+				if tt.want {
+					want = min(want, now)
+				}
+				require.Equal(t, want, ev.Time, "events[%d]", i)
+			}
+			require.True(t, slices.IsSortedFunc(p.Events, func(a, b Event) int { return cmp.Compare(a.Time, b.Time) }), "events stay oldest first")
+			require.False(t, p.AheadOf(now), "pruned at now, nothing is ahead of now")
+			require.LessOrEqual(t, p.Updated, now+MaxClockSkew)
+		})
+	}
+	require.False(t, New().AheadOf(math.MaxInt64), "no time is ahead of the largest")
 }
 
 func TestProfile_Prune_MaxEvents(t *testing.T) {

@@ -297,16 +297,17 @@ func (b *Bridge) loadProfile(data []byte, now int64) (Response, error) {
 		b.prof = p
 		return Response{}, nil
 	}
-	before := stored(p)
+	before, ahead := stored(p), p.AheadOf(now)
 	p.Prune(b.policy, now)
-	if stored(p) == before {
+	if stored(p) == before && !ahead {
 		// Only decay happened, which the stored Updated time already
 		// implies: nothing to write.
 		b.prof = p
 		return Response{}, nil
 	}
-	// Retention or a bound dropped records: store the minimised profile
-	// now rather than keep expired data until the reader's next event.
+	// Retention or a bound dropped records, or times ahead of the clock
+	// were brought back: store the minimised profile now rather than keep
+	// expired data until the reader's next event.
 	return b.commit(p, now, Response{})
 }
 
