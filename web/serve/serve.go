@@ -66,6 +66,11 @@ type Options struct {
 	// (the Cloudflare Worker starts a fresh Go runtime for each one) pass
 	// them so that no request pays for hashing.
 	ETags map[string]string
+	// Warn, if set, is told once about each precompressed sibling the
+	// handler refuses because it was not compressed from its original's
+	// current bytes (see [SiblingIndex]). It never sees anything about a
+	// request.
+	Warn func(error)
 }
 
 // handler serves the files of one fs.FS.
@@ -76,6 +81,8 @@ type handler struct {
 	// hashed caches computed ETags; keys include size and modification
 	// time so a file rebuilt on disk gets a new tag.
 	hashed sync.Map
+	// siblings checks precompressed files against their folder's index.
+	siblings siblingCheck
 }
 
 // New returns the handler serving fsys with opts.
@@ -88,7 +95,7 @@ func New(fsys fs.FS, opts Options) http.Handler {
 	if maxAge > 0 {
 		cc = "public, max-age=" + strconv.FormatInt(int64(maxAge/time.Second), 10) + ", must-revalidate"
 	}
-	return &handler{fsys: fsys, cacheControl: cc, etags: opts.ETags}
+	return &handler{fsys: fsys, cacheControl: cc, etags: opts.ETags, siblings: siblingCheck{warn: opts.Warn}}
 }
 
 // Methods the handler answers; everything else gets 405 with this list.
@@ -262,7 +269,7 @@ func (h *handler) choose(name string, info fs.FileInfo, acceptEncoding []string)
 		if q <= bestQ {
 			continue
 		}
-		if si, err := fs.Stat(h.fsys, name+e.ext); err == nil && si.Mode().IsRegular() {
+		if si, err := fs.Stat(h.fsys, name+e.ext); err == nil && si.Mode().IsRegular() && h.siblingOK(name, info, name+e.ext, si) {
 			best, bestQ = i, q
 		}
 	}
