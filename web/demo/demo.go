@@ -46,9 +46,14 @@ var static embed.FS
 var templates embed.FS
 
 // CSP is the Content-Security-Policy of every page: Hearth needs nothing
-// beyond its own origin and 'wasm-unsafe-eval'.
+// beyond its own origin and 'wasm-unsafe-eval'. The last three directives
+// are not covered by default-src: frame-ancestors 'none' keeps other sites
+// from framing a page (the profile page's consent switch and "Delete
+// everything" under an invisible frame), base-uri 'none' keeps an injected
+// <base> from pointing the page's relative links (the recommendations among
+// them) at another host, and form-action 'none' holds as no page has a form.
 const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; " +
-	"connect-src 'self'; style-src 'self'"
+	"connect-src 'self'; style-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
 
 // Attribution credits the posts on every page.
 const Attribution = "The Go Blog, The Go Authors, https://go.dev/blog/, CC BY 4.0"
@@ -265,6 +270,7 @@ func (s *Site) fallback(current string, count int) []Link {
 func (s *Site) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h := w.Header()
 	h.Set("Content-Security-Policy", CSP)
+	h.Set("X-Frame-Options", "DENY") // frame-ancestors for browsers without CSP level 2
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Referrer-Policy", "same-origin")
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {

@@ -39,7 +39,9 @@ func NewServer(assets fs.FS, opts Options) (http.Handler, error) {
 	mux.Handle("/", site)
 	mux.Handle(AssetsPath, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		// A Worker gets its policy from its own script's response, so
-		// Hearth's files carry the pages' policy too.
+		// Hearth's files carry the pages' policy too (frame-ancestors,
+		// base-uri and form-action do nothing in a Worker, and keep any of
+		// these files opened as a page from being framed).
 		w.Header().Set("Content-Security-Policy", CSP)
 		files.ServeHTTP(w, r)
 	}))
