@@ -3,13 +3,11 @@ package pack
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"os"
-	"path/filepath"
-	"strings"
 	"time"
 
+	"github.com/hearth-dev/hearth/build/assets/precompress"
 	"github.com/hearth-dev/hearth/core/catalog"
 )
 
@@ -28,6 +26,8 @@ type Manifest struct {
 	Items     int    `json:"items"`
 	Bytes     int    `json:"bytes"`
 	Generated string `json:"generated"` // RFC 3339, UTC
+	// Siblings are the precompressed copies written beside the file.
+	Siblings []precompress.Sibling `json:"siblings,omitempty"`
 }
 
 // Encode returns the catalogue's msgpack encoding and manifest. A
@@ -68,58 +68,9 @@ func Encode(c *catalog.Catalogue) ([]byte, Manifest, error) {
 	}, nil
 }
 
-// Write encodes c and writes it with its manifest. If out is a directory
-// (an existing one, or a path ending in a separator), the catalogue is
-// written there as catalogue.<id>.msgpack and the manifest as
-// catalogue.json; otherwise the catalogue is written to out exactly and the
-// manifest beside it, with the extension replaced by .json.
+// Write is [WriteWith] with the default options.
 func Write(c *catalog.Catalogue, out string) (Manifest, error) {
-	b, m, err := Encode(c)
-	if err != nil {
-		return m, err
-	}
-	var path, mpath string
-	if st, err := os.Stat(out); (err == nil && st.IsDir()) || strings.HasSuffix(out, string(os.PathSeparator)) || strings.HasSuffix(out, "/") {
-		if err := os.MkdirAll(out, 0o755); err != nil {
-			return m, err
-		}
-		path, mpath = filepath.Join(out, m.Name), filepath.Join(out, "catalogue.json")
-	} else {
-		m.Name = filepath.Base(out)
-		path = out
-		mpath = strings.TrimSuffix(out, filepath.Ext(out)) + ".json"
-		if mpath == path {
-			mpath = out + ".json"
-		}
-	}
-	if err := writeFile(path, b); err != nil {
-		return m, err
-	}
-	mb, err := json.MarshalIndent(m, "", "  ")
-	if err != nil {
-		return m, err
-	}
-	return m, writeFile(mpath, append(mb, '\n'))
-}
-
-// writeFile replaces path atomically, so a server never serves half a file.
-func writeFile(path string, b []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".hearth-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(b); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
+	return WriteWith(c, out, WriteOptions{})
 }
 
 // Read decodes a catalogue file, for example the previous version of an

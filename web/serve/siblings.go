@@ -184,3 +184,16 @@ func UnmarshalSiblings(b []byte) (map[string]Sibling, error) {
 }
 
 func isSHA256(s string) bool { return len(s) == 64 && isLowerHex(s) }
+
+// SiblingExt returns the extension of the precompressed sibling the handler
+// sends for a content coding ("br" → ".br", "gzip" → ".gz"), and "" for a
+// coding it does not send, so builders name siblings as the handler finds
+// them.
+func SiblingExt(coding string) string {
+	for _, e := range encodings {
+		if e.token == coding {
+			return e.ext
+		}
+	}
+	return ""
+}
