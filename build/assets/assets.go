@@ -2,7 +2,10 @@
 // folder: the engine (hearth.wasm, built for GOOS=js GOARCH=wasm), the
 // toolchain's wasm_exec.js, the loader and Worker scripts (bundled and
 // minified with esbuild), the demo catalogue, and a brotli and a gzip
-// sibling of each file for servers that send precompressed bytes.
+// sibling of each file for servers that send precompressed bytes, written
+// with build/assets/precompress: each file and its siblings by rename, and
+// the folder's sibling index, so that web/serve never sends a sibling of
+// other bytes.
 //
 // # Layout
 //
@@ -12,7 +15,17 @@
 //	hearth-worker.js   the Worker, a classic script (it importScripts wasm_exec.js)
 //	wasm_exec.js       copied from the Go toolchain that built hearth.wasm
 //	hearth.wasm        the engine
-//	catalogue.msgpack  the demo publisher's catalogue
+//	catalogue.msgpack  the demo publisher's catalogue, unless a publisher's is there
+//	catalogue.json     its manifest (pack.Manifest)
+//
+// # The catalogue
+//
+// A build writes the demo catalogue (id [DemoID]) only when
+// outDir/hearth/catalogue.msgpack is absent or is the demo's own. Any other
+// catalogue there, a publisher's written by hearth-catalog, is kept (its
+// siblings are refreshed if they do not match it), so the asset build and
+// the catalogue build can run in either order. Delete the file to get the
+// demo's back.
 //
 // # Example
 //
@@ -26,19 +39,21 @@
 package assets
 
 import (
-	"bytes"
-	"compress/gzip"
 	"errors"
 	"fmt"
-	"github.com/hearth-dev/hearth/web/serve"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"time"
 
-	"github.com/andybalholm/brotli"
 	"github.com/evanw/esbuild/pkg/api"
+
+	"github.com/hearth-dev/hearth/build/assets/precompress"
+	"github.com/hearth-dev/hearth/build/pack"
+	"github.com/hearth-dev/hearth/core/catalog"
+	"github.com/hearth-dev/hearth/web/serve"
 )
 
 // WasmTags are the build tags of the engine. Every wasm build goes through
@@ -68,7 +83,10 @@ type Options struct {
 	Root string
 	// Go is the go command; "" means "go".
 	Go string
-	// Catalogue, if set, is shipped instead of the demo catalogue.
+	// Catalogue, if set, is shipped instead of the demo catalogue, and
+	// replaces any catalogue already there. It is decoded and written
+	// with pack.WriteWith, so re-encoded by this release's encoder (which
+	// leaves its own output unchanged).
 	Catalogue []byte
 	// Now is the demo catalogue's generation time; zero means the newest
 	// post's date, so the same content gives the same file.
@@ -94,6 +112,9 @@ type File struct {
 type Report struct {
 	Dir   string // outDir/hearth
 	Files []File
+	// Kept is the id of the catalogue Build found in Dir and kept, not
+	// being the demo's; "" when Build wrote the catalogue.
+	Kept string
 }
 
 // Build builds every asset into outDir/hearth, creating it as needed.
@@ -115,23 +136,29 @@ func Build(outDir string, opts Options) (*Report, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrBuild, err)
 	}
+	// Every file is built in memory first and written with its siblings
+	// at the end, so a failed step leaves the previous build whole.
+	built := map[string][]byte{}
+	report := &Report{Dir: dir}
+	var catalogue File
 	steps := []struct {
 		name string
 		run  func() error
 	}{
-		{"wasm", func() error { return buildWasm(opts, filepath.Join(dir, serve.Wasm)) }},
-		{"wasm_exec.js", func() error { return copyWasmExec(opts, filepath.Join(dir, serve.WasmExec)) }},
-		{"js", func() error { return buildJS(opts.Root, dir) }},
-		{"catalogue", func() error {
-			cat := opts.Catalogue
-			if cat == nil {
-				var err error
-				if cat, err = DemoCatalogue(opts.Now); err != nil {
+		{"wasm", func() (err error) { built[serve.Wasm], err = buildWasm(opts); return err }},
+		{"wasm_exec.js", func() (err error) { built[serve.WasmExec], err = wasmExec(opts); return err }},
+		{"js", func() error { return buildJS(opts.Root, built) }},
+		{"precompress", func() error {
+			for _, name := range []string{serve.Loader, serve.Worker, serve.WasmExec, serve.Wasm} {
+				sibs, err := precompress.Write(dir, name, built[name], opts.BrotliLevel)
+				if err != nil {
 					return err
 				}
+				report.Files = append(report.Files, file(name, len(built[name]), sibs))
 			}
-			return os.WriteFile(filepath.Join(dir, serve.Catalogue), cat, 0o644)
+			return nil
 		}},
+		{"catalogue", func() (err error) { catalogue, report.Kept, err = writeCatalogue(dir, opts); return err }},
 	}
 	for _, s := range steps {
 		opts.Log(s.name)
@@ -139,16 +166,66 @@ func Build(outDir string, opts Options) (*Report, error) {
 			return nil, fmt.Errorf("%w: %s: %v", ErrBuild, s.name, err)
 		}
 	}
-	opts.Log("precompress")
-	report := &Report{Dir: dir}
-	for _, name := range []string{serve.Loader, serve.Worker, serve.WasmExec, serve.Wasm, serve.Catalogue} {
-		f, err := precompress(dir, name, opts.BrotliLevel)
-		if err != nil {
-			return nil, fmt.Errorf("%w: precompress %s: %v", ErrBuild, name, err)
-		}
-		report.Files = append(report.Files, f)
-	}
+	report.Files = append(report.Files, catalogue)
 	return report, nil
+}
+
+// DemoID is the id of the demo catalogue. Build replaces a catalogue in its
+// output folder only if it has this id.
+const DemoID = "goblog"
+
+// writeCatalogue writes dir/catalogue.msgpack, its siblings and manifest:
+// opts.Catalogue if set, otherwise the demo's, unless a catalogue other than
+// the demo's is there. That one is kept and its id returned.
+func writeCatalogue(dir string, opts Options) (File, string, error) {
+	path := filepath.Join(dir, serve.Catalogue)
+	var c *catalog.Catalogue
+	if opts.Catalogue != nil {
+		var err error
+		if c, err = catalog.Decode(opts.Catalogue); err != nil {
+			return File{}, "", err
+		}
+	} else {
+		b, err := os.ReadFile(path)
+		switch {
+		case err == nil:
+			old, err := catalog.Decode(b)
+			if err != nil {
+				return File{}, "", fmt.Errorf("%s is not a catalogue this release reads (%v): delete it to build the demo's", path, err)
+			}
+			if old.ID != DemoID {
+				sibs, err := precompress.Refresh(dir, serve.Catalogue, opts.BrotliLevel)
+				if err != nil {
+					return File{}, "", err
+				}
+				return file(serve.Catalogue, len(b), sibs), old.ID, nil
+			}
+		case !errors.Is(err, fs.ErrNotExist):
+			return File{}, "", err
+		}
+		if c, err = demoCatalogue(opts.Now); err != nil {
+			return File{}, "", err
+		}
+	}
+	m, err := pack.WriteWith(c, path, pack.WriteOptions{BrotliLevel: opts.BrotliLevel})
+	if err != nil {
+		return File{}, "", err
+	}
+	return file(serve.Catalogue, m.Bytes, m.Siblings), "", nil
+}
+
+// file reports a written file and its siblings' sizes.
+func file(name string, raw int, sibs []precompress.Sibling) File {
+	f := File{Name: name, Raw: raw}
+	for _, s := range sibs {
+		switch s.Encoding {
+		case "br":
+			f.Brotli = s.Bytes
+		case "gzip":
+			f.Gzip = s.Bytes
+		}
+	}
+	return f
 }
 
 func moduleRoot(goCmd string) (string, error) {
@@ -163,37 +240,35 @@ func moduleRoot(goCmd string) (string, error) {
 	return filepath.Dir(mod), nil
 }
 
-func buildWasm(opts Options, out string) error {
-	abs, err := filepath.Abs(out)
+func buildWasm(opts Options) ([]byte, error) {
+	tmp, err := os.MkdirTemp("", "hearth-wasm-")
 	if err != nil {
-		return err
+		return nil, err
 	}
+	defer os.RemoveAll(tmp)
+	out := filepath.Join(tmp, serve.Wasm)
 	// -trimpath keeps build paths out of the file every reader downloads;
 	// -s -w drop the symbol table and DWARF (about a third of the raw size).
-	cmd := exec.Command(opts.Go, "build", "-trimpath", "-ldflags=-s -w", "-tags="+WasmTags, "-o", abs, "./wasm")
+	cmd := exec.Command(opts.Go, "build", "-trimpath", "-ldflags=-s -w", "-tags="+WasmTags, "-o", out, "./wasm")
 	cmd.Dir = opts.Root
 	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm", "GOEXPERIMENT="+WasmExperiment)
-	if out, err := cmd.CombinedOutput(); err != nil {
-		return fmt.Errorf("go build: %v\n%s", err, out)
+	if b, err := cmd.CombinedOutput(); err != nil {
+		return nil, fmt.Errorf("go build: %v\n%s", err, b)
 	}
-	return nil
+	return os.ReadFile(out)
 }
 
-func copyWasmExec(opts Options, out string) error {
+func wasmExec(opts Options) ([]byte, error) {
 	goroot, err := exec.Command(opts.Go, "env", "GOROOT").Output()
 	if err != nil {
-		return fmt.Errorf("go env GOROOT: %v", err)
+		return nil, fmt.Errorf("go env GOROOT: %v", err)
 	}
 	// wasm_exec.js must come from the toolchain that built hearth.wasm:
 	// the two change together between Go releases.
-	b, err := os.ReadFile(filepath.Join(strings.TrimSpace(string(goroot)), "lib", "wasm", serve.WasmExec))
-	if err != nil {
-		return err
-	}
-	return os.WriteFile(out, b, 0o644)
+	return os.ReadFile(filepath.Join(strings.TrimSpace(string(goroot)), "lib", "wasm", serve.WasmExec))
 }
 
-func buildJS(root, dir string) error {
+func buildJS(root string, built map[string][]byte) error {
 	for _, entry := range []struct {
 		src    string
 		out    string
@@ -215,55 +290,17 @@ func buildJS(root, dir string) error {
 			MinifyIdentifiers: true,
 			MinifySyntax:      true,
 			LegalComments:     api.LegalCommentsNone,
-			Outfile:           filepath.Join(dir, entry.out),
+			Outfile:           entry.out,
 			Write:             false,
 		})
 		if len(res.Errors) > 0 {
 			msgs := api.FormatMessages(res.Errors, api.FormatMessagesOptions{Kind: api.ErrorMessage})
 			return fmt.Errorf("esbuild %s:\n%s", entry.src, strings.Join(msgs, ""))
 		}
-		for _, f := range res.OutputFiles {
-			if err := os.WriteFile(f.Path, f.Contents, 0o644); err != nil {
-				return err
-			}
+		if len(res.OutputFiles) != 1 {
+			return fmt.Errorf("esbuild %s: %d output files, want 1", entry.src, len(res.OutputFiles))
 		}
+		built[entry.out] = res.OutputFiles[0].Contents
 	}
 	return nil
-}
-
-// precompress writes name.br and name.gz beside name, by default at the best
-// compression levels: they are built once and downloaded by every reader.
-func precompress(dir, name string, level int) (File, error) {
-	if level <= 0 || level > brotli.BestCompression {
-		level = brotli.BestCompression
-	}
-	raw, err := os.ReadFile(filepath.Join(dir, name))
-	if err != nil {
-		return File{}, err
-	}
-	var br, gz bytes.Buffer
-	bw := brotli.NewWriterLevel(&br, level)
-	if _, err := bw.Write(raw); err != nil {
-		return File{}, err
-	}
-	if err := bw.Close(); err != nil {
-		return File{}, err
-	}
-	gw, err := gzip.NewWriterLevel(&gz, gzip.BestCompression)
-	if err != nil {
-		return File{}, err
-	}
-	if _, err := gw.Write(raw); err != nil {
-		return File{}, err
-	}
-	if err := gw.Close(); err != nil {
-		return File{}, err
-	}
-	if err := os.WriteFile(filepath.Join(dir, name+".br"), br.Bytes(), 0o644); err != nil {
-		return File{}, err
-	}
-	if err := os.WriteFile(filepath.Join(dir, name+".gz"), gz.Bytes(), 0o644); err != nil {
-		return File{}, err
-	}
-	return File{Name: name, Raw: len(raw), Gzip: gz.Len(), Brotli: br.Len()}, nil
 }

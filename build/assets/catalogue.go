@@ -18,9 +18,22 @@ const feedPrefix = "https://go.dev/blog/"
 
 // DemoCatalogue builds the demo publisher's catalogue from the embedded
 // feed of The Go Blog, with each post's full text for the text features and
-// item URLs at the demo's local paths (/blog/<slug>). A zero now means the
-// newest post's date, so the same content gives the same bytes.
+// item URLs at the demo's local paths (/blog/<slug>), and returns its
+// encoding. A zero now means the newest post's date, so the same content
+// gives the same bytes.
 func DemoCatalogue(now time.Time) ([]byte, error) {
+	cat, err := demoCatalogue(now)
+	if err != nil {
+		return nil, err
+	}
+	b, _, err := pack.Encode(cat)
+	if err != nil {
+		return nil, fmt.Errorf("demo catalogue: %w", err)
+	}
+	return b, nil
+}
+
+func demoCatalogue(now time.Time) (*catalog.Catalogue, error) {
 	items, err := feed.Parse(bytes.NewReader(demo.Feed()), "goblog.json")
 	if err != nil {
 		return nil, fmt.Errorf("demo catalogue: %w", err)
@@ -41,12 +54,8 @@ func DemoCatalogue(now time.Time) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("demo catalogue: %w", err)
 	}
-	cat.ID = "goblog"
-	b, _, err := pack.Encode(cat)
-	if err != nil {
-		return nil, fmt.Errorf("demo catalogue: %w", err)
-	}
-	return b, nil
+	cat.ID = DemoID
+	return cat, nil
 }
 
 // demoPolicy is the demo publisher's policy. The Go Blog has no page-view

@@ -1,5 +1,7 @@
 // Command hearth-assets builds Hearth's browser files (engine, scripts,
 // demo catalogue, precompressed copies) into a folder and prints their sizes.
+// A catalogue already in the folder that is not the demo's (a publisher's,
+// from hearth-catalog) is kept.
 //
 //	go run ./build/cmd/hearth-assets -out dist
 package main
@@ -8,8 +10,10 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"path/filepath"
 
 	"github.com/hearth-dev/hearth/build/assets"
+	"github.com/hearth-dev/hearth/web/serve"
 )
 
 func main() {
@@ -24,6 +28,11 @@ func main() {
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "hearth-assets:", err)
 		os.Exit(1)
+	}
+	if report.Kept != "" {
+		// Said even with -q: the demo site then shows this catalogue.
+		fmt.Fprintf(os.Stderr, "hearth-assets: kept the catalogue in %s (id %s, not the demo's); delete %s to build the demo's\n",
+			report.Dir, report.Kept, filepath.Join(report.Dir, serve.Catalogue))
 	}
 	if *quiet {
 		return
