@@ -303,17 +303,42 @@ func parseAcceptEncoding(s string) acceptEncoding {
 			if !ok || !strings.EqualFold(strings.TrimSpace(k), "q") {
 				continue
 			}
-			f, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
-			if err != nil || f < 0 || f > 1 {
-				f = 0
-			}
-			q = f
+			q = qvalue(strings.TrimSpace(v))
 		}
 		if old, ok := a[coding]; !ok || q > old {
 			a[coding] = q
 		}
 	}
 	return a
+}
+
+// qvalue parses an RFC 9110 qvalue, ( "0" [ "." 0*3DIGIT ] ) / ( "1" [ "."
+// 0*3("0") ] ), and returns 0 for anything else. A float parser is not
+// enough: strconv.ParseFloat reads "nan", "inf", "1e-1", "0x1p-1" and
+// "0.1234", and a NaN, false in every comparison, would win choose's.
+func qvalue(s string) float64 {
+	whole, frac, _ := strings.Cut(s, ".")
+	if (whole != "0" && whole != "1") || len(frac) > 3 {
+		return 0
+	}
+	thousandths := 0
+	for i := range 3 {
+		d := byte('0')
+		if i < len(frac) {
+			d = frac[i]
+		}
+		if d < '0' || d > '9' {
+			return 0
+		}
+		thousandths = thousandths*10 + int(d-'0')
+	}
+	if whole == "1" {
+		if thousandths != 0 {
+			return 0
+		}
+		return 1
+	}
+	return float64(thousandths) / 1000
 }
 
 // q is the q-value of coding, falling back to "*".

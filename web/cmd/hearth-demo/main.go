@@ -51,9 +51,19 @@ func run(addr, dist, consent string) error {
 		return err
 	}
 	fmt.Printf("Hearth demo: http://%s/\n", ln.Addr())
-	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
-	if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+	if err := newServer(handler).Serve(ln); !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
 	return nil
+}
+
+// idleTimeout closes a kept-alive connection that has carried no request
+// for a minute: a page asks for everything it needs within seconds of
+// loading, and without a limit (zero falls back to ReadTimeout, also zero)
+// idle connections would be held open for as long as clients like.
+const idleTimeout = time.Minute
+
+// newServer returns the demo's server for handler.
+func newServer(handler http.Handler) *http.Server {
+	return &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: idleTimeout}
 }
