@@ -16,7 +16,8 @@
 //
 // web/worker embeds its files/ directory, which holds only a placeholder in
 // the repository. Build adds the files through a compiler overlay (go build
-// -overlay), together with files/.etags, their precomputed entity tags, so
+// -overlay), together with files/.etags, their precomputed entity tags, and
+// the asset folder's sibling indexes (web/serve's SiblingIndex), so
 // concurrent builds of different file sets never race on the tree.
 //
 // # Example
@@ -235,9 +236,14 @@ func embedOverlay(root, assets, tmp string, include []string) ([]string, map[str
 			return err
 		}
 		if name != "." && strings.HasPrefix(d.Name(), ".") {
-			// The handler never serves hidden files, so they are not shipped.
+			// The handler never serves hidden files, so they are not
+			// shipped, except the sibling indexes it checks
+			// precompressed files against.
 			if d.IsDir() {
 				return fs.SkipDir
+			}
+			if d.Name() == serve.SiblingIndex && d.Type().IsRegular() {
+				overlay[filepath.Join(dest, filepath.FromSlash(name))] = filepath.Join(assets, filepath.FromSlash(name))
 			}
 			return nil
 		}
