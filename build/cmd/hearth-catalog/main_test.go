@@ -151,3 +151,115 @@ func TestRun_Refused(t *testing.T) {
 		require.True(t, strings.Contains(stderr, "warning: broken.jsonl: item 5"), stderr)
 	})
 }
+
+func TestRun_Inspect(t *testing.T) {
+	dir := t.TempDir()
+	in := write(t, dir, "items.jsonl", items)
+	pol := write(t, dir, "policy.json", `{"consent": "opt-out", "sensitive": ["health"], "weights": {"similarity": 1, "topic": 0.5, "freshness": 0.25, "popularity": 0.25}}`)
+	path := filepath.Join(dir, "catalogue.msgpack")
+	_, _, err := runCmd(t, "-q", "-in", in, "-policy", pol, "-out", path)
+	require.NoError(t, err)
+
+	stdout, _, err := runCmd(t, "inspect", path)
+	require.NoError(t, err)
+	for _, want := range []string{
+		"4 items, 2 topics",
+		pack.StableID("d") + "  2024-01-04  https://example.com/d  Puppies fetch  dogs",
+		pack.StableID("a") + "  2024-01-01  https://example.com/a  Cats purr      cats",
+		`"consent": "opt-out"`, `"sensitive": [`, `"similarity": 1,`,
+		"catalogue.msgpack.br: decodes to it; sent by web/serve",
+		"catalogue.msgpack.gz: decodes to it; sent by web/serve",
+		"URLs      https://example.com 4",
+	} {
+		require.Contains(t, stdout, want)
+	}
+
+	t.Run("json", func(t *testing.T) {
+		stdout, _, err := runCmd(t, "inspect", "-json", path)
+		require.NoError(t, err)
+		var v struct {
+			ID       string
+			Bytes    int
+			Siblings []struct {
+				Name, Encoding string
+				Bytes          int
+				Matches, Sent  bool
+			}
+			Policy pack.PolicyFile
+			Items  []struct {
+				ID, URL, Title, Published string
+				Topics                    []string
+			}
+		}
+		require.NoError(t, json.Unmarshal([]byte(stdout), &v))
+		m := manifest(t, filepath.Join(dir, "catalogue.json"))
+		require.Equal(t, m.Bytes, v.Bytes)
+		require.Len(t, v.Siblings, 2)
+		require.Equal(t, m.Siblings[0].Bytes, v.Siblings[0].Bytes)
+		require.True(t, v.Siblings[0].Matches && v.Siblings[0].Sent)
+		require.Equal(t, catalog.ConsentOptOut, v.Policy.Consent)
+		require.Equal(t, float32(0.5), v.Policy.Weights.Topic)
+		require.Len(t, v.Items, 4)
+		require.Equal(t, "https://example.com/d", v.Items[0].URL)
+		require.Equal(t, []string{"dogs"}, v.Items[0].Topics)
+		require.Equal(t, "2024-01-04T00:00:00Z", v.Items[0].Published)
+
+		// The policy it prints is a policy file that builds the same policy.
+		b, err := json.Marshal(v.Policy)
+		require.NoError(t, err)
+		p2 := write(t, dir, "policy2.json", string(b))
+		again := filepath.Join(dir, "again.msgpack")
+		_, _, err = runCmd(t, "-q", "-in", in, "-policy", p2, "-out", again)
+		require.NoError(t, err)
+		require.Equal(t, m.SHA256, manifest(t, filepath.Join(dir, "again.json")).SHA256)
+	})
+	t.Run("a catalogue copied over by hand", func(t *testing.T) {
+		other := filepath.Join(dir, "other.msgpack")
+		_, _, err := runCmd(t, "-q", "-in", in, "-out", other, "-no-vectors")
+		require.NoError(t, err)
+		b, err := os.ReadFile(other)
+		require.NoError(t, err)
+		require.NoError(t, os.WriteFile(path, b, 0o644))
+		stdout, _, err := runCmd(t, "inspect", path)
+		require.NoError(t, err)
+		require.Contains(t, stdout, "catalogue.msgpack.br: STALE: decodes to other bytes; not sent by web/serve")
+	})
+	t.Run("usage", func(t *testing.T) {
+		_, _, err := runCmd(t, "inspect")
+		require.ErrorContains(t, err, "one catalogue file")
+		_, _, err = runCmd(t, "inspect", filepath.Join(dir, "items.jsonl"))
+		require.ErrorIs(t, err, catalog.ErrCorrupt)
+	})
+}
+
+const proxied = `{"id": "a", "url": "https://feedproxy.example.net/blog/a", "title": "Cats purr", "published": "2024-01-01"}
+{"id": "b", "url": "https://feedproxy.example.net/blog/b", "title": "Kittens nap", "published": "2024-01-02"}
+{"id": "c", "url": "https://example.com/blog/c", "title": "Dogs bark", "published": "2024-01-03"}
+{"id": "d", "url": "http://example.com/blog/d", "title": "Puppies fetch", "published": "2024-01-04"}
+`
+
+func TestRun_Site(t *testing.T) {
+	dir := t.TempDir()
+	in := write(t, dir, "items.jsonl", proxied)
+	_, stderr, err := runCmd(t, "-q", "-in", in, "-site", "https://example.com", "-out", t.TempDir())
+	require.NoError(t, err, "a warning, not a failure")
+	require.Contains(t, stderr, "warning: 2 of 4 item URLs are not on https://example.com: they start with https://feedproxy.example.net/blog/ "+
+		"(for example https://feedproxy.example.net/blog/b). Add -url-prefix https://feedproxy.example.net/blog/=https://example.com/blog/")
+	require.Contains(t, stderr, "warning: 1 of 4 item URLs are not on https://example.com: they start with http://example.com/blog/")
+
+	_, stderr, err = runCmd(t, "-q", "-in", in, "-site", "https://example.com", "-out", t.TempDir(),
+		"-url-prefix", "https://feedproxy.example.net/blog/=https://example.com/blog/",
+		"-url-prefix", "http://example.com/=https://example.com/")
+	require.NoError(t, err)
+	require.NotContains(t, stderr, "warning")
+
+	_, _, err = runCmd(t, "-q", "-in", in, "-site", "example.com", "-out", t.TempDir())
+	require.ErrorIs(t, err, pack.ErrSite)
+
+	out := filepath.Join(dir, "c.msgpack")
+	_, _, err = runCmd(t, "-q", "-in", in, "-out", out)
+	require.NoError(t, err)
+	stdout, _, err := runCmd(t, "inspect", "-site", "https://example.com", out)
+	require.NoError(t, err)
+	require.Contains(t, stdout, "warning: 2 of 4 item URLs are not on https://example.com")
+}
