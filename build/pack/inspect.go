@@ -47,9 +47,10 @@ func Inspect(path string) (*Inspection, error) {
 	if err != nil {
 		return nil, err
 	}
-	c, err := catalog.Decode(b)
+	// Read, not catalog.Decode: it also reads older formats.
+	c, err := Read(path)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return nil, err
 	}
 	in := &Inspection{Path: path, Catalogue: c, Bytes: len(b), SHA256: precompress.SHA256(b)}
 	dir, name := filepath.Split(path)

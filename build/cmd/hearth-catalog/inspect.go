@@ -97,7 +97,6 @@ func printJSON(w io.Writer, in *pack.Inspection, off []pack.OffSite) error {
 	v := struct {
 		File      string              `json:"file"`
 		ID        string              `json:"id"`
-		Version   int                 `json:"version"`
 		Generated string              `json:"generated"`
 		Bytes     int                 `json:"bytes"`
 		SHA256    string              `json:"sha256"`
@@ -110,7 +109,7 @@ func printJSON(w io.Writer, in *pack.Inspection, off []pack.OffSite) error {
 		Policy    pack.PolicyFile     `json:"policy"`
 		Items     []inspectItem       `json:"items"`
 	}{
-		File: in.Path, ID: c.ID, Version: c.Version, Generated: time.Unix(c.Generated, 0).UTC().Format(time.RFC3339),
+		File: in.Path, ID: c.ID, Generated: time.Unix(c.Generated, 0).UTC().Format(time.RFC3339),
 		Bytes: in.Bytes, SHA256: in.SHA256, Siblings: in.Siblings, Topics: c.Topics, Dim: c.Dim, Vectors: vectors,
 		Hosts: pack.Hosts(c.Items), Policy: pack.PolicyFileOf(c.Policy), Items: inspectItems(c),
 	}
@@ -133,8 +132,7 @@ func printText(w io.Writer, in *pack.Inspection) {
 			vectors++
 		}
 	}
-	fmt.Fprintf(w, "%s: catalogue %s (format %d), generated %s\n", in.Path, c.ID, c.Version,
-		time.Unix(c.Generated, 0).UTC().Format(time.RFC3339))
+	fmt.Fprintf(w, "%s: catalogue %s, generated %s\n", in.Path, c.ID, time.Unix(c.Generated, 0).UTC().Format(time.RFC3339))
 	fmt.Fprintf(w, "  %d items, %d topics, vectors of %d dimensions on %d items\n", len(c.Items), len(c.Topics), c.Dim, vectors)
 	fmt.Fprintf(w, "  size      %d bytes, sha256 %s\n", in.Bytes, in.SHA256)
 	if len(in.Siblings) == 0 {
