@@ -118,6 +118,12 @@ func PolicyFileOf(p catalog.Policy) PolicyFile {
 		MaxEvents:     p.MaxEvents,
 		Consent:       p.Consent,
 	}
+	// Empty lists rather than null, as a publisher would write them.
+	for _, l := range []*[]string{&f.Pinned, &f.Excluded, &f.Sensitive} {
+		if *l == nil {
+			*l = []string{}
+		}
+	}
 	if len(p.SectionCaps) > 0 {
 		f.SectionCaps = map[string]int{}
 		for _, c := range p.SectionCaps {

@@ -14,8 +14,9 @@ import (
 // WriteOptions configure [WriteWith]. The zero value is valid.
 type WriteOptions struct {
 	// BrotliLevel is the quality of the .br sibling; 0 means the best, 11.
-	// Level 11 compresses a few MB a second: a 48 MB catalogue's sibling
-	// takes about a minute at 11 and a few seconds at 5.
+	// Level 11 is slow on large catalogues: 100,000 synthetic items (15.5
+	// MB) built in 113 s at 11 and 33 s at 5, for a sibling 8% smaller
+	// (5.90 against 6.45 MB), on a shared 2-core machine.
 	BrotliLevel int
 }
 

@@ -170,13 +170,14 @@ func printText(w io.Writer, in *pack.Inspection) {
 
 	fmt.Fprintf(w, "\nitems (%d):\n", len(c.Items))
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "  ID\tPUBLISHED\tURL\tTITLE\tTOPICS")
+	// The URL last: it is often long, and the last column is not padded.
+	fmt.Fprintln(tw, "  ID\tPUBLISHED\tTITLE\tTOPICS\tURL")
 	for _, it := range inspectItems(c) {
 		date := "-"
 		if it.Published != "" {
 			date = it.Published[:len("2006-01-02")]
 		}
-		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\n", it.ID, date, it.URL, clip(it.Title, 60), strings.Join(it.Topics, ", "))
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\n", it.ID, date, clip(it.Title, 50), clip(strings.Join(it.Topics, ", "), 40), it.URL)
 	}
 	tw.Flush()
 }

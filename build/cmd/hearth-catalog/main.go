@@ -72,7 +72,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		synthetic        = fs.Int("synthetic", 0, "build a synthetic catalogue of `n` items instead of reading inputs")
 		quiet            = fs.Bool("q", false, "no progress bar or summary")
 		sizes            = fs.Bool("brotli", false, "also print the size of the .br sibling, as served precompressed")
-		brotliLevel      = fs.Int("brotli-level", 0, "brotli quality of the .br sibling, 1-11 (0: the best, 11; a 48 MB catalogue takes about a minute at 11)")
+		brotliLevel      = fs.Int("brotli-level", 0, "brotli quality of the .br sibling, 1-11 (0: the best, 11; lower builds large catalogues faster: 100,000 items in 33 s at 5, 113 s at 11)")
 		site             = fs.String("site", "", "the `URL` the pages live under (https://example.com): warn about item URLs elsewhere, with the -url-prefix that fixes them")
 	)
 	fs.Var(&inputs, "in", "input `file or URL` (RSS, Atom, JSON Feed, JSON Lines, JSON, CSV); repeatable")

@@ -164,9 +164,9 @@ func TestRun_Inspect(t *testing.T) {
 	require.NoError(t, err)
 	for _, want := range []string{
 		"4 items, 2 topics",
-		pack.StableID("d") + "  2024-01-04  https://example.com/d  Puppies fetch  dogs",
-		pack.StableID("a") + "  2024-01-01  https://example.com/a  Cats purr      cats",
-		`"consent": "opt-out"`, `"sensitive": [`, `"similarity": 1,`,
+		pack.StableID("d") + "  2024-01-04  Puppies fetch  dogs    https://example.com/d",
+		pack.StableID("a") + "  2024-01-01  Cats purr      cats    https://example.com/a",
+		`"consent": "opt-out"`, `"sensitive": [`, `"similarity": 1,`, `"pinned": [],`,
 		"catalogue.msgpack.br: decodes to it; sent by web/serve",
 		"catalogue.msgpack.gz: decodes to it; sent by web/serve",
 		"URLs      https://example.com 4",
