@@ -91,6 +91,13 @@ type File struct {
 func Measure(dir string) ([]File, error) {
 	var files []File
 	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err == nil && path != dir && strings.HasPrefix(d.Name(), ".") {
+			// Hidden files (the sibling index) are never served.
+			if d.IsDir() {
+				return fs.SkipDir
+			}
+			return nil
+		}
 		if err != nil || d.IsDir() {
 			return err
 		}
