@@ -5,7 +5,14 @@
 //		-policy policy.json -out public/
 //
 // It writes catalogue.<hash>.msgpack and catalogue.json (the manifest) into
-// the -out directory, or exactly the -out file and a manifest beside it.
+// the -out directory, or exactly the -out file and a manifest beside it,
+// with the .br and .gz copies servers send. -site warns about item URLs
+// that are not on the site.
+//
+//	go run ./build/cmd/hearth-catalog inspect dist/hearth/catalogue.msgpack
+//
+// prints what a catalogue holds: items, policy, sizes, and whether its
+// copies match it.
 // docs/catalogue.md documents the inputs, the field mapping and the policy.
 package main
 
