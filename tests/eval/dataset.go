@@ -3,15 +3,17 @@
 //
 // # Protocol
 //
-// A data set (MovieLens or MIND format) is reduced to positive interactions
-// (a rating of 4 or more, a click). Every user with enough positives is a
-// test user: their last positives by time are the targets, everything
-// earlier is their history. Every method learns from histories only, never
-// from anyone's targets, and ranks the same candidates: the items of the
-// universe (items in anyone's history, or every article with text for news)
-// minus the user's own history. Validation targets, used to tune settings,
-// are carved from histories the same way (each test user's last history
-// positive), so no setting is ever chosen by looking at a test target.
+// A data set (MovieLens or MIND layout) is reduced to positive interactions
+// (a rating of 4 or more, a click) and the reader's other interactions (a
+// lower rating). Every user with enough positives is a test user: their
+// last positives by time are the targets, everything earlier is their
+// history. Every method learns from histories only, never from anyone's
+// targets, and ranks the same candidates: the items of the universe (items
+// in anyone's history, or every article with text for news) minus every
+// item the user interacted with before their targets, whatever the rating.
+// Validation targets, used to tune settings, are carved from histories the
+// same way (each test user's last history positive), so no setting is ever
+// chosen by looking at a test target.
 //
 // # Methods
 //
@@ -22,22 +24,39 @@
 // rank.Engine.Recommend. With publisher-supplied vectors the item factors
 // come from ALS trained on a panel of users disjoint from the reader.
 //
+// # Claims
+//
+// Every comparison the report states is judged by a paired bootstrap
+// interval over users, and every sentence is generated from the run's
+// numbers. A target that fails is reported, never aborts the report.
+//
 // # Running
 //
 // TestQuality runs a quick version in every test run; HEARTH_EVAL_REPORT=1
 // runs the full report and rewrites docs/quality.md and its plot.
-// HEARTH_EVAL_DATA and HEARTH_EVAL_FORMAT (movielens or mind) point the
-// same run at another data set.
+// HEARTH_EVAL_DATA points the same run at another data set folder, whose
+// layout is detected from the files present. A failed target or check
+// fails the test only where the run asserts (HEARTH_EVAL_ASSERT=1 or 0
+// decides; by default the checks on the default data set, and its targets
+// in the full report), after the whole report is written.
 package eval
 
 import (
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"sync"
 )
 
-// ErrFormat is returned for a data set format the harness cannot read.
-var ErrFormat = errors.New("eval: unknown data set format")
+// ErrFormat is returned for a folder in no layout the harness reads.
+var ErrFormat = errors.New("eval: unknown data set layout")
+
+// Data set layouts.
+const (
+	FormatMovieLens = "movielens"
+	FormatMIND      = "mind"
+)
 
 // Item is one piece of content of a data set.
 type Item struct {
@@ -84,14 +103,34 @@ type Protocol struct {
 	TargetFraction float64
 	// Universe is the candidate universe.
 	Universe Universe
+	// MaxTestUsers bounds the test users, a seeded sample of those with
+	// enough positives, so that a large data set runs in reasonable time;
+	// the others are training data only. 0 means no bound.
+	MaxTestUsers int
+}
+
+// Words name a data set's things in the report.
+type Words struct {
+	Format   string // layout, "MovieLens"
+	Positive string // what a positive interaction is
+	Seen     string // what the other interactions are, "" when there are none
+	Item     string // one item, "film"
+	Topic    string // an item's topic, "genre"
+	Topics   string // its plural, "genres"
+	Text     string // what the catalogue's text is made of
 }
 
 // Dataset is a data set reduced to what the evaluation needs.
 type Dataset struct {
 	Name     string
+	Words    Words
 	Items    []Item
 	Users    []string // user ids; Interaction.User indexes this
 	Positive []Interaction
+	// Seen are the other interactions (a rating below the positive
+	// threshold): nobody learns from them, but the reader knows the item,
+	// so from their time on it is no candidate for them.
+	Seen     []Interaction
 	Tags     []Tag
 	Protocol Protocol
 
@@ -110,15 +149,41 @@ func (ds *Dataset) itemIndex() map[string]int {
 	return ds.index
 }
 
-// Load reads the data set in dir in the given format, "movielens" or "mind".
-func Load(dir, format string) (*Dataset, error) {
-	switch format {
-	case "", "movielens":
-		return LoadMovieLens(dir)
-	case "mind":
+// DetectFormat says which layout the folder dir holds, from the files
+// present: ratings.csv or ratings.dat beside movies.csv or movies.dat
+// (MovieLens), or news.tsv beside behaviors.tsv (MIND).
+func DetectFormat(dir string) (string, error) {
+	has := func(name string) bool {
+		fi, err := os.Stat(filepath.Join(dir, name))
+		return err == nil && !fi.IsDir()
+	}
+	movieLens := (has("ratings.csv") && has("movies.csv")) || (has("ratings.dat") && has("movies.dat"))
+	mind := has("news.tsv") && has("behaviors.tsv")
+	switch {
+	case movieLens && mind:
+		return "", fmt.Errorf("detect layout of %s: %w: both MovieLens and MIND files", dir, ErrFormat)
+	case movieLens:
+		return FormatMovieLens, nil
+	case mind:
+		return FormatMIND, nil
+	}
+	if _, err := os.Stat(dir); err != nil {
+		return "", fmt.Errorf("detect layout: %w", err)
+	}
+	return "", fmt.Errorf("detect layout of %s: %w: want ratings and movies (MovieLens) or news.tsv and behaviors.tsv (MIND)", dir, ErrFormat)
+}
+
+// Load reads the data set in the folder dir, in the layout DetectFormat
+// finds there.
+func Load(dir string) (*Dataset, error) {
+	format, err := DetectFormat(dir)
+	if err != nil {
+		return nil, err
+	}
+	if format == FormatMIND {
 		return LoadMIND(dir)
 	}
-	return nil, fmt.Errorf("load %s: %w: %q (want movielens or mind)", dir, ErrFormat, format)
+	return LoadMovieLens(dir)
 }
 
 // indexer assigns dense indices to string ids in order of first sight.

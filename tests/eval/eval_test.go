@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"image/color"
 	"image/png"
+	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -20,7 +22,7 @@ func at(s string) int64 {
 }
 
 func TestLoadMIND(t *testing.T) {
-	ds, err := Load("testdata/mind", "mind")
+	ds, err := Load("testdata/mind")
 	require.NoError(t, err)
 	ids := func(items []int) []string {
 		var out []string
@@ -91,7 +93,7 @@ func TestLoadMIND(t *testing.T) {
 func TestLoadMovieLens(t *testing.T) {
 	for _, dir := range []string{"testdata/movielens-csv", "testdata/movielens-dat"} {
 		t.Run(dir, func(t *testing.T) {
-			ds, err := Load(dir, "movielens")
+			ds, err := Load(dir)
 			require.NoError(t, err)
 			require.Len(t, ds.Items, 4)
 			require.Equal(t, "Robots, Again (2001)", ds.Items[1].Title)
@@ -105,19 +107,40 @@ func TestLoadMovieLens(t *testing.T) {
 				{User: 0, Item: 2, Time: 300},
 				{User: 1, Item: 1, Time: 150},
 				{User: 1, Item: 3, Time: 170},
-			}, ds.Positive, "ratings below 4 and unknown movies are dropped")
+			}, ds.Positive, "ratings below 4 are not positives, and unknown movies are dropped")
+			require.Equal(t, []Interaction{{User: 0, Item: 1, Time: 200}}, ds.Seen, "a rating below 4 is an interaction all the same")
 			require.Equal(t, []Tag{{User: 0, Item: 0, Text: "seaside"}, {User: 1, Item: 1, Text: "robots, sequels"}}, ds.Tags)
 		})
 	}
 }
 
 func TestLoad_errors(t *testing.T) {
-	_, err := Load("testdata/mind", "netflix")
-	require.ErrorIs(t, err, ErrFormat)
-	_, err = Load("testdata/does-not-exist", "movielens")
-	require.Error(t, err)
-	_, err = Load("testdata/movielens-csv", "mind")
+	_, err := Load("testdata/does-not-exist")
+	require.ErrorIs(t, err, os.ErrNotExist)
+	_, err = Load(t.TempDir())
+	require.ErrorIs(t, err, ErrFormat, "an empty folder is in no layout")
+	both := t.TempDir()
+	for _, f := range []string{"ratings.csv", "movies.csv", "news.tsv", "behaviors.tsv"} {
+		require.NoError(t, os.WriteFile(filepath.Join(both, f), nil, 0o644))
+	}
+	_, err = Load(both)
+	require.ErrorIs(t, err, ErrFormat, "MovieLens and MIND files together are ambiguous")
+	_, err = LoadMIND("testdata/movielens-csv")
 	require.Error(t, err, "a MovieLens folder is not MIND")
+}
+
+func TestDetectFormat(t *testing.T) {
+	for _, tc := range []struct {
+		dir, want string
+	}{
+		{"testdata/movielens-csv", FormatMovieLens},
+		{"testdata/movielens-dat", FormatMovieLens},
+		{"testdata/mind", FormatMIND},
+	} {
+		got, err := DetectFormat(tc.dir)
+		require.NoError(t, err, tc.dir)
+		require.Equal(t, tc.want, got, tc.dir)
+	}
 }
 
 // blocks is a synthetic data set with two tastes: users 0..n-1 like items
@@ -179,6 +202,49 @@ func TestNewSplit(t *testing.T) {
 	for _, x := range v.Train {
 		require.False(t, held[[2]int{x.User, x.Item}])
 	}
+}
+
+// TestSplit_seen checks that an item the reader interacted with before their
+// targets, whatever the rating, is no candidate, and one they rated after is.
+func TestSplit_seen(t *testing.T) {
+	ds := blocks(4)
+	// User 0's target is item 1 at time 10; they rated item 7 low before
+	// it and item 8 low after it. Item 7 was seen before the validation
+	// target (item 4 at time 4) too; item 6 only after it.
+	ds.Seen = []Interaction{{User: 0, Item: 7, Time: 3}, {User: 0, Item: 6, Time: 5}, {User: 0, Item: 8, Time: 11}}
+	s := NewSplit(ds)
+	u := s.Users[0]
+	require.Equal(t, 0, u.User)
+	require.Equal(t, []int{1}, u.Targets)
+	require.Equal(t, []int{7, 6}, u.Seen)
+	cand := s.candidateMask(&u)
+	for i, want := range []bool{false, true, false, false, false, true, false, false, true, true} {
+		require.Equal(t, want, cand[i], "item %d", i)
+	}
+	v := s.Validation()
+	require.Equal(t, []int{4}, v.Users[0].Targets)
+	require.Equal(t, []int{7}, v.Users[0].Seen)
+	for _, x := range s.Train {
+		require.False(t, x.User == 0 && x.Item > 4, "nobody learns from a low rating")
+	}
+}
+
+func TestSplit_maxTestUsers(t *testing.T) {
+	ds := blocks(10)
+	ds.Protocol.MaxTestUsers = 5
+	s := NewSplit(ds)
+	require.Len(t, s.Users, 5)
+	require.Equal(t, 20, s.Eligible)
+	require.Len(t, s.Train, 5*4+15*5, "users left out of the sample are training data, targets included")
+	var again []int
+	for _, u := range NewSplit(ds).Users {
+		again = append(again, u.User)
+	}
+	var first []int
+	for _, u := range s.Users {
+		first = append(first, u.User)
+	}
+	require.Equal(t, first, again, "the sample is the same on every run")
 }
 
 func TestSplit_fraction(t *testing.T) {
@@ -271,30 +337,10 @@ func TestFolds(t *testing.T) {
 	require.Equal(t, f, Folds(ds, 3))
 }
 
-// TestRun_MIND runs every method, Hearth through the catalogue builder and
-// core included, on the MIND fixture: the news path works end to end.
-func TestRun_MIND(t *testing.T) {
-	ds, err := Load("testdata/mind", "mind")
-	require.NoError(t, err)
-	s := NewSplit(ds)
-	set := Tuned
-	set.ServerALS.Dim, set.PanelALS.Dim, set.TextDim = 4, 4, 4
-	set.PanelALS.Alpha = panelAlpha(ds)
-	run, err := NewRun(s, set, s.Held())
-	require.NoError(t, err)
-	run.Baselines()
-	require.NoError(t, run.Hearth())
-	require.Len(t, run.Results, 10)
-	for _, res := range run.Results {
-		require.NoError(t, checkLists(s, res), res.Method)
-		require.Len(t, res.NDCG, len(s.Users))
-	}
-}
-
 func TestPlot(t *testing.T) {
 	red := color.RGBA{200, 0, 0, 255}
 	var b bytes.Buffer
-	require.NoError(t, Plot(&b, "title", []Series{
+	require.NoError(t, Plot(&b, "title", "diversity", []Series{
 		{Name: "curve", Color: red, Line: true, Points: []SweepPoint{{NDCG: 0.05, ILD: 0.7}, {NDCG: 0.04, ILD: 0.8}}, Labels: []string{"0.1", ""}},
 		{Name: "point", Color: color.RGBA{0, 0, 200, 255}, Marker: Triangle, Points: []SweepPoint{{NDCG: 0.06, ILD: 0.75}}},
 	}))
@@ -311,7 +357,7 @@ func TestPlot(t *testing.T) {
 	}
 	require.Greater(t, reds, 200, "the curve, its markers and its legend entry are drawn")
 
-	require.Error(t, Plot(&b, "empty", nil))
+	require.Error(t, Plot(&b, "empty", "diversity", nil))
 }
 
 func TestGlyphs(t *testing.T) {

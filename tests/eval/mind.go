@@ -11,7 +11,7 @@ import (
 
 // mindProtocol is the split for news clicks: each user's last click is the
 // target, ranked among every article with text.
-var mindProtocol = Protocol{MinPositives: 2, TargetFraction: 0, Universe: UniverseText}
+var mindProtocol = Protocol{MinPositives: 2, TargetFraction: 0, Universe: UniverseText, MaxTestUsers: maxTestUsers}
 
 // mindTime is the layout of behaviors.tsv times, e.g. "11/15/2019 8:55:22 AM".
 const mindTime = "1/2/2006 3:04:05 PM"
@@ -24,7 +24,14 @@ const mindTime = "1/2/2006 3:04:05 PM"
 // first impression in the listed order, then the articles they clicked in
 // impressions, at the impression's time. Only articles with text count.
 func LoadMIND(dir string) (*Dataset, error) {
-	ds := &Dataset{Name: filepath.Base(filepath.Clean(dir)), Protocol: mindProtocol}
+	ds := &Dataset{Name: filepath.Base(filepath.Clean(dir)), Protocol: mindProtocol, Words: Words{
+		Format:   "MIND",
+		Positive: "a click, in the click history or in an impression",
+		Item:     "article",
+		Topic:    "category",
+		Topics:   "categories",
+		Text:     "titles, subcategories and abstracts",
+	}}
 	items := newIndexer()
 	err := readRows(filepath.Join(dir, "news.tsv"), "\t", 5, func(f []string) error {
 		title, abstract := strings.TrimSpace(f[3]), strings.TrimSpace(f[4])

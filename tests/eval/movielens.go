@@ -17,9 +17,12 @@ import (
 // MovieLens positives are ratings of at least this many stars.
 const movieLensPositive = 4.0
 
+// maxTestUsers bounds the test users of a large data set (Protocol).
+const maxTestUsers = 3000
+
 // movieLensProtocol is the split for rating data: a fifth of each user's
 // positives are held out, candidates are items someone has in a history.
-var movieLensProtocol = Protocol{MinPositives: 5, TargetFraction: 0.2, Universe: UniverseHistory}
+var movieLensProtocol = Protocol{MinPositives: 5, TargetFraction: 0.2, Universe: UniverseHistory, MaxTestUsers: maxTestUsers}
 
 var yearInTitle = regexp.MustCompile(`\((\d{4})\)\s*$`)
 
@@ -32,7 +35,15 @@ func LoadMovieLens(dir string) (*Dataset, error) {
 	if _, err := os.Stat(filepath.Join(dir, "ratings.csv")); errors.Is(err, os.ErrNotExist) {
 		ext, sep = ".dat", "::"
 	}
-	ds := &Dataset{Name: filepath.Base(filepath.Clean(dir)), Protocol: movieLensProtocol}
+	ds := &Dataset{Name: filepath.Base(filepath.Clean(dir)), Protocol: movieLensProtocol, Words: Words{
+		Format:   "MovieLens",
+		Positive: fmt.Sprintf("a rating of %g stars or more", movieLensPositive),
+		Seen:     fmt.Sprintf("a rating below %g stars", movieLensPositive),
+		Item:     "film",
+		Topic:    "genre",
+		Topics:   "genres",
+		Text:     "titles and genres",
+	}}
 	items := newIndexer()
 	err := readRows(filepath.Join(dir, "movies"+ext), sep, 3, func(f []string) error {
 		i := items.get(f[0])
@@ -71,6 +82,8 @@ func LoadMovieLens(dir string) (*Dataset, error) {
 		u := users.get(f[0])
 		if r >= movieLensPositive {
 			ds.Positive = append(ds.Positive, Interaction{User: u, Item: it, Time: ts})
+		} else {
+			ds.Seen = append(ds.Seen, Interaction{User: u, Item: it, Time: ts})
 		}
 		return nil
 	})
@@ -90,6 +103,9 @@ func LoadMovieLens(dir string) (*Dataset, error) {
 		return nil, fmt.Errorf("load movielens: %w", err)
 	}
 	ds.Users = users.ids
+	if len(ds.Tags) > 0 {
+		ds.Words.Text = "titles, genres and users' tags"
+	}
 	if len(ds.Positive) == 0 {
 		return nil, fmt.Errorf("load movielens %s: no positive ratings", dir)
 	}
@@ -134,10 +150,11 @@ func readRows(path, sep string, n int, row func([]string) error) error {
 	sc := bufio.NewScanner(f)
 	sc.Buffer(make([]byte, 1<<16), 1<<24)
 	for line = 1; sc.Scan(); line++ {
-		if sc.Text() == "" {
+		text := strings.TrimSuffix(sc.Text(), "\r") // files written on Windows
+		if text == "" {
 			continue
 		}
-		rec := strings.Split(sc.Text(), sep)
+		rec := strings.Split(text, sep)
 		if len(rec) < n {
 			return fail(fmt.Errorf("%d fields, want %d", len(rec), n))
 		}

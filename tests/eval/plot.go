@@ -32,8 +32,9 @@ type Series struct {
 	Labels []string // optional label per point
 }
 
-// Plot draws nDCG@10 against intra-list diversity as a PNG.
-func Plot(w io.Writer, title string, series []Series) error {
+// Plot draws nDCG@10 against intra-list diversity as a PNG, with xLabel
+// under the diversity axis.
+func Plot(w io.Writer, title, xLabel string, series []Series) error {
 	const (
 		width, height = 1200, 700
 		left, right   = 100, 400
@@ -80,8 +81,7 @@ func Plot(w io.Writer, title string, series []Series) error {
 	}
 	fill(img, left, top, 2, ph+1, black)
 	fill(img, left, top+ph, pw+1, 2, black)
-	xl := "intra-list diversity (mean genre distance within a list)"
-	drawText(img, left+pw/2-textWidth(xl, scale)/2, height-40, xl, scale, black)
+	drawText(img, left+pw/2-textWidth(xLabel, scale)/2, height-40, xLabel, scale, black)
 	yl := "nDCG@10"
 	drawTextUp(img, 22, top+ph/2+textWidth(yl, scale)/2, yl, scale, black)
 	drawText(img, left, 20, title, scale, black)

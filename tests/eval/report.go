@@ -15,120 +15,208 @@ const (
 	level     = 0.95
 )
 
-// Target is one quality target checked on a run.
-type Target struct {
-	ID     string // "panel", "gain" or "diversity"
-	Name   string
-	Detail string
-	Met    bool
-}
-
-// panelShare is the share of the best server-side baseline's nDCG@10 that
+// panelShare is the share of the best server-side method's nDCG@10 that
 // Hearth with panel vectors must reach.
 const panelShare = 0.95
 
-// Targets checks the issue's quality targets on the test split with paired
-// bootstrap intervals over users.
-func (r *Run) Targets() []Target {
-	seed := r.Settings.Seed
-	var out []Target
-	best, panel := r.BestServer(), r.Get(RowPanel)
-	if best != nil && panel != nil {
-		scaled := make([]float64, len(best.NDCG))
-		for i, v := range best.NDCG {
-			scaled[i] = panelShare * v
-		}
-		iv := metric.PairedBootstrap(panel.NDCG, scaled, resamples, level, seed)
-		ratio := metric.Mean(panel.NDCG) / metric.Mean(best.NDCG)
-		out = append(out, Target{
-			ID:   "panel",
-			Name: fmt.Sprintf("Hearth with panel vectors: nDCG@10 ≥ %.2f × best server-side baseline (%s)", panelShare, best.Method),
-			Detail: fmt.Sprintf("%.4f vs %.4f: ratio %.3f; paired 95%% interval of nDCG − %.2f × best: %s",
-				metric.Mean(panel.NDCG), metric.Mean(best.NDCG), ratio, panelShare, fmtIv(iv)),
-			Met: ratio >= panelShare,
-		})
+// minFoldInAgreement is the mean top-10 overlap below which core's fold-in
+// no longer ranks like the server's fold-in of the same factors.
+const minFoldInAgreement = 0.8
+
+// Verdict is one pass/fail judgement of a run: a quality target, or a check
+// of the harness and of core's fold-in.
+type Verdict struct {
+	ID     string
+	Target bool   // a quality target; otherwise a check
+	Claim  string // what passing means
+	Detail string // the numbers it is judged by
+	Pass   bool
+}
+
+// paired is the paired bootstrap interval of the mean per-user a − b.
+func (r *Run) paired(a, b []float64) metric.Interval {
+	return metric.PairedBootstrap(a, b, resamples, level, r.Settings.Seed)
+}
+
+// relation says where a paired difference's interval lies: "above",
+// "below" or "indistinguishable from" what it is measured against.
+func relation(iv metric.Interval) string {
+	switch {
+	case iv.Lo > 0:
+		return "above"
+	case iv.Hi < 0:
+		return "below"
 	}
-	def, pop := r.Get(RowDefault), r.Get(RowPopularity)
-	if def != nil && pop != nil {
-		iv := metric.PairedBootstrap(def.NDCG, pop.NDCG, resamples, level, seed)
-		out = append(out, Target{
-			ID:     "gain",
-			Name:   "Hearth default: paired 95% interval of nDCG@10 gain over popularity above zero",
-			Detail: fmt.Sprintf("gain %s", fmtIv(iv)),
-			Met:    iv.Lo > 0,
-		})
-		ild := metric.Mean(def.ILD)
-		met := true
-		var parts []string
-		for _, name := range []string{RowKNN, RowServerALS} {
-			if o := r.Get(name); o != nil {
-				parts = append(parts, fmt.Sprintf("%s %.3f", name, metric.Mean(o.ILD)))
-				met = met && ild > metric.Mean(o.ILD)
-			}
-		}
-		out = append(out, Target{
-			ID:     "diversity",
-			Name:   "Hearth default: higher intra-list diversity than item-kNN and ALS",
-			Detail: fmt.Sprintf("Hearth default %.3f; %s", ild, strings.Join(parts, ", ")),
-			Met:    met,
-		})
+	return "indistinguishable from"
+}
+
+// position says where an interval lies with respect to zero.
+func position(iv metric.Interval) string {
+	switch {
+	case iv.Lo > 0:
+		return "above 0"
+	case iv.Hi < 0:
+		return "below 0"
 	}
-	return out
+	return "contains 0"
 }
 
 func fmtIv(iv metric.Interval) string {
 	return fmt.Sprintf("%+.4f [%+.4f, %+.4f]", iv.Mean, iv.Lo, iv.Hi)
 }
 
+// Verdicts judges the run: the quality targets by paired bootstrap
+// intervals over users (a target passes when its interval lies above zero),
+// then the checks of the harness.
+func (r *Run) Verdicts() []Verdict {
+	var out []Verdict
+	def, pop := r.Get(RowDefault), r.Get(RowPopularity)
+	if def != nil && pop != nil {
+		iv := r.paired(def.NDCG, pop.NDCG)
+		out = append(out, Verdict{
+			ID: "gain", Target: true, Pass: iv.Lo > 0,
+			Claim: "Hearth default: nDCG@10 above popularity's (paired interval of the difference above 0)",
+			Detail: fmt.Sprintf("%.4f against %.4f; difference %s, %s",
+				metric.Mean(def.NDCG), metric.Mean(pop.NDCG), fmtIv(iv), position(iv)),
+		})
+	}
+	if def != nil {
+		pass, parts := true, []string{fmt.Sprintf("Hearth default %.3f", metric.Mean(def.ILD))}
+		for _, name := range []string{RowKNN, RowServerALS} {
+			o := r.Get(name)
+			if o == nil {
+				continue
+			}
+			iv := r.paired(def.ILD, o.ILD)
+			pass = pass && iv.Lo > 0
+			parts = append(parts, fmt.Sprintf("%s %.3f, difference %s, %s", name, metric.Mean(o.ILD), fmtIv(iv), position(iv)))
+		}
+		out = append(out, Verdict{
+			ID: "diversity", Target: true, Pass: pass,
+			Claim:  "Hearth default: intra-list diversity above item-kNN's and ALS's (paired intervals of the differences above 0)",
+			Detail: strings.Join(parts, "; "),
+		})
+	}
+	if best, panel := r.BestServer(), r.Get(RowPanel); best != nil && panel != nil {
+		scaled := make([]float64, len(best.NDCG))
+		for i, v := range best.NDCG {
+			scaled[i] = panelShare * v
+		}
+		iv := r.paired(panel.NDCG, scaled)
+		out = append(out, Verdict{
+			ID: "panel", Target: true, Pass: iv.Lo > 0,
+			Claim: fmt.Sprintf("Hearth with panel vectors: nDCG@10 at least %.2f × the best server-side method's (paired interval of Hearth − %.2f × best above 0)", panelShare, panelShare),
+			Detail: fmt.Sprintf("%.4f against %s's %.4f (ratio %.3f); Hearth − %.2f × %s per user: %s, %s",
+				metric.Mean(panel.NDCG), best.Method, metric.Mean(best.NDCG), metric.Mean(panel.NDCG)/metric.Mean(best.NDCG),
+				panelShare, best.Method, fmtIv(iv), position(iv)),
+		})
+	}
+
+	lists := Verdict{ID: "lists", Pass: true,
+		Claim:  "every list has min(10, candidates) distinct items, all candidates",
+		Detail: fmt.Sprintf("%d methods × %d users", len(r.Results), len(r.Split.Users)),
+	}
+	for _, res := range r.Results {
+		if err := checkLists(r.Split, res); err != nil {
+			lists.Pass, lists.Detail = false, err.Error()
+			break
+		}
+	}
+	out = append(out, lists)
+	if r.FoldInUsers > 0 {
+		out = append(out, Verdict{
+			ID: "fold-in", Pass: r.FoldInAgreement >= minFoldInAgreement,
+			Claim: fmt.Sprintf("core's fold-in ranks like the server-side fold-in of the same panel factors (mean top-10 overlap at least %.0f%%)", 100*minFoldInAgreement),
+			Detail: fmt.Sprintf("overlap %.1f%% over %d readers with at most %d history items",
+				100*r.FoldInAgreement, r.FoldInUsers, foldInBound),
+		})
+	}
+	return out
+}
+
 // ReportInfo is what the report says about how it was made.
 type ReportInfo struct {
 	Command  string
-	Data     string // data set name and format
+	Data     string // data set name, with its terms of use when known
+	Date     string
 	Plot     string // file name of the plot beside the report, "" for none
 	TuneLog  []string
+	Tuned    bool      // settings were tuned on validation in this run
 	Previous *Settings // the settings the quick run uses, when tuning chose others
 }
 
-// WriteMarkdown writes the run as docs/quality.md.
+// WriteMarkdown writes the run as docs/quality.md. Every comparison in it
+// is computed from the run.
 func (r *Run) WriteMarkdown(w io.Writer, info ReportInfo) error {
-	s := r.Split
+	s, ds := r.Split, r.Split.Data
+	words := ds.Words
 	var b strings.Builder
 	p := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
-	targets := 0
+	targets, seen := 0, 0
 	for _, u := range s.Users {
 		targets += len(u.Targets)
+		seen += len(u.Seen)
 	}
 	p("# Ranking quality\n\n")
 	p("Hearth's on-device ranking beside server-side recommenders, measured on real interaction data in one run:\n")
-	p("same split, same candidates, same metrics. Produced by\n\n```\n%s\n```\n\n", info.Command)
-	p("Data: %s. %d items, %d users, %d positive interactions (a rating of 4 stars or more).\n",
-		info.Data, len(s.Data.Items), len(s.Data.Users), len(s.Data.Positive))
-	p("MovieLens is for research use only and is not part of the project; the run reads it from outside the repository.\n\n")
+	p("same split, same candidates, same metrics. Produced on %s by\n\n```\n%s\n```\n\n", info.Date, info.Command)
+	p("Data: %s, %s layout. %d items, %d users, %d positive interactions (%s)",
+		info.Data, words.Format, len(ds.Items), len(ds.Users), len(ds.Positive), words.Positive)
+	if words.Seen != "" {
+		p(" and %d other interactions (%s)", len(ds.Seen), words.Seen)
+	}
+	p(".\nThe data set is not part of the project; the run reads it from outside the repository.\n\n")
 
 	p("## Protocol\n\n")
-	p("- Per-user temporal holdout: every user with at least %d positives is a test user (%d users); the latest\n", s.Data.Protocol.MinPositives, len(s.Users))
-	if s.Data.Protocol.TargetFraction > 0 {
-		p("  %.0f%% of their positives by time (at least one) are targets (%d in all), everything earlier is their history.\n", 100*s.Data.Protocol.TargetFraction, targets)
-	} else {
-		p("  positive is the target, everything earlier is their history.\n")
+	pr := ds.Protocol
+	p("- Per-user temporal holdout: every user with at least %d positives is a test user (%d users", max(pr.MinPositives, 2), len(s.Users))
+	if len(s.Users) < s.Eligible {
+		p(", a seeded sample of the %d eligible; the others are training data only", s.Eligible)
 	}
-	p("- Candidates: the %d items that appear in anyone's history, minus the user's own history. Every method\n", s.NumUniverse)
-	p("  learns from histories only, never from anyone's targets (tags a user wrote on their own held-out items are dropped too).\n")
+	p(");\n")
+	if pr.TargetFraction > 0 {
+		p("  the latest %.0f%% of their positives by time (rounded down, at least one) are targets (%d in all), everything\n", 100*pr.TargetFraction, targets)
+		p("  earlier is their history.\n")
+	} else {
+		p("  their latest positive is the target, everything earlier is their history.\n")
+	}
+	if pr.Universe == UniverseText {
+		p("- Candidates: all %d %ss with text, minus every item the user interacted with before their first target", s.NumUniverse, words.Item)
+	} else {
+		p("- Candidates: the %d items that appear in anyone's history, minus every item the user interacted with before their first target", s.NumUniverse)
+	}
+	if words.Seen != "" {
+		p("\n  (their history, and their other interactions before it, whatever the rating: %d such items left out in all).\n", seen)
+	} else {
+		p(" (their history).\n")
+	}
+	p("  Every method learns from histories only, never from anyone's targets")
+	if len(ds.Tags) > 0 {
+		p(" (tags a user wrote on their own held-out items are dropped too)")
+	}
+	p(".\n")
 	p("- Metrics at %d: hit rate (any target in the list), nDCG (binary relevance, ideal list of min(10, targets) hits),\n", K)
 	p("  catalogue coverage (share of candidates shown to anyone), intra-list diversity (mean pairwise Jaccard distance\n")
-	p("  of genre sets), and the share of recommendations outside the reader's top %d genres (filter-bubble measure).\n", topTopics)
-	p("  Intervals are %.0f%% percentile bootstraps over users (%d resamples); gains are paired (same users resampled).\n", 100*level, resamples)
-	p("- Settings were tuned on validation targets carved from the histories (each test user's last history positive,\n")
-	p("  with popularity, tags and factors recomputed without them), never on test targets.\n")
+	p("  of %s sets), and the share of recommendations outside the reader's top %d %s (filter-bubble measure).\n", words.Topic, topTopics, words.Topics)
+	p("  Intervals are %.0f%% percentile bootstraps over users (%d resamples); differences are paired (the same users\n", 100*level, resamples)
+	p("  resampled for both methods). A comparison is stated as above or below only when its paired interval excludes 0.\n")
+	if info.Tuned {
+		p("- Settings of the baselines, of the panel vectors and of the tuned row were tuned in this run on validation targets\n")
+		p("  carved from the histories (each test user's last history positive, with popularity, tags and factors recomputed\n")
+		p("  without them), never on test targets. Hearth's default row is core's shipped policy, not tuned here.\n")
+	} else {
+		p("- Settings are the harness's stored ones (`Tuned` in tests/eval); Hearth's default row is core's shipped policy.\n")
+	}
+	reader := ReaderFor(ds)
 	p("- Hearth runs as in the browser: the catalogue is built with the catalogue builder's text features (tokenise,\n")
-	p("  stem, tf-idf, truncated SVD, int8) from titles, genres and tags, with a popularity prior from aggregate history\n")
+	p("  stem, tf-idf, truncated SVD, int8) from %s, with a popularity prior from aggregate history\n", words.Text)
 	p("  counts; it is encoded and decoded by core's codec; each reader's profile is built by `profile.Track`, one\n")
-	p("  event per positive (a like) at its own time; lists come from `rank.Engine.Recommend` with `Now` = the reader's\n")
+	p("  event per positive (a %s) at its own time; lists come from `rank.Engine.Recommend` with `Now` = the reader's\n", reader.Kind)
 	p("  last history time. Panel vectors are ALS item factors trained on the other half of the users (two-fold\n")
 	p("  cross-fitting), shipped int8 with YᵀY and λ; the device folds the reader in from their own history.\n\n")
 
 	p("## Results\n\n")
-	p("| method | learns from | HR@10 | nDCG@10 | nDCG gain over popularity (paired) | coverage | diversity | outside top genres |\n")
+	p("| method | learns from | HR@10 | nDCG@10 | nDCG@10 − popularity (paired) | coverage | diversity | outside top %s |\n", words.Topics)
 	p("|---|---|---|---|---|---|---|---|\n")
 	pop := r.Get(RowPopularity)
 	for _, res := range r.Results {
@@ -136,7 +224,7 @@ func (r *Run) WriteMarkdown(w io.Writer, info ReportInfo) error {
 		nd := metric.Bootstrap(res.NDCG, resamples, level, r.Settings.Seed)
 		gain := "—"
 		if pop != nil && res != pop {
-			gain = fmtIv(metric.PairedBootstrap(res.NDCG, pop.NDCG, resamples, level, r.Settings.Seed))
+			gain = fmtIv(r.paired(res.NDCG, pop.NDCG))
 		}
 		p("| %s | %s | %.3f [%.3f, %.3f] | %.4f [%.4f, %.4f] | %s | %.3f | %.3f | %.3f |\n",
 			res.Method, Who[res.Method], hr.Mean, hr.Lo, hr.Hi, nd.Mean, nd.Lo, nd.Hi, gain,
@@ -150,112 +238,197 @@ func (r *Run) WriteMarkdown(w io.Writer, info ReportInfo) error {
 	}
 	p("\n")
 
+	verdicts := r.Verdicts()
 	p("## Targets\n\n")
-	for _, t := range r.Targets() {
-		mark := "met"
-		if !t.Met {
-			mark = "**not met**"
+	p("Each target passes when its paired %.0f%% interval lies above 0; an interval that contains 0 does not show the\n", 100*level)
+	p("target met, and fails.\n\n")
+	for _, v := range verdicts {
+		if v.Target {
+			p("- **%s**: %s. %s.\n", passWord(v.Pass), v.Claim, v.Detail)
 		}
-		p("- %s — %s. %s.\n", t.Name, mark, t.Detail)
 	}
-	p("\nFor scale, an independent run of this protocol (603 test users) gave nDCG@10: popularity 0.081, item-kNN 0.106,\n")
-	p("server ALS 0.108, panel ALS + fold-in 0.102, text-only 0.011, text + popularity blend 0.084. The absolute values\n")
-	p("here are lower for every method, with server ALS first and text alone last in both; a detail of the split that\n")
-	p("this run cannot recover (the rounding of the 20%%, the order of equal timestamps) would explain a common shift.\n\n")
-	r.findings(p)
+	p("\n")
+	r.observations(p)
+	r.settings(p, info)
 
-	p("## Tuned settings (shipped as core's defaults)\n\n")
-	set := r.Settings
-	p("- Hearth default policy weights: similarity %g, topic %g, freshness %g, popularity %g; diversity %g\n",
-		set.Text.Weights.Similarity, set.Text.Weights.Topic, set.Text.Weights.Freshness, set.Text.Weights.Popularity, set.Text.Diversity)
-	p("  (in core: `defaultWeights = Weights{Similarity: %g, Topic: %g, Freshness: %g, Popularity: %g}`, `DefaultDiversity = %g`).\n",
-		set.Text.Weights.Similarity, set.Text.Weights.Topic, set.Text.Weights.Freshness, set.Text.Weights.Popularity, set.Text.Diversity)
-	p("  Chosen by validation nDCG@10 among settings whose validation lists are more diverse than item-kNN's and ALS's.\n")
-	p("- Freshness half-life: derived by the catalogue builder when the policy sets none, the age of the newest tenth of\n")
-	p("  the items at the catalogue's generation time, within [1, %d] days (`pack.Build`): %g days on this data.\n", catalog.MaxHalfLifeDays, r.textCat.Policy.FreshnessHalfLifeDays)
-	p("- With publisher-supplied (panel) vectors: similarity %g, topic %g, freshness %g, popularity %g; diversity %g.\n",
-		set.Panel.Weights.Similarity, set.Panel.Weights.Topic, set.Panel.Weights.Freshness, set.Panel.Weights.Popularity, set.Panel.Diversity)
-	p("- Baselines: item-kNN k = %d; recency half-life %g days; server ALS d = %d, λ = %g, α = %g, %d iterations;\n",
-		set.KNN, set.RecentHalfLifeDays, set.ServerALS.Dim, set.ServerALS.Lambda, set.ServerALS.Alpha, set.ServerALS.Iterations)
-	p("  panel ALS λ = %g with α = %g, the confidence core gives a like (1 + 10 × weight 2).\n", set.PanelALS.Lambda, set.PanelALS.Alpha)
-	p("- Text vectors: %d dimensions (catalogue builder, `pack.Options.Dim`).\n", set.TextDim)
-	if info.Previous != nil {
-		p("\nThe quick evaluation in `go test` still uses other settings (`Tuned` in tests/eval): %+v.\n", *info.Previous)
-	}
-	if len(info.TuneLog) > 0 {
-		p("\n<details><summary>Tuning log (validation nDCG@10)</summary>\n\n```\n%s\n```\n</details>\n", strings.Join(info.TuneLog, "\n"))
-	}
 	if info.Plot != "" {
-		p("\n## Accuracy and diversity\n\n![nDCG@10 against intra-list diversity](%s)\n\n", info.Plot)
-		p("Each Hearth curve moves the policy's diversity (MMR strength) from 0.01 to 1 with the other settings fixed;\n")
-		p("the baselines are single points. Diversity is the mean pairwise genre distance within a list.\n")
+		p("## Accuracy and diversity\n\n![nDCG@10 against intra-list diversity](%s)\n\n", info.Plot)
+		p("Each Hearth curve moves the policy's diversity (MMR strength) from 0.01 to 1 with the other settings fixed\n")
+		p("(the default curve is core's shipped policy); the baselines are single points. Diversity is the mean pairwise\n")
+		p("%s distance within a list.\n\n", words.Topic)
+	}
+
+	p("## Failures\n\n")
+	failed := 0
+	for _, v := range verdicts {
+		if !v.Pass {
+			kind := "check"
+			if v.Target {
+				kind = "target"
+			}
+			p("- %s %s failed: %s. %s.\n", kind, v.ID, v.Claim, v.Detail)
+			failed++
+		}
+	}
+	if failed == 0 {
+		p("None: every target and check passed.\n")
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
 }
 
-// findings explains what the numbers say about the engine, from the same
-// run.
-func (r *Run) findings(p func(string, ...any)) {
-	panel, def, textOnly, shipped := r.Get(RowPanel), r.Get(RowDefault), r.Get(RowTextOnly), r.Get(RowShipped)
-	if panel == nil || def == nil || r.CosineNDCG == 0 {
+// days formats a number of days.
+func days(d float32) string {
+	if d == 1 {
+		return "1 day"
+	}
+	return fmt.Sprintf("%g days", d)
+}
+
+func passWord(pass bool) string {
+	if pass {
+		return "pass"
+	}
+	return "fail"
+}
+
+// observations states what else the run measured, each comparison with its
+// paired interval.
+func (r *Run) observations(p func(string, ...any)) {
+	get := r.Get
+	pop, def := get(RowPopularity), get(RowDefault)
+	if pop == nil || def == nil {
 		return
 	}
-	p("## What the numbers say\n\n")
-	p("- Core's fold-in is the server's: ranked by similarity alone, the device's top 10 share %.1f%% of their items with\n", 100*r.FoldInAgreement)
-	p("  a float64 server-side fold-in of the same panel factors ranked by cosine (readers with at most 200 history items,\n")
-	p("  the most core folds in). The device needs nothing but the public catalogue and the reader's own events.\n")
-	p("- Core's similarity term is a cosine, which drops the item factors' norms. For ALS factors the model's preference is\n")
-	p("  the dot product, and the norms carry much of the signal: the same server-side fold-in ranked by cosine reaches\n")
-	p("  nDCG@10 %.4f instead of %.4f. Hearth with panel vectors gets the signal back through the popularity prior\n", r.CosineNDCG, metric.Mean(r.Get(RowPanelALS).NDCG))
-	p("  (weight %g); scoring u·yᵢ when the catalogue ships a Gram matrix would use the factors as trained.\n", r.Settings.Panel.Weights.Popularity)
-	pop := r.Get(RowPopularity)
-	p("- Text vectors carry little of what predicts the next film: text similarity alone reaches nDCG@10 %.4f against\n", metric.Mean(textOnly.NDCG))
-	p("  popularity's %.4f, and the best blend on validation gives text a small weight.\n", metric.Mean(pop.NDCG))
+	words := r.Split.Data.Words
+	p("## Observations\n\n")
+	nd := func(res *Result) float64 { return metric.Mean(res.NDCG) }
+	// vs says where a's nDCG@10 lies against b's, named what.
+	vs := func(a, b *Result, what string) string {
+		iv := r.paired(a.NDCG, b.NDCG)
+		return fmt.Sprintf("%s %s (%s)", relation(iv), what, fmtIv(iv))
+	}
+
+	var parts []string
+	for _, name := range []string{RowRecent, RowKNN, RowServerALS} {
+		if o := get(name); o != nil {
+			parts = append(parts, fmt.Sprintf("%s %.4f, %s", name, nd(o), vs(o, pop, "it")))
+		}
+	}
+	p("- Against popularity's nDCG@10 of %.4f (paired differences): %s.\n", nd(pop), strings.Join(parts, "; "))
+
+	if pa, als := get(RowPanelALS), get(RowServerALS); pa != nil && als != nil {
+		p("- ALS factors trained on the other half of the users, the reader folded in on the server, score nDCG@10 %.4f:\n", nd(pa))
+		p("  %.0f%% of ALS trained on everyone's, %s.\n", 100*nd(pa)/nd(als), vs(pa, als, "it"))
+	}
+	if r.FoldInUsers > 0 {
+		p("- Ranked by similarity alone, core's top 10 share %.1f%% of their items with a float64 server-side fold-in of the\n", 100*r.FoldInAgreement)
+		p("  same panel factors ranked by cosine (%d readers with at most %d history items, the most core folds in).\n", r.FoldInUsers, foldInBound)
+	}
+	if cos, pa, panel := r.Cosine, get(RowPanelALS), get(RowPanel); cos != nil && pa != nil && panel != nil {
+		p("- Ranked by cosine, as core's similarity term ranks, that server-side fold-in scores nDCG@10 %.4f,\n", nd(cos))
+		p("  %s. Hearth with panel vectors (similarity %g, popularity %g)\n", vs(cos, pa, "its dot-product ranking"),
+			r.Settings.Panel.Weights.Similarity, r.Settings.Panel.Weights.Popularity)
+		p("  scores %.4f, %s and %s.\n", nd(panel), vs(panel, cos, "the cosine ranking"), vs(panel, pa, "the dot-product ranking"))
+	}
+	if t := get(RowTextOnly); t != nil {
+		p("- Ranked by text similarity alone, Hearth scores nDCG@10 %.4f, %s.\n", nd(t), vs(t, pop, "popularity"))
+	}
 	if nf := r.NoFreshness; nf != nil {
-		hl := r.textCat.Policy.FreshnessHalfLifeDays
-		p("- The default's freshness term uses the half-life the catalogue builder derives from the items' dates (%g days here:\n", hl)
-		p("  the age of the newest tenth of the items) and counts from the reader's time, the request's `Now`: an item dated\n")
-		p("  after it is not yet out and gets no freshness. Popularity, counted over everyone's histories, has %.0f%% of its\n", 100*r.aheadShare(pop))
-		p("  recommendations dated more than a day after the reader's time (the default %.0f%%). Without the freshness term the\n", 100*r.aheadShare(def))
-		p("  default scores nDCG@10 %.4f, a gain over popularity of %s (paired); with it, %s.\n",
-			metric.Mean(nf.NDCG), fmtIv(metric.PairedBootstrap(nf.NDCG, pop.NDCG, resamples, level, r.Settings.Seed)),
-			fmtIv(metric.PairedBootstrap(def.NDCG, pop.NDCG, resamples, level, r.Settings.Seed)))
+		w := shippedWeights()
+		p("- Core's default weighs freshness %g, with the half-life the catalogue builder derives from the items' dates\n", w.Freshness)
+		p("  (%s here). Without that term the default scores nDCG@10 %.4f; the default with it is\n",
+			days(r.textCat.Policy.FreshnessHalfLifeDays), nd(nf))
+		p("  %s, and without it %s.\n", vs(def, nf, "the default without it"), vs(nf, pop, "popularity"))
+		if a, d := r.aheadShare(pop), r.aheadShare(def); a >= 0 && d >= 0 {
+			p("  Of the dated items recommended, popularity's are dated more than a day after the reader's time in %.1f%% of cases,\n", 100*a)
+			p("  the default's in %.1f%%.\n", 100*d)
+		}
 	}
-	p("- The default's lists are more varied than the collaborative baselines' (diversity %.3f against %.3f for item-kNN and\n",
-		metric.Mean(def.ILD), metric.Mean(r.Get(RowKNN).ILD))
-	p("  %.3f for ALS); %.0f%% of its recommendations are outside the reader's top genres, against %.0f%% for ALS and %.0f%%\n",
-		metric.Mean(r.Get(RowServerALS).ILD), 100*metric.Mean(def.Outside), 100*metric.Mean(r.Get(RowServerALS).Outside), 100*metric.Mean(pop.Outside))
-	p("  for popularity: the topic term leans toward genres the reader likes, the diversity setting spreads the list.\n")
-	if m := r.Get(RowMinimal); m != nil {
-		iv := metric.PairedBootstrap(m.NDCG, def.NDCG, resamples, level, r.Settings.Seed)
-		p("- Core's shipped minimisation (retention, event bound and interest half-life at their defaults) changes the\n")
-		p("  default's nDCG@10 by %s (paired): forgetting old events costs little here.\n", fmtIv(iv))
+	if als := get(RowServerALS); als != nil {
+		out := func(a, b *Result) string {
+			iv := r.paired(a.Outside, b.Outside)
+			return fmt.Sprintf("%s (%+.3f [%+.3f, %+.3f])", relation(iv), iv.Mean, iv.Lo, iv.Hi)
+		}
+		p("- %.0f%% of the default's recommendations are outside the reader's top %d %s: %s ALS's %.0f%%,\n",
+			100*metric.Mean(def.Outside), topTopics, words.Topics, out(def, als), 100*metric.Mean(als.Outside))
+		p("  %s popularity's %.0f%% (paired differences of the share).\n", out(def, pop), 100*metric.Mean(pop.Outside))
 	}
-	if shipped != nil {
-		sw := catalog.Policy{}.WithDefaults().Weights
-		p("- Core's shipped policy (`Policy.WithDefaults`: similarity %g, topic %g, freshness %g, popularity %g) scores\n",
-			sw.Similarity, sw.Topic, sw.Freshness, sw.Popularity)
-		p("  nDCG@10 %.4f here, with the catalogue builder's freshness half-life and core's minimisation defaults.\n", metric.Mean(shipped.NDCG))
+	if lm := get(RowLongMemory); lm != nil {
+		sp := catalog.Policy{}.WithDefaults()
+		p("- Core's shipped minimisation (retention %d d, interest half-life %g d, at most %d events) against a long memory\n",
+			sp.RetentionDays, sp.InterestHalfLifeDays, sp.MaxEvents)
+		p("  (%d d, %g d, %d events), with the same weights: the default's nDCG@10 is %s.\n",
+			basePolicy.RetentionDays, basePolicy.InterestHalfLifeDays, basePolicy.MaxEvents, vs(def, lm, "the long memory's"))
+	}
+	if tu, lm := get(RowTuned), get(RowLongMemory); tu != nil && lm != nil {
+		same := "the same as"
+		if r.Settings.Text != shippedSettings() {
+			same = "not"
+		}
+		p("- The weights tuned on this data's validation targets (%s) are %s core's shipped ones\n", r.Settings.Text, same)
+		p("  (%s). With the same long memory, the tuned row's nDCG@10 is %s,\n", shippedSettings(), vs(tu, lm, "core's weights'"))
+		iv := r.paired(tu.ILD, lm.ILD)
+		p("  and its diversity %s theirs (%s).\n", relation(iv), fmtIv(iv))
+	}
+	p("\n")
+}
+
+// settings lists every method's settings.
+func (r *Run) settings(p func(string, ...any), info ReportInfo) {
+	set := r.Settings
+	sp := catalog.Policy{}.WithDefaults()
+	p("## Settings\n\n")
+	p("- Core's shipped policy (`Policy.WithDefaults`): %s; exploration %g; retention %d d, interest half-life %g d,\n",
+		shippedSettings(), sp.Exploration, sp.RetentionDays, sp.InterestHalfLifeDays)
+	p("  at most %d events. The freshness half-life is derived by the catalogue builder when the policy sets none\n", sp.MaxEvents)
+	p("  (`pack.Build`, within [1, %d] days): %s on this data.\n", catalog.MaxHalfLifeDays, days(r.textCat.Policy.FreshnessHalfLifeDays))
+	if info.Tuned {
+		p("- Tuned row: %s, chosen by validation nDCG@10 among settings whose validation lists are more\n", set.Text)
+		p("  diverse than item-kNN's and ALS's.\n")
+	} else {
+		p("- Tuned row: %s.\n", set.Text)
+	}
+	p("- With publisher-supplied (panel) vectors: %s.\n", set.Panel)
+	p("- Baselines: item-kNN k = %d; recency half-life %g days; server ALS d = %d, λ = %g, α = %g, %d iterations;\n",
+		set.KNN, set.RecentHalfLifeDays, set.ServerALS.Dim, set.ServerALS.Lambda, set.ServerALS.Alpha, set.ServerALS.Iterations)
+	reader := ReaderFor(r.Split.Data)
+	p("  panel ALS λ = %g with α = %g, the confidence core gives a %s (1 + %d × weight %g).\n",
+		set.PanelALS.Lambda, set.PanelALS.Alpha, reader.Kind, coreALSAlpha, reader.Kind.Weight(reader.Dwell))
+	p("- Text vectors: %d dimensions (catalogue builder, `pack.Options.Dim`).\n", set.TextDim)
+	if info.Previous != nil {
+		p("\nThe quick evaluation in `go test` uses other settings (`Tuned` in tests/eval): %s.\n", *info.Previous)
+	}
+	if len(info.TuneLog) > 0 {
+		p("\n<details><summary>Tuning log (validation nDCG@10)</summary>\n\n```\n%s\n```\n</details>\n", strings.Join(info.TuneLog, "\n"))
 	}
 	p("\n")
 }
 
 // aheadShare is the mean share of a result's lists dated more than a day
-// after the reader's time (items without a date do not count).
+// after the reader's time, among items with a date; −1 when no item shown
+// has one.
 func (r *Run) aheadShare(res *Result) float64 {
 	var sum float64
+	n := 0
 	for i, l := range res.Lists {
 		now := r.Split.Users[i].Now
-		n := 0
+		dated, ahead := 0, 0
 		for _, it := range l {
-			if pub := r.Split.Data.Items[it].Published; pub != 0 && pub > now+86400 {
-				n++
+			if pub := r.Split.Data.Items[it].Published; pub != 0 {
+				dated++
+				if pub > now+86400 {
+					ahead++
+				}
 			}
 		}
-		if len(l) > 0 {
-			sum += float64(n) / float64(len(l))
+		if dated > 0 {
+			sum += float64(ahead) / float64(dated)
+			n++
 		}
 	}
-	return sum / float64(max(1, len(res.Lists)))
+	if n == 0 {
+		return -1
+	}
+	return sum / float64(n)
 }

@@ -34,14 +34,20 @@ type Settings struct {
 	ServerALS          ALSConfig
 	PanelALS           ALSConfig // Alpha is fixed by core's confidences
 	TextDim            int
-	Text               HearthSettings // Hearth's default: text vectors, topics, popularity prior
+	Text               HearthSettings // Hearth on text vectors, tuned on validation (core's defaults ship apart)
 	Panel              HearthSettings // Hearth with publisher-supplied factors
 	Seed               uint64
 }
 
+func (s Settings) String() string {
+	return fmt.Sprintf("item-kNN k = %d; recency half-life %g days; server ALS d = %d, λ = %g, α = %g; panel ALS λ = %g; text vectors %d dimensions; tuned row %s; panel vectors %s",
+		s.KNN, s.RecentHalfLifeDays, s.ServerALS.Dim, s.ServerALS.Lambda, s.ServerALS.Alpha, s.PanelALS.Lambda, s.TextDim, s.Text, s.Panel)
+}
+
 // Tuned are the settings chosen on the MovieLens validation targets by
 // Tune (HEARTH_EVAL_REPORT=1 runs it again and reports any change); the
-// quick evaluation uses them as they are.
+// quick evaluation uses them as they are. Hearth's default row is core's
+// shipped policy, whatever Text says.
 var Tuned = Settings{
 	KNN:                800,
 	RecentHalfLifeDays: 1095,
@@ -80,11 +86,15 @@ type Run struct {
 	Results  []*Result // in table order
 	Notes    map[string]string
 	// FoldInAgreement is the mean top-10 overlap of core's lists with the
-	// server-side cosine fold-in of the same panel factors, and CosineNDCG
-	// that server-side ranking's nDCG@10; zero when not measured.
-	FoldInAgreement, CosineNDCG float64
+	// server-side cosine fold-in of the same panel factors (FoldInUsers
+	// readers, those core folds in whole); zero when not measured.
+	FoldInAgreement float64
+	FoldInUsers     int
+	// Cosine is the server-side panel fold-in ranked by cosine, as core's
+	// similarity term ranks; nil when not measured.
+	Cosine *Result
 	// NoFreshness is the Hearth default with its freshness weight set to
-	// zero, nil when not measured.
+	// zero, nil when not measured (or when the default has none).
 	NoFreshness *Result
 
 	held      map[[2]int]bool
@@ -102,11 +112,15 @@ const (
 	RowServerALS  = "ALS"
 	RowPanelALS   = "panel ALS + fold-in (server)"
 	RowTextOnly   = "Hearth, text vectors only"
-	RowDefault    = "Hearth default (text, topics, popularity)"
-	RowShipped    = "Hearth default, core's shipped policy"
-	RowMinimal    = "Hearth default, shipped minimisation"
+	RowDefault    = "Hearth default (core's shipped policy)"
+	RowLongMemory = "Hearth default weights, long memory"
+	RowTuned      = "Hearth, weights tuned on validation"
 	RowPanel      = "Hearth, panel vectors"
 )
+
+// serverRows are the server-side methods trained on everyone's histories,
+// among which the panel target's best is chosen.
+var serverRows = []string{RowPopularity, RowRecent, RowKNN, RowServerALS}
 
 // Who says what data each row learns from.
 var Who = map[string]string{
@@ -117,8 +131,8 @@ var Who = map[string]string{
 	RowPanelALS:   "server factors from the other half of users, reader folded in",
 	RowTextOnly:   "device: own history + public catalogue",
 	RowDefault:    "device: own history + public catalogue",
-	RowShipped:    "device: own history + public catalogue",
-	RowMinimal:    "device: own history + public catalogue",
+	RowLongMemory: "device: own history + public catalogue",
+	RowTuned:      "device: own history + public catalogue",
 	RowPanel:      "device: own history + catalogue with panel factors",
 }
 
@@ -149,22 +163,22 @@ func (r *Run) panelALS() *ALSMethod {
 	return r.panel
 }
 
-// Hearth evaluates Hearth's rows: text-only, the default with tuned and
-// with core's shipped policy, and panel vectors.
+// Hearth evaluates Hearth's rows: text similarity alone, core's shipped
+// policy, its weights with a long memory, the weights tuned on validation,
+// and panel vectors.
 func (r *Run) Hearth() error {
 	set := r.Settings
-	textOnly := HearthSettings{Weights: catalog.Weights{Similarity: 1}, Diversity: set.Text.Diversity}
 	for _, row := range []struct {
 		name string
 		pol  catalog.Policy
 	}{
-		{RowTextOnly, textOnly.policy(basePolicy)},
-		{RowDefault, set.Text.policy(basePolicy)},
-		// The tuned weights under core's default retention, event bound
-		// and interest half-life.
-		{RowMinimal, set.Text.policy(catalog.Policy{})},
+		{RowTextOnly, HearthSettings{Weights: catalog.Weights{Similarity: 1}}.policy(basePolicy)},
 		// The zero policy is core's shipped default, minimisation included.
-		{RowShipped, catalog.Policy{}},
+		{RowDefault, catalog.Policy{}},
+		// Core's weights and diversity with a film catalogue's long memory,
+		// so that the next two rows differ in one thing each.
+		{RowLongMemory, basePolicy},
+		{RowTuned, set.Text.policy(basePolicy)},
 	} {
 		h, err := r.textHearth(row.pol)
 		if err != nil {
@@ -174,14 +188,15 @@ func (r *Run) Hearth() error {
 		r.Notes[row.name] = policyNote(builtPolicy(r.textCat, row.pol))
 	}
 	// The default without its freshness term, to show what that term adds.
-	noFresh := set.Text
-	noFresh.Weights.Freshness = 0
-	h, err := r.textHearth(noFresh.policy(basePolicy))
-	if err != nil {
-		return fmt.Errorf("default without freshness: %w", err)
+	if w := shippedWeights(); w.Freshness != 0 {
+		w.Freshness = 0
+		h, err := r.textHearth(catalog.Policy{Weights: w})
+		if err != nil {
+			return fmt.Errorf("default without freshness: %w", err)
+		}
+		r.NoFreshness = Evaluate(r.Split, h)
 	}
-	r.NoFreshness = Evaluate(r.Split, h)
-	h, err = r.panelHearth(set.Panel.policy(basePolicy))
+	h, err := r.panelHearth(set.Panel.policy(basePolicy))
 	if err != nil {
 		return fmt.Errorf("%s: %w", RowPanel, err)
 	}
@@ -189,6 +204,54 @@ func (r *Run) Hearth() error {
 	r.Notes[RowPanel] = policyNote(builtPolicy(r.panelCats[0], set.Panel.policy(basePolicy)))
 	return nil
 }
+
+// shippedWeights are core's default scoring weights.
+func shippedWeights() catalog.Weights { return catalog.Policy{}.WithDefaults().Weights }
+
+// shippedSettings are core's default weights and diversity.
+func shippedSettings() HearthSettings {
+	p := catalog.Policy{}.WithDefaults()
+	return HearthSettings{Weights: p.Weights, Diversity: p.Diversity}
+}
+
+// FoldIn compares core's fold-in with the server's: Hearth on the panel
+// catalogues ranked by similarity alone, against the server-side fold-in of
+// the same factors ranked by cosine, over readers with at most
+// rank's fold-in bound of history items.
+func (r *Run) FoldIn() error {
+	pol := basePolicy
+	pol.Exploration = 1e-9 // zero would mean the default
+	h, err := r.panelHearth(HearthSettings{Weights: catalog.Weights{Similarity: 1}, Diversity: 1e-9}.policy(pol))
+	if err != nil {
+		return fmt.Errorf("fold-in agreement: %w", err)
+	}
+	core := Evaluate(r.Split, h)
+	r.Cosine = Evaluate(r.Split, r.panelALS().Cosine())
+	r.Cosine.Method = "server-side panel fold-in, cosine"
+	var sum float64
+	n := 0
+	for i, u := range r.Split.Users {
+		if len(u.History) > foldInBound {
+			continue
+		}
+		common := 0
+		for _, it := range core.Lists[i] {
+			if slices.Contains(r.Cosine.Lists[i], it) {
+				common++
+			}
+		}
+		sum += float64(common) / K
+		n++
+	}
+	r.FoldInUsers = n
+	if n > 0 {
+		r.FoldInAgreement = sum / float64(n)
+	}
+	return nil
+}
+
+// foldInBound is how many of the reader's latest items core folds in.
+const foldInBound = 200
 
 // policyNote describes the ranking settings of a policy as they apply.
 func policyNote(p catalog.Policy) string {
@@ -258,7 +321,7 @@ func (r *Run) Get(name string) *Result {
 // BestServer is the server-side baseline with the highest mean nDCG@10.
 func (r *Run) BestServer() *Result {
 	var best *Result
-	for _, name := range []string{RowPopularity, RowRecent, RowKNN, RowServerALS} {
+	for _, name := range serverRows {
 		if res := r.Get(name); res != nil && (best == nil || metric.Mean(res.NDCG) > metric.Mean(best.NDCG)) {
 			best = res
 		}
@@ -272,19 +335,18 @@ type SweepPoint struct {
 	NDCG, ILD float64
 }
 
-// Sweep evaluates Hearth's default and panel settings at each diversity.
+// Sweep evaluates core's shipped policy and Hearth's panel settings at
+// each diversity.
 func (r *Run) Sweep(diversities []float32) (text, panel []SweepPoint, err error) {
 	for _, d := range diversities {
-		h := r.Settings.Text
-		h.Diversity = d
-		th, err := r.textHearth(h.policy(basePolicy))
+		th, err := r.textHearth(catalog.Policy{Diversity: d})
 		if err != nil {
 			return nil, nil, err
 		}
 		res := Evaluate(r.Split, th)
 		text = append(text, SweepPoint{d, metric.Mean(res.NDCG), metric.Mean(res.ILD)})
 
-		h = r.Settings.Panel
+		h := r.Settings.Panel
 		h.Diversity = d
 		ph, err := r.panelHearth(h.policy(basePolicy))
 		if err != nil {
@@ -301,9 +363,10 @@ func (r *Run) Sweep(diversities []float32) (text, panel []SweepPoint, err error)
 // diversity and popularity prior by a grid over the policy. Only
 // validation targets are looked at. logf receives one line per choice.
 func Tune(v *Split, set Settings, textHeld map[[2]int]bool, logf func(format string, args ...any)) (Settings, error) {
-	// Every choice maximises validation nDCG@10; the Hearth default's
+	// Every choice maximises validation nDCG@10; Hearth's text settings
 	// only among settings whose lists are more diverse than the
-	// collaborative baselines', the diversity the target asks for.
+	// collaborative baselines', the diversity the target asks of the
+	// default.
 	minILD := 0.0
 	var lastILD float64
 	score := func(m Method) float64 {
@@ -396,22 +459,26 @@ func Tune(v *Split, set Settings, textHeld map[[2]int]bool, logf func(format str
 		return score(NewHearth("tune", v, cats, fold, ps, set.Seed))
 	}
 
-	var grid []HearthSettings
 	// The freshness half-life is the builder's, derived from the items'
-	// dates (a policy that sets none gets it).
-	for _, sim := range []float32{0, 0.05, 0.1, 0.25, 0.5} {
-		for _, topic := range []float32{0, 0.05, 0.1, 0.15, 0.25} {
+	// dates (a policy that sets none gets it). Core's shipped weights and
+	// diversity are always among the choices.
+	grid := []HearthSettings{shippedSettings()}
+	for _, sim := range []float32{0, 0.1, 0.25, 0.5} {
+		for _, topic := range []float32{0, 0.1, 0.25} {
 			for _, fresh := range []float32{0, 0.1, 0.2, 0.3} {
-				for _, div := range []float32{0.01, 0.1, 0.2, 0.3, 0.4, 0.5} {
-					grid = append(grid, HearthSettings{Weights: catalog.Weights{Similarity: sim, Topic: topic, Freshness: fresh, Popularity: 1}, Diversity: div})
+				for _, div := range []float32{0.01, 0.2, 0.4} {
+					h := HearthSettings{Weights: catalog.Weights{Similarity: sim, Topic: topic, Freshness: fresh, Popularity: 1}, Diversity: div}
+					if h != grid[0] {
+						grid = append(grid, h)
+					}
 				}
 			}
 		}
 	}
 	logf("  freshness half-life derived by the catalogue builder: %g days", r.textCat.Policy.FreshnessHalfLifeDays)
 	minILD = slices.Max(collabILD)
-	set.Text = grid[pick("Hearth default settings", len(grid), func(k int) float64 { return try(grid[k], []*catalog.Catalogue{r.textCat}) })]
-	logf("  Hearth default: %s", set.Text)
+	set.Text = grid[pick("Hearth text settings", len(grid), func(k int) float64 { return try(grid[k], []*catalog.Catalogue{r.textCat}) })]
+	logf("  Hearth text: %s", set.Text)
 
 	minILD = 0
 	r.Settings = set

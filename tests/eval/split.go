@@ -3,6 +3,7 @@ package eval
 import (
 	"cmp"
 	"math"
+	"math/rand/v2"
 	"slices"
 )
 
@@ -11,7 +12,10 @@ type TestUser struct {
 	User    int
 	History []Interaction // oldest first; what every method may learn from
 	Targets []int         // held-out items, to be found among the candidates
-	Now     int64         // time of the last history event: when the list is made
+	// Seen are the other items the user interacted with before their
+	// targets (Dataset.Seen): like the history's, they are no candidates.
+	Seen []int
+	Now  int64 // time of the last history event: when the list is made
 }
 
 // Split is one run's division of a data set into histories and targets.
@@ -24,9 +28,14 @@ type Split struct {
 	// all positives of users with too few to be tested), oldest first.
 	Train []Interaction
 	// Universe marks the candidate items; a test user's candidates are
-	// these minus their own history.
+	// these minus what they interacted with before their targets.
 	Universe    []bool
 	NumUniverse int
+	// Eligible is how many users have enough positives to be tested;
+	// Users is a sample of them when the protocol bounds their number.
+	Eligible int
+
+	seen [][]Interaction // per user, Dataset.Seen oldest first
 }
 
 // NewSplit applies the data set's protocol: per-user temporal holdout of
@@ -36,15 +45,39 @@ func NewSplit(ds *Dataset) *Split {
 	for _, x := range ds.Positive {
 		byUser[x.User] = append(byUser[x.User], x)
 	}
-	s := &Split{Data: ds}
+	s := &Split{Data: ds, seen: make([][]Interaction, len(ds.Users))}
+	for _, x := range ds.Seen {
+		s.seen[x.User] = append(s.seen[x.User], x)
+	}
+	for _, seen := range s.seen {
+		slices.SortStableFunc(seen, func(a, b Interaction) int { return cmp.Compare(a.Time, b.Time) })
+	}
 	p := ds.Protocol
+	tested := make([]bool, len(ds.Users))
+	for u, pos := range byUser {
+		tested[u] = len(pos) >= max(p.MinPositives, 2)
+		if tested[u] {
+			s.Eligible++
+		}
+	}
+	if p.MaxTestUsers > 0 && s.Eligible > p.MaxTestUsers {
+		// A seeded sample, the same on every run.
+		rng := rand.New(rand.NewPCG(uint64(len(ds.Users)), 0x9e3779b97f4a7c15))
+		keep := 0
+		for _, u := range rng.Perm(len(ds.Users)) {
+			if tested[u] {
+				tested[u] = keep < p.MaxTestUsers
+				keep++
+			}
+		}
+	}
 	for u, pos := range byUser {
 		// Ties in time are broken by item so the split never depends on
 		// file order.
 		slices.SortFunc(pos, func(a, b Interaction) int {
 			return cmp.Or(cmp.Compare(a.Time, b.Time), cmp.Compare(a.Item, b.Item))
 		})
-		if len(pos) < max(p.MinPositives, 2) {
+		if !tested[u] {
 			s.Train = append(s.Train, pos...)
 			continue
 		}
@@ -53,7 +86,7 @@ func NewSplit(ds *Dataset) *Split {
 			n = max(1, int(math.Floor(p.TargetFraction*float64(len(pos)))))
 		}
 		hist := pos[:len(pos)-n]
-		tu := TestUser{User: u, History: hist, Now: hist[len(hist)-1].Time}
+		tu := TestUser{User: u, History: hist, Now: hist[len(hist)-1].Time, Seen: s.seenBefore(u, pos[len(pos)-n].Time)}
 		for _, x := range pos[len(pos)-n:] {
 			tu.Targets = append(tu.Targets, x.Item)
 		}
@@ -69,7 +102,7 @@ func NewSplit(ds *Dataset) *Split {
 // the single target, and every method learns from what remains. Settings
 // tuned on it never see a test target.
 func (s *Split) Validation() *Split {
-	v := &Split{Data: s.Data}
+	v := &Split{Data: s.Data, seen: s.seen, Eligible: s.Eligible}
 	held := make(map[[2]int]bool)
 	for _, u := range s.Users {
 		if len(u.History) < 2 {
@@ -77,7 +110,7 @@ func (s *Split) Validation() *Split {
 		}
 		last := u.History[len(u.History)-1]
 		hist := u.History[:len(u.History)-1]
-		v.Users = append(v.Users, TestUser{User: u.User, History: hist, Targets: []int{last.Item}, Now: hist[len(hist)-1].Time})
+		v.Users = append(v.Users, TestUser{User: u.User, History: hist, Targets: []int{last.Item}, Now: hist[len(hist)-1].Time, Seen: s.seenBefore(u.User, last.Time)})
 		held[[2]int{last.User, last.Item}] = true
 	}
 	for _, x := range s.Train {
@@ -123,11 +156,27 @@ func (s *Split) Held() map[[2]int]bool {
 	return held
 }
 
-// candidateMask marks user u's candidates: the universe minus their history.
+// seenBefore lists the items of user's other interactions (Dataset.Seen)
+// before time t, the time of their first target.
+func (s *Split) seenBefore(user int, t int64) []int {
+	var out []int
+	for _, x := range s.seen[user] {
+		if x.Time < t {
+			out = append(out, x.Item)
+		}
+	}
+	return out
+}
+
+// candidateMask marks user u's candidates: the universe minus every item
+// they interacted with before their targets, whatever the rating.
 func (s *Split) candidateMask(u *TestUser) []bool {
 	m := slices.Clone(s.Universe)
 	for _, x := range u.History {
 		m[x.Item] = false
+	}
+	for _, i := range u.Seen {
+		m[i] = false
 	}
 	return m
 }

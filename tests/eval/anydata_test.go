@@ -1,0 +1,179 @@
+package eval
+
+import (
+	"bytes"
+	"fmt"
+	"image/png"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+)
+
+// writeFiles writes name → content files into a new temporary folder.
+func writeFiles(t *testing.T, files map[string]string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for name, content := range files {
+		require.NoError(t, os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644))
+	}
+	return dir
+}
+
+// synthMovieLens is a MovieLens CSV folder without tags.csv: two tastes of
+// users, each rating films of their genres high and the others low, at
+// increasing times.
+func synthMovieLens(t *testing.T, users, films int) string {
+	t.Helper()
+	genres := []string{"Drama|Romance", "Action|Sci-Fi", "Comedy", "Horror|Thriller"}
+	var movies, ratings strings.Builder
+	movies.WriteString("movieId,title,genres\n")
+	for m := range films {
+		fmt.Fprintf(&movies, "%d,\"Film %d, part %d (%d)\",%s\n", m+1, m, m%3, 1990+m%30, genres[m%len(genres)])
+	}
+	ratings.WriteString("userId,movieId,rating,timestamp\n")
+	rng := rand.New(rand.NewPCG(1, 2))
+	for u := range users {
+		ts := int64(1_000_000_000 + u*1000)
+		for _, m := range rng.Perm(films)[:films/2] {
+			r := 1.5 + float64(rng.IntN(3))
+			if m%2 == u%2 { // the user's taste: genres 0 and 2, or 1 and 3
+				r = 4 + 0.5*float64(rng.IntN(3))
+			}
+			ts += int64(1 + rng.IntN(100))
+			fmt.Fprintf(&ratings, "%d,%d,%.1f,%d\n", u+1, m+1, r, ts)
+		}
+	}
+	return writeFiles(t, map[string]string{"movies.csv": movies.String(), "ratings.csv": ratings.String()})
+}
+
+// synthMIND is a folder in the MIND layout: articles in three categories,
+// users who read and click within one of them.
+func synthMIND(t *testing.T, users, articles int) string {
+	t.Helper()
+	cats := []string{"sports", "finance", "health"}
+	words := map[string][]string{
+		"sports":  {"match", "team", "league", "coach", "goal", "season"},
+		"finance": {"market", "stocks", "bank", "rates", "profit", "bonds"},
+		"health":  {"diet", "sleep", "doctor", "fitness", "heart", "walking"},
+	}
+	var news, behaviors strings.Builder
+	rng := rand.New(rand.NewPCG(3, 4))
+	for a := range articles {
+		c := cats[a%len(cats)]
+		w := words[c]
+		fmt.Fprintf(&news, "N%d\t%s\t%s%d\t%s %s news %d\t%s and %s: %s report %d.\thttps://example.org/n%d\t[]\t[]\n",
+			a, c, c, a%2, w[a%6], w[(a+1)%6], a, w[(a+2)%6], w[(a+3)%6], c, a, a)
+	}
+	start := time.Date(2019, 11, 11, 6, 0, 0, 0, time.UTC)
+	imp := 0
+	for u := range users {
+		c := u % len(cats)
+		own := func() int { return c + len(cats)*rng.IntN(articles/len(cats)) }
+		var hist []string
+		for range 3 {
+			hist = append(hist, fmt.Sprintf("N%d", own()))
+		}
+		at := start.Add(time.Duration(u) * time.Hour)
+		for range 3 {
+			at = at.Add(time.Duration(10+rng.IntN(600)) * time.Minute)
+			shown := []string{fmt.Sprintf("N%d-1", own()), fmt.Sprintf("N%d-0", rng.IntN(articles)), fmt.Sprintf("N%d-0", rng.IntN(articles))}
+			imp++
+			fmt.Fprintf(&behaviors, "%d\tU%d\t%s\t%s\t%s\n", imp, u, at.Format(mindTime), strings.Join(hist, " "), strings.Join(shown, " "))
+		}
+	}
+	return writeFiles(t, map[string]string{"news.tsv": news.String(), "behaviors.tsv": behaviors.String()})
+}
+
+func TestLoadMovieLens_noTags(t *testing.T) {
+	dir := writeFiles(t, map[string]string{
+		"movies.csv":  "movieId,title,genres\n10,\"Sea, Again (1999)\",Drama\n20,Stars (2004),Sci-Fi|Action\n",
+		"ratings.csv": "userId,movieId,rating,timestamp\n7,10,5.0,100\n7,20,2.5,90\n8,20,4.0,120\n8,99,5.0,130\n",
+	})
+	format, err := DetectFormat(dir)
+	require.NoError(t, err)
+	require.Equal(t, FormatMovieLens, format)
+	ds, err := Load(dir)
+	require.NoError(t, err)
+	require.Empty(t, ds.Tags)
+	require.Equal(t, "titles and genres", ds.Words.Text, "no tags, none claimed")
+	require.Equal(t, "Sea, Again (1999)", ds.Items[0].Title)
+	require.Equal(t, []Interaction{{User: 0, Item: 0, Time: 100}, {User: 1, Item: 1, Time: 120}}, ds.Positive)
+	require.Equal(t, []Interaction{{User: 0, Item: 1, Time: 90}}, ds.Seen)
+}
+
+func TestLoadMIND_tempDir(t *testing.T) {
+	dir := writeFiles(t, map[string]string{
+		"news.tsv": "N1\tsports\tgolf\tA long drive\tThe open starts.\thttps://example.org/1\t[{\"Label\": \"Golf\"}]\t[]\n" +
+			"N2\tnews\tworld\tTalks resume\t\thttps://example.org/2\t[]\t[]\n" +
+			"N3\tnews\tworld\t\t\thttps://example.org/3\t[]\t[]\n",
+		// Windows line ends on one line; a user whose earlier impression
+		// comes later in the file.
+		"behaviors.tsv": "1\tU9\t11/15/2019 8:55:42 AM\tN1\tN2-1 N3-0\r\n" +
+			"2\tU9\t11/14/2019 1:00:00 PM\tN1\tN1-0 N2-0\n",
+	})
+	ds, err := Load(dir)
+	require.NoError(t, err)
+	require.Equal(t, "MIND", ds.Words.Format)
+	require.Len(t, ds.Items, 2, "N3 has neither title nor abstract")
+	require.Equal(t, []string{"U9"}, ds.Users)
+	first := at("11/14/2019 1:00:00 PM")
+	require.Equal(t, []Interaction{{User: 0, Item: 0, Time: first - 1}, {User: 0, Item: 1, Time: at("11/15/2019 8:55:42 AM")}}, ds.Positive)
+	require.Equal(t, first, ds.Items[0].Published, "first shown in the earlier impression")
+	require.Empty(t, ds.Seen, "an impression without a click is no interaction")
+}
+
+// TestAssess_anyData runs the whole report, tuning and plot included, on
+// synthetic folders in both layouts, MovieLens without tags: the report is
+// written whatever the verdicts, in the data set's own words.
+func TestAssess_anyData(t *testing.T) {
+	for _, tc := range []struct {
+		name, dir  string
+		want, not  []string
+		candidates string
+	}{
+		{"movielens", synthMovieLens(t, 40, 40),
+			[]string{"MovieLens layout", "a rating below 4 stars", "outside top genres", "titles and genres,"},
+			[]string{"category", "tags a user wrote"}, "items that appear in anyone's history"},
+		{"mind", synthMIND(t, 30, 30),
+			[]string{"MIND layout", "outside top categories", "their latest positive is the target", "a read"},
+			[]string{"genre", "stars", "film"}, "articles with text"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ds, err := Load(tc.dir)
+			require.NoError(t, err)
+			a, err := Assess(ds, Options{Tune: true, Diversities: []float32{0.1, 0.5, 1}})
+			require.NoError(t, err)
+			var md, plot bytes.Buffer
+			require.NoError(t, a.Report(&md, &plot, ReportInfo{Command: "make eval", Data: tc.name, Date: "2019-11-15", Plot: "quality.png"}))
+			_, err = png.Decode(&plot)
+			require.NoError(t, err)
+			text := md.String()
+			for _, s := range append(tc.want, tc.candidates, "## Targets", "## Observations", "## Failures", "Produced on 2019-11-15", "(quality.png)") {
+				require.Contains(t, text, s)
+			}
+			for _, s := range tc.not {
+				require.NotContains(t, text, s)
+			}
+			verdicts := a.Run.Verdicts()
+			targets := 0
+			for _, v := range verdicts {
+				if v.Target {
+					targets++
+					require.Contains(t, text, fmt.Sprintf("- **%s**: %s", passWord(v.Pass), v.Claim))
+				}
+				if !v.Pass {
+					require.Contains(t, text, v.ID+" failed: ")
+				}
+				if v.ID == "lists" {
+					require.True(t, v.Pass, v.Detail)
+				}
+			}
+			require.Equal(t, 3, targets)
+		})
+	}
+}
