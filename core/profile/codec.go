@@ -8,6 +8,7 @@ import (
 
 	"github.com/hearth-dev/hearth/core/internal/errfmt"
 	"github.com/hearth-dev/hearth/core/internal/scan"
+	"github.com/hearth-dev/hearth/core/wire"
 )
 
 // MaxBytes bounds an encoded profile. A full profile (10,000 events) is
@@ -62,6 +63,29 @@ func unmarshal(p *Profile, b []byte) error {
 		return errors.New(strconv.Itoa(len(rest)) + " trailing bytes")
 	}
 	return nil
+}
+
+// unmarshalLean decodes b into p with the lean codec (profile_lean_gen.go)
+// and returns the bytes after the profile.
+func unmarshalLean(p *Profile, b []byte) ([]byte, error) {
+	r := wire.NewReader(b)
+	p.readMsg(r)
+	return r.Rest(), r.Err()
+}
+
+// unmarshalLeanV1 decodes a version-1 profile as unmarshalLean does
+// (migrate_lean_gen.go).
+func unmarshalLeanV1(p *profileV1, b []byte) ([]byte, error) {
+	r := wire.NewReader(b)
+	p.readMsg(r)
+	return r.Rest(), r.Err()
+}
+
+// marshalLean appends p to b with the lean codec, growing b once up front:
+// a profile is encoded after every change, and growing by doubling costs
+// about as much again.
+func marshalLean(p *Profile, b []byte) []byte {
+	return p.appendMsg(slices.Grow(b, p.sizeHint()))
 }
 
 // Encode returns the stored form of p.

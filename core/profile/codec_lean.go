@@ -3,8 +3,9 @@
 package profile
 
 // The profile codec of builds tagged hearthlean (the wasm engine): the lean
-// codec of wire.go, which produces and accepts the same bytes as the
-// msgp-generated one without linking the msgp runtime. See codec_msgp.go.
+// codec generated into profile_lean_gen.go and migrate_lean_gen.go, which
+// produces and accepts the same bytes as the msgp-generated one without
+// linking the msgp runtime. See codec_msgp.go.
 
 // unmarshalMsg decodes b into p and returns the bytes after the profile.
 func unmarshalMsg(p *Profile, b []byte) ([]byte, error) { return unmarshalLean(p, b) }

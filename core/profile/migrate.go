@@ -10,6 +10,7 @@ import (
 
 //go:generate go tool msgp -io=false -unexported -file migrate.go -o migrate_gen.go
 //go:generate go run ../internal/gentag -tag !hearthlean migrate_gen.go migrate_gen_test.go
+//go:generate go run ../internal/leangen -unexported -o migrate_lean_gen.go migrate.go
 
 // profileV1 is the first stored layout: consent was a yes/no flag,
 // interests a map, events had no dwell, and topics could not be muted.

@@ -25,6 +25,7 @@ package profile
 
 //go:generate go tool msgp -io=false -file profile.go -o profile_gen.go
 //go:generate go run ../internal/gentag -tag !hearthlean profile_gen.go profile_gen_test.go
+//go:generate go run ../internal/leangen -o profile_lean_gen.go profile.go
 
 // FormatVersion is the profile format this code writes.
 const FormatVersion = 2

@@ -15,9 +15,9 @@ import (
 	"github.com/hearth-dev/hearth/core/wire/wiretest"
 )
 
-// The lean codec (wire.go) against the msgp-generated reference
-// (profile_gen.go, migrate_gen.go): same bytes out, same values in, same
-// refusals.
+// The lean codec (profile_lean_gen.go, migrate_lean_gen.go) against the
+// msgp-generated reference (profile_gen.go, migrate_gen.go): same bytes
+// out, same values in, same refusals.
 
 func requireSameEncoding(t testing.TB, p *Profile) {
 	ref, err := p.MarshalMsg(nil)

@@ -186,20 +186,44 @@ func Resize[T any](s []T, n int) []T {
 	return make([]T, n)
 }
 
-// Strings consumes an array of str into s, resized with [Resize].
-func (r *Reader) Strings(s []string) []string {
-	s = Resize(s, r.ArrayHeader())
+// The slice readers below read the n elements of an array whose header
+// the caller consumed (and may have checked against limits of its own)
+// into s, resized with [Resize]. Generated decoders call one per array of
+// a basic type: a loop each in core/wire instead of one per field keeps
+// the engine smaller.
+
+// Strings reads n str into s.
+func (r *Reader) Strings(s []string, n int) []string {
+	s = Resize(s, n)
 	for i := range s {
 		s[i] = r.String()
 	}
 	return s
 }
 
-// Float32s consumes an array of float32 into s, resized with [Resize].
-func (r *Reader) Float32s(s []float32) []float32 {
-	s = Resize(s, r.ArrayHeader())
+// Float32s reads n float32 into s.
+func (r *Reader) Float32s(s []float32, n int) []float32 {
+	s = Resize(s, n)
 	for i := range s {
 		s[i] = r.Float32()
+	}
+	return s
+}
+
+// Uint16s reads n integers that fit a uint16 into s.
+func (r *Reader) Uint16s(s []uint16, n int) []uint16 {
+	s = Resize(s, n)
+	for i := range s {
+		s[i] = r.Uint16()
+	}
+	return s
+}
+
+// Int64s reads n integers that fit an int64 into s.
+func (r *Reader) Int64s(s []int64, n int) []int64 {
+	s = Resize(s, n)
+	for i := range s {
+		s[i] = r.Int64()
 	}
 	return s
 }

@@ -8,9 +8,11 @@
 // Importing the msgp runtime costs every reader about 250 KB of brotli in
 // the wasm download even when no msgp function is called: its package
 // initialisation links encoding/json, reflect and fmt (see docs/size.md).
-// The msgp-generated codecs stay the reference; hand-written codecs built on
-// this package (core/catalog/wire.go, core/profile/wire.go) are fuzzed
-// against them and must produce and accept exactly the same bytes.
+// The msgp-generated codecs stay the reference; the lean codecs built on
+// this package, generated from the same declarations by
+// core/internal/leangen (catalog_lean_gen.go, profile_lean_gen.go,
+// message_lean_gen.go), are fuzzed against them and must produce and accept
+// exactly the same bytes.
 //
 // # Reading
 //
@@ -27,8 +29,8 @@
 //
 // The Append functions append one value to a byte slice, choosing the same
 // encodings as msgp's Append functions (for example a non-negative int64
-// below 128 is a positive fixint, up to 32767 an int16), so a hand-written
-// encoder that appends fields in the generated order reproduces MarshalMsg.
+// below 128 is a positive fixint, up to 32767 an int16), so an encoder that
+// appends fields in msgp's order reproduces MarshalMsg.
 //
 // # Example
 //

@@ -59,6 +59,60 @@ func TestAppend_matchesMsgp(t *testing.T) {
 	}
 }
 
+// The slice appenders and readers of the generated codecs round-trip with
+// msgp's arrays, and the readers reuse the slice they are given.
+func TestSlices_matchMsgp(t *testing.T) {
+	strs := []string{"", "a", string(bytes.Repeat([]byte{'x'}, 40))}
+	floats := []float32{0, -1.5, float32(math.Inf(1))}
+	var u16s []uint16
+	var i64s []int64
+	for _, i := range ints {
+		u16s = append(u16s, uint16(i))
+		i64s = append(i64s, i)
+	}
+	ref := msgp.AppendArrayHeader(nil, uint32(len(strs)))
+	for _, s := range strs {
+		ref = msgp.AppendString(ref, s)
+	}
+	require.Equal(t, ref, wire.AppendStrings(nil, strs))
+	ref = msgp.AppendArrayHeader(nil, uint32(len(floats)))
+	for _, f := range floats {
+		ref = msgp.AppendFloat32(ref, f)
+	}
+	require.Equal(t, ref, wire.AppendFloat32s(nil, floats))
+	ref = msgp.AppendArrayHeader(nil, uint32(len(u16s)))
+	for _, u := range u16s {
+		ref = msgp.AppendUint16(ref, u)
+	}
+	require.Equal(t, ref, wire.AppendUint16s(nil, u16s))
+	ref = msgp.AppendArrayHeader(nil, uint32(len(i64s)))
+	for _, i := range i64s {
+		ref = msgp.AppendInt64(ref, i)
+	}
+	require.Equal(t, ref, wire.AppendInt64s(nil, i64s))
+
+	b := wire.AppendInt64s(wire.AppendUint16s(wire.AppendFloat32s(wire.AppendStrings(nil, strs), floats), u16s), i64s)
+	r := wire.NewReader(b)
+	used := make([]string, 1, 8)
+	gotStrs := r.Strings(used, r.ArrayHeader())
+	require.Equal(t, strs, gotStrs)
+	require.Same(t, &used[0], &gotStrs[0], "a slice with the capacity is reused")
+	require.Equal(t, floats, r.Float32s(nil, r.ArrayHeader()))
+	require.Equal(t, u16s, r.Uint16s(nil, r.ArrayHeader()))
+	require.Equal(t, i64s, r.Int64s(nil, r.ArrayHeader()))
+	require.NoError(t, r.Err())
+	require.Empty(t, r.Rest())
+	require.Nil(t, wire.NewReader([]byte{0x90}).Strings(nil, 0), "an empty array into nil is nil, as in msgp")
+
+	r = wire.NewReader(wire.AppendInt64s(nil, []int64{70000}))
+	r.Uint16s(nil, r.ArrayHeader())
+	require.ErrorIs(t, r.Err(), wire.ErrRange)
+}
+
+func TestAppendRaw(t *testing.T) {
+	require.Equal(t, []byte{0x91, 0x81, 0xa1, 'v'}, wire.AppendRaw([]byte{0x91}, "\x81\xa1v"))
+}
+
 func TestAppend_appendsToExisting(t *testing.T) {
 	b := wire.AppendString([]byte{0x92}, "a")
 	b = wire.AppendInt(b, -200)

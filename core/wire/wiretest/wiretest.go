@@ -1,4 +1,4 @@
-// Package wiretest helps test a hand-written codec built on core/wire
+// Package wiretest helps test a codec built on core/wire
 // against the msgp-generated reference: it fills values from fuzz input with
 // every encoding width msgp can choose, compares decoded values exactly, and
 // tells when msgp-generated decoders may safely run on hostile bytes. It
