@@ -96,7 +96,7 @@ func run(cfg config) error {
 	if err != nil {
 		return err
 	}
-	out, err := Generate(pkg, cfg)
+	out, err := lean(pkg, cfg)
 	if err != nil {
 		return fmt.Errorf("%s: %w", cfg.file, err)
 	}
@@ -107,7 +107,7 @@ func run(cfg config) error {
 // type declarations of all its files, for types the file refers to.
 type pkgInfo struct {
 	name  string
-	file  string   // base name of the declaring file
+	file  string    // base name of the declaring file
 	decl  *ast.File // the declaring file
 	specs map[string]*ast.TypeSpec
 }
@@ -135,7 +135,7 @@ func parsePackage(dir, file string, src []byte) (*pkgInfo, error) {
 		if err != nil {
 			return nil, err
 		}
-		if ast.IsGenerated(mustParseHeader(fset, name, b)) {
+		if ast.IsGenerated(parseHeader(fset, name, b)) {
 			continue
 		}
 		f, err := parser.ParseFile(fset, name, b, parser.SkipObjectResolution)
@@ -149,9 +149,9 @@ func parsePackage(dir, file string, src []byte) (*pkgInfo, error) {
 	return pkg, nil
 }
 
-// mustParseHeader parses the package clause and comments of a file; a file
+// parseHeader parses the package clause and comments of a file; a file
 // that does not parse is reported by the full parse that follows.
-func mustParseHeader(fset *token.FileSet, name string, b []byte) *ast.File {
+func parseHeader(fset *token.FileSet, name string, b []byte) *ast.File {
 	f, _ := parser.ParseFile(fset, name, b, parser.PackageClauseOnly|parser.ParseComments)
 	if f == nil {
 		return &ast.File{}
@@ -240,8 +240,8 @@ type strct struct {
 	depth  int // depth of its map or tuple below -root, with -limiter
 }
 
-// Generate returns the formatted lean codec of pkg's declaring file.
-func Generate(pkg *pkgInfo, cfg config) ([]byte, error) {
+// lean returns the formatted lean codec of pkg's declaring file.
+func lean(pkg *pkgInfo, cfg config) ([]byte, error) {
 	if (cfg.limiter == "") != (cfg.root == "") {
 		return nil, errors.New("-limiter and -root go together")
 	}
@@ -403,7 +403,7 @@ func (g *gen) resolve(e ast.Expr, nesting int) (*typ, error) {
 	if nesting > 8 {
 		return nil, errors.New("type nests too deeply")
 	}
-	expr := types(e)
+	expr := exprString(e)
 	switch e := e.(type) {
 	case *ast.Ident:
 		if b, ok := basics[e.Name]; ok {
@@ -461,8 +461,8 @@ func (g *gen) resolve(e ast.Expr, nesting int) (*typ, error) {
 	return nil, fmt.Errorf("type %s is not supported", expr)
 }
 
-// types prints a type expression.
-func types(e ast.Expr) string {
+// exprString prints a type expression.
+func exprString(e ast.Expr) string {
 	var b bytes.Buffer
 	if err := format.Node(&b, token.NewFileSet(), e); err != nil {
 		return "?"

@@ -42,7 +42,7 @@ type All struct {
 	List   []Pair            `msg:"list"`
 	Opt    Opt               `msg:"opt"`
 	NoTag  int
-	Ignore int `msg:"-"`
+	Ignore int    `msg:"-"`
 	Long   string `msg:"a_key_longer_than_thirty_one_bytes"`
 }
 
