@@ -8,12 +8,22 @@ import (
 	"github.com/hearth-dev/hearth/core/internal/errfmt"
 )
 
+// Publication times an item may carry, in Unix seconds: the years 1900 to
+// 9999. A date outside is a mistake (a year 0, a time in milliseconds), and
+// keeping dates within them keeps the engine's freshness arithmetic far
+// from int64 overflow.
+const (
+	MinPublished = -2_208_988_800  // 1900-01-01T00:00:00Z
+	MaxPublished = 253_402_300_799 // 9999-12-31T23:59:59Z
+)
+
 // Validate checks the rules of the format that decoding alone does not:
 // unique non-empty ids, safe URLs, vector lengths equal to Dim, topic
-// indices inside the vocabulary, weights and priors in range, finite
-// numbers, and a valid policy. Errors wrap ErrInvalid (or ErrPolicy) and
-// name the item index, id and field. On success it builds the id index
-// [Catalogue.Find] uses, so call it after building a catalogue in memory.
+// indices inside the vocabulary, weights and priors in range, publication
+// times within [MinPublished, MaxPublished], finite numbers, and a valid
+// policy. Errors wrap ErrInvalid (or ErrPolicy) and name the item index,
+// id and field. On success it builds the id index [Catalogue.Find] uses,
+// so call it after building a catalogue in memory.
 func (c *Catalogue) Validate() error {
 	if c.Dim < 0 || c.Dim > DefaultMaxDim {
 		return errfmt.Wrap("", ErrInvalid, ": dim "+strconv.Itoa(c.Dim)+" out of [0, "+strconv.Itoa(DefaultMaxDim)+"]")
@@ -88,6 +98,9 @@ func (c *Catalogue) validateItem(i int) error {
 	}
 	if !finite(it.Popularity) || it.Popularity < 0 || it.Popularity > 1 {
 		return itemError(i, it.ID, "pop", errfmt.Float(it.Popularity)+" out of [0, 1]")
+	}
+	if it.Published < MinPublished || it.Published > MaxPublished {
+		return itemError(i, it.ID, "pub", strconv.FormatInt(it.Published, 10)+" out of [MinPublished, MaxPublished] (years 1900 to 9999)")
 	}
 	for k, tw := range it.Topics {
 		if int(tw.Topic) >= len(c.Topics) {
