@@ -10,7 +10,8 @@
 // and popularity priors, weighted by the policy), a top-k heap, diversify
 // (maximal marginal relevance with per-section caps), explore (one seeded
 // slot from a topic the reader has shown no interest in) and explain (the
-// reasons shown to the reader).
+// reasons shown to the reader). The score's terms are declared once, in
+// the table of term.go, which every scoring path and explain read.
 //
 // Without a profile, with an empty one or without consent the reader gets
 // the publisher's non-personal order: pinned items first, then freshness
@@ -60,14 +61,19 @@ type Engine struct {
 	sec    []int32 // section index of each item
 	secCap []int32 // cap per section index, 0 when uncapped
 
-	// freshBase[i] = 2^((pub_i − freshRef)/half-life) ≤ 1, so a request
+	// freshBase[i] = 2^((pub_i − freshRef)/half-life) in [0, 1], so a request
 	// needs one multiplication per item instead of an exponential.
 	freshBase []float64
 	freshRef  int64
 	freshSkew float64 // 2^(1 day/half-life): fresh's tolerance for items dated after now
 	pop       []float32
 
-	byPop []int32 // item indices by popularity, highest first (see best)
+	byPop []int32 // item indices by the order term's column (popularity), highest first (see top)
+
+	// The policy's weight of each term (terms), the prior's, and the sums
+	// of the prior's and of the personal terms' weights.
+	w, priorW             [maxTerms]float32
+	priorSum, personalSum float32
 
 	excluded []uint64 // bitset
 	pinned   []int32  // in policy order
@@ -104,7 +110,7 @@ func New(c *catalog.Catalogue) *Engine {
 	e.freshRef = math.MinInt64
 	for i := range c.Items {
 		it := &c.Items[i]
-		e.freshRef = max(e.freshRef, it.Published)
+		e.freshRef = max(e.freshRef, published(it))
 		e.addItem(i, it)
 		s, ok := secs[it.Section]
 		if !ok {
@@ -117,9 +123,10 @@ func New(c *catalog.Catalogue) *Engine {
 	hl := float64(e.pol.FreshnessHalfLifeDays) * 86400
 	e.freshSkew = math.Exp2(86400 / hl)
 	for i := range c.Items {
-		e.freshBase[i] = math.Exp2(float64(c.Items[i].Published-e.freshRef) / hl)
+		e.freshBase[i] = math.Exp2((float64(published(&c.Items[i])) - float64(e.freshRef)) / hl)
 	}
-	e.byPop = popularityOrder(e.pop)
+	e.byPop = popularityOrder(terms[orderTerm].column(e))
+	e.w, e.priorW, e.priorSum, e.personalSum = termWeights(e.pol.Weights)
 	e.secCap = make([]int32, len(secNames))
 	for _, sc := range e.pol.SectionCaps {
 		if s, ok := secs[sc.Section]; ok {
@@ -185,7 +192,8 @@ func (e *Engine) addItem(i int, it *catalog.Item) {
 func (e *Engine) Catalogue() *catalog.Catalogue { return e.cat }
 
 // fresh returns item i's freshness prior in [0, 1] given the request's
-// factor 2^((freshRef − now)/half-life).
+// factor 2^((freshRef − now)/half-life): a base in [0, 1] times a finite
+// factor, never NaN.
 func (e *Engine) fresh(i int, factor float64) float32 {
 	f := e.freshBase[i] * factor
 	if f > 1 {
@@ -211,13 +219,25 @@ func (e *Engine) ahead(f float64) float32 {
 }
 
 // freshFactor returns 2^((freshRef − now)/half-life), clamped so that it
-// stays finite (an item published far after now gets no freshness).
+// stays finite (an item published far after now gets no freshness). The
+// difference is taken in float64: in int64 a clock far from the
+// catalogue's dates overflows.
 func (e *Engine) freshFactor(now int64) float64 {
 	if e.n == 0 {
 		return 1
 	}
-	x := float64(e.freshRef-now) / (float64(e.pol.FreshnessHalfLifeDays) * 86400)
+	x := (float64(e.freshRef) - float64(now)) / (float64(e.pol.FreshnessHalfLifeDays) * 86400)
 	return math.Exp2(min(x, 1000))
+}
+
+// published is the item's publication time as freshness counts it: within
+// the years a valid catalogue allows (catalog.MinPublished to
+// MaxPublished). The engine may be given a catalogue Validate never saw,
+// and a date such as math.MinInt64 overflowed the difference with the
+// newest date into a huge positive age: an infinite freshness base, which
+// a later request multiplied by 0 into a NaN score.
+func published(it *catalog.Item) int64 {
+	return min(max(it.Published, catalog.MinPublished), catalog.MaxPublished)
 }
 
 // itemSim is the similarity of two items in [-1, 1]: the cosine of their

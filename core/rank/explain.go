@@ -2,14 +2,6 @@ package rank
 
 import "math"
 
-// Thresholds above which a reason is worth telling the reader.
-const (
-	readReasonSim   = 0.35 // similarity of the item to one the reader read
-	topicReasonMin  = 0.15 // the item's topic weight × the reader's scaled interest
-	newReasonFresh  = 0.5  // published within one freshness half-life
-	popularReasonAt = 0.6  // popularity prior
-)
-
 // explainAll turns the ranked indices into recommendations with reasons.
 func (s *state) explainAll(list []int) []Recommendation {
 	out := make([]Recommendation, len(list))
@@ -31,14 +23,18 @@ func (s *state) finalScore(i int) float32 {
 }
 
 // explain returns the reasons for item i, the one that placed it first:
-// exploration, the related page or the publisher's pin, then what the
-// reader read and follows, then newness and popularity. Every item gets at
-// least one reason: failing all thresholds, the largest term of its score.
+// exploration, the related page or the publisher's pin, then the terms'
+// reasons (terms), what the reader read and follows before newness and
+// popularity. A term gives its reason only when it counts in the score
+// that ranked the list (its weight there is above zero) and its reason's
+// threshold is met. Failing all thresholds, the item gets the reason of
+// the largest term of its score, if one is above zero: an item that none
+// lifted (old, unpopular and unrelated to the reader) gets no reason.
 func (s *state) explain(i int) []Reason {
 	e := s.e
-	// One allocation instead of append's growth: an item has at most 5 reasons
-	// (related, read, topic, new, popular).
-	rs := make([]Reason, 0, 5)
+	// One allocation instead of append's growth: an item has at most one
+	// reason per term besides one of explore, related or pinned.
+	rs := make([]Reason, 0, 1+numTerms)
 	switch {
 	case i == s.explored:
 		rs = append(rs, Reason{Code: ReasonExplore, Text: "Something different"})
@@ -48,52 +44,73 @@ func (s *state) explain(i int) []Reason {
 	case !s.personal && bit(e.isPinned, i):
 		rs = append(rs, Reason{Code: ReasonPinned, Text: "Picked by the editors"})
 	}
-	if s.personal && i != s.explored {
-		if r, ok := s.readReason(i, readReasonSim); ok {
-			rs = append(rs, r)
+	for _, personal := range [...]bool{true, false} {
+		if personal && (!s.personal || i == s.explored) {
+			continue
 		}
-		if r, ok := s.topicReason(i, topicReasonMin); ok {
-			rs = append(rs, r)
+		for k := range terms {
+			t := &terms[k]
+			if (t.reader != nil) != personal || !(s.reasonWeight(k) > 0) {
+				continue
+			}
+			if r, ok := t.reason(s, t, i, s.termValue(k, i), t.reasonAt); ok {
+				rs = append(rs, r)
+			}
 		}
-	}
-	fresh := e.fresh(i, s.factor)
-	if fresh >= newReasonFresh {
-		rs = append(rs, Reason{Code: ReasonNew, Text: "New"})
-	}
-	if e.pop[i] >= popularReasonAt {
-		rs = append(rs, Reason{Code: ReasonPopular, Text: "Popular"})
 	}
 	if len(rs) == 0 {
-		rs = append(rs, s.mainTerm(i, fresh))
+		if r, ok := s.mainTerm(i); ok {
+			rs = append(rs, r)
+		}
 	}
 	return rs
 }
 
-// mainTerm is the reason for the largest term of item i's score.
-func (s *state) mainTerm(i int, fresh float32) Reason {
+// reasonWeight is term k's weight in the score that ranked the list: the
+// policy's in a personal list; the prior's for a prior in a non-personal
+// or related list, and the policy's for a personal term when that list is
+// personal too.
+func (s *state) reasonWeight(k int) float32 {
 	e := s.e
-	r, best := Reason{Code: ReasonNew, Text: "New"}, s.w.Freshness*fresh
-	if v := s.w.Popularity * e.pop[i]; v > best {
-		r, best = Reason{Code: ReasonPopular, Text: "Popular"}, v
+	switch {
+	case terms[k].reader != nil:
+		if s.personal {
+			return e.w[k]
+		}
+		return 0
+	case s.personal && !s.relatedMode:
+		return e.w[k]
 	}
-	if !s.personal {
-		return r
+	return e.priorW[k]
+}
+
+// termValue is term k's value for item i, 0 for a personal term the
+// reader gives nothing to score.
+func (s *state) termValue(k, i int) float32 {
+	if !s.on(k) {
+		return 0
 	}
-	if s.user != nil && e.inv[i] != 0 {
-		if v := s.w.Similarity * dot(s.user, e.row(i)) * e.inv[i]; v > best {
-			if rr, ok := s.readReason(i, float32(math.Inf(-1))); ok {
-				r, best = rr, v
+	return s.value(k, i)
+}
+
+// mainTerm is the reason for the largest term of item i's score, if that
+// term is above zero and gives one.
+func (s *state) mainTerm(i int) (Reason, bool) {
+	var r Reason
+	found, best := false, float32(0)
+	for k := range terms {
+		t := &terms[k]
+		w := s.reasonWeight(k)
+		if w == 0 || !s.on(k) {
+			continue
+		}
+		if v := s.weighted(k, w, i); v > best {
+			if rr, ok := t.reason(s, t, i, s.value(k, i), float32(math.Inf(-1))); ok {
+				r, best, found = rr, v, true
 			}
 		}
 	}
-	if s.anyTopic {
-		if v := s.w.Topic * s.topicScore(i); v > best {
-			if rt, ok := s.topicReason(i, 0); ok {
-				r = rt
-			}
-		}
-	}
-	return r
+	return r, found
 }
 
 // explainHistory bounds the reader's items an explanation compares with:

@@ -80,4 +80,18 @@ func TestState_Explain(t *testing.T) {
 		require.Equal(t, []string{ReasonPopular}, codes(s.explain(1)))
 		require.Equal(t, []string{ReasonPopular}, codes(s.explain(2)), "the largest score term when no threshold is met")
 	})
+	t.Run("new only when the freshness term is above zero", func(t *testing.T) {
+		c := tiny(
+			catalog.Item{ID: "fresh", Published: now.Unix(), Popularity: 0.1},
+			catalog.Item{ID: "ancient", Published: 0},                       // freshness 0 after 56 years
+			catalog.Item{ID: "scheduled", Published: now.Unix() + 10*86400}, // not out yet: freshness 0
+		)
+		s := New(c).newState(nil, Request{Now: now.Unix()})
+		require.Equal(t, []string{ReasonNew}, codes(s.explain(0)))
+		require.Empty(t, s.explain(1), "nothing lifted it: no reason rather than a false one")
+		require.Empty(t, s.explain(2))
+		c.Policy.Weights = catalog.Weights{Popularity: 1, Topic: 1}
+		s = New(c).newState(nil, Request{Now: now.Unix()})
+		require.Equal(t, []string{ReasonPopular}, codes(s.explain(0)), "freshness has no weight: the item is not ranked as new")
+	})
 }

@@ -17,12 +17,17 @@ func (s *state) explore(list []int, count int, rng *splitmix) ([]int, int) {
 	}
 	e := s.e
 	h := newTopK(exploreChoices)
+	b := &s.batch
 	for i := range e.n {
 		if !s.candidate(i) || !s.unexplored(i) || slices.Contains(list, i) {
 			continue
 		}
-		h.push(s.prior(i), i)
+		b.idx[b.n] = int32(i)
+		if b.n++; b.n == batchSize {
+			s.scoreBatch(h, &s.priorMix, b)
+		}
 	}
+	s.scoreBatch(h, &s.priorMix, b)
 	choices, _ := h.sorted()
 	if len(choices) == 0 {
 		return list, -1

@@ -2,55 +2,101 @@ package rank
 
 import "math"
 
+// noFloor is a topK's floor before it is full.
+var noFloor = float32(math.Inf(-1))
+
 // best returns the personal list's pool (poolSize candidates, best first,
-// with their scores) as scoring every candidate would, but stops early and
-// skips dot products. It visits the items by popularity, highest first.
-// With the heap full, an item whose score cannot reach the pool's floor is
-// out, and so is every later one when even the largest score the item's
-// popularity allows (freshness 1, topic score 1, similarity 1) cannot: only
-// the popular head of the catalogue is scored. Of the rest, an item whose
-// score without its similarity term plus the largest that term can be stays
-// under the floor is out without its dot product. With the default weights
-// (popularity 1 beside 0.1 to 0.2 for the others) this scores under a fifth
-// of the items, and computes a dot product for a seventh. The reference in
-// tests/browserbench scores every item.
+// with their scores) as scoring every candidate would; see top.
+func (s *state) best(count int) ([]int, []float32) {
+	return s.top(&s.scoreMix, poolSize(count, s.e.n), true)
+}
+
+// top returns the k best candidates under mix m (pinned ones too only if
+// pinned is set), best first, with their scores, as scoring every
+// candidate would, but stops early and skips dear terms. It visits the
+// items by the column of the order term (popularity), highest first. With
+// the heap full, an item whose score cannot reach the pool's floor is out,
+// and so is every later one when even the largest score the item's order
+// value allows (every other term at its bound) cannot: only the popular
+// head of the catalogue is scored. Of the rest, an item whose score
+// without its dear terms (the similarity's dot product) plus the largest
+// those can be stays under the floor is out without them. With the default
+// weights (popularity 1 beside 0.1 to 0.2 for the others) the personal
+// pool scores under a fifth of the items, and computes a dot product for a
+// seventh. The reference in tests/browserbench scores every item.
 //
 // Any visiting order gives the same pool: topK keeps the best by score,
 // ties to the lower index, whatever the order of its pushes. The bounds
-// lean on score's shape, a weighted sum of freshness and popularity in
-// [0, 1], a topic score in [−1, 1] and a cosine, with the similarity term the
-// only one using the user vector; TestState_Best checks that best and pool
-// (the plain computation, in the test) agree.
-func (s *state) best(count int) ([]int, []float32) {
+// are the terms' (term.bound); TestState_Best checks that top and pool
+// (the plain computation, in the test) agree. Items are scored a batch at
+// a time, with the floor as it was when the batch began: a floor only
+// rises, so an older one skips less, never more.
+func (s *state) top(m *mix, k int, pinned bool) ([]int, []float32) {
 	e := s.e
-	h := newTopK(poolSize(count, e.n))
-	user := s.user
-	// Room for rounding: a computed cosine can exceed 1 by a few ulps, and
-	// every sum rounds; 1e-4 and 1e-5 are far more than float32's relative
-	// 6e-8 on each term.
-	simMax := float64(abs(s.w.Similarity)) * (1 + 1e-4)
-	others := float64(abs(s.w.Freshness)) + float64(abs(s.w.Topic)) + simMax
-	wp := float64(s.w.Popularity)
-	noFloor := float32(math.Inf(-1))
-	for _, i32 := range e.byPop {
-		i := int(i32)
-		if h.floor > noFloor && wp >= 0 {
-			if most := wp*float64(e.pop[i]) + others; most+(math.Abs(most)+1)*1e-5 < float64(h.floor) {
-				break
+	h := newTopK(k)
+	// Room for rounding: a computed cosine can exceed its bound by a few
+	// ulps, and every sum rounds; 1e-4 and 1e-5 are far more than
+	// float32's relative 6e-8 on each term.
+	var others, dearMax, ord float64
+	var col []float32
+	cheap := *m
+	cheap.n = 0
+	for x := range m.n {
+		tk := int(m.k[x])
+		t, w := &terms[tk], float64(abs(m.w[x]))
+		switch {
+		case tk == orderTerm:
+			ord, col = float64(m.w[x]), t.column(e)
+		case t.dear:
+			dearMax += w * float64(t.bound) * (1 + 1e-4)
+		default:
+			others += w * float64(t.bound)
+		}
+		if !t.dear {
+			cheap.k[cheap.n], cheap.w[cheap.n] = m.k[x], m.w[x]
+			cheap.n++
+		}
+	}
+	others += dearMax
+	hasDear := cheap.n < m.n
+	b := &s.batch
+	rest := &s.rest
+	for next := 0; next < len(e.byPop); {
+		floor := h.floor
+		stop := false
+		for ; next < len(e.byPop) && b.n < batchSize; next++ {
+			i := e.byPop[next]
+			if floor > noFloor && ord >= 0 {
+				most := others
+				if col != nil {
+					most += ord * float64(col[i])
+				}
+				if most+(math.Abs(most)+1)*1e-5 < float64(floor) {
+					stop = true
+					break
+				}
+			}
+			if s.candidate(int(i)) && (pinned || !bit(e.isPinned, int(i))) {
+				b.idx[b.n] = i
+				b.n++
 			}
 		}
-		if !s.candidate(i) {
-			continue
-		}
-		if user != nil && e.inv[i] != 0 && h.floor > noFloor {
-			s.user = nil
-			rest := float64(s.score(i))
-			s.user = user
-			if rest+simMax+(math.Abs(rest)+simMax+1)*1e-5 < float64(h.floor) {
-				continue
+		if hasDear && floor > noFloor {
+			idx := b.idx[:b.n]
+			cheap.sum(s, idx, rest.acc[:])
+			n := 0
+			for j, i := range idx {
+				if r := float64(rest.acc[j]); r+dearMax+(math.Abs(r)+dearMax+1)*1e-5 >= float64(floor) {
+					b.idx[n] = i
+					n++
+				}
 			}
+			b.n = n
 		}
-		h.push(s.score(i), i)
+		s.scoreBatch(h, m, b)
+		if stop {
+			break
+		}
 	}
 	return h.sorted()
 }

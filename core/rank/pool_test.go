@@ -11,10 +11,11 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// TestState_Best checks that skipping the items the similarity bound rules
-// out leaves the pool as scoring every item makes it: the same items, in
-// the same order, with the same scores, for weights where similarity is
-// minor, major or all there is, with and without topic interests.
+// TestState_Best checks that skipping the items the bounds rule out leaves
+// the pool as scoring every item makes it: the same items, in the same
+// order, with the same scores, for weights where similarity is minor,
+// major or all there is, or popularity is off, with and without topic
+// interests; and the same for the non-personal order's pool.
 func TestState_Best(t *testing.T) {
 	for _, w := range []catalog.Weights{
 		catalog.DefaultWeights(),
@@ -23,10 +24,13 @@ func TestState_Best(t *testing.T) {
 		{Similarity: 10, Popularity: 10},
 		{Similarity: 0.01, Topic: 10, Popularity: 1},
 		{Freshness: 1, Popularity: 1},
+		{Similarity: 1, Topic: 1}, // the prior weighs freshness and popularity equally
+		{Freshness: 2},
 	} {
 		for _, n := range []int{10, 500, 3000} {
 			c := synthetic(n, 16, uint64(n))
 			c.Policy.Weights = w
+			c.Policy.Pinned = []string{c.Items[n/2].ID, c.Items[n-1].ID}
 			e := New(c)
 			for seed := range uint64(3) {
 				p := syntheticReader(c, seed)
@@ -36,6 +40,12 @@ func TestState_Best(t *testing.T) {
 					wantIdx, wantScores := s.pool(count)
 					gotIdx, gotScores := s.best(count)
 					require.Equal(t, wantIdx, gotIdx, "%+v, %d items, count %d", w, n, count)
+					require.Equal(t, wantScores, gotScores)
+					// The non-personal order's pool: the prior, pinned
+					// items left out.
+					wantIdx, wantScores = s.priorPool(count)
+					gotIdx, gotScores = s.top(&s.priorMix, count, false)
+					require.Equal(t, wantIdx, gotIdx, "prior, %+v, %d items, count %d", w, n, count)
 					require.Equal(t, wantScores, gotScores)
 				}
 			}
@@ -50,6 +60,17 @@ func (s *state) pool(count int) ([]int, []float32) {
 	for i := range s.e.n {
 		if s.candidate(i) {
 			h.push(s.score(i), i)
+		}
+	}
+	return h.sorted()
+}
+
+// priorPool is the plain computation of the non-personal pool.
+func (s *state) priorPool(count int) ([]int, []float32) {
+	h := newTopK(count)
+	for i := range s.e.n {
+		if s.candidate(i) && !bit(s.e.isPinned, i) {
+			h.push(s.prior(i), i)
 		}
 	}
 	return h.sorted()

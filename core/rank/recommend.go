@@ -1,9 +1,6 @@
 package rank
 
-import (
-	"github.com/hearth-dev/hearth/core/catalog"
-	"github.com/hearth-dev/hearth/core/profile"
-)
+import "github.com/hearth-dev/hearth/core/profile"
 
 // Request says what list to rank. Its zero value asks for DefaultCount
 // items of the non-related list at the catalogue's generation time.
@@ -124,7 +121,10 @@ type state struct {
 	personal bool
 	active   bool
 	variety  float32
-	w        catalog.Weights
+
+	// The request's terms (see setTerms) and the scoring loops' batches.
+	scoreMix, personalMix, priorMix mix
+	batch, rest, one                batch
 
 	blocked  []uint64  // bitset: not a candidate (besides current); read-only
 	interest []float32 // per vocabulary topic, scaled to max |w| = 1
@@ -145,7 +145,7 @@ func (e *Engine) newStateMemo(m *Memo, p *profile.Profile, req Request) *state {
 	if now == 0 {
 		now = e.cat.Generated
 	}
-	s := &state{e: e, now: now, factor: e.freshFactor(now), current: -1, explored: -1, w: e.pol.Weights, blocked: e.excluded}
+	s := &state{e: e, now: now, factor: e.freshFactor(now), current: -1, explored: -1, blocked: e.excluded}
 	if i, ok := e.cat.Find(req.Current); ok && req.Current != "" {
 		s.current = i
 	}
@@ -165,6 +165,7 @@ func (e *Engine) newStateMemo(m *Memo, p *profile.Profile, req Request) *state {
 		s.use(l)
 		s.personal = s.anyTopic || s.user != nil || len(s.history) > 0
 	}
+	s.setTerms()
 	return s
 }
 

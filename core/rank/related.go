@@ -13,32 +13,56 @@ const (
 // a personal list, keeping the section caps.
 func (s *state) related(count int) []int {
 	h := newTopK(poolSize(count, s.e.n))
+	b := &s.batch
 	for i := range s.e.n {
 		if s.candidate(i) {
-			h.push(s.relatedScore(i), i)
+			b.idx[b.n] = int32(i)
+			if b.n++; b.n == batchSize {
+				s.relatedBatch(h, b)
+			}
 		}
 	}
+	s.relatedBatch(h, b)
 	pool, scores := h.sorted()
 	return s.diversify(pool, scores, count, s.lambda()/2)
 }
 
+// relatedBatch scores the batch's items in related mode and offers them to
+// h, emptying the batch.
+func (s *state) relatedBatch(h *topK, b *batch) {
+	idx := b.idx[:b.n]
+	s.priorMix.sum(s, idx, b.acc[:])
+	if s.personal {
+		s.personalMix.sum(s, idx, s.rest.acc[:])
+	}
+	for j, i := range idx {
+		h.push(s.relatedOf(int(i), b.acc[j], s.rest.acc[j]), int(i))
+	}
+	b.n = 0
+}
+
 // relatedScore is item i's score in related mode.
 func (s *state) relatedScore(i int) float32 {
+	var p float32
+	if s.personal {
+		p = s.scoreOf(&s.personalMix, i)
+	}
+	return s.relatedOf(i, s.prior(i), p)
+}
+
+// relatedOf is item i's score in related mode given its prior and, when
+// the list is personal, the sum of its personal terms (similarity and
+// topic). Each is scaled by the sum of its weights to at most 1, so that
+// the similarity to the current item leads.
+func (s *state) relatedOf(i int, prior, personal float32) float32 {
 	e, c := s.e, s.current
 	sim := e.topicSim(c, i)
 	if e.inv[c] != 0 && e.inv[i] != 0 {
 		sim = relatedVector*dot(e.row(c), e.row(i))*e.inv[c]*e.inv[i] + (1-relatedVector)*sim
 	}
-	sc := sim + relatedPrior*s.prior(i)/max(s.w.Freshness+s.w.Popularity, 1e-6)
+	sc := sim + relatedPrior*prior/max(e.priorSum, 1e-6)
 	if s.personal {
-		var p float32
-		if s.user != nil && e.inv[i] != 0 {
-			p += s.w.Similarity * dot(s.user, e.row(i)) * e.inv[i]
-		}
-		if s.anyTopic {
-			p += s.w.Topic * s.topicScore(i)
-		}
-		sc += relatedPersonal * p / max(s.w.Similarity+s.w.Topic, 1e-6)
+		sc += relatedPersonal * personal / max(e.personalSum, 1e-6)
 	}
 	return sc
 }
@@ -56,13 +80,7 @@ func (s *state) nonPersonal(count int) []int {
 			caps.add(int(p))
 		}
 	}
-	h := newTopK(min(e.n, 4*count+20))
-	for i := range e.n {
-		if s.candidate(i) && !bit(e.isPinned, i) {
-			h.push(s.prior(i), i)
-		}
-	}
-	pool, _ := h.sorted()
+	pool, _ := s.top(&s.priorMix, min(e.n, 4*count+20), false)
 	for _, i := range pool {
 		if len(out) == count {
 			break

@@ -1,19 +1,14 @@
 package rank
 
-// score is item i's personal relevance: the weighted sum of the cosine of
-// the user vector with the item vector, the item's topic-interest overlap,
-// and the freshness and popularity priors.
-func (s *state) score(i int) float32 {
-	e := s.e
-	sc := s.w.Freshness*e.fresh(i, s.factor) + s.w.Popularity*e.pop[i]
-	if s.user != nil && e.inv[i] != 0 {
-		sc += s.w.Similarity * dot(s.user, e.row(i)) * e.inv[i]
-	}
-	if s.anyTopic {
-		sc += s.w.Topic * s.topicScore(i)
-	}
-	return sc
-}
+// score is item i's personal relevance: the weighted sum of the score's
+// terms (terms): freshness and popularity priors, the cosine of the user
+// vector with the item vector and the item's topic-interest overlap.
+func (s *state) score(i int) float32 { return s.scoreOf(&s.scoreMix, i) }
+
+// prior is the non-personal score: the priors (freshness and popularity),
+// weighted by the policy, equally when the policy gives them all zero
+// weight.
+func (s *state) prior(i int) float32 { return s.scoreOf(&s.priorMix, i) }
 
 // topicScore is the item's topic-weighted mean of the reader's interests,
 // in [-1, 1].
@@ -26,15 +21,15 @@ func (s *state) topicScore(i int) float32 {
 	return t * e.topicInv[i]
 }
 
-// prior is the non-personal score: freshness and popularity, weighted by
-// the policy (equally when the policy gives both zero weight).
-func (s *state) prior(i int) float32 {
-	e := s.e
-	wf, wp := s.w.Freshness, s.w.Popularity
-	if wf == 0 && wp == 0 {
-		wf, wp = 1, 1
+// scoreBatch scores the batch's items under m and offers them to h,
+// emptying the batch.
+func (s *state) scoreBatch(h *topK, m *mix, b *batch) {
+	idx := b.idx[:b.n]
+	m.sum(s, idx, b.acc[:])
+	for j, i := range idx {
+		h.push(b.acc[j], int(i))
 	}
-	return wf*e.fresh(i, s.factor) + wp*e.pop[i]
+	b.n = 0
 }
 
 // poolSize is how many candidates the personal list is chosen from: a few

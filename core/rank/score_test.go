@@ -44,6 +44,7 @@ func TestState_Score(t *testing.T) {
 	s.user = []float32{1, 0}
 	s.interest = []float32{1, -0.5}
 	s.anyTopic = true
+	s.setTerms() // the reader's terms are on now
 	tests := []struct {
 		item                   string
 		sim, topic, fresh, pop float32

@@ -32,9 +32,12 @@ func (h *topK) less(a, b int) bool {
 
 // push offers a candidate. Its test against the heap's minimum is small
 // enough to be inlined into the scoring loops, where most candidates fail
-// it: a call per candidate is dear under WebAssembly.
+// it: a call per candidate is dear under WebAssembly. It refuses a NaN
+// score, which compares false with everything: in the heap it would stay
+// at the root as its minimum, and every later push would replace it,
+// breaking the heap's order.
 func (h *topK) push(score float32, i int) {
-	if score < h.floor {
+	if !(score >= h.floor) {
 		return
 	}
 	h.add(score, i)
