@@ -66,6 +66,7 @@ var (
 	ErrGram           = errors.New("invalid Gram matrix")
 	ErrUnknownItemRef = errors.New("no item with this id or url")
 	ErrOptions        = errors.New("conflicting options")
+	ErrDate           = errors.New("date outside the years 1900 to 9999")
 )
 
 // Options tune a build. The zero value builds 32-dimensional text vectors,
@@ -108,8 +109,9 @@ type Options struct {
 	Lambda float32
 	// Progress, if set, is told how far each stage has come.
 	Progress func(stage string, done, total int)
-	// Warn, if set, makes Build lenient: a duplicate item is reported to
-	// Warn and skipped instead of failing the build.
+	// Warn, if set, makes Build lenient: a duplicate item, or one dated
+	// outside the years a catalogue allows (ErrDate), is reported to Warn
+	// and skipped instead of failing the build.
 	Warn func(error)
 	// Item summaries and key terms shape the vectors and topics; whether
 	// the catalogue carries them too is chosen here. The engine never reads
@@ -186,6 +188,9 @@ func Build(items []feed.Item, pol catalog.Policy, opts Options) (*catalog.Catalo
 	o := opts.withDefaults()
 	if o.KeepText && o.OmitText {
 		return nil, fmt.Errorf("%w: KeepText and OmitText", ErrOptions)
+	}
+	if !o.Generated.IsZero() && !inYears(o.Generated) {
+		return nil, fmt.Errorf("%w: generation time %s", ErrDate, o.Generated.Format(time.RFC3339))
 	}
 	if err := CheckPolicy(pol); err != nil {
 		return nil, err
@@ -297,6 +302,17 @@ func identify(items []feed.Item, o Options) ([]entry, error) {
 		if o.URL != nil {
 			u = o.URL(u)
 		}
+		if !it.Published.IsZero() && !inYears(it.Published) {
+			// A date outside the years a catalogue allows is a mistake
+			// (a year 0, a time in milliseconds) that catalog.Validate
+			// refuses too.
+			err := fmt.Errorf("%w: %s (%s): published %s", ErrDate, source(it), key, it.Published.Format(time.RFC3339))
+			if o.Warn == nil {
+				return nil, err
+			}
+			o.Warn(err)
+			continue
+		}
 		id := StableID(key)
 		if old, ok := prevByURL[u]; ok {
 			id = old
@@ -337,6 +353,13 @@ func identify(items []feed.Item, o Options) ([]entry, error) {
 		}
 	}
 	return entries, nil
+}
+
+// inYears reports whether t is within the publication times a catalogue
+// allows, catalog.MinPublished to MaxPublished.
+func inYears(t time.Time) bool {
+	u := t.Unix()
+	return u >= catalog.MinPublished && u <= catalog.MaxPublished
 }
 
 func source(it feed.Item) string {

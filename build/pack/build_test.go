@@ -498,3 +498,43 @@ func TestSynthetic(t *testing.T) {
 	}
 	require.InDelta(t, 333, tagged, 60)
 }
+
+// TestBuild_Dates checks that a publication time outside the years 1900 to
+// 9999 fails the build, naming the item, and that a lenient build drops
+// the item with a warning instead: no build writes such a date, which the
+// engine's freshness arithmetic overflowed on. A time in milliseconds read
+// as seconds, the usual mistake, is among them.
+func TestBuild_Dates(t *testing.T) {
+	in := `{"id":"a","url":"https://pets.example/a","title":"Cats","summary":"cats purr","published":1740787200}
+{"id":"b","url":"https://pets.example/b","title":"Dogs","summary":"dogs bark","published":1740787200000}
+{"id":"c","url":"https://pets.example/c","title":"Mice","summary":"mice squeak","published":"1850-05-01"}
+{"id":"d","url":"https://pets.example/d","title":"Birds","summary":"birds sing","published":"1900-01-01"}
+{"id":"e","url":"https://pets.example/e","title":"Fish","summary":"fish swim"}
+`
+	items, err := feed.Parse(strings.NewReader(in), "items.jsonl")
+	require.NoError(t, err)
+	_, err = Build(items, catalog.Policy{}, Options{})
+	require.ErrorIs(t, err, ErrDate)
+	require.Contains(t, err.Error(), "(b)")
+
+	var warned []error
+	c, err := Build(items, catalog.Policy{}, Options{Warn: func(err error) { warned = append(warned, err) }})
+	require.NoError(t, err)
+	require.Len(t, warned, 2)
+	for _, w := range warned {
+		require.ErrorIs(t, w, ErrDate)
+	}
+	require.Contains(t, warned[0].Error(), "(b)")
+	require.Contains(t, warned[1].Error(), "(c)")
+	var kept []string
+	for _, it := range c.Items {
+		kept = append(kept, it.Title)
+		require.GreaterOrEqual(t, it.Published, int64(catalog.MinPublished), it.Title)
+		require.LessOrEqual(t, it.Published, int64(catalog.MaxPublished), it.Title)
+	}
+	require.ElementsMatch(t, []string{"Cats", "Birds", "Fish"}, kept, "the undated item stays")
+	require.NoError(t, c.Validate())
+
+	_, err = Build(items[:1], catalog.Policy{}, Options{Generated: time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)})
+	require.ErrorIs(t, err, ErrDate, "generation time")
+}
