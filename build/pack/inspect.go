@@ -105,18 +105,13 @@ func PolicyFileOf(p catalog.Policy) PolicyFile {
 		InterestHalfLifeDays:  p.InterestHalfLifeDays,
 		Diversity:             p.Diversity,
 		Exploration:           p.Exploration,
-		Weights: PolicyWeights{
-			Similarity: p.Weights.Similarity,
-			Topic:      p.Weights.Topic,
-			Freshness:  p.Weights.Freshness,
-			Popularity: p.Weights.Popularity,
-		},
-		Pinned:        p.Pinned,
-		Excluded:      p.Excluded,
-		Sensitive:     p.Sensitive,
-		RetentionDays: p.RetentionDays,
-		MaxEvents:     p.MaxEvents,
-		Consent:       p.Consent,
+		Weights:               fileWeights(p.Weights),
+		Pinned:                p.Pinned,
+		Excluded:              p.Excluded,
+		Sensitive:             p.Sensitive,
+		RetentionDays:         p.RetentionDays,
+		MaxEvents:             p.MaxEvents,
+		Consent:               p.Consent,
 	}
 	// Empty lists rather than null, as a publisher would write them.
 	for _, l := range []*[]string{&f.Pinned, &f.Excluded, &f.Sensitive} {

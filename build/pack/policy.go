@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"reflect"
 	"sort"
 	"strings"
 
@@ -31,7 +32,10 @@ type PolicyFile struct {
 	Consent               string         `json:"consent"`
 }
 
-// PolicyWeights are the scoring weights of a [PolicyFile].
+// PolicyWeights are the scoring weights of a [PolicyFile]: one for each
+// field of catalog.Weights, under the same Go name, by which Policy,
+// PolicyFileOf and CheckPolicy convert (TestPolicyWeights_Fields holds
+// the two together), so a new score term's weight is one field here.
 type PolicyWeights struct {
 	Similarity float32 `json:"similarity"`
 	Topic      float32 `json:"topic"`
@@ -104,17 +108,12 @@ func (f PolicyFile) Policy() catalog.Policy {
 		InterestHalfLifeDays:  f.InterestHalfLifeDays,
 		Diversity:             f.Diversity,
 		Exploration:           f.Exploration,
-		Weights: catalog.Weights{
-			Similarity: f.Weights.Similarity,
-			Topic:      f.Weights.Topic,
-			Freshness:  f.Weights.Freshness,
-			Popularity: f.Weights.Popularity,
-		},
-		Pinned:        f.Pinned,
-		Excluded:      f.Excluded,
-		RetentionDays: f.RetentionDays,
-		MaxEvents:     f.MaxEvents,
-		Consent:       f.Consent,
+		Weights:               f.Weights.catalogWeights(),
+		Pinned:                f.Pinned,
+		Excluded:              f.Excluded,
+		RetentionDays:         f.RetentionDays,
+		MaxEvents:             f.MaxEvents,
+		Consent:               f.Consent,
 	}
 	for _, s := range f.Sensitive {
 		p.Sensitive = append(p.Sensitive, NormalizeTopic(s))
@@ -126,24 +125,48 @@ func (f PolicyFile) Policy() catalog.Policy {
 	return p
 }
 
+// catalogWeights is w as the catalogue's weights.
+func (w PolicyWeights) catalogWeights() catalog.Weights {
+	var out catalog.Weights
+	copyByName(reflect.ValueOf(&out).Elem(), reflect.ValueOf(w))
+	return out
+}
+
+// fileWeights is w as a policy file's weights.
+func fileWeights(w catalog.Weights) PolicyWeights {
+	var out PolicyWeights
+	copyByName(reflect.ValueOf(&out).Elem(), reflect.ValueOf(w))
+	return out
+}
+
+// copyByName sets each field of dst to src's field of the same name.
+func copyByName(dst, src reflect.Value) {
+	for i := range src.NumField() {
+		dst.FieldByName(src.Type().Field(i).Name).Set(src.Field(i))
+	}
+}
+
 // CheckPolicy refuses values the engine cannot use, naming the policy file
 // field, then runs the engine's own [catalog.Policy.Validate]. Zero values
 // are valid: they mean "the default".
 func CheckPolicy(p catalog.Policy) error {
 	bad := func(field, why string) error { return fmt.Errorf("%w: %s: %s", catalog.ErrPolicy, field, why) }
-	for _, f := range []struct {
+	type bounded struct {
 		name   string
 		v, max float32
-	}{
+	}
+	fields := []bounded{
 		{"freshness_half_life_days", p.FreshnessHalfLifeDays, catalog.MaxHalfLifeDays},
 		{"interest_half_life_days", p.InterestHalfLifeDays, catalog.MaxHalfLifeDays},
 		{"diversity", p.Diversity, 1},
 		{"exploration", p.Exploration, 1},
-		{"weights.similarity", p.Weights.Similarity, catalog.MaxWeight},
-		{"weights.topic", p.Weights.Topic, catalog.MaxWeight},
-		{"weights.freshness", p.Weights.Freshness, catalog.MaxWeight},
-		{"weights.popularity", p.Weights.Popularity, catalog.MaxWeight},
-	} {
+	}
+	w := reflect.ValueOf(fileWeights(p.Weights))
+	for i := range w.NumField() {
+		name := "weights." + strings.Split(w.Type().Field(i).Tag.Get("json"), ",")[0]
+		fields = append(fields, bounded{name, float32(w.Field(i).Float()), catalog.MaxWeight})
+	}
+	for _, f := range fields {
 		if !(f.v >= 0 && f.v <= f.max) {
 			return bad(f.name, fmt.Sprintf("must be in [0, %v], not %v", f.max, f.v))
 		}

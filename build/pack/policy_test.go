@@ -1,6 +1,7 @@
 package pack
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 
@@ -63,4 +64,26 @@ func TestReadPolicyFile_Example(t *testing.T) {
 	require.NotEmpty(t, p.Sensitive)
 	_, err = ReadPolicyFile("testdata/missing.json")
 	require.Error(t, err)
+}
+
+// TestPolicyWeights_Fields checks that the policy file has a weight for
+// each of the catalogue's, under the same name, which is how Policy,
+// PolicyFileOf and CheckPolicy convert them: a score term's new weight in
+// catalog.Weights fails here until the policy file has it too.
+func TestPolicyWeights_Fields(t *testing.T) {
+	ct, ft := reflect.TypeFor[catalog.Weights](), reflect.TypeFor[PolicyWeights]()
+	require.Equal(t, ct.NumField(), ft.NumField())
+	var w catalog.Weights
+	v := reflect.ValueOf(&w).Elem()
+	for i := range ct.NumField() {
+		f, ok := ft.FieldByName(ct.Field(i).Name)
+		require.True(t, ok, "PolicyWeights has no %s", ct.Field(i).Name)
+		require.NotEmpty(t, f.Tag.Get("json"), f.Name)
+		v.Field(i).SetFloat(float64(i+1) / 8)
+	}
+	f := fileWeights(w)
+	require.Equal(t, w, f.catalogWeights(), "round trip")
+	require.Equal(t, w, PolicyFile{Weights: f}.Policy().Weights)
+	w.Topic = catalog.MaxWeight + 1
+	require.ErrorContains(t, CheckPolicy(catalog.Policy{Weights: w}), "weights.topic")
 }
