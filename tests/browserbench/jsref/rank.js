@@ -11,9 +11,10 @@
 //    their unit vectors;
 // 2. candidates: not excluded by the policy, read, hidden or of a muted
 //    topic;
-// 3. score every candidate,
-//      sim·cos(u, item) + topic·interest overlap
-//      + fresh·2^(−age/half-life) + pop·popularity,
+// 3. score every candidate, the weighted sum of the engine's score terms
+//    (rank's term table, in defaults.js; their values are in terms below)
+//      fresh·2^(−age/half-life) + pop·popularity
+//      + sim·cos(u, item) + topic·interest overlap,
 //    (freshness 1 for an item dated up to a day after now, 0 later)
 //    keeping the best max(3·count, count + 20) (ties to the lower index);
 // 4. diversify them by maximal marginal relevance with the policy's
@@ -22,9 +23,11 @@
 //    seed, as the engine draws it), one slot of the second half goes to one
 //    of the 8 best candidates, by freshness and popularity, none of whose
 //    topics the reader has an interest in;
-// 6. explain each item: the read item most similar to it (of the strongest
-//    50), the followed topic contributing most, "new", "popular", else the
-//    largest term of its score.
+// 6. explain each item: each term's reason when the term has weight and
+//    its threshold is met, the personal terms' first: the read item most
+//    similar to it (of the strongest 50), the followed topic contributing
+//    most, "new", "popular"; else the reason of the largest term of its
+//    score if that term is above zero.
 //
 // It makes the precomputations rank.New makes (unit vectors in one
 // Float32Array, freshness bases, topic tables), so that a benchmark
@@ -44,15 +47,12 @@
 // [topic, weight] pairs, events[].i, .k, .at, .d, read, hidden, muted,
 // updated).
 
-const day = 86400;
+// The policy's defaults and the score's terms come from the engine:
+// defaults.js is generated from catalog.Policy.WithDefaults and rank's term
+// table, and TestJSRef_Defaults fails when it is stale.
+import { policyDefaults, scoreTerms } from './defaults.js';
 
-// Policy defaults, as catalog.Policy.WithDefaults. The benchmark's
-// catalogues set their weights, half-lives, diversity and exploration.
-const defaultFreshHalfLife = 14;
-const defaultInterestHalfLife = 30;
-const defaultDiversity = 0.3;
-const defaultExploration = 0.1;
-const defaultWeights = { sim: 0.1, topic: 0.1, fresh: 0.2, pop: 1 };
+const day = 86400;
 
 // Event kinds (profile.Kind) and their weights (profile.Kind.Weight).
 const kindView = 1, kindRead = 2, kindClick = 3, kindLike = 4, kindDislike = 5, kindHide = 6, kindMute = 7;
@@ -63,11 +63,43 @@ const maxHistory = 200; // the reader's strongest items it looks at
 const explainHistory = 50; // of which explanations compare with
 const maxLambda = 0.7; // the strongest diversity variety can ask for
 const exploreChoices = 8;
-// Reason thresholds, as float32 like the engine's.
-const readReasonSim = Math.fround(0.35);
-const topicReasonMin = Math.fround(0.15);
-const newReasonFresh = Math.fround(0.5);
-const popularReasonAt = Math.fround(0.6);
+
+/**
+ * Each score term of the engine, by its weight's key: its value for item i
+ * and, for a personal term, whether the request's reader gives it anything
+ * to score (on), given the request r of recommend; and its reason for item
+ * i of value v if it passes atLeast (null otherwise). Importing this file
+ * fails when the engine has a term this table lacks, or the other way
+ * round, so a new term cannot go unnoticed by the reference.
+ * @type {Record<string, {value: (r: any, i: number) => number, on?: (r: any) => boolean,
+ *   reason: (r: any, i: number, v: number, atLeast: number) => ({code: string, text: string, ref?: string} | null)}>}
+ */
+const terms = {
+  fresh: {
+    value: (r, i) => r.fresh(i),
+    reason: (r, i, v, atLeast) => (v >= atLeast ? { code: 'new', text: 'New' } : null),
+  },
+  pop: {
+    value: (r, i) => r.m.pop[i],
+    reason: (r, i, v, atLeast) => (v >= atLeast ? { code: 'popular', text: 'Popular' } : null),
+  },
+  sim: {
+    value: (r, i) => (r.m.hasVec[i] ? r.cosine(i) : 0),
+    on: (r) => r.user !== null,
+    reason: (r, i, v, atLeast) => r.readReason(i, atLeast),
+  },
+  topic: {
+    value: (r, i) => r.topicScore(i),
+    on: (r) => r.anyTopic,
+    reason: (r, i, v, atLeast) => r.topicReason(i, atLeast),
+  },
+};
+for (const t of scoreTerms) {
+  if (!terms[t.key]) throw new Error(`jsref: the engine's score term ${t.key} has no value here`);
+}
+for (const key of Object.keys(terms)) {
+  if (!scoreTerms.some((t) => t.key === key)) throw new Error(`jsref: ${key} is not a score term of the engine`);
+}
 
 function kindWeight(kind, dwell) {
   switch (kind) {
@@ -120,10 +152,12 @@ function rows(cols, dim) {
  */
 export function load(cat) {
   const pol = cat.policy || {};
+  // Weights default only when the policy sets none (WithDefaults).
   const w = pol.weights || {};
-  const weights = (w.sim || w.topic || w.fresh || w.pop)
-    ? { sim: w.sim || 0, topic: w.topic || 0, fresh: w.fresh || 0, pop: w.pop || 0 }
-    : defaultWeights;
+  const some = scoreTerms.some((t) => w[t.key]);
+  /** @type {Record<string, number>} */
+  const weights = {};
+  for (const t of scoreTerms) weights[t.key] = some ? w[t.key] || 0 : policyDefaults.weights[t.key];
   const items = rows(cat.items || {}, cat.dim || 0);
   const n = items.length;
   const dim = cat.dim || 0;
@@ -175,7 +209,7 @@ export function load(cat) {
     if (!secByName.has(name)) secByName.set(name, secByName.size);
     sec[i] = secByName.get(name);
   }
-  const freshHL = (pol.fresh_hl || defaultFreshHalfLife) * day;
+  const freshHL = (pol.fresh_hl || policyDefaults.fresh_hl) * day;
   const freshBase = new Float64Array(n);
   for (let i = 0; i < n; i++) freshBase[i] = 2 ** ((pub[i] - freshRef) / freshHL);
   const secCap = new Int32Array(secByName.size);
@@ -191,9 +225,9 @@ export function load(cat) {
   const topicByName = new Map((cat.topics || []).map((t, k) => [t, k]));
   return {
     n, dim, items, weights, unit, hasVec, pop, freshBase, freshRef, freshHL,
-    interestHL: pol.interest_hl || defaultInterestHalfLife,
-    diversity: pol.diversity || defaultDiversity,
-    exploration: pol.explore || defaultExploration,
+    interestHL: pol.interest_hl || policyDefaults.interest_hl,
+    diversity: pol.diversity || policyDefaults.diversity,
+    exploration: pol.explore || policyDefaults.explore,
     topicOff, topicIdx: Uint16Array.from(topicIdx), topicW: Float32Array.from(topicW), topicInv, topicNorm,
     sec, secCap, excluded, topicByName, byID, topics: cat.topics || [],
   };
@@ -227,7 +261,6 @@ function splitmix(seed) {
 export function recommend(m, prof, { count = 10, now, seed = 0 }) {
   const nowSec = Math.floor(now / 1000);
   count = Math.min(count, m.n);
-  const { sim: wSim, topic: wTopic, fresh: wFresh, pop: wPop } = m.weights;
   const dim = m.dim;
 
   // 1. Topic interests, decayed from the profile's last update, max |w| = 1.
@@ -315,10 +348,15 @@ export function recommend(m, prof, { count = 10, now, seed = 0 }) {
     for (let a = m.topicOff[i]; a < m.topicOff[i + 1]; a++) t += m.topicW[a] * interest[m.topicIdx[a]];
     return t * m.topicInv[i];
   };
+  // The request r the terms read, and its terms: those with weight whose
+  // reader gives them something to score, in the engine's order.
+  const r = { m, fresh, cosine, topicScore, readReason, topicReason, user, anyTopic };
+  const on = scoreTerms
+    .filter((t) => m.weights[t.key] !== 0 && (!t.personal || terms[t.key].on(r)))
+    .map((t) => ({ w: m.weights[t.key], value: terms[t.key].value }));
   const score = (i) => {
-    let s = wFresh * fresh(i) + wPop * m.pop[i];
-    if (user && m.hasVec[i]) s += wSim * cosine(i);
-    if (anyTopic) s += wTopic * topicScore(i);
+    let s = 0;
+    for (const t of on) s += t.w * t.value(r, i);
     return s;
   };
   const poolSize = Math.min(m.n, Math.max(3 * count, count + 20));
@@ -390,9 +428,13 @@ export function recommend(m, prof, { count = 10, now, seed = 0 }) {
   const rng = splitmix(seed);
   let explored = -1;
   if (rng.float() < m.exploration) {
+    // The priors, weighted equally when the policy gives them no weight.
+    const priors = scoreTerms.filter((t) => !t.personal);
+    const equal = priors.every((t) => m.weights[t.key] === 0);
     const prior = (i) => {
-      const [wf, wp] = wFresh === 0 && wPop === 0 ? [1, 1] : [wFresh, wPop];
-      return wf * fresh(i) + wp * m.pop[i];
+      let s = 0;
+      for (const t of priors) s += (equal ? 1 : m.weights[t.key]) * terms[t.key].value(r, i);
+      return s;
     };
     const unexplored = (i) => {
       if (m.topicOff[i] === m.topicOff[i + 1]) return false;
@@ -416,7 +458,7 @@ export function recommend(m, prof, { count = 10, now, seed = 0 }) {
   }
 
   // 6. Explain.
-  const readReason = (i, atLeast) => {
+  function readReason(i, atLeast) {
     let best = -1, bestSim = atLeast;
     for (const [h, w] of history.slice(0, explainHistory)) {
       if (w <= 0 || h === i) continue;
@@ -429,8 +471,8 @@ export function recommend(m, prof, { count = 10, now, seed = 0 }) {
     if (best < 0) return null;
     const it = m.items[best];
     return { code: 'read', text: 'Because you read ' + it.title, ref: it.id };
-  };
-  const topicReason = (i, atLeast) => {
+  }
+  function topicReason(i, atLeast) {
     if (!anyTopic) return null;
     let best = -1, bestVal = atLeast;
     for (let a = m.topicOff[i]; a < m.topicOff[i + 1]; a++) {
@@ -442,44 +484,42 @@ export function recommend(m, prof, { count = 10, now, seed = 0 }) {
     }
     if (best < 0) return null;
     return { code: 'topic', text: 'You follow ' + m.topics[best], ref: m.topics[best] };
-  };
-  const mainTerm = (i, fr) => {
-    let r = { code: 'new', text: 'New' }, best = wFresh * fr;
-    let v = wPop * m.pop[i];
-    if (v > best) {
-      r = { code: 'popular', text: 'Popular' };
-      best = v;
-    }
-    if (user && m.hasVec[i]) {
-      v = wSim * cosine(i);
-      if (v > best) {
-        const rr = readReason(i, -Infinity);
+  }
+  // A term's value for item i, 0 for a personal term the reader gives
+  // nothing to score.
+  const value = (t, i) => (t.personal && !terms[t.key].on(r) ? 0 : terms[t.key].value(r, i));
+  // The reason of the largest term of item i's score, if it is above zero.
+  const mainTerm = (i) => {
+    let reason = null, best = 0;
+    for (const t of scoreTerms) {
+      const w = m.weights[t.key];
+      if (w === 0 || (t.personal && !terms[t.key].on(r))) continue;
+      const v = value(t, i);
+      if (w * v > best) {
+        const rr = terms[t.key].reason(r, i, v, -Infinity);
         if (rr) {
-          r = rr;
-          best = v;
+          reason = rr;
+          best = w * v;
         }
       }
     }
-    if (anyTopic) {
-      v = wTopic * topicScore(i);
-      if (v > best) r = topicReason(i, 0) || r;
-    }
-    return r;
+    return reason;
   };
   return list.map((i) => {
     const reasons = [];
-    if (i === explored) {
-      reasons.push({ code: 'explore', text: 'Something different' });
-    } else {
-      const rr = readReason(i, readReasonSim);
-      if (rr) reasons.push(rr);
-      const rt = topicReason(i, topicReasonMin);
-      if (rt) reasons.push(rt);
+    if (i === explored) reasons.push({ code: 'explore', text: 'Something different' });
+    for (const personal of [true, false]) {
+      if (personal && i === explored) continue;
+      for (const t of scoreTerms) {
+        if (t.personal !== personal || !(m.weights[t.key] > 0)) continue;
+        const rr = terms[t.key].reason(r, i, value(t, i), Math.fround(t.reasonAt));
+        if (rr) reasons.push(rr);
+      }
     }
-    const fr = fresh(i);
-    if (fr >= newReasonFresh) reasons.push({ code: 'new', text: 'New' });
-    if (m.pop[i] >= popularReasonAt) reasons.push({ code: 'popular', text: 'Popular' });
-    if (reasons.length === 0) reasons.push(mainTerm(i, fr));
+    if (reasons.length === 0) {
+      const rm = mainTerm(i);
+      if (rm) reasons.push(rm);
+    }
     return { id: m.items[i].id, reasons };
   });
 }
