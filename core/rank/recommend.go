@@ -22,9 +22,11 @@ type Request struct {
 	Now int64
 }
 
-// List lengths.
+// List lengths. DefaultCount is what readers see in a slot without a count
+// attribute: the bridge and the loader take it from here (js/ops.gen.js is
+// generated from it).
 const (
-	DefaultCount = 10
+	DefaultCount = 5
 	MaxCount     = 100
 )
 
