@@ -2,23 +2,38 @@
 // toolchain's wasm_exec.js), owns the reader's profile in IndexedDB and
 // answers the loader's calls. It exists only while personalization is on.
 //
-// Loader to Worker: {id, op, ...arguments}. Worker to loader: {id, ok: true,
-// value} or {id, ok: false, error: {code, message}}, plus {event: 'error',
-// code, message} for problems that belong to no call (a profile that could
-// not be stored or read). Calls run one at a time in arrival order, so
-// profile writes land in the order the engine made them.
+// The messages with the loader are declared in worker.d.ts: {id, op,
+// ...arguments} in, {id, ok, value | error} out, plus {event: 'error', code,
+// message} for problems that belong to no call (a profile that could not be
+// stored or read). Calls run one at a time in arrival order, so profile
+// writes land in the order the engine made them. The Worker keeps no
+// consent of its own: it runs only while the page decided personalization
+// is on (js/consent.js), and tells the engine so.
 //
 // Several tabs of a site each run a Worker over the same stored profile.
-// Every change is a read-modify-write under one Web Lock: the Worker reloads
-// the stored profile, applies the change and stores the result before
-// another Worker may start its own, so no tab overwrites another's events.
-// A BroadcastChannel tells the other Workers that the stored profile
-// changed, so that they reload it before they next rank or show it.
+// Every change is a read-modify-write under one Web Lock: the Worker reads
+// the stored profile and passes it with the change, in one engine call that
+// applies the change to it and encodes the result once, and stores that
+// before another Worker may start its own, so no tab overwrites another's
+// events. A BroadcastChannel tells the other Workers that the stored
+// profile changed, so that they reload it before they next rank or show it.
 
-import { Op, encode, decode, engineEnv } from './protocol.js';
+import { Code, Op } from './ops.gen.js';
+import { encode, decode, engineEnv } from './protocol.js';
 import * as store from './store.js';
 
-/** @type {((req: Uint8Array) => Uint8Array) | null} */
+/**
+ * @typedef {import('./protocol.gen.js').OpName} OpName
+ * @typedef {import('./protocol.gen.js').OpArgs} OpArgs
+ * @typedef {import('./protocol.gen.js').OpResults} OpResults
+ * @typedef {import('./protocol.gen.js').ErrorCode} ErrorCode
+ * @typedef {import('./worker.js').WorkerCalls} WorkerCalls
+ * @typedef {import('./worker.js').WorkerOp} WorkerOp
+ * @typedef {import('./worker.js').WorkerRequest} WorkerRequest
+ * @typedef {import('./worker.js').WorkerReply} WorkerReply
+ */
+
+/** @type {((req: Uint8Array, data?: Uint8Array) => Uint8Array) | null} */
 let dispatch = null;
 
 // The Web Lock around every read-modify-write of the stored profile.
@@ -31,6 +46,8 @@ const maxCatalogueBytes = 64 << 20;
 
 // Whether another Worker changed the stored profile since this one read it.
 let stale = false;
+// Whether the engine's profile is a fresh one, as when nothing is stored.
+let fresh = true;
 // Whether the stored profile that could not be decoded was reported, so that
 // every later reload of the same bytes does not report it again.
 let reportedBad = false;
@@ -46,6 +63,7 @@ if (channel) channel.onmessage = () => { stale = true; };
 // compiled, engine (Go started), catalogue-bytes (the body read),
 // catalogue (decoded), init, and the first completion of each later call.
 const marked = new Set();
+/** @param {string} step */
 function mark(step) {
   if (marked.has(step) || typeof performance === 'undefined' || !performance.mark) return;
   marked.add(step);
@@ -54,24 +72,50 @@ function mark(step) {
 mark('worker');
 
 class HearthError extends Error {
+  /**
+   * @param {ErrorCode} code
+   * @param {string} message
+   */
   constructor(code, message) {
     super(message);
     this.code = code;
   }
 }
 
-// call runs one operation of the engine. data, a Uint8Array, is the
-// operation's bytes argument (a catalogue, a profile), passed beside the
-// request rather than encoded into it: the engine copies it once.
-function call(op, args = {}, data = undefined) {
-  if (!dispatch) throw new HearthError('not-ready', 'the engine is not loaded');
+/**
+ * The message of a thrown value.
+ * @param {unknown} err
+ * @returns {string}
+ */
+function text(err) {
+  return String((err instanceof Error && err.message) || err);
+}
+
+/**
+ * Runs one operation of the engine. data is the operation's bytes argument
+ * (a catalogue, a profile), passed beside the request rather than encoded
+ * into it: the engine copies it once.
+ * @template {OpName} K
+ * @param {K} op
+ * @param {OpArgs[K]} args
+ * @param {Uint8Array} [data]
+ * @returns {OpResults[K]}
+ */
+function call(op, args, data = undefined) {
+  if (!dispatch) throw new HearthError(Code.notReady, 'the engine is not loaded');
   const resp = decode(dispatch(encode({ op, now: Date.now(), ...args }), data));
   if (resp.code) throw new HearthError(resp.code, resp.msg || resp.code);
   return resp;
 }
 
+/**
+ * @param {ErrorCode} code
+ * @param {string} message
+ */
 function notify(code, message) {
-  self.postMessage({ event: 'error', code, message });
+  /** @type {WorkerReply} */
+  const event = { event: 'error', code, message };
+  self.postMessage(event);
 }
 
 /**
@@ -87,85 +131,132 @@ function exclusive(f) {
   return locks ? locks.request(lockName, f) : f();
 }
 
-// persist stores the profile bytes of a response. A failed write leaves the
-// previous stored profile intact (one transaction) and fails the call with
-// code storage; the engine then reloads what is stored before its next
-// call, so memory and storage never disagree for long.
-async function persist(resp, extra) {
+/**
+ * Stores the profile bytes of a response. A failed write leaves the
+ * previous stored profile intact (one transaction) and fails the call with
+ * code storage; the engine then reloads what is stored before its next
+ * call, so memory and storage never disagree for long.
+ * @param {{profile?: Uint8Array}} resp
+ */
+async function persist(resp) {
   if (!resp.profile) return;
   try {
-    await store.write({ [store.Key.profile]: resp.profile, ...extra });
+    await store.write({ [store.Key.profile]: resp.profile });
   } catch (err) {
     stale = true;
-    throw new HearthError('storage', `store profile: ${(err && err.message) || err}`);
+    throw new HearthError(Code.storage, `store profile: ${text(err)}`);
   }
   if (channel) channel.postMessage('changed');
 }
 
-// sync loads the stored profile into the engine (call it holding the lock).
-// A missing profile loads as an empty one; an unreadable one is reported
-// once and the engine starts from an empty profile, keeping a stored grant
-// or denial. The engine applies retention and decay on every load; when
-// that dropped something, the minimised profile is stored at once.
-async function sync() {
+/**
+ * Reads the stored profile (call it holding the lock): its bytes, or
+ * undefined when nothing usable is stored. A stored value that is not bytes
+ * is reported once and counts as nothing; it stays stored until the next
+ * change replaces it.
+ * @returns {Promise<Uint8Array | undefined>}
+ */
+async function readStored() {
   let stored;
   try {
-    stored = await store.read([store.Key.profile, store.Key.consent]);
+    stored = await store.read([store.Key.profile]);
   } catch (err) {
-    throw new HearthError('storage', `read profile: ${(err && err.message) || err}`);
+    throw new HearthError(Code.storage, `read profile: ${text(err)}`);
   }
-  stale = false;
-  let bytes = stored.profile;
+  let bytes = stored[store.Key.profile];
   if (bytes instanceof ArrayBuffer) bytes = new Uint8Array(bytes);
-  let loaded = null;
-  if (bytes === undefined) {
+  if (bytes === undefined || bytes instanceof Uint8Array) return bytes;
+  reportBad(`load profile: stored value is ${typeof bytes}, not bytes`);
+  return undefined;
+}
+
+/** @param {string} message */
+function reportBad(message) {
+  if (!reportedBad) notify(Code.badProfile, message);
+  reportedBad = true;
+}
+
+// sync loads the stored profile into the engine (call it holding the lock).
+// A missing profile loads as an empty one; an unreadable one is reported
+// once and the engine starts from an empty profile. The engine applies
+// retention and decay on every load; when that dropped something, the
+// minimised profile is stored at once.
+async function sync() {
+  const bytes = await readStored();
+  stale = false;
+  let loaded;
+  try {
+    loaded = call(Op.loadProfile, {}, bytes);
+    if (bytes) reportedBad = false;
+    fresh = !bytes;
+  } catch (err) {
+    if (!(err instanceof HearthError) || err.code !== Code.badProfile) throw err;
+    reportBad(err.message);
     loaded = call(Op.loadProfile, {});
-  } else if (!(bytes instanceof Uint8Array)) {
-    loaded = badProfile(`load profile: stored value is ${typeof bytes}, not bytes`);
-  } else {
-    try {
-      loaded = call(Op.loadProfile, {}, bytes);
-      reportedBad = false;
-    } catch (err) {
-      loaded = badProfile(err.message);
-    }
-  }
-  // The consent record is written with every grant and every opt-out
-  // denial; it decides when the profile could not say.
-  if (stored.consent === 'granted' || stored.consent === 'denied') {
-    const view = call(Op.profile).view;
-    if (view.consent !== stored.consent) call(Op.consent, { consent: stored.consent });
+    fresh = true;
   }
   await persist(loaded);
 }
 
-function badProfile(message) {
-  if (!reportedBad) notify('bad-profile', message);
-  reportedBad = true;
-  return call(Op.loadProfile, {});
-}
-
 /**
- * Runs one change of the profile as a read-modify-write under the lock.
- * @param {string} op
- * @param {Record<string, unknown>} args
- * @param {Record<string, unknown>} [extra] more entries stored with the profile
+ * Runs one change of the profile as a read-modify-write under the lock, in
+ * one engine call: the stored profile goes with the change, which the
+ * engine applies to it and encodes once for storing. Only when nothing is
+ * stored and the engine's profile is not a fresh one does the engine first
+ * start afresh.
+ * @template {'track' | 'import' | 'forget-item' | 'forget-event' | 'forget-topic' | 'unmute' | 'unhide' | 'variety'} K
+ * @param {K} op
+ * @param {OpArgs[K]} args
+ * @returns {Promise<OpResults[K]>}
  */
-function mutate(op, args, extra) {
+function change(op, args) {
   return exclusive(async () => {
-    await sync();
-    const resp = call(op, args);
-    await persist(resp, extra);
+    const bytes = await readStored();
+    let resp;
+    if (bytes) {
+      try {
+        resp = call(op, args, bytes);
+        reportedBad = false;
+      } catch (err) {
+        if (!(err instanceof HearthError) || err.code !== Code.badProfile) throw err;
+        reportBad(err.message);
+        resp = afresh(op, args);
+      }
+    } else {
+      resp = fresh ? call(op, args) : afresh(op, args);
+    }
+    // The engine's profile is now the stored one with the change.
+    stale = false;
+    fresh = false;
+    await persist(resp);
     return resp;
   });
 }
 
-// fresh reloads the stored profile before a read-only call when another
+/**
+ * Runs a change on a fresh profile, when nothing usable is stored.
+ * @template {OpName} K
+ * @param {K} op
+ * @param {OpArgs[K]} args
+ * @returns {OpResults[K]}
+ */
+function afresh(op, args) {
+  call(Op.loadProfile, {});
+  return call(op, args);
+}
+
+// current reloads the stored profile before a read-only call when another
 // Worker changed it.
-async function fresh() {
+async function current() {
   if (stale) await exclusive(sync);
 }
 
+/**
+ * Fetches a file of Hearth's, failing with code.
+ * @param {string} url
+ * @param {ErrorCode} code
+ * @returns {Promise<Response>}
+ */
 async function fetchBytes(url, code) {
   let resp;
   try {
@@ -173,7 +264,7 @@ async function fetchBytes(url, code) {
     // referrer.
     resp = await fetch(url, { credentials: 'omit', referrerPolicy: 'no-referrer' });
   } catch (err) {
-    throw new HearthError(code, `fetch ${url}: ${err && err.message}`);
+    throw new HearthError(code, `fetch ${url}: ${text(err)}`);
   }
   if (!resp.ok) throw new HearthError(code, `fetch ${url}: HTTP ${resp.status}`);
   return resp;
@@ -183,7 +274,7 @@ async function fetchBytes(url, code) {
  * Reads a response body, refusing it beyond limit bytes.
  * @param {Response} resp
  * @param {number} limit
- * @param {string} code the error code of a refusal
+ * @param {ErrorCode} code the error code of a refusal
  * @returns {Promise<Uint8Array>}
  */
 async function readLimited(resp, limit, code) {
@@ -212,15 +303,21 @@ async function readLimited(resp, limit, code) {
   return out;
 }
 
+/**
+ * Starts the engine: compiles hearth.wasm while wasm_exec.js loads, runs
+ * it, and keeps the dispatch function it registers.
+ * @param {string} wasmURL
+ * @param {string} wasmExecURL
+ */
 async function loadEngine(wasmURL, wasmExecURL) {
   // Compilation starts with the download, before importScripts holds this
   // thread while it fetches and runs wasm_exec.js; it needs no imports.
-  const compiled = fetchBytes(wasmURL, 'wasm').then(compile);
+  const compiled = fetchBytes(wasmURL, Code.wasm).then(compile);
   compiled.catch(() => {});
   try {
     importScripts(wasmExecURL);
   } catch (err) {
-    throw new HearthError('wasm', `load ${wasmExecURL}: ${err && err.message}`);
+    throw new HearthError(Code.wasm, `load ${wasmExecURL}: ${text(err)}`);
   }
   mark('wasm-exec');
   const go = new self.Go();
@@ -232,23 +329,27 @@ async function loadEngine(wasmURL, wasmExecURL) {
     instance = await WebAssembly.instantiate(module, go.importObject);
   } catch (err) {
     if (err instanceof HearthError) throw err;
-    throw new HearthError('wasm', `instantiate ${wasmURL}: ${err && err.message}`);
+    throw new HearthError(Code.wasm, `instantiate ${wasmURL}: ${text(err)}`);
   }
   // run returns a promise that settles only when the program exits; main
   // registers hearthDispatch before it blocks, which is before run returns.
   go.run(instance);
   if (typeof self.hearthDispatch !== 'function') {
-    throw new HearthError('wasm', 'the engine did not register hearthDispatch');
+    throw new HearthError(Code.wasm, 'the engine did not register hearthDispatch');
   }
   dispatch = self.hearthDispatch;
   mark('engine');
 }
 
-// compile compiles the engine while its bytes arrive. Compiling from the
-// response rather than from bytes also lets the browser keep the compiled
-// code beside the cached file (code caching), where it does so. Streaming
-// needs the type application/wasm; a server that sends another type gets
-// the engine compiled from its bytes.
+/**
+ * Compiles the engine while its bytes arrive. Compiling from the response
+ * rather than from bytes also lets the browser keep the compiled code
+ * beside the cached file (code caching), where it does so. Streaming needs
+ * the type application/wasm; a server that sends another type gets the
+ * engine compiled from its bytes.
+ * @param {Response} resp
+ * @returns {Promise<WebAssembly.Module>}
+ */
 async function compile(resp) {
   try {
     const type = (resp.headers.get('Content-Type') || '').split(';')[0].trim();
@@ -257,104 +358,130 @@ async function compile(resp) {
     }
     return await WebAssembly.compile(await resp.arrayBuffer());
   } catch (err) {
-    throw new HearthError('wasm', `compile ${resp.url}: ${err && err.message}`);
+    throw new HearthError(Code.wasm, `compile ${resp.url}: ${text(err)}`);
   }
 }
 
-async function init({ catalogue, wasm, wasmExec, consent: mode, grant }) {
-  const catalogueBytes = fetchBytes(catalogue, 'catalogue')
-    .then((r) => readLimited(r, maxCatalogueBytes, 'bad-catalogue'))
-    .then((b) => {
-      mark('catalogue-bytes');
-      return b;
-    });
-  // Keep a failed catalogue from being an unhandled rejection while the
-  // engine loads; it is awaited below.
-  catalogueBytes.catch(() => {});
-  await loadEngine(wasm, wasmExec);
-  const info = call(Op.loadCatalogue, { consent: mode }, await catalogueBytes).cat;
-  mark('catalogue');
-  if (grant) {
-    await mutate(Op.consent, { consent: 'granted' }, { [store.Key.consent]: 'granted' });
-  } else {
+/**
+ * The Worker's answer to each call of the loader (worker.d.ts).
+ * @type {{ [K in WorkerOp]: (msg: import('./worker.js').WorkerRequest<K>) => Promise<WorkerCalls[K]['value']> }}
+ */
+const handlers = {
+  async init({ catalogue, wasm, wasmExec, consent }) {
+    const catalogueBytes = fetchBytes(catalogue, Code.catalogue)
+      .then((r) => readLimited(r, maxCatalogueBytes, Code.badCatalogue))
+      .then((b) => {
+        mark('catalogue-bytes');
+        return b;
+      });
+    // Keep a failed catalogue from being an unhandled rejection while the
+    // engine loads; it is awaited below.
+    catalogueBytes.catch(() => {});
+    await loadEngine(wasm, wasmExec);
+    // The page's decision is the engine's: it learns and personalises
+    // only while the page says personalization is on.
+    const info = call(Op.loadCatalogue, { consent }, await catalogueBytes).cat;
+    if (!info) throw new HearthError(Code.internal, 'load catalogue: no catalogue in the response');
+    mark('catalogue');
     try {
       await exclusive(sync);
     } catch (err) {
       // Storage is unavailable: the engine runs on an empty profile, and
       // every change fails with storage rather than overwrite a stored
       // profile it could not read.
-      notify(err.code || 'storage', err.message);
+      notify(err instanceof HearthError ? err.code : Code.storage, text(err));
     }
-  }
-  return { catalogue: info };
-}
+    return { catalogue: info };
+  },
+  async clear() {
+    await exclusive(async () => {
+      call(Op.clear, {});
+      fresh = true;
+      try {
+        await store.remove();
+      } catch (err) {
+        throw new HearthError(Code.storage, `delete profile: ${text(err)}`);
+      }
+      if (channel) channel.postMessage('changed');
+    });
+    return null;
+  },
+  async track({ item, kind, dwell, topic }) {
+    return !!(await change(Op.track, { item, kind, dwell, topic })).learned;
+  },
+  async recommend({ count, item, related, seed }) {
+    await current();
+    return call(Op.recommend, { count, item, related, seed }).recs || [];
+  },
+  async profile() {
+    await current();
+    const view = call(Op.profile, {}).view;
+    if (!view) throw new HearthError(Code.internal, 'profile: no view in the response');
+    return view;
+  },
+  async export() {
+    await current();
+    return call(Op.export, {}).json || '';
+  },
+  async import({ json }) {
+    await change(Op.import, { json });
+    return null;
+  },
+  async 'forget-item'({ item }) {
+    await change(Op.forgetItem, { item });
+    return null;
+  },
+  async 'forget-event'({ index }) {
+    await change(Op.forgetEvent, { index });
+    return null;
+  },
+  async 'forget-topic'({ topic }) {
+    await change(Op.forgetTopic, { topic });
+    return null;
+  },
+  async unmute({ topic }) {
+    await change(Op.unmute, { topic });
+    return null;
+  },
+  async unhide({ item }) {
+    await change(Op.unhide, { item });
+    return null;
+  },
+  async variety({ variety }) {
+    await change(Op.variety, { variety });
+    return null;
+  },
+};
 
-async function handle(msg) {
-  switch (msg.op) {
-    case 'init':
-      return init(msg);
-    case 'grant':
-      await mutate(Op.consent, { consent: 'granted' }, { [store.Key.consent]: 'granted' });
-      return null;
-    case Op.clear:
-      await exclusive(async () => {
-        call(Op.clear);
-        try {
-          await store.remove();
-        } catch (err) {
-          throw new HearthError('storage', `delete profile: ${(err && err.message) || err}`);
-        }
-        if (channel) channel.postMessage('changed');
-      });
-      return null;
-    case Op.track:
-      return !!(await mutate(Op.track, { item: msg.item, kind: msg.kind, dwell: msg.dwell, topic: msg.topic })).learned;
-    case Op.recommend:
-      await fresh();
-      return call(Op.recommend, { count: msg.count, item: msg.item, related: msg.related, seed: msg.seed }).recs || [];
-    case Op.profile:
-      await fresh();
-      return call(Op.profile).view;
-    case Op.export:
-      await fresh();
-      return call(Op.export).json;
-    case Op.import:
-      await mutate(Op.import, { json: msg.json });
-      return null;
-    case Op.forgetItem:
-      await mutate(Op.forgetItem, { item: msg.item });
-      return null;
-    case Op.forgetEvent:
-      await mutate(Op.forgetEvent, { index: msg.index });
-      return null;
-    case Op.forgetTopic:
-      await mutate(Op.forgetTopic, { topic: msg.topic });
-      return null;
-    case Op.unmute:
-      await mutate(Op.unmute, { topic: msg.topic });
-      return null;
-    case Op.unhide:
-      await mutate(Op.unhide, { item: msg.item });
-      return null;
-    case Op.variety:
-      await mutate(Op.variety, { variety: msg.variety });
-      return null;
+/**
+ * Answers one call.
+ * @param {WorkerRequest} msg
+ */
+function handle(msg) {
+  if (!Object.hasOwn(handlers, msg.op)) {
+    return Promise.reject(new HearthError(Code.unknownOp, `unknown op ${msg.op}`));
   }
-  throw new HearthError('unknown-op', `unknown op ${msg.op}`);
+  // TypeScript cannot tie handlers[msg.op] to msg's own member of the
+  // union (a correlated union), so the call goes through the common type.
+  const handler = /** @type {(msg: WorkerRequest) => Promise<WorkerCalls[WorkerOp]['value']>} */ (handlers[msg.op]);
+  return handler(msg);
 }
 
 let queue = Promise.resolve();
 
 self.onmessage = (e) => {
-  const msg = e.data || {};
+  const msg = /** @type {WorkerRequest} */ (e.data || {});
   queue = queue.then(async () => {
+    /** @type {WorkerReply} */
+    let reply;
     try {
       const value = await handle(msg);
       mark(msg.op);
-      self.postMessage({ id: msg.id, ok: true, value });
+      reply = { id: msg.id, ok: true, value };
     } catch (err) {
-      const code = (err && err.code) || 'internal';
-      self.postMessage({ id: msg.id, ok: false, error: { code, message: String((err && err.message) || err) } });
+      const code = err instanceof HearthError ? err.code : Code.internal;
+      reply = { id: msg.id, ok: false, error: { code, message: text(err) } };
     }
+    self.postMessage(reply);
   });
 };

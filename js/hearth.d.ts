@@ -1,6 +1,8 @@
 // Hearth's public browser API. This hand-written file is the contract: the
-// loader (hearth.js) is typed against it with JSDoc, and changing a name here
-// is a breaking change for publishers.
+// loader (hearth.js) is typed against it with JSDoc, `make check` checks the
+// loader and the Worker against it with tsc, and changing a name here is a
+// breaking change for publishers. The error codes and event kinds are
+// declared in Go and generated into protocol.gen.d.ts, which goes with it.
 //
 // Embed:
 //   <script type="module" src="/hearth/hearth.js"
@@ -12,33 +14,12 @@
 // page counts as read, default 15) and data-read-scroll (fraction of the page
 // scrolled, default 0.5).
 
+import type { ErrorCode, EventKind } from './protocol.gen.js';
+
+export type { ErrorCode, EventKind };
+
 /** The reader's effective choice: personalization on or off. */
 export type Consent = 'granted' | 'denied';
-
-/** Event kinds a page can record. Explicit feedback weighs more than views. */
-export type EventKind = 'view' | 'read' | 'click' | 'like' | 'dislike' | 'hide' | 'mute';
-
-/**
- * Stable error codes, found on rejected promises (err.code) and on the
- * hearth:error event (event.detail.code).
- */
-export type ErrorCode =
-  | 'config' // a data-* attribute of the script tag is missing or invalid
-  | 'off' // the call needs personalization on
-  | 'worker' // the Worker could not start (blocked, missing, CSP)
-  | 'wasm' // the engine could not be downloaded or started
-  | 'catalogue' // the catalogue could not be downloaded
-  | 'storage' // IndexedDB is unavailable or refused a read or write (full); the stored profile is unchanged
-  | 'not-ready' // the engine was called before it loaded
-  | 'bad-request'
-  | 'unknown-op'
-  | 'no-catalogue'
-  | 'bad-catalogue' // the catalogue does not decode or validate, or is larger than 64 MiB
-  | 'bad-profile' // the stored profile does not decode; Hearth starts afresh
-  | 'bad-import' // the imported JSON is not a Hearth profile
-  | 'unknown-item' // no catalogue item has that id or URL
-  | 'bad-argument'
-  | 'internal';
 
 /** An error with a stable code. */
 export interface HearthError extends Error {

@@ -3,22 +3,34 @@
 //   <script type="module" src="/hearth/hearth.js"
 //           data-catalogue="/hearth/catalogue.msgpack"></script>
 //
-// It decides consent, and only when personalization is on does it start the
-// Worker (hearth-worker.js), which downloads the engine and owns the profile.
+// It asks consent.js, the owner of the reader's choice, whether
+// personalization is on, and only then starts the Worker (hearth-worker.js),
+// which downloads the engine and owns the profile. The messages with the
+// Worker are declared in worker.d.ts.
 // While it is off nothing is stored, no wasm is downloaded and every
 // <hearth-recs> keeps the publisher's non-personal list it was served with.
 // The public API is window.hearth (also this module's default export), typed
 // in hearth.d.ts. Nothing here ever throws into the page: failures reject the
 // API call that caused them, or become a hearth:error event.
 
+import { PageConsent } from './consent.js';
 import { defineProfile } from './inspector.js';
+import { Code, Op, defaultCount } from './ops.gen.js';
 import { defineRecs, tagName } from './recs.js';
 import * as store from './store.js';
 import { watchRead } from './track.js';
 
+/**
+ * @typedef {import('./hearth.js').Consent} Consent
+ * @typedef {import('./hearth.js').ErrorCode} ErrorCode
+ * @typedef {import('./worker.js').WorkerCalls} WorkerCalls
+ * @typedef {import('./worker.js').WorkerOp} WorkerOp
+ * @typedef {import('./worker.js').WorkerReply} WorkerReply
+ */
+
 class HearthError extends Error {
   /**
-   * @param {string} code a stable error code
+   * @param {ErrorCode} code a stable error code
    * @param {string} message
    */
   constructor(code, message) {
@@ -28,12 +40,32 @@ class HearthError extends Error {
   }
 }
 
+/**
+ * Fires a hearth:<name> event on the document.
+ * @template {'ready' | 'recommendations' | 'error'} N
+ * @param {N} name
+ * @param {DocumentEventMap[`hearth:${N}`]['detail']} detail
+ */
 function emit(name, detail) {
   document.dispatchEvent(new CustomEvent(`hearth:${name}`, { detail }));
 }
 
+/**
+ * @param {ErrorCode} code
+ * @param {string} message
+ */
 function emitError(code, message) {
   emit('error', { code, message });
+}
+
+/**
+ * The code and message of a thrown value: a HearthError's own, or internal.
+ * @param {unknown} err
+ * @returns {[ErrorCode, string]}
+ */
+function failure(err) {
+  if (err instanceof HearthError) return [err.code, err.message];
+  return [Code.internal, String((err instanceof Error && err.message) || err)];
 }
 
 /**
@@ -48,28 +80,37 @@ async function storage(what, f) {
   try {
     return await f();
   } catch (err) {
-    throw new HearthError('storage', `${what}: ${(err && err.message) || err}`);
+    throw new HearthError(Code.storage, `${what}: ${failure(err)[1]}`);
   }
 }
 
 // Configuration comes from the script tag's data-* attributes.
 function readConfig() {
-  const script = Array.from(document.querySelectorAll('script[src]')).find((s) => s.src === import.meta.url) ||
+  const script = Array.from(document.scripts).find((s) => s.src === import.meta.url) ||
     document.querySelector('script[data-catalogue]');
-  const data = script ? script.dataset : {};
+  /** @type {DOMStringMap} */
+  const data = script instanceof HTMLElement ? script.dataset : {};
+  /**
+   * @param {string} name
+   * @param {string | undefined} value
+   * @param {number} min
+   * @param {number} max
+   * @param {number} fallback
+   */
   const number = (name, value, min, max, fallback) => {
     if (value === undefined) return fallback;
     const n = Number(value);
     if (Number.isFinite(n) && n >= min && n <= max) return n;
-    emitError('config', `data-${name} must be a number within [${min}, ${max}], not "${value}"`);
+    emitError(Code.config, `data-${name} must be a number within [${min}, ${max}], not "${value}"`);
     return fallback;
   };
-  let consent = data.consent || 'opt-in';
-  if (consent !== 'opt-in' && consent !== 'opt-out') {
-    emitError('config', `data-consent must be "opt-in" or "opt-out", not "${consent}"`);
-    consent = 'opt-in';
+  /** @type {import('./consent.js').Mode} */
+  let consent = 'opt-in';
+  if (data.consent === 'opt-out') consent = 'opt-out';
+  else if (data.consent && data.consent !== 'opt-in') {
+    emitError(Code.config, `data-consent must be "opt-in" or "opt-out", not "${data.consent}"`);
   }
-  if (!data.catalogue) emitError('config', 'data-catalogue is missing on the Hearth script tag');
+  if (!data.catalogue) emitError(Code.config, 'data-catalogue is missing on the Hearth script tag');
   return {
     catalogue: data.catalogue ? new URL(data.catalogue, document.baseURI).href : '',
     consent,
@@ -82,38 +123,43 @@ function readConfig() {
 }
 
 const config = readConfig();
-const gpc = navigator.globalPrivacyControl === true;
+// The one owner of consent: the reader's recorded choice, the page's default
+// and Global Privacy Control (a browser may not know the property).
+const consent = new PageConsent(config.consent, /** @type {{globalPrivacyControl?: boolean}} */ (navigator).globalPrivacyControl === true);
 // A session's exploration seed; the Worker needs no other randomness.
 const seed = Math.floor(Math.random() * 0x100000000);
 
-let consent = 'denied';
 /** @type {Worker | null} */
 let worker = null;
 let nextId = 1;
-/** @type {Map<number, {resolve: Function, reject: Function}>} */
+/** @type {Map<number, {resolve: (value: any) => void, reject: (err: HearthError) => void}>} */
 const pending = new Map();
 /** @type {Set<import('./recs.js').HearthRecs>} */
 const slots = new Set();
 let started = false;
 let stopRead = () => {};
 
-// decide turns the stored choice, the publisher's default and GPC into the
-// effective consent. Only an explicit grant overrides GPC.
-function decide(stored) {
-  if (stored === 'granted') return 'granted';
-  if (stored === 'denied' || gpc) return 'denied';
-  return config.consent === 'opt-out' ? 'granted' : 'denied';
-}
-
-function rpc(op, args = {}) {
-  if (!worker) return Promise.reject(new HearthError('off', 'personalization is off'));
+/**
+ * Calls the Worker.
+ * @template {WorkerOp} K
+ * @param {K} op
+ * @param {WorkerCalls[K]['args']} args
+ * @returns {Promise<WorkerCalls[K]['value']>}
+ */
+function rpc(op, args) {
+  const w = worker;
+  if (!w) return Promise.reject(new HearthError(Code.off, 'personalization is off'));
   const id = nextId++;
   return new Promise((resolve, reject) => {
     pending.set(id, { resolve, reject });
-    worker.postMessage({ id, op, ...args });
+    w.postMessage({ id, op, ...args });
   });
 }
 
+/**
+ * @param {ErrorCode} code
+ * @param {string} message
+ */
 function stopWorker(code, message) {
   if (worker) worker.terminate();
   worker = null;
@@ -123,41 +169,43 @@ function stopWorker(code, message) {
   for (const el of slots) el.reset();
 }
 
-async function startWorker(grant) {
+async function startWorker() {
+  let w;
   try {
-    worker = new Worker(config.worker, { name: 'hearth' });
+    w = new Worker(config.worker, { name: 'hearth' });
   } catch (err) {
-    worker = null;
-    throw new HearthError('worker', `start worker: ${err && err.message}`);
+    throw new HearthError(Code.worker, `start worker: ${failure(err)[1]}`);
   }
-  worker.onmessage = (e) => {
-    const msg = e.data || {};
-    if (msg.event === 'error') return emitError(msg.code, msg.message);
+  worker = w;
+  w.onmessage = (e) => {
+    const msg = /** @type {WorkerReply} */ (e.data || {});
+    if ('event' in msg) return emitError(msg.code, msg.message);
     const call = pending.get(msg.id);
     if (!call) return;
     pending.delete(msg.id);
     if (msg.ok) call.resolve(msg.value);
     else call.reject(new HearthError(msg.error.code, msg.error.message));
   };
-  worker.onerror = (e) => {
+  w.onerror = (e) => {
     e.preventDefault();
-    stopWorker('worker', `worker: ${e.message || 'failed to load'}`);
+    stopWorker(Code.worker, `worker: ${e.message || 'failed to load'}`);
   };
   const { catalogue, wasm, wasmExec } = config;
   try {
-    // The page's default is the engine's default too: the loader decided
-    // with it before it could read the catalogue's policy.
-    await rpc('init', { catalogue, wasm, wasmExec, consent: config.consent, grant });
+    // The Worker runs only while personalization is on, and tells the
+    // engine so.
+    await rpc('init', { catalogue, wasm, wasmExec, consent: 'granted' });
   } catch (err) {
-    stopWorker(err.code, err.message);
+    stopWorker(...failure(err));
     throw err;
   }
 }
 
+/** @param {import('./recs.js').HearthRecs} el */
 async function fill(el) {
   if (!worker) return;
   try {
-    const recs = await rpc('recommend', {
+    const recs = await rpc(Op.recommend, {
       count: el.count,
       related: el.related,
       item: canonical(),
@@ -167,13 +215,14 @@ async function fill(el) {
     el.show(recs);
     emit('recommendations', { slot: el.slotName, related: el.related, items: recs });
   } catch (err) {
-    if (err.code !== 'off') emitError(err.code || 'internal', err.message);
+    const [code, message] = failure(err);
+    if (code !== Code.off) emitError(code, message);
   }
 }
 
 function canonical() {
   const link = document.querySelector('link[rel="canonical"]');
-  return link ? link.href : location.href.split('#')[0];
+  return link instanceof HTMLLinkElement ? link.href : location.href.split('#')[0];
 }
 
 // autoTrack records a view of the current page when it is a catalogue item,
@@ -181,29 +230,31 @@ function canonical() {
 async function autoTrack() {
   const item = canonical();
   try {
-    await rpc('track', { kind: 'view', item });
+    await rpc(Op.track, { kind: 'view', item });
   } catch (err) {
     // Pages that are not catalogue items are simply not tracked.
-    if (err.code !== 'unknown-item' && err.code !== 'off') emitError(err.code, err.message);
+    const [code, message] = failure(err);
+    if (code !== Code.unknownItem && code !== Code.off) emitError(code, message);
     return;
   }
   stopRead = watchRead({ dwell: config.readDwell, scroll: config.readScroll }, (dwell) => {
-    rpc('track', { kind: 'read', item, dwell }).catch((err) => {
-      if (err.code !== 'off') emitError(err.code, err.message);
+    rpc(Op.track, { kind: 'read', item, dwell }).catch((err) => {
+      const [code, message] = failure(err);
+      if (code !== Code.off) emitError(code, message);
     });
   });
 }
 
+/** @param {MouseEvent} e */
 function onClick(e) {
   const a = e.target instanceof Element ? e.target.closest(`${tagName} a[data-hearth-id]`) : null;
-  if (!a || !worker) return;
+  if (!(a instanceof HTMLElement) || !worker) return;
   // Best effort: the page may unload before the Worker stores the click.
-  rpc('track', { kind: 'click', item: a.dataset.hearthId }).catch(() => {});
+  rpc(Op.track, { kind: 'click', item: a.dataset.hearthId }).catch(() => {});
 }
 
-async function personalize(grant) {
-  await startWorker(grant);
-  consent = 'granted';
+async function personalize() {
+  await startWorker();
   // The Worker answers in arrival order: the slots are ranked first, on the
   // profile the Worker has just loaded, and the view is recorded after
   // them (a read-modify-write of the stored profile, which the first
@@ -212,52 +263,42 @@ async function personalize(grant) {
   await Promise.all([...Array.from(slots, fill), autoTrack()]);
 }
 
+/** @returns {Promise<import('./hearth.js').ReadyDetail>} */
 async function start() {
-  let stored = {};
   try {
-    stored = await storage('read consent', () => store.read([store.Key.consent]));
+    await storage('read consent', () => consent.load());
   } catch (err) {
     // Without readable storage the publisher's default decides; the
     // Worker reports its own storage failures.
-    emitError(err.code, err.message);
+    emitError(...failure(err));
   }
-  consent = decide(stored.consent);
-  if (consent === 'granted' && config.catalogue) {
+  if (consent.state === 'granted' && config.catalogue) {
     try {
-      await personalize(false);
+      await personalize();
     } catch (err) {
-      emitError(err.code || 'internal', err.message);
+      emitError(...failure(err));
     }
   }
   started = true;
-  const detail = { consent, personalized: worker !== null };
+  const detail = { consent: consent.state, personalized: worker !== null };
   emit('ready', detail);
   return detail;
 }
 
+/** @param {Consent} value */
 async function setConsent(value) {
   await ready;
   if (value === 'granted') {
-    if (worker) {
-      await rpc('grant');
-      consent = 'granted';
-      return;
-    }
-    if (!config.catalogue) throw new HearthError('config', 'data-catalogue is missing');
-    await personalize(true);
+    if (!worker && !config.catalogue) throw new HearthError(Code.config, 'data-catalogue is missing');
+    await storage('store consent', () => consent.grant());
+    if (!worker) await personalize();
     return;
   }
   if (value !== 'denied') {
-    throw new HearthError('bad-argument', `setConsent takes "granted" or "denied", not "${value}"`);
+    throw new HearthError(Code.badArgument, `setConsent takes "granted" or "denied", not "${value}"`);
   }
-  stopWorker('off', 'personalization was switched off');
-  consent = 'denied';
-  await storage('delete profile', () => store.remove());
-  // Under an opt-out default the denial must be remembered, or the next page
-  // would switch personalization back on; it is stored without any profile.
-  if (config.consent === 'opt-out' && !gpc) {
-    await storage('store denial', () => store.write({ [store.Key.consent]: 'denied' }));
-  }
+  stopWorker(Code.off, 'personalization was switched off');
+  await storage('delete profile', () => consent.deny());
 }
 
 async function clear() {
@@ -265,17 +306,26 @@ async function clear() {
   // This page's view was recorded before the reader cleared everything; a
   // read of it must not bring a trace back.
   stopRead();
-  if (worker) await rpc('clear');
+  if (worker) await rpc('clear', {});
   else await storage('delete profile', () => store.remove());
-  // Without a stored grant the default decides again.
-  if (decide(undefined) === 'denied') {
-    stopWorker('off', 'the profile was cleared');
-    consent = 'denied';
+  // The consent record went with the database: the default decides again.
+  consent.forget();
+  if (consent.state === 'denied') {
+    stopWorker(Code.off, 'the profile was cleared');
   } else {
     await Promise.all(Array.from(slots, fill));
   }
 }
 
+/**
+ * Calls the Worker once ready, or resolves offValue while it does not run.
+ * @template {WorkerOp} K
+ * @template V
+ * @param {K} op
+ * @param {WorkerCalls[K]['args']} args
+ * @param {V} offValue
+ * @returns {Promise<WorkerCalls[K]['value'] | V>}
+ */
 async function onWorker(op, args, offValue) {
   await ready;
   if (!worker) return offValue;
@@ -284,37 +334,44 @@ async function onWorker(op, args, offValue) {
 
 const ready = start();
 
-/** @type {import('./hearth.d.ts').Hearth} */
-const hearth = Object.freeze({
+/** @type {import('./hearth.js').Hearth} */
+const api = {
   ready,
   get consent() {
-    return consent;
+    return consent.state;
   },
   get personalized() {
     return worker !== null;
   },
   setConsent,
-  track: ({ kind, item, dwell, topic } = {}) => onWorker('track', { kind, item, dwell, topic }, false),
-  recommend: ({ count = 5, slot, item, related = false } = {}) =>
-    onWorker('recommend', { count, slot, item, related, seed }, []),
-  profile: () => onWorker('profile', {}, null),
-  export: () => onWorker('export', {}, null),
+  track: (event) => {
+    if (!event) return Promise.reject(new HearthError(Code.badArgument, 'track takes an event: {kind, item, dwell, topic}'));
+    const { kind, item, dwell, topic } = event;
+    return onWorker(Op.track, { kind, item, dwell, topic }, false);
+  },
+  recommend: ({ count = defaultCount, item, related = false } = {}) =>
+    onWorker(Op.recommend, { count, item, related, seed }, []),
+  profile: () => onWorker(Op.profile, {}, null),
+  export: () => onWorker(Op.export, {}, null),
   import: async (json) => {
     await ready;
-    if (!worker) throw new HearthError('off', 'switch personalization on before importing a profile');
-    return rpc('import', { json: typeof json === 'string' ? json : JSON.stringify(json) });
+    if (!worker) throw new HearthError(Code.off, 'switch personalization on before importing a profile');
+    await rpc(Op.import, { json: typeof json === 'string' ? json : JSON.stringify(json) });
   },
   clear,
-  forget: ({ item, event, topic } = {}) => {
-    if (item !== undefined) return onWorker('forget-item', { item }, null);
-    if (event !== undefined) return onWorker('forget-event', { index: event }, null);
-    if (topic !== undefined) return onWorker('forget-topic', { topic }, null);
-    return Promise.reject(new HearthError('bad-argument', 'forget takes {item}, {event} or {topic}'));
+  forget: (what) => {
+    // One of the three, checked here rather than by the type.
+    const { item, event, topic } = /** @type {{item?: string, event?: number, topic?: string}} */ (what || {});
+    if (item !== undefined) return onWorker(Op.forgetItem, { item }, null).then(() => {});
+    if (event !== undefined) return onWorker(Op.forgetEvent, { index: event }, null).then(() => {});
+    if (topic !== undefined) return onWorker(Op.forgetTopic, { topic }, null).then(() => {});
+    return Promise.reject(new HearthError(Code.badArgument, 'forget takes {item}, {event} or {topic}'));
   },
-  setVariety: (variety) => onWorker('variety', { variety }, null),
-  unmute: (topic) => onWorker('unmute', { topic }, null),
-  unhide: (item) => onWorker('unhide', { item }, null),
-});
+  setVariety: (variety) => onWorker(Op.variety, { variety }, null).then(() => {}),
+  unmute: (topic) => onWorker(Op.unmute, { topic }, null).then(() => {}),
+  unhide: (item) => onWorker(Op.unhide, { item }, null).then(() => {}),
+};
+const hearth = Object.freeze(api);
 
 defineRecs((el) => {
   slots.add(el);

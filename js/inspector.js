@@ -17,9 +17,9 @@
 import { safeURL } from './recs.js';
 
 /**
- * @typedef {import('./hearth.d.ts').Hearth} Hearth
- * @typedef {import('./hearth.d.ts').ProfileView} ProfileView
- * @typedef {import('./hearth.d.ts').Recommendation} Recommendation
+ * @typedef {import('./hearth.js').Hearth} Hearth
+ * @typedef {import('./hearth.js').ProfileView} ProfileView
+ * @typedef {import('./hearth.js').Recommendation} Recommendation
  */
 
 /** The element's tag name. */
@@ -45,8 +45,10 @@ const kindWords = {
   mute: 'You muted the topic',
 };
 
-/** @type {Hearth | null} */
-let api = null;
+// The API, set by defineProfile before it defines the element, so every
+// element has it.
+/** @type {Hearth} */
+let api;
 
 /**
  * Defines <hearth-profile> on top of the given API.
@@ -55,6 +57,24 @@ let api = null;
 export function defineProfile(hearth) {
   api = hearth;
   if (!customElements.get(profileTagName)) customElements.define(profileTagName, HearthProfile);
+}
+
+/**
+ * The code of a rejected API call, or ''.
+ * @param {unknown} err
+ * @returns {string}
+ */
+function codeOf(err) {
+  return err && typeof err === 'object' && 'code' in err ? String(err.code) : '';
+}
+
+/**
+ * The message of a rejected API call.
+ * @param {unknown} err
+ * @returns {string}
+ */
+function messageOf(err) {
+  return String((err instanceof Error && err.message) || err);
 }
 
 /**
@@ -104,7 +124,12 @@ function section(part, title) {
   return s;
 }
 
-/** A link to a catalogue item, or its plain title when the URL is not safe. */
+/**
+ * A link to a catalogue item, or its plain title when the URL is not safe.
+ * @param {string} title empty once the item left the catalogue
+ * @param {string} url
+ * @param {string} id
+ */
 function itemLink(title, url, id) {
   const text = title || `an item no longer on this site (${id})`;
   const href = title ? safeURL(url) : null;
@@ -184,11 +209,9 @@ export class HearthProfile extends HTMLElement {
     /** @type {Promise<void>} actions and renders run one at a time */
     this.queue = Promise.resolve();
     this.confirmingClear = false;
-  }
-
-  connectedCallback() {
-    if (this.shell) return;
-    this.shell = true;
+    // The element's parts, put in place when it first joins the document (a
+    // custom element's constructor may not add children to it).
+    this.shell = false;
     this.content = el('div', 'hearth-profile-content');
     this.content.setAttribute('aria-busy', 'true');
     this.content.append(el('p', '', 'Loading your profile…'));
@@ -197,6 +220,11 @@ export class HearthProfile extends HTMLElement {
     this.status.setAttribute('role', 'status');
     this.alert = el('p', 'hearth-alert');
     this.alert.setAttribute('role', 'alert');
+  }
+
+  connectedCallback() {
+    if (this.shell) return;
+    this.shell = true;
     this.replaceChildren(this.content, this.status, this.alert);
     this.addEventListener('click', (e) => this.onClick(e));
     this.addEventListener('change', (e) => this.onChange(e));
@@ -232,14 +260,14 @@ export class HearthProfile extends HTMLElement {
   async render() {
     if (!api) return;
     await api.ready;
-    const focusKey = document.activeElement instanceof HTMLElement && this.contains(document.activeElement)
-      ? document.activeElement.dataset.key || '' : '';
-    const focusPart = focusKey && document.activeElement.closest('[data-part]');
+    const active = document.activeElement;
+    const focusKey = active instanceof HTMLElement && this.contains(active) ? active.dataset.key || '' : '';
+    const focusPart = focusKey && active ? active.closest('[data-part]') : null;
     const on = api.personalized;
     /** @type {ProfileView | null} */
     const view = on ? await api.profile() : null;
     /** @type {Recommendation[]} */
-    const recs = view ? await api.recommend({ count: 5 }) : [];
+    const recs = view ? await api.recommend() : [];
     const parts = [this.renderConsent(on, !!view)];
     if (view) {
       parts.push(
@@ -262,6 +290,8 @@ export class HearthProfile extends HTMLElement {
   /**
    * Puts focus back on the control that had it, or on the heading of its
    * section when the control is gone (a deleted entry, for example).
+   * @param {string} key the control's data-key
+   * @param {string | undefined} part its section's data-part
    */
   restoreFocus(key, part) {
     if (!key) return;
@@ -271,6 +301,10 @@ export class HearthProfile extends HTMLElement {
     if (heading instanceof HTMLElement) heading.focus();
   }
 
+  /**
+   * @param {boolean} on whether personalization runs
+   * @param {boolean} running whether a profile is shown
+   */
   renderConsent(on, running) {
     const s = section('consent', 'Personalization');
     const label = el('label', 'hearth-switch');
@@ -348,6 +382,7 @@ export class HearthProfile extends HTMLElement {
     return s;
   }
 
+  /** @param {number} variety */
   renderVariety(variety) {
     const s = section('variety', 'Variety');
     const id = 'hearth-variety';
@@ -507,9 +542,9 @@ export class HearthProfile extends HTMLElement {
       try {
         await f();
       } catch (err) {
-        this.fail(err && err.code === 'storage'
+        this.fail(codeOf(err) === 'storage'
           ? 'Your browser refused to save the change (its storage may be full). Nothing was changed.'
-          : `That did not work: ${(err && err.message) || err}`);
+          : `That did not work: ${messageOf(err)}`);
         await this.render();
         return;
       }
@@ -548,7 +583,7 @@ export class HearthProfile extends HTMLElement {
    * @param {File} file
    */
   async importFile(file) {
-    const refuse = (why) => this.fail(`That file was not imported: ${why} Your profile is unchanged.`);
+    const refuse = (/** @type {string} */ why) => this.fail(`That file was not imported: ${why} Your profile is unchanged.`);
     if (file.size > maxImportBytes) {
       return refuse(`at ${Math.ceil(file.size / 1024)} KB it is larger than any Hearth profile (at most ${maxImportBytes >> 20} MB).`);
     }
@@ -570,9 +605,9 @@ export class HearthProfile extends HTMLElement {
     try {
       await api.import(text);
     } catch (err) {
-      if (err && err.code === 'off') return refuse('switch personalization on first.');
-      if (err && err.code === 'storage') return refuse('your browser refused to save it (its storage may be full).');
-      return refuse(`it does not hold a valid profile (${(err && err.message) || err}).`);
+      if (codeOf(err) === 'off') return refuse('switch personalization on first.');
+      if (codeOf(err) === 'storage') return refuse('your browser refused to save it (its storage may be full).');
+      return refuse(`it does not hold a valid profile (${messageOf(err)}).`);
     }
     await this.render();
     this.say('Your profile was imported.');

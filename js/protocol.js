@@ -11,9 +11,13 @@
 // open with the paragraph above and change in the same commit (a test
 // compares them).
 //
-// This module is the Worker's half: the operation names, the error codes and
-// the small MessagePack codec the messages need (maps, strings, numbers,
-// booleans, binary, arrays; no extension types).
+// This module is the Worker's half: the small MessagePack codec the messages
+// need (maps, strings, numbers, booleans, binary, arrays; no extension
+// types). The operations, their arguments, results and error codes are
+// declared once in wasm/bridge/ops.go; ops.gen.js (the constants) and
+// protocol.gen.d.ts (the types) are generated from there.
+
+import { float32Keys } from './ops.gen.js';
 
 /**
  * The environment the engine's Go runtime starts with (go.env), the same in
@@ -29,30 +33,8 @@
  */
 export const engineEnv = Object.freeze({ GOGC: '400' });
 
-/** Operations, the same strings as the Op constants in wasm/bridge. */
-export const Op = Object.freeze({
-  loadCatalogue: 'load-catalogue',
-  loadProfile: 'load-profile',
-  track: 'track',
-  recommend: 'recommend',
-  profile: 'profile',
-  export: 'export',
-  import: 'import',
-  clear: 'clear',
-  consent: 'consent',
-  forgetItem: 'forget-item',
-  forgetEvent: 'forget-event',
-  forgetTopic: 'forget-topic',
-  unmute: 'unmute',
-  unhide: 'unhide',
-  variety: 'variety',
-});
-
-/**
- * Request fields that Go decodes as float32: msgp reads a float32 only from
- * a float32, so these are always written as one, even when integral.
- */
-const float32Keys = new Set(['dwell', 'variety']);
+// The float32 request keys are declared with the messages in Go.
+const float32 = new Set(float32Keys);
 
 const utf8 = new TextEncoder();
 const utf8Decoder = new TextDecoder();
@@ -91,6 +73,7 @@ class Writer {
     return this.buf.slice(0, this.pos);
   }
 
+  /** @param {number} n bytes about to be written */
   ensure(n) {
     if (this.pos + n <= this.buf.length) return;
     const next = new Uint8Array(Math.max(this.buf.length * 2, this.pos + n));
@@ -99,11 +82,18 @@ class Writer {
     this.view = new DataView(next.buffer);
   }
 
+  /** @param {number} b */
   u8(b) {
     this.ensure(1);
     this.buf[this.pos++] = b;
   }
 
+  /**
+   * Writes a type byte and a big-endian length of size bytes.
+   * @param {number} b
+   * @param {0 | 1 | 2 | 4} size
+   * @param {number} v
+   */
   head(b, size, v) {
     this.ensure(1 + size);
     this.buf[this.pos++] = b;
@@ -113,17 +103,22 @@ class Writer {
     this.pos += size;
   }
 
+  /** @param {Uint8Array} bytes */
   raw(bytes) {
     this.ensure(bytes.length);
     this.buf.set(bytes, this.pos);
     this.pos += bytes.length;
   }
 
+  /**
+   * @param {unknown} v
+   * @param {string} key the map key v is the value of, or ''
+   */
   value(v, key) {
     if (v === null || v === undefined) return this.u8(0xc0);
     if (v === true) return this.u8(0xc3);
     if (v === false) return this.u8(0xc2);
-    if (typeof v === 'number') return this.number(v, float32Keys.has(key));
+    if (typeof v === 'number') return this.number(v, float32.has(key));
     if (typeof v === 'string') {
       const b = utf8.encode(v);
       if (b.length < 32) this.u8(0xa0 | b.length);
@@ -160,6 +155,10 @@ class Writer {
     throw new TypeError(`msgpack: cannot encode ${typeof v}`);
   }
 
+  /**
+   * @param {number} n
+   * @param {boolean} asFloat32
+   */
   number(n, asFloat32) {
     if (asFloat32) {
       this.ensure(5);
@@ -198,12 +197,17 @@ class Writer {
 const maxDepth = 32;
 
 class Reader {
+  /** @param {Uint8Array} bytes */
   constructor(bytes) {
     this.buf = bytes;
     this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     this.pos = 0;
   }
 
+  /**
+   * Consumes n bytes and returns where they start.
+   * @param {number} n
+   */
   take(n) {
     if (this.pos + n > this.buf.length) throw new Error('msgpack: short bytes');
     const at = this.pos;
@@ -211,6 +215,7 @@ class Reader {
     return at;
   }
 
+  /** @param {number} n */
   str(n) {
     const at = this.take(n);
     const b = this.buf;
@@ -231,18 +236,30 @@ class Reader {
     return utf8Decoder.decode(b.subarray(at, at + n));
   }
 
+  /** @param {number} n */
   bin(n) {
     const at = this.take(n);
     return this.buf.slice(at, at + n);
   }
 
+  /**
+   * @param {number} n
+   * @param {number} depth
+   * @returns {unknown[]}
+   */
   arr(n, depth) {
     const out = [];
     for (let i = 0; i < n; i++) out.push(this.value(depth + 1));
     return out;
   }
 
+  /**
+   * @param {number} n
+   * @param {number} depth
+   * @returns {Record<string, unknown>}
+   */
   map(n, depth) {
+    /** @type {Record<string, unknown>} */
     const out = {};
     for (let i = 0; i < n; i++) {
       const k = this.value(depth + 1);
@@ -252,6 +269,10 @@ class Reader {
     return out;
   }
 
+  /**
+   * @param {number} depth
+   * @returns {unknown}
+   */
   value(depth) {
     if (depth > maxDepth) throw new Error('msgpack: nested too deep');
     const b = this.buf[this.take(1)];

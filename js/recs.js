@@ -8,8 +8,10 @@
 // Every recommendation carries a "Why this?" button (aria-expanded,
 // aria-controls) that shows the engine's reasons for it.
 
+import { defaultCount, maxCount } from './ops.gen.js';
+
 /**
- * @typedef {import('./hearth.d.ts').Recommendation} Recommendation
+ * @typedef {import('./hearth.js').Recommendation} Recommendation
  */
 
 /** The element's tag name. */
@@ -35,7 +37,7 @@ let nextWhy = 1;
 
 /**
  * Returns a "Why this?" button and the list of reasons it shows and hides.
- * @param {import('./hearth.d.ts').Reason[]} reasons
+ * @param {import('./hearth.js').Reason[]} reasons
  * @returns {[HTMLButtonElement, HTMLUListElement]}
  */
 function whyThis(reasons) {
@@ -106,10 +108,10 @@ export class HearthRecs extends HTMLElement {
     }
   }
 
-  /** The number of items to show: the count attribute, 5 by default. */
+  /** The number of items to show: the count attribute, the engine's default without one. */
   get count() {
     const n = parseInt(this.getAttribute('count') || '', 10);
-    return n > 0 && n <= 100 ? n : 5;
+    return n > 0 && n <= maxCount ? n : defaultCount;
   }
 
   /** The slot name publishers use to tell slots apart. */

@@ -15,6 +15,11 @@ export const Key = Object.freeze({
   consent: 'consent', // 'granted', or 'denied' under an opt-out default
 });
 
+/**
+ * @template T
+ * @param {IDBRequest<T>} req
+ * @returns {Promise<T>}
+ */
 function request(req) {
   return new Promise((resolve, reject) => {
     req.onsuccess = () => resolve(req.result);
@@ -22,13 +27,19 @@ function request(req) {
   });
 }
 
+/**
+ * Opens the database; without create, resolves null where none exists.
+ * @param {boolean} create
+ * @returns {Promise<IDBDatabase | null>}
+ */
 function open(create) {
   return new Promise((resolve, reject) => {
     const req = indexedDB.open(dbName, version);
     req.onupgradeneeded = () => {
       if (!create) {
         // No database yet: nothing is stored, and aborting keeps it so.
-        req.transaction.abort();
+        // (The upgrade runs in a version-change transaction, never null.)
+        req.transaction?.abort();
         return;
       }
       req.result.createObjectStore(storeName);
@@ -53,6 +64,7 @@ export async function read(keys) {
   try {
     if (!db.objectStoreNames.contains(storeName)) return {};
     const store = db.transaction(storeName, 'readonly').objectStore(storeName);
+    /** @type {Record<string, any>} */
     const out = {};
     for (const k of keys) {
       const v = await request(store.get(k));
@@ -70,22 +82,26 @@ export async function read(keys) {
  * @param {Record<string, any>} entries
  */
 export async function write(entries) {
-  const db = await open(true);
+  // open(true) creates the database where none exists: never null.
+  const db = /** @type {IDBDatabase} */ (await open(true));
   try {
-    await new Promise((resolve, reject) => {
+    await /** @type {Promise<void>} */ (new Promise((resolve, reject) => {
       const tx = db.transaction(storeName, 'readwrite');
       const store = tx.objectStore(storeName);
       for (const [k, v] of Object.entries(entries)) store.put(v, k);
       tx.oncomplete = () => resolve();
       tx.onerror = () => reject(tx.error);
       tx.onabort = () => reject(tx.error || new Error('indexeddb: write aborted'));
-    });
+    }));
   } finally {
     db.close();
   }
 }
 
-/** Deletes the whole database: afterwards no trace of Hearth is stored. */
+/**
+ * Deletes the whole database: afterwards no trace of Hearth is stored.
+ * @returns {Promise<void>}
+ */
 export function remove() {
   return new Promise((resolve, reject) => {
     const req = indexedDB.deleteDatabase(dbName);

@@ -39,12 +39,6 @@ import (
 	"github.com/hearth-dev/hearth/core/rank"
 )
 
-// DefaultCount is the number of recommendations when a request names none.
-const DefaultCount = 5
-
-// MaxCount bounds one recommendation list.
-const MaxCount = 100
-
 // Bridge holds the engine state behind the protocol. It is not safe for
 // concurrent use; the Worker calls it from one thread.
 type Bridge struct {
@@ -53,10 +47,17 @@ type Bridge struct {
 	engine *rank.Engine
 	urls   urlIndex
 	prof   *profile.Profile
+	// consent is the page's decision (load-catalogue): ConsentGranted,
+	// ConsentDenied, or ConsentUnset when the page told none and the
+	// catalogue's default and the profile's own choice decide, as in core.
+	// The reader's choice is recorded by the page (js/consent.js), never in
+	// the profile: see adopt.
+	consent string
 	// memo keeps what the engine learned from prof between recommend
 	// calls. It relies on prof being replaced, never modified in place,
-	// on every change (mutate and commit do so; load-catalogue's in-place
-	// prune comes with a new engine, which the memo does not match).
+	// on every change (a change works on a decoded or copied profile,
+	// which commit installs; load-catalogue's in-place adopt and prune come
+	// with a new engine, which the memo does not match).
 	memo rank.Memo
 }
 
@@ -177,122 +178,65 @@ func panicText(v any) string {
 	return "non-error value"
 }
 
-func (b *Bridge) handle(r *Request) (Response, error) {
-	if r.Now <= 0 {
-		return Response{}, fail(CodeBadRequest, "missing now")
-	}
-	now := unixSeconds(r.Now)
-	switch r.Op {
-	case OpLoadCatalogue:
-		return b.loadCatalogue(r.Bytes, r.Consent, now)
-	case OpLoadProfile:
-		return b.loadProfile(r.Bytes, now)
-	case OpTrack:
-		return b.track(r, now)
-	case OpRecommend:
-		return b.recommend(r, now)
-	case OpProfile:
-		return Response{View: b.view()}, nil
-	case OpExport:
-		j, err := b.prof.ExportJSON(now)
-		if err != nil {
-			return Response{}, failErr(CodeInternal, "export profile", err)
-		}
-		return Response{JSON: string(j)}, nil
-	case OpImport:
-		return b.importJSON(r.JSON, now)
-	case OpClear:
-		b.prof = profile.New()
-		return Response{}, nil
-	case OpConsent:
-		return b.mutate(now, func(p *profile.Profile) error {
-			if err := p.SetConsent(r.Consent); err != nil {
-				return failErr(CodeBadArgument, "consent", err)
-			}
-			return nil
-		})
-	case OpForgetItem:
-		if r.Item == "" {
-			return Response{}, fail(CodeBadArgument, "forget item: missing item")
-		}
-		return b.mutate(now, func(p *profile.Profile) error {
-			p.ForgetItem(b.itemID(r.Item))
-			return nil
-		})
-	case OpForgetEvent:
-		return b.mutate(now, func(p *profile.Profile) error {
-			if err := p.ForgetEvent(r.Index); err != nil {
-				return failErr(CodeBadArgument, "forget event", err)
-			}
-			return nil
-		})
-	case OpForgetTopic:
-		if r.Topic == "" {
-			return Response{}, fail(CodeBadArgument, "forget topic: missing topic")
-		}
-		return b.mutate(now, func(p *profile.Profile) error {
-			p.ForgetTopic(r.Topic)
-			return nil
-		})
-	case OpUnmute:
-		if r.Topic == "" {
-			return Response{}, fail(CodeBadArgument, "unmute: missing topic")
-		}
-		return b.mutate(now, func(p *profile.Profile) error {
-			p.Unmute(r.Topic)
-			return nil
-		})
-	case OpUnhide:
-		if r.Item == "" {
-			return Response{}, fail(CodeBadArgument, "unhide: missing item")
-		}
-		return b.mutate(now, func(p *profile.Profile) error {
-			p.Unhide(b.itemID(r.Item))
-			return nil
-		})
-	case OpVariety:
-		return b.mutate(now, func(p *profile.Profile) error {
-			if err := p.SetVariety(r.Variety); err != nil {
-				return failErr(CodeBadArgument, "variety", err)
-			}
-			return nil
-		})
-	}
-	return Response{}, fail(CodeUnknownOp, "unknown op "+quote(r.Op))
-}
-
-// loadCatalogue decodes and installs a catalogue. mode is the page's default
-// consent ("opt-in" or "opt-out", "" for the catalogue's own): the page
-// decides whether the engine runs at all, so the engine must agree with it.
-func (b *Bridge) loadCatalogue(data []byte, mode string, now int64) (Response, error) {
-	switch mode {
-	case "", catalog.ConsentOptIn, catalog.ConsentOptOut:
+// loadCatalogue decodes and installs a catalogue. r.Consent is the page's
+// decision: the page decides whether the engine runs at all, from the
+// reader's choice, Global Privacy Control and its default (js/consent.js),
+// so the engine follows it. A profile that has no choice of its own is on
+// exactly under an opt-out policy (profile.Active), so the decision becomes
+// the policy's mode, and adopt clears any choice a profile carries.
+func (b *Bridge) loadCatalogue(r *Request, now int64) (Response, error) {
+	mode := ""
+	switch r.Consent {
+	case profile.ConsentUnset:
+	case profile.ConsentGranted:
+		mode = catalog.ConsentOptOut
+	case profile.ConsentDenied:
+		mode = catalog.ConsentOptIn
 	default:
-		return Response{}, fail(CodeBadArgument, "load catalogue: consent mode must be opt-in or opt-out, not "+quote(mode))
+		return Response{}, fail(CodeBadArgument, "load catalogue: consent must be granted or denied, not "+quote(r.Consent))
 	}
-	// data is the engine's own: Dispatch's request decoder copied it, and
-	// DispatchBytes's caller gave it up.
-	cat, err := catalog.DecodeOwned(data)
+	// r.Bytes is the engine's own: Dispatch's request decoder copied it,
+	// and DispatchBytes's caller gave it up.
+	cat, err := catalog.DecodeOwned(r.Bytes)
 	if err != nil {
 		return Response{}, failErr(CodeBadCatalogue, "load catalogue", err)
 	}
+	info := &CatalogueInfo{ID: cat.ID, Items: len(cat.Items), Consent: cat.Policy.WithDefaults().Consent}
 	if mode != "" {
 		cat.Policy.Consent = mode
 	}
 	b.cat, b.policy, b.engine, b.urls = cat, cat.Policy.WithDefaults(), rank.New(cat), urlIndex{items: cat.Items}
+	b.consent = r.Consent
+	b.adopt(b.prof)
 	b.prof.Prune(b.policy, now)
-	return Response{Catalogue: &CatalogueInfo{ID: cat.ID, Items: len(cat.Items), Consent: b.policy.Consent}}, nil
+	return Response{Catalogue: info}, nil
 }
 
-func (b *Bridge) loadProfile(data []byte, now int64) (Response, error) {
-	if len(data) == 0 {
+// adopt makes a profile the engine takes in (stored, imported) follow the
+// page's decision: a choice stored in it by an older version is dropped, so
+// that the page's record is the only one.
+func (b *Bridge) adopt(p *profile.Profile) {
+	if b.consent != profile.ConsentUnset {
+		p.Settings.Consent = profile.ConsentUnset
+	}
+}
+
+func (b *Bridge) loadProfile(r *Request, now int64) (Response, error) {
+	if len(r.Bytes) == 0 {
 		b.prof = profile.New()
 		return Response{}, nil
 	}
-	p, err := profile.Decode(data)
+	p, err := profile.Decode(r.Bytes)
 	if err != nil {
 		return Response{}, failErr(CodeBadProfile, "load profile", err)
 	}
+	b.adopt(p)
+	return b.settle(p, now)
+}
+
+// settle makes p, a stored profile, the engine's, and replies it for the
+// Worker to store when retention, a bound or a clock ahead changed it.
+func (b *Bridge) settle(p *profile.Profile, now int64) (Response, error) {
 	if b.cat == nil {
 		b.prof = p
 		return Response{}, nil
@@ -316,7 +260,7 @@ func stored(p *profile.Profile) [5]int {
 	return [5]int{len(p.Events), len(p.Interests), len(p.ReadItems), len(p.Hidden), len(p.Muted)}
 }
 
-func (b *Bridge) track(r *Request, now int64) (Response, error) {
+func (b *Bridge) track(p *profile.Profile, r *Request, now int64) (Response, error) {
 	if b.cat == nil {
 		return Response{}, fail(CodeNoCatalogue, "track: no catalogue loaded")
 	}
@@ -335,37 +279,29 @@ func (b *Bridge) track(r *Request, now int64) (Response, error) {
 	case kind != profile.Mute:
 		return Response{}, fail(CodeBadArgument, "track: missing item")
 	}
-	p, err := clone(b.prof)
-	if err != nil {
-		return Response{}, err
-	}
 	learned, err := p.Track(b.cat, ev, now)
 	switch {
 	case errors.Is(err, profile.ErrNoConsent):
 		return Response{}, failErr(CodeOff, "track", err)
 	case err != nil:
 		return Response{}, failErr(CodeBadArgument, "track", err)
-	}
-	if !learned {
+	case !learned:
 		// Nothing entered the profile (a sensitive item, for example), so
 		// there is nothing to store either.
-		return Response{}, nil
+		return Response{}, errUnchanged
 	}
-	return b.commit(p, now, Response{Learned: true})
+	return Response{Learned: true}, nil
 }
 
 func (b *Bridge) recommend(r *Request, now int64) (Response, error) {
 	if b.cat == nil {
 		return Response{}, fail(CodeNoCatalogue, "recommend: no catalogue loaded")
 	}
-	count := r.Count
-	switch {
-	case count == 0:
-		count = DefaultCount
-	case count < 0 || count > MaxCount:
+	// A zero count is the engine's default, rank.DefaultCount.
+	if r.Count < 0 || r.Count > rank.MaxCount {
 		return Response{}, fail(CodeBadArgument, "recommend: count out of range")
 	}
-	req := rank.Request{Count: count, Related: r.Related, Seed: r.Seed, Now: now}
+	req := rank.Request{Count: r.Count, Related: r.Related, Seed: r.Seed, Now: now}
 	if r.Item != "" {
 		if i, ok := b.find(r.Item); ok {
 			req.Current = b.cat.Items[i].ID
@@ -386,27 +322,78 @@ func (b *Bridge) recommend(r *Request, now int64) (Response, error) {
 	return Response{Recs: out}, nil
 }
 
-func (b *Bridge) importJSON(j string, now int64) (Response, error) {
-	p, err := profile.ImportJSON([]byte(j))
+func (b *Bridge) profileView(*Request, int64) (Response, error) {
+	return Response{View: b.view()}, nil
+}
+
+func (b *Bridge) export(_ *Request, now int64) (Response, error) {
+	j, err := b.prof.ExportJSON(now)
+	if err != nil {
+		return Response{}, failErr(CodeInternal, "export profile", err)
+	}
+	return Response{JSON: string(j)}, nil
+}
+
+func (b *Bridge) clear(*Request, int64) (Response, error) {
+	b.prof = profile.New()
+	return Response{}, nil
+}
+
+func (b *Bridge) importJSON(p *profile.Profile, r *Request, _ int64) (Response, error) {
+	q, err := profile.ImportJSON([]byte(r.JSON))
 	if err != nil {
 		return Response{}, failErr(CodeBadImport, "import profile", err)
 	}
 	// Consent is this device's choice, not part of the data moved in.
-	p.Settings.Consent = b.prof.Settings.Consent
-	return b.commit(p, now, Response{})
+	q.Settings.Consent = p.Settings.Consent
+	*p = *q
+	return Response{}, nil
 }
 
-// mutate applies f to a copy of the profile and keeps the copy only when f
-// succeeds.
-func (b *Bridge) mutate(now int64, f func(p *profile.Profile) error) (Response, error) {
-	p, err := clone(b.prof)
-	if err != nil {
-		return Response{}, err
+func (b *Bridge) forgetItem(p *profile.Profile, r *Request, _ int64) (Response, error) {
+	if r.Item == "" {
+		return Response{}, fail(CodeBadArgument, "forget item: missing item")
 	}
-	if err := f(p); err != nil {
-		return Response{}, err
+	p.ForgetItem(b.itemID(r.Item))
+	return Response{}, nil
+}
+
+func (b *Bridge) forgetEvent(p *profile.Profile, r *Request, _ int64) (Response, error) {
+	if err := p.ForgetEvent(r.Index); err != nil {
+		return Response{}, failErr(CodeBadArgument, "forget event", err)
 	}
-	return b.commit(p, now, Response{})
+	return Response{}, nil
+}
+
+func (b *Bridge) forgetTopic(p *profile.Profile, r *Request, _ int64) (Response, error) {
+	if r.Topic == "" {
+		return Response{}, fail(CodeBadArgument, "forget topic: missing topic")
+	}
+	p.ForgetTopic(r.Topic)
+	return Response{}, nil
+}
+
+func (b *Bridge) unmute(p *profile.Profile, r *Request, _ int64) (Response, error) {
+	if r.Topic == "" {
+		return Response{}, fail(CodeBadArgument, "unmute: missing topic")
+	}
+	p.Unmute(r.Topic)
+	return Response{}, nil
+}
+
+func (b *Bridge) unhide(p *profile.Profile, r *Request, _ int64) (Response, error) {
+	if r.Item == "" {
+		return Response{}, fail(CodeBadArgument, "unhide: missing item")
+	}
+	p.Unhide(b.itemID(r.Item))
+	return Response{}, nil
+}
+
+func (b *Bridge) variety(p *profile.Profile, r *Request, _ int64) (Response, error) {
+	if err := p.SetVariety(r.Variety); err != nil {
+		return Response{}, failErr(CodeBadArgument, "variety", err)
+	}
+	return Response{}, nil
 }
 
 // commit prunes p, encodes it into resp and makes it the current profile.
@@ -414,7 +401,7 @@ func (b *Bridge) commit(p *profile.Profile, now int64, resp Response) (Response,
 	if b.cat != nil {
 		p.Prune(b.policy, now)
 	}
-	data, err := p.Encode()
+	data, err := encodeProfile(p)
 	if err != nil {
 		return Response{}, failErr(CodeInternal, "encode profile", err)
 	}
@@ -434,17 +421,9 @@ func unixSeconds(ms int64) int64 {
 	return s
 }
 
-func clone(p *profile.Profile) (*profile.Profile, error) {
-	data, err := p.Encode()
-	if err != nil {
-		return nil, failErr(CodeInternal, "copy profile", err)
-	}
-	q, err := profile.Decode(data)
-	if err != nil {
-		return nil, failErr(CodeInternal, "copy profile", err)
-	}
-	return q, nil
-}
+// encodeProfile is profile.Profile.Encode, a variable so that tests count
+// the encodings an operation costs (TestBridge_Encodes).
+var encodeProfile = (*profile.Profile).Encode
 
 // find resolves an item id or URL to an item index. A page's canonical URL
 // is absolute while a catalogue may list site-relative paths, so an absolute
@@ -488,6 +467,9 @@ func (b *Bridge) view() *View {
 		Read:      make([]ItemRef, len(p.ReadItems)),
 		Hidden:    make([]ItemRef, len(p.Hidden)),
 		Muted:     slices.Clone(p.Muted),
+	}
+	if b.consent != profile.ConsentUnset {
+		v.Consent = b.consent
 	}
 	for i, in := range p.Interests {
 		v.Interests[i] = Interest{Topic: in.Topic, Weight: in.Weight}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/hearth-dev/hearth/core/catalog"
 	"github.com/hearth-dev/hearth/core/profile"
+	"github.com/hearth-dev/hearth/core/rank"
 	"github.com/stretchr/testify/require"
 )
 
@@ -61,7 +62,32 @@ func call(t testing.TB, b *Bridge, r Request) Response {
 	rest, err := resp.UnmarshalMsg(b.Dispatch(req))
 	require.NoError(t, err)
 	require.Empty(t, rest)
+	declared(t, r.Op, resp)
 	return resp
+}
+
+// declared checks resp against the table of ops.go: a failure carries one
+// of the operation's codes (or bad-request, internal, unknown-op), a
+// success only the results it declares.
+func declared(t testing.TB, name string, resp Response) {
+	t.Helper()
+	o := lookup(name)
+	if resp.Code != "" {
+		codes := []string{CodeBadRequest, CodeInternal, CodeUnknownOp}
+		if o != nil {
+			codes = append(codes, o.codes...)
+		}
+		require.Contains(t, codes, resp.Code, "op %q: a code ops.go does not declare", name)
+		return
+	}
+	require.NotNil(t, o)
+	var got resultSet
+	for i, present := range []bool{resp.Profile != nil, resp.Learned, resp.Recs != nil, resp.View != nil, resp.JSON != "", resp.Catalogue != nil} {
+		if present {
+			got |= 1 << i
+		}
+	}
+	require.Zero(t, got&^o.results, "op %q: results ops.go does not declare", name)
 }
 
 func ok(t testing.TB, b *Bridge, r Request) Response {
@@ -71,12 +97,11 @@ func ok(t testing.TB, b *Bridge, r Request) Response {
 	return resp
 }
 
-// loaded returns a bridge with the test catalogue and consent granted.
+// loaded returns a bridge with the test catalogue, on the page's grant.
 func loaded(t testing.TB) *Bridge {
 	t.Helper()
 	b := New()
-	ok(t, b, Request{Op: OpLoadCatalogue, Bytes: testCatalogue(t)})
-	ok(t, b, Request{Op: OpConsent, Consent: profile.ConsentGranted})
+	ok(t, b, Request{Op: OpLoadCatalogue, Bytes: testCatalogue(t), Consent: profile.ConsentGranted})
 	return b
 }
 
@@ -121,17 +146,25 @@ func TestBridge_Dispatch(t *testing.T) {
 			require.Empty(t, resp.Profile)
 		},
 	}, {
-		name:  "load catalogue with the page's opt-out default makes an unset profile active",
+		name:  "load catalogue without the page's decision follows the opt-in policy",
 		setup: func(testing.TB) *Bridge { return New() },
-		req:   Request{Op: OpLoadCatalogue, Bytes: testCatalogue(t), Consent: catalog.ConsentOptOut},
-		check: func(t *testing.T, b *Bridge, resp Response) {
-			require.Equal(t, catalog.ConsentOptOut, resp.Catalogue.Consent)
-			require.True(t, ok(t, b, Request{Op: OpTrack, Item: "soup", Kind: "view"}).Learned)
+		req:   Request{Op: OpLoadCatalogue, Bytes: testCatalogue(t)},
+		check: func(t *testing.T, b *Bridge, _ Response) {
+			require.Equal(t, CodeOff, call(t, b, Request{Op: OpTrack, Item: "soup", Kind: "view"}).Code)
 		},
 	}, {
-		name:  "load catalogue with an unknown consent mode",
+		name:  "load catalogue with the page's grant makes the profile active",
 		setup: func(testing.TB) *Bridge { return New() },
-		req:   Request{Op: OpLoadCatalogue, Bytes: testCatalogue(t), Consent: "maybe"},
+		req:   Request{Op: OpLoadCatalogue, Bytes: testCatalogue(t), Consent: profile.ConsentGranted},
+		check: func(t *testing.T, b *Bridge, resp Response) {
+			require.Equal(t, catalog.ConsentOptIn, resp.Catalogue.Consent, "the catalogue's own default")
+			require.True(t, ok(t, b, Request{Op: OpTrack, Item: "soup", Kind: "view"}).Learned)
+			require.Equal(t, profile.ConsentGranted, ok(t, b, Request{Op: OpProfile}).View.Consent)
+		},
+	}, {
+		name:  "load catalogue with a default mode where a decision belongs",
+		setup: func(testing.TB) *Bridge { return New() },
+		req:   Request{Op: OpLoadCatalogue, Bytes: testCatalogue(t), Consent: catalog.ConsentOptOut},
 		code:  CodeBadArgument,
 	}, {
 		name:  "load truncated catalogue keeps the loaded one",
@@ -142,13 +175,9 @@ func TestBridge_Dispatch(t *testing.T) {
 			require.Len(t, ok(t, b, Request{Op: OpRecommend, Count: 3}).Recs, 3)
 		},
 	}, {
-		name: "load profile",
-		setup: func(t testing.TB) *Bridge {
-			b := New()
-			ok(t, b, Request{Op: OpLoadCatalogue, Bytes: testCatalogue(t)})
-			return b
-		},
-		req: Request{Op: OpLoadProfile, Bytes: ok(t, reader(t), Request{Op: OpTrack, Item: "soup", Kind: "view"}).Profile},
+		name:  "load profile",
+		setup: loaded,
+		req:   Request{Op: OpLoadProfile, Bytes: ok(t, reader(t), Request{Op: OpTrack, Item: "soup", Kind: "view"}).Profile},
 		check: func(t *testing.T, b *Bridge, resp Response) {
 			require.Empty(t, resp.Profile, "loading writes nothing")
 			v := ok(t, b, Request{Op: OpProfile}).View
@@ -235,14 +264,43 @@ func TestBridge_Dispatch(t *testing.T) {
 			require.Empty(t, ok(t, b, Request{Op: OpProfile}).View.Events)
 		},
 	}, {
-		name: "track while consent is denied",
+		name: "track on the page's denial",
 		setup: func(t testing.TB) *Bridge {
-			b := loaded(t)
-			ok(t, b, Request{Op: OpConsent, Consent: profile.ConsentDenied})
+			b := New()
+			ok(t, b, Request{Op: OpLoadCatalogue, Bytes: testCatalogue(t), Consent: profile.ConsentDenied})
 			return b
 		},
 		req:  Request{Op: OpTrack, Item: "go1", Kind: "read"},
 		code: CodeOff,
+	}, {
+		name:  "track applies to the stored profile passed as bytes",
+		setup: reader,
+		req:   Request{Op: OpTrack, Item: "soup", Kind: "view", Bytes: ok(t, loaded(t), Request{Op: OpTrack, Item: "go3", Kind: "like"}).Profile},
+		check: func(t *testing.T, b *Bridge, resp Response) {
+			require.True(t, resp.Learned)
+			var items []string
+			for _, ev := range decodeProfile(t, resp.Profile).Events {
+				items = append(items, ev.Item)
+			}
+			require.Equal(t, []string{"go3", "soup"}, items, "another tab's like, then this view; not this engine's reads")
+			require.Len(t, ok(t, b, Request{Op: OpProfile}).View.Events, 2, "the result is the engine's profile")
+		},
+	}, {
+		name:  "track on a stored profile that does not decode keeps the engine's",
+		setup: reader,
+		req:   Request{Op: OpTrack, Item: "soup", Kind: "view", Bytes: []byte{0x81, 0xa1, 'v', 0xc1}},
+		code:  CodeBadProfile,
+		check: func(t *testing.T, b *Bridge, _ Response) {
+			require.Len(t, ok(t, b, Request{Op: OpProfile}).View.Events, 2)
+		},
+	}, {
+		name:  "track a sensitive item on a stored profile makes it the engine's, storing nothing",
+		setup: loaded,
+		req:   Request{Op: OpTrack, Item: "flu", Kind: "read", Dwell: 60, Bytes: ok(t, reader(t), Request{Op: OpExport}).Profile},
+		check: func(t *testing.T, b *Bridge, resp Response) {
+			require.False(t, resp.Learned)
+			require.Empty(t, resp.Profile)
+		},
 	}, {
 		name:  "track a mute by topic",
 		setup: loaded,
@@ -284,7 +342,7 @@ func TestBridge_Dispatch(t *testing.T) {
 	}, {
 		name:  "recommend too many",
 		setup: loaded,
-		req:   Request{Op: OpRecommend, Count: MaxCount + 1},
+		req:   Request{Op: OpRecommend, Count: rank.MaxCount + 1},
 		code:  CodeBadArgument,
 	}, {
 		name:  "recommend before the catalogue",
@@ -311,13 +369,15 @@ func TestBridge_Dispatch(t *testing.T) {
 			require.Contains(t, resp.JSON, `"go2"`)
 		},
 	}, {
-		name:  "import keeps this device's consent",
+		name:  "import takes no consent from the file",
 		setup: loaded,
-		req:   Request{Op: OpImport, JSON: ok(t, reader(t), Request{Op: OpExport}).JSON},
-		check: func(t *testing.T, _ *Bridge, resp Response) {
+		req: Request{Op: OpImport, JSON: strings.Replace(ok(t, reader(t), Request{Op: OpExport}).JSON,
+			`"consent": ""`, `"consent": "denied"`, 1)},
+		check: func(t *testing.T, b *Bridge, resp Response) {
 			p := decodeProfile(t, resp.Profile)
 			require.Equal(t, []string{"go1", "go2"}, p.ReadItems)
-			require.Equal(t, profile.ConsentGranted, p.Settings.Consent)
+			require.Equal(t, profile.ConsentUnset, p.Settings.Consent)
+			require.True(t, ok(t, b, Request{Op: OpTrack, Item: "soup", Kind: "view"}).Learned)
 		},
 	}, {
 		name:  "import something else",
@@ -335,20 +395,21 @@ func TestBridge_Dispatch(t *testing.T) {
 			require.Empty(t, resp.Profile, "the Worker deletes the stored profile itself")
 			v := ok(t, b, Request{Op: OpProfile}).View
 			require.Empty(t, v.Events)
-			require.Empty(t, v.Consent)
+			require.Equal(t, profile.ConsentGranted, v.Consent, "the page's decision outlasts the profile")
 		},
 	}, {
-		name:  "consent granted",
-		setup: func(testing.TB) *Bridge { return New() },
-		req:   Request{Op: OpConsent, Consent: profile.ConsentGranted},
-		check: func(t *testing.T, _ *Bridge, resp Response) {
-			require.Equal(t, profile.ConsentGranted, decodeProfile(t, resp.Profile).Settings.Consent)
-		},
-	}, {
-		name:  "consent unknown",
+		name:  "an argument the operation does not take",
 		setup: loaded,
-		req:   Request{Op: OpConsent, Consent: "yes please"},
-		code:  CodeBadArgument,
+		req:   Request{Op: OpProfile, Item: "go1"},
+		code:  CodeBadRequest,
+		check: func(t *testing.T, _ *Bridge, resp Response) {
+			require.Contains(t, resp.Message, "unexpected argument item")
+		},
+	}, {
+		name:  "bytes beside an operation that takes none",
+		setup: loaded,
+		req:   Request{Op: OpRecommend, Bytes: []byte{0x80}},
+		code:  CodeBadRequest,
 	}, {
 		name:  "forget item by URL",
 		setup: reader,
@@ -508,8 +569,8 @@ func TestBridge_DispatchBytes(t *testing.T) {
 	stored := ok(t, reader(t), Request{Op: OpTrack, Item: "soup", Kind: "view"}).Profile
 
 	inside, beside := New(), New()
-	want := ok(t, inside, Request{Op: OpLoadCatalogue, Bytes: testCatalogue(t), Consent: catalog.ConsentOptOut})
-	got := dispatch(t, beside, Request{Op: OpLoadCatalogue, Consent: catalog.ConsentOptOut}, testCatalogue(t))
+	want := ok(t, inside, Request{Op: OpLoadCatalogue, Bytes: testCatalogue(t), Consent: profile.ConsentGranted})
+	got := dispatch(t, beside, Request{Op: OpLoadCatalogue, Consent: profile.ConsentGranted}, testCatalogue(t))
 	require.Equal(t, want, got)
 	ok(t, inside, Request{Op: OpLoadProfile, Bytes: stored})
 	require.Empty(t, dispatch(t, beside, Request{Op: OpLoadProfile}, stored).Code)
@@ -534,15 +595,39 @@ func TestBridge_DispatchPanic(t *testing.T) {
 	require.Equal(t, before, ok(t, b, Request{Op: OpProfile}).View)
 }
 
-func TestBridge_ConsentRoundTrip(t *testing.T) {
-	// What the Worker stores after granting must decode as granted on the
-	// next page, so that tracking works without asking again.
-	b := loaded(t)
-	stored := ok(t, b, Request{Op: OpTrack, Item: "soup", Kind: "view"}).Profile
-	next := New()
-	ok(t, next, Request{Op: OpLoadCatalogue, Bytes: testCatalogue(t)})
-	ok(t, next, Request{Op: OpLoadProfile, Bytes: stored})
-	require.True(t, ok(t, next, Request{Op: OpTrack, Item: "bread", Kind: "view"}).Learned)
+// TestBridge_Consent: the page's decision is the engine's, and nothing of
+// it is stored: the profile the engine replies carries no choice, and a
+// choice stored by an older version gives way to the page's decision.
+func TestBridge_Consent(t *testing.T) {
+	stored := ok(t, loaded(t), Request{Op: OpTrack, Item: "soup", Kind: "view"}).Profile
+	require.Equal(t, profile.ConsentUnset, decodeProfile(t, stored).Settings.Consent, "the decision is not stored")
+
+	legacy := decodeProfile(t, stored)
+	require.NoError(t, legacy.SetConsent(profile.ConsentGranted))
+	legacyBytes, err := legacy.Encode()
+	require.NoError(t, err)
+
+	for _, tt := range []struct {
+		decision, code string
+		data           []byte
+	}{
+		{profile.ConsentGranted, "", stored},
+		{profile.ConsentGranted, "", legacyBytes},
+		{profile.ConsentDenied, CodeOff, stored},
+		{profile.ConsentDenied, CodeOff, legacyBytes},
+	} {
+		b := New()
+		ok(t, b, Request{Op: OpLoadCatalogue, Bytes: testCatalogue(t), Consent: tt.decision})
+		ok(t, b, Request{Op: OpLoadProfile, Bytes: tt.data})
+		require.Equal(t, tt.decision, ok(t, b, Request{Op: OpProfile}).View.Consent)
+		resp := call(t, b, Request{Op: OpTrack, Item: "bread", Kind: "view"})
+		require.Equal(t, tt.code, resp.Code, "decision %s", tt.decision)
+		resp = call(t, b, Request{Op: OpTrack, Item: "bread", Kind: "view", Bytes: tt.data})
+		require.Equal(t, tt.code, resp.Code, "decision %s, change on the stored bytes", tt.decision)
+		if tt.code == "" {
+			require.Equal(t, profile.ConsentUnset, decodeProfile(t, resp.Profile).Settings.Consent)
+		}
+	}
 }
 
 // firstParagraph returns the paragraph that starts with "JS and Go exchange"

@@ -27,13 +27,11 @@ func TestBridge_RecommendMemo(t *testing.T) {
 		{Op: OpVariety, Variety: 1},
 		{Op: OpForgetItem, Item: "go1"},
 		{Op: OpForgetTopic, Topic: "go"},
-		{Op: OpConsent, Consent: profile.ConsentDenied},
-		{Op: OpConsent, Consent: profile.ConsentGranted},
+		{Op: OpTrack, Item: "bread", Kind: "like", Bytes: stored},
 		{Op: OpClear},
-		{Op: OpConsent, Consent: profile.ConsentGranted},
 		{Op: OpImport, JSON: exported},
 		{Op: OpLoadProfile, Bytes: stored},
-		{Op: OpLoadCatalogue, Bytes: testCatalogue(t)},
+		{Op: OpLoadCatalogue, Bytes: testCatalogue(t), Consent: profile.ConsentGranted},
 		{Op: OpTrack, Item: "go2", Kind: "dislike"},
 	}
 	at := now

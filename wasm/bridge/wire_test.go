@@ -14,8 +14,7 @@ func responses(t testing.TB) []Response {
 	t.Helper()
 	b := New()
 	out := []Response{
-		call(t, b, Request{Op: OpLoadCatalogue, Bytes: testCatalogue(t)}),
-		call(t, b, Request{Op: OpConsent, Consent: "granted"}),
+		call(t, b, Request{Op: OpLoadCatalogue, Bytes: testCatalogue(t), Consent: "granted"}),
 		call(t, b, Request{Op: OpTrack, Item: "go1", Kind: "read", Dwell: 42}),
 		call(t, b, Request{Op: OpTrack, Kind: "mute", Topic: "cooking"}),
 		call(t, b, Request{Op: OpRecommend, Count: 4}),
