@@ -74,13 +74,14 @@ func Write(c *catalog.Catalogue, out string) (Manifest, error) {
 }
 
 // Read decodes a catalogue file, for example the previous version of an
-// incremental build.
+// incremental build. A catalogue in format 1, which the engine no longer
+// reads, is upgraded to this release's format (legacy.go).
 func Read(path string) (*catalog.Catalogue, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
 	}
-	c, err := catalog.Decode(b)
+	c, err := decode(b)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/hearth-dev/hearth/core/wire"
 	"github.com/hearth-dev/hearth/core/wire/wiretest"
 )
 
@@ -20,15 +21,17 @@ import (
 // prescan, which sees every header before anything is decoded: one says
 // too large and the other corrupt. Any other difference fails.
 func requireSameLimits(t testing.TB, b []byte, lim Limits) (accepted bool) {
-	if formatOf(b) == 1 {
-		// Ordinary builds read format 1 (legacy_test.go); the engine's
-		// codec refuses it, whatever its layout.
-		_, err := decodeWith(b, lim, false, readChecked)
-		require.Error(t, err)
-		return false
-	}
 	ref, refErr := decodeWith(b, lim, false, unmarshalLimited)
 	got, err := decodeWith(b, lim, false, readChecked)
+	if v := formatOf(b); v > 0 && v < FormatVersion && refErr != nil {
+		// An older format is refused by both, as such unless a limit
+		// is broken first, which one walk may meet before the other.
+		require.Error(t, err, "prescan and msgp refuse % x: %v", b, refErr)
+		for _, e := range []error{refErr, err} {
+			require.True(t, errors.Is(e, ErrVersion) || errors.Is(e, ErrTooLarge), "% x: %v", b, e)
+		}
+		return false
+	}
 	if refErr == nil {
 		require.NoError(t, err, "prescan and msgp accept % x", b)
 		require.Equal(t, ref.index, got.index)
@@ -179,4 +182,29 @@ func FuzzReadChecked(f *testing.F) {
 	f.Fuzz(func(t *testing.T, k byte, b []byte) {
 		requireSameLimits(t, b, tightLimits(k))
 	})
+}
+
+// format1 is a catalogue in format 1, one map per item, as releases before
+// format 2 wrote it (build/pack reads and upgrades such files).
+func format1() []byte {
+	b := wire.AppendMapHeader(nil, 3)
+	b = wire.AppendInt(wire.AppendString(b, "v"), 1)
+	b = wire.AppendString(wire.AppendString(b, "id"), "old")
+	b = wire.AppendArrayHeader(wire.AppendString(b, "items"), 1)
+	b = wire.AppendMapHeader(b, 2)
+	b = wire.AppendString(wire.AppendString(b, "id"), "a")
+	return wire.AppendString(wire.AppendString(b, "url"), "/a")
+}
+
+// Both codecs refuse format 1 as such, not as corrupt bytes, and say what to do.
+func TestDecode_format1(t *testing.T) {
+	b := format1()
+	require.Equal(t, 1, formatOf(b))
+	for _, read := range []func([]byte, Limits, bool) (*Catalogue, error){unmarshalLimited, readChecked} {
+		_, err := decodeWith(b, Limits{}, false, read)
+		require.ErrorIs(t, err, ErrVersion)
+		require.EqualError(t, err, "decode catalogue: unsupported catalogue version 1 (this code reads 2): "+
+			"rebuild the catalogue with this release's hearth-catalog (its -previous reads the old format)")
+	}
+	requireSameLimits(t, b, Limits{})
 }

@@ -3,8 +3,9 @@
 package catalog
 
 // The catalogue codec of builds tagged hearthlean (the wasm engine): the
-// lean codec of wire.go, which produces and accepts the same bytes as the
-// msgp-generated one without linking the msgp runtime. See codec_msgp.go.
+// lean codec generated into catalog_lean_gen.go, which produces and accepts
+// the same bytes as the msgp-generated one without linking the msgp
+// runtime. See codec_msgp.go.
 
 // unmarshalLimited decodes b within lim in one walk (readChecked).
 func unmarshalLimited(b []byte, lim Limits, owned bool) (*Catalogue, error) {

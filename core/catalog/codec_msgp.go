@@ -3,17 +3,14 @@
 package catalog
 
 // The catalogue codec of ordinary builds is the msgp-generated reference.
-// Builds tagged hearthlean (the wasm engine) use the lean codec of wire.go
+// Builds tagged hearthlean (the wasm engine) use the generated lean codec
 // instead, see codec_lean.go; they leave out catalog_gen.go, whose import of
 // the msgp runtime would cost every reader about 250 KB of brotli.
 
 // unmarshalLimited decodes b within lim: prescan first, since the
 // generated decoder trusts array headers. msgp copies what it reads
-// whether or not the caller gives up b. Format 1 is read too (legacy.go).
+// whether or not the caller gives up b.
 func unmarshalLimited(b []byte, lim Limits, _ bool) (*Catalogue, error) {
-	if formatOf(b) == 1 {
-		return unmarshalV1(b, lim)
-	}
 	if err := prescan(b, lim); err != nil {
 		return nil, formatError(b, err)
 	}

@@ -15,7 +15,7 @@ import (
 	"github.com/hearth-dev/hearth/core/wire/wiretest"
 )
 
-// The lean codec (wire.go) against the msgp-generated reference
+// The lean codec (catalog_lean_gen.go) against the msgp-generated reference
 // (catalog_gen.go): same bytes out, same values in, same refusals.
 
 // requireSameEncoding requires the lean encoder to write exactly what

@@ -3,7 +3,7 @@
 package bridge
 
 // The message codec of ordinary builds is the msgp-generated reference.
-// Builds tagged hearthlean (the wasm engine) use the lean codec of wire.go
+// Builds tagged hearthlean (the wasm engine) use the generated lean codec
 // instead, see codec_lean.go; they leave out message_gen.go, whose import of
 // the msgp runtime would cost every reader about 250 KB of brotli.
 
