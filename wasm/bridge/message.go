@@ -4,58 +4,93 @@ package bridge
 //go:generate go run ../../core/internal/gentag -tag !hearthlean message_gen.go message_gen_test.go
 //go:generate go run ../../core/internal/leangen -o message_lean_gen.go message.go
 
-// Operations of the protocol. The JS half (js/protocol.js) names the same
-// strings; change both in one commit.
+// Operations of the protocol. Each is declared once, in the table of
+// ops.go (its arguments, results and error codes); js/ops.gen.js and
+// js/protocol.gen.d.ts are generated from there and from the comments here
+// (go generate ./wasm/bridge), which the generated JSDoc repeats.
 const (
-	OpLoadCatalogue = "load-catalogue" // Bytes: the catalogue, Consent: the page's default mode; replies Catalogue
-	OpLoadProfile   = "load-profile"   // Bytes: a stored profile; replies Profile when retention or bounds dropped something
-	OpTrack         = "track"          // Item, Kind, Dwell, Topic
-	OpRecommend     = "recommend"      // Count, Item (current page), Related, Seed
-	OpProfile       = "profile"        // replies View
-	OpExport        = "export"         // replies JSON
-	OpImport        = "import"         // JSON
-	OpClear         = "clear"          // forget everything
-	OpConsent       = "consent"        // Consent
-	OpForgetItem    = "forget-item"    // Item
-	OpForgetEvent   = "forget-event"   // Index into View.Events
-	OpForgetTopic   = "forget-topic"   // Topic
-	OpUnmute        = "unmute"         // Topic: learn and recommend it again
-	OpUnhide        = "unhide"         // Item: recommend it again
-	OpVariety       = "variety"        // Variety in [-1, 1]
+	// OpLoadCatalogue installs a catalogue (bytes, in the request or beside
+	// it); consent is the page's decision, "granted" or "denied" (empty: the
+	// catalogue's default and the profile's own choice decide).
+	OpLoadCatalogue = "load-catalogue"
+	// OpLoadProfile replaces the engine's profile with a stored one (bytes;
+	// none: a fresh profile), and replies the profile to store when
+	// retention, bounds or a clock ahead changed it.
+	OpLoadProfile = "load-profile"
+	// OpTrack records one event: kind, item (an id or URL), dwell, topic.
+	OpTrack = "track"
+	// OpRecommend ranks the catalogue: count (0: the default), item (the
+	// current page), related, seed.
+	OpRecommend = "recommend"
+	// OpProfile replies the whole profile in plain terms.
+	OpProfile = "profile"
+	// OpExport replies the profile as the JSON document the reader keeps.
+	OpExport = "export"
+	// OpImport replaces the profile with an exported one (json).
+	OpImport = "import"
+	// OpClear forgets everything the engine holds; the Worker deletes what
+	// is stored.
+	OpClear = "clear"
+	// OpForgetItem forgets one item (an id or URL) and what it taught.
+	OpForgetItem = "forget-item"
+	// OpForgetEvent forgets one logged event (index into the view's events).
+	OpForgetEvent = "forget-event"
+	// OpForgetTopic forgets one topic.
+	OpForgetTopic = "forget-topic"
+	// OpUnmute lets a muted topic be learned and recommended again.
+	OpUnmute = "unmute"
+	// OpUnhide lets a hidden item (an id or URL) be recommended again.
+	OpUnhide = "unhide"
+	// OpVariety sets the reader's variety, in [-1, 1].
+	OpVariety = "variety"
 )
 
-// Error codes carried by Response.Code. They are part of the public JS API
-// (err.code, the hearth:error event), so they never change meaning.
+// Error codes: Response.Code for the engine's, and the same strings for the
+// loader's and the Worker's own failures. They are part of the public JS API
+// (err.code, the hearth:error event), so they never change meaning; this
+// block is their one list (the comments become the ErrorCode type's docs).
 const (
-	CodeBadRequest   = "bad-request"   // the request is not a valid message
-	CodeUnknownOp    = "unknown-op"    // Op names no operation
+	CodeConfig       = "config"        // a data-* attribute of the script tag is missing or invalid (loader)
+	CodeOff          = "off"           // the call needs personalization on
+	CodeWorker       = "worker"        // the Worker could not start: blocked, missing, CSP (loader)
+	CodeWasm         = "wasm"          // the engine could not be downloaded or started (Worker)
+	CodeCatalogue    = "catalogue"     // the catalogue could not be downloaded (Worker)
+	CodeStorage      = "storage"       // IndexedDB is unavailable or refused a read or write (full); the stored profile is unchanged
+	CodeNotReady     = "not-ready"     // the engine was called before it loaded (Worker)
+	CodeBadRequest   = "bad-request"   // the request is not a valid message, or carries an argument its operation does not take
+	CodeUnknownOp    = "unknown-op"    // op names no operation
 	CodeNoCatalogue  = "no-catalogue"  // the operation needs a loaded catalogue
-	CodeBadCatalogue = "bad-catalogue" // the catalogue bytes do not decode or validate
-	CodeBadProfile   = "bad-profile"   // the stored profile does not decode
+	CodeBadCatalogue = "bad-catalogue" // the catalogue does not decode or validate, or is larger than 64 MiB
+	CodeBadProfile   = "bad-profile"   // the stored profile does not decode; Hearth starts afresh
 	CodeBadImport    = "bad-import"    // the imported JSON is not a Hearth profile
-	CodeUnknownItem  = "unknown-item"  // Item is neither an item id nor an item URL
+	CodeUnknownItem  = "unknown-item"  // no catalogue item has that id or URL
 	CodeBadArgument  = "bad-argument"  // an argument is out of range or unknown
-	CodeOff          = "off"           // personalization is off for this profile
 	CodeInternal     = "internal"      // the engine panicked; the state is unchanged
 )
 
-// Request is one message from JS to the engine.
+// Request is one message from JS to the engine. Which fields besides Op
+// and Now each operation takes is declared in ops.go. A ts tag narrows a
+// field's type in the generated TypeScript (js/protocol.gen.d.ts), naming a
+// type of js/hearth.d.ts.
 type Request struct {
 	Op string `msg:"op"`
 	// Now is the page's clock in Unix milliseconds: the engine never reads
 	// the clock itself.
-	Now     int64   `msg:"now"`
-	Seed    uint64  `msg:"seed,omitempty"`
+	Now  int64  `msg:"now"`
+	Seed uint64 `msg:"seed,omitempty"`
+	// Bytes is the catalogue (OpLoadCatalogue), a stored profile
+	// (OpLoadProfile), or for a change of the profile the stored profile
+	// it applies to. It may travel beside the request (DispatchBytes).
 	Bytes   []byte  `msg:"bytes,omitempty"`
 	JSON    string  `msg:"json,omitempty"`
-	Item    string  `msg:"item,omitempty"` // an item id or URL
-	Kind    string  `msg:"kind,omitempty"` // view, read, click, like, dislike, hide, mute
+	Item    string  `msg:"item,omitempty"`                // an item id or URL
+	Kind    string  `msg:"kind,omitempty" ts:"EventKind"` // view, read, click, like, dislike, hide, mute
 	Dwell   float32 `msg:"dwell,omitempty"`
 	Topic   string  `msg:"topic,omitempty"`
 	Index   int     `msg:"index,omitempty"`
 	Count   int     `msg:"count,omitempty"`
 	Related bool    `msg:"related,omitempty"`
-	Consent string  `msg:"consent,omitempty"` // a consent state, or a default mode for OpLoadCatalogue
+	Consent string  `msg:"consent,omitempty" ts:"Consent"` // the page's decision, for OpLoadCatalogue
 	Variety float32 `msg:"variety,omitempty"`
 }
 
@@ -96,13 +131,16 @@ type Reason struct {
 type CatalogueInfo struct {
 	ID    string `msg:"id"`
 	Items int    `msg:"items"`
-	// Consent is the publisher's default consent mode from the policy.
-	Consent string `msg:"consent"`
+	// Consent is the publisher's default consent mode from the catalogue's
+	// policy (the page's decision, if any, is not reflected here).
+	Consent string `msg:"consent" ts:"'opt-in' | 'opt-out'"`
 }
 
 // View is the whole profile in plain terms, for the reader to inspect.
 type View struct {
-	Consent   string      `msg:"consent"`
+	// Consent is the page's decision the engine was told (load-catalogue),
+	// or else the profile's own choice.
+	Consent   string      `msg:"consent" ts:"'' | Consent"`
 	Variety   float32     `msg:"variety"`
 	Updated   int64       `msg:"updated"` // Unix seconds
 	Interests []Interest  `msg:"interests"`
@@ -124,7 +162,7 @@ type EventView struct {
 	Item  string  `msg:"item"`
 	Title string  `msg:"title"`
 	URL   string  `msg:"url"`
-	Kind  string  `msg:"kind"`
+	Kind  string  `msg:"kind" ts:"EventKind"`
 	Time  int64   `msg:"time"` // Unix seconds
 	Dwell float32 `msg:"dwell,omitempty"`
 	Topic string  `msg:"topic,omitempty"`
