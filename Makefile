@@ -60,6 +60,7 @@ fuzz:
 check:
 	@test -z "$$(gofmt -l core wasm web build tests)" || { gofmt -l core wasm web build tests; echo "gofmt: files above need formatting"; exit 1; }
 	$(GO) vet ./...
+	@test -x tests/node_modules/.bin/tsc || { echo "tsc: run make test-deps first (npm ci in tests/)"; exit 1; }; tests/node_modules/.bin/tsc -p js/tsconfig.json && tests/node_modules/.bin/tsc -p js/tsconfig.worker.json
 	$(GO) generate ./core/...
 	@git diff --quiet -- core || { git --no-pager diff --stat -- core; echo "go generate changed files: commit the regenerated code"; exit 1; }
 	@bad=$$($(GO) list -deps ./core/... | grep -E '^(syscall/js|net/http|github.com/syumai/workers)$$'); \
