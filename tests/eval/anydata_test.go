@@ -177,3 +177,57 @@ func TestAssess_anyData(t *testing.T) {
 		})
 	}
 }
+
+// TestRun_Verdicts judges targets from made-up per-user numbers: a target
+// passes only when its paired interval lies above zero.
+func TestRun_Verdicts(t *testing.T) {
+	s := NewSplit(blocks(20))
+	n := len(s.Users)
+	per := func(f func(i int) float64) []float64 {
+		out := make([]float64, n)
+		for i := range out {
+			out[i] = f(i)
+		}
+		return out
+	}
+	noisy := func(base float64) []float64 { return per(func(i int) float64 { return base + 0.05*float64(i%5) }) }
+	flat := func(v float64) []float64 { return per(func(int) float64 { return v }) }
+	// swing is v ± 0.1 in turn: a mean difference of 0 from flat(v).
+	swing := func(v float64) []float64 { return per(func(i int) float64 { return v + 0.2*float64(i%2) - 0.1 }) }
+	res := func(name string, ndcg, ild []float64) *Result {
+		return &Result{Method: name, NDCG: ndcg, ILD: ild, Lists: make([][]int, n)}
+	}
+	for _, tc := range []struct {
+		name                  string
+		def, pop, panel, best []float64
+		defILD, knnILD        []float64
+		gain, diversity, pnl  bool
+		detail                string
+	}{
+		{"all pass", noisy(0.3), noisy(0.2), noisy(0.5), noisy(0.5),
+			noisy(0.8), noisy(0.7), true, true, true, "above 0"},
+		{"equal is no gain", noisy(0.2), noisy(0.2), flat(0.45), flat(0.5),
+			noisy(0.7), noisy(0.7), false, false, false, "below 0"},
+		{"noise straddles zero", swing(0.2), flat(0.2), swing(0.475), flat(0.5),
+			swing(0.7), flat(0.7), false, false, false, "contains 0"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := &Run{Split: s, Settings: Tuned, Results: []*Result{
+				res(RowPopularity, tc.pop, noisy(0.5)),
+				res(RowKNN, noisy(0.1), tc.knnILD),
+				res(RowServerALS, tc.best, tc.knnILD),
+				res(RowDefault, tc.def, tc.defILD),
+				res(RowPanel, tc.panel, noisy(0.5)),
+			}}
+			got := map[string]Verdict{}
+			for _, v := range r.Verdicts() {
+				got[v.ID] = v
+			}
+			require.Equal(t, tc.gain, got["gain"].Pass, got["gain"].Detail)
+			require.Equal(t, tc.diversity, got["diversity"].Pass, got["diversity"].Detail)
+			require.Equal(t, tc.pnl, got["panel"].Pass, got["panel"].Detail)
+			require.Contains(t, got["panel"].Detail, tc.detail)
+			require.Contains(t, got["panel"].Detail, "ALS's")
+		})
+	}
+}

@@ -362,12 +362,20 @@ func (r *Run) observations(p func(string, ...any)) {
 			basePolicy.RetentionDays, basePolicy.InterestHalfLifeDays, basePolicy.MaxEvents, vs(def, lm, "the long memory's"))
 	}
 	if tu, lm := get(RowTuned), get(RowLongMemory); tu != nil && lm != nil {
-		same := "the same as"
-		if r.Settings.Text != shippedSettings() {
-			same = "not"
+		tuned, shipped := r.Settings.Text, shippedSettings()
+		var differ []string
+		if tuned.Weights != shipped.Weights {
+			differ = append(differ, "weights")
 		}
-		p("- The weights tuned on this data's validation targets (%s) are %s core's shipped ones\n", r.Settings.Text, same)
-		p("  (%s). With the same long memory, the tuned row's nDCG@10 is %s,\n", shippedSettings(), vs(tu, lm, "core's weights'"))
+		if tuned.Diversity != shipped.Diversity {
+			differ = append(differ, "diversity")
+		}
+		same := "are core's shipped ones"
+		if len(differ) > 0 {
+			same = "differ from core's shipped ones in their " + strings.Join(differ, " and ")
+		}
+		p("- The settings tuned on this data's validation targets (%s) %s\n", tuned, same)
+		p("  (%s). With the same long memory, the tuned row's nDCG@10 is %s,\n", shipped, vs(tu, lm, "core's settings'"))
 		iv := r.paired(tu.ILD, lm.ILD)
 		p("  and its diversity %s theirs (%s).\n", relation(iv), fmtIv(iv))
 	}

@@ -49,12 +49,12 @@ func (s Settings) String() string {
 // quick evaluation uses them as they are. Hearth's default row is core's
 // shipped policy, whatever Text says.
 var Tuned = Settings{
-	KNN:                800,
+	KNN:                400,
 	RecentHalfLifeDays: 1095,
-	ServerALS:          ALSConfig{Dim: 64, Lambda: 50, Alpha: 5, Iterations: 10, Seed: 1},
+	ServerALS:          ALSConfig{Dim: 64, Lambda: 10, Alpha: 5, Iterations: 10, Seed: 1},
 	PanelALS:           ALSConfig{Dim: 64, Lambda: 50, Alpha: 20, Iterations: 10, Seed: 1},
 	TextDim:            64,
-	Text:               HearthSettings{Weights: catalog.Weights{Similarity: 0.1, Topic: 0.1, Freshness: 0.2, Popularity: 1}, Diversity: 0.4},
+	Text:               HearthSettings{Weights: catalog.Weights{Similarity: 0.1, Topic: 0.1, Freshness: 0.2, Popularity: 1}, Diversity: 0.2},
 	Panel:              HearthSettings{Weights: catalog.Weights{Similarity: 1, Topic: 0.1, Popularity: 1}, Diversity: 0.3},
 	Seed:               1,
 }
