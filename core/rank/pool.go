@@ -60,7 +60,6 @@ func (s *state) top(m *mix, k int, pinned bool) ([]int, []float32) {
 	others += dearMax
 	hasDear := cheap.n < m.n
 	b := &s.batch
-	rest := &s.rest
 	for next := 0; next < len(e.byPop); {
 		floor := h.floor
 		stop := false
@@ -83,10 +82,10 @@ func (s *state) top(m *mix, k int, pinned bool) ([]int, []float32) {
 		}
 		if hasDear && floor > noFloor {
 			idx := b.idx[:b.n]
-			cheap.sum(s, idx, rest.acc[:])
+			cheap.sum(s, idx, s.rest[:])
 			n := 0
 			for j, i := range idx {
-				if r := float64(rest.acc[j]); r+dearMax+(math.Abs(r)+dearMax+1)*1e-5 >= float64(floor) {
+				if r := float64(s.rest[j]); r+dearMax+(math.Abs(r)+dearMax+1)*1e-5 >= float64(floor) {
 					b.idx[n] = i
 					n++
 				}

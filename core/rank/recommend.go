@@ -22,11 +22,9 @@ type Request struct {
 	Now int64
 }
 
-// List lengths. DefaultCount is what readers see in a slot without a count
-// attribute: the bridge and the loader take it from here (js/ops.gen.js is
-// generated from it).
+// List lengths.
 const (
-	DefaultCount = 5
+	DefaultCount = 10
 	MaxCount     = 100
 )
 

@@ -33,10 +33,10 @@ func (s *state) relatedBatch(h *topK, b *batch) {
 	idx := b.idx[:b.n]
 	s.priorMix.sum(s, idx, b.acc[:])
 	if s.personal {
-		s.personalMix.sum(s, idx, s.rest.acc[:])
+		s.personalMix.sum(s, idx, s.rest[:])
 	}
 	for j, i := range idx {
-		h.push(s.relatedOf(int(i), b.acc[j], s.rest.acc[j]), int(i))
+		h.push(s.relatedOf(int(i), b.acc[j], s.rest[j]), int(i))
 	}
 	b.n = 0
 }
