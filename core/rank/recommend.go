@@ -22,9 +22,11 @@ type Request struct {
 	Now int64
 }
 
-// List lengths.
+// List lengths. DefaultCount is what readers see in a slot without a count
+// attribute: the bridge and the loader take it from here (js/ops.gen.js is
+// generated from it).
 const (
-	DefaultCount = 10
+	DefaultCount = 5
 	MaxCount     = 100
 )
 
@@ -122,9 +124,15 @@ type state struct {
 	active   bool
 	variety  float32
 
-	// The request's terms (see setTerms) and the scoring loops' batches.
+	// The request's terms (see setTerms), the scoring loops' batch and a
+	// second sum for it, and room to score one item.
 	scoreMix, personalMix, priorMix mix
-	batch, rest, one                batch
+	batch                           batch
+	rest                            [batchSize]float32
+	one                             struct {
+		idx [1]int32
+		acc [1]float32
+	}
 
 	blocked  []uint64  // bitset: not a candidate (besides current); read-only
 	interest []float32 // per vocabulary topic, scaled to max |w| = 1
