@@ -14,6 +14,7 @@
 // Catalogue and profile text reach the page only as textContent, and links
 // only for http(s) and site-relative URLs.
 
+import { kindWords } from './ops.gen.js';
 import { safeURL } from './recs.js';
 
 /**
@@ -34,16 +35,6 @@ const maxImportBytes = 4 << 20;
 // The format name an exported profile carries (profile.ExportFormat).
 const exportFormat = 'hearth-profile';
 
-/** What each logged event kind means, as the start of a sentence. */
-const kindWords = {
-  view: 'You opened',
-  read: 'You read',
-  click: 'You followed a recommendation to',
-  like: 'You liked',
-  dislike: 'You disliked',
-  hide: 'You hid',
-  mute: 'You muted the topic',
-};
 
 // The API, set by defineProfile before it defines the element, so every
 // element has it.

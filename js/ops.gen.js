@@ -77,6 +77,17 @@ export const defaultCount = 5;
 /** The longest recommendation list (rank.MaxCount). */
 export const maxCount = 100;
 
+/** How the profile page begins a sentence about each event kind (core/profile's kinds). */
+export const kindWords = Object.freeze({
+  view: 'You opened',
+  read: 'You read',
+  click: 'You followed a recommendation to',
+  like: 'You liked',
+  dislike: 'You disliked',
+  hide: 'You hid',
+  mute: 'You muted the topic',
+});
+
 /**
  * Request fields that Go decodes as float32: msgp reads a float32 only from
  * a float32, so these are always written as one, even when integral.

@@ -159,6 +159,11 @@ func genJS(ops, codes []constant) []byte {
 	b.WriteString("});\n\n")
 	fmt.Fprintf(&b, "/** The length of a recommendation list when a request names none (rank.DefaultCount). */\nexport const defaultCount = %d;\n\n", rank.DefaultCount)
 	fmt.Fprintf(&b, "/** The longest recommendation list (rank.MaxCount). */\nexport const maxCount = %d;\n\n", rank.MaxCount)
+	b.WriteString("/** How the profile page begins a sentence about each event kind (core/profile's kinds). */\nexport const kindWords = Object.freeze({\n")
+	for _, k := range profile.Kinds() {
+		fmt.Fprintf(&b, "  %s: '%s',\n", k, k.Words())
+	}
+	b.WriteString("});\n\n")
 	var f32 []string
 	t := reflect.TypeFor[bridge.Request]()
 	for i := range t.NumField() {
@@ -255,7 +260,7 @@ func genDTS(ops, codes []constant) []byte {
 		fmt.Fprintf(&b, "  | '%s' // %s\n", c.value, c.doc)
 	}
 	b.WriteString("  ;\n\n/** Event kinds a page can record (core/profile). Explicit feedback weighs more than views. */\nexport type EventKind =")
-	for k := profile.View; k.Valid(); k++ {
+	for _, k := range profile.Kinds() {
 		sep := " |"
 		if k == profile.View {
 			sep = ""
