@@ -6,6 +6,21 @@ import (
 	"github.com/hearth-dev/hearth/core/internal/errfmt"
 )
 
+// Kind is the kind of a reader event.
+type Kind uint8
+
+// Event kinds. Explicit feedback (like, dislike, hide, mute) weighs more than
+// implicit signals (view, read, click).
+const (
+	View    Kind = iota + 1 // the reader opened an item's page
+	Read                    // the reader stayed and scrolled: Dwell is set
+	Click                   // the reader followed a recommendation
+	Like                    // explicit positive feedback
+	Dislike                 // explicit negative feedback
+	Hide                    // never show this item again
+	Mute                    // never learn or recommend this item's topics (Topic is set)
+)
+
 // kinds declares every event kind, one row each: its name, what one event
 // teaches about the item's topics, whether it means the reader has seen the
 // item, and how the profile page words it. Everything else about a kind

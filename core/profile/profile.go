@@ -30,21 +30,6 @@ package profile
 // FormatVersion is the profile format this code writes.
 const FormatVersion = 2
 
-// Kind is the kind of a reader event.
-type Kind uint8
-
-// Event kinds. Explicit feedback (like, dislike, hide, mute) weighs more than
-// implicit signals (view, read, click).
-const (
-	View    Kind = iota + 1 // the reader opened an item's page
-	Read                    // the reader stayed and scrolled: Dwell is set
-	Click                   // the reader followed a recommendation
-	Like                    // explicit positive feedback
-	Dislike                 // explicit negative feedback
-	Hide                    // never show this item again
-	Mute                    // never learn or recommend this item's topics (Topic is set)
-)
-
 // Consent states of a profile.
 const (
 	ConsentUnset   = ""        // the publisher's default applies
