@@ -31,7 +31,7 @@ const (
 // weights as implicit-feedback confidences.
 var kinds = [...]struct {
 	name   string
-	weight float32 // per event; a read adds up to dwellBonus more
+	weight float32 // per event; a read adds up to dwell more
 	dwell  float32 // the extra weight of a full read (fullReadSeconds)
 	seen   bool    // the item is not recommended again
 	words  string  // the start of the profile page's sentence
