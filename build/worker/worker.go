@@ -1,24 +1,30 @@
-// Package worker builds Hearth's Cloudflare Worker: the web/serve handler
-// compiled to WebAssembly with the publisher's files embedded, plus the
-// JavaScript glue that wrangler deploys.
+// Package worker builds Hearth's Cloudflare Worker for the Workers free plan:
+// the publisher's files as Workers static assets, and the web/serve handler,
+// compiled to WebAssembly, in front of them deciding every status and header.
 //
 // # Output
 //
-// Build writes four files into Options.Out, the directory build/wrangler.toml
-// points at:
+// Build writes into Options.Out, the directory build/wrangler.toml points at:
 //
+//	assets/       the files served, as Workers static assets (hidden files left out)
 //	index.mjs     the entry module (web/worker/index.mjs)
 //	shim.mjs      syumai/workers' glue, from workers-assets-gen -mode=go
 //	wasm_exec.js  the Go runtime's JavaScript half, from the same generator
 //	app.wasm      web/worker compiled with GOOS=js GOARCH=wasm
 //
-// # Embedding without touching the source tree
+// # What is static, what runs code
 //
-// web/worker embeds its files/ directory, which holds only a placeholder in
-// the repository. Build adds the files through a compiler overlay (go build
-// -overlay), together with files/.etags, their precomputed entity tags, and
-// the asset folder's sibling indexes (web/serve's SiblingIndex), so
-// concurrent builds of different file sets never race on the tree.
+// Every request runs the Worker (run_worker_first): the answers web/serve
+// gives cannot be had from static assets and a _headers file, whose server
+// sends its own ETag (and answers If-None-Match only against it), has no
+// precompressed siblings (Cloudflare compresses by itself, so neither the
+// bytes nor the sibling index's check would be the handler's), and answers
+// OPTIONS and POST with 405. The module holds no file: web/worker embeds,
+// through a compiler overlay (go build -overlay, so concurrent builds of
+// different file sets never race on the source tree), the assets' manifest
+// (web/worker/manifest: sizes and precomputed entity tags) and the asset
+// folder's sibling indexes (web/serve's SiblingIndex). The bytes stay static
+// assets, streamed by index.mjs.
 //
 // # Example
 //
@@ -26,7 +32,9 @@
 //	if err != nil {
 //		return err
 //	}
-//	fmt.Println(res.Wasm.Gzip, "bytes gzip")
+//	if err := res.FreePlan(); err != nil {
+//		return err // too large for the Workers free plan
+//	}
 package worker
 
 import (
@@ -45,36 +53,46 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/andybalholm/brotli"
-
 	"github.com/hearth-dev/hearth/web/serve"
+	"github.com/hearth-dev/hearth/web/worker/manifest"
 )
 
-// Cloudflare's limits on a Worker's size after gzip compression.
+// Cloudflare's limits: on a Worker's size after gzip compression (the script
+// and its wasm, not its static assets), and on static assets.
 const (
-	FreeLimit = 3 << 20  // Workers Free plan
-	PaidLimit = 10 << 20 // Workers Paid plan
+	FreeLimit = 3 << 20  // Worker size, Workers Free plan
+	PaidLimit = 10 << 20 // Worker size, Workers Paid plan
+	// AssetFilesLimit is the number of static asset files per Worker
+	// version (free plan; the paid plan allows more).
+	AssetFilesLimit = 20_000
+	// AssetSizeLimit is the size of one static asset file, on every plan.
+	AssetSizeLimit = 25 << 20
 )
 
 // ErrNoModule means the Hearth module root could not be found.
 var ErrNoModule = errors.New("hearth module root not found")
 
+// ErrTooLarge means a build exceeds one of Cloudflare's free-plan limits.
+var ErrTooLarge = errors.New("over the Workers free plan's limits")
+
 // glueGenerator is syumai/workers' generator of the JavaScript glue, run
 // through the module's own requirement so its version matches the library.
 const glueGenerator = "github.com/syumai/workers/cmd/workers-assets-gen"
+
+// AssetsDir is the folder of Options.Out that holds the static assets.
+const AssetsDir = "assets"
 
 // Options configure Build. Assets and Out are required.
 type Options struct {
 	// Assets is the directory whose files the Worker serves (hidden files
 	// excepted), for example the asset pipeline's dist/.
 	Assets string
-	// Include, if set, limits the embedded files to those whose base name
-	// matches one of these path.Match patterns. A Worker that serves only
-	// the catalogue ("catalogue.msgpack*") fits Cloudflare's free plan; one
-	// that also carries the engine does not (see docs/serving.md).
+	// Include, if set, limits the served files to those whose base name
+	// matches one of these path.Match patterns, such as
+	// "catalogue.msgpack*" for a Worker that serves only the catalogue.
 	Include []string
-	// Out is the directory the deployable files are written to. Files of
-	// other names in it are left alone.
+	// Out is the directory the deployable files are written to. Its
+	// assets/ folder is replaced; files of other names are left alone.
 	Out string
 	// Root is the Hearth module's root; empty means the module of the
 	// current directory (`go env GOMOD`).
@@ -85,21 +103,53 @@ type Options struct {
 	Stderr io.Writer
 }
 
-// Size is the size of a file raw and compressed.
+// Size is the size of a file, or of the files uploaded as the Worker, raw
+// and compressed.
 type Size struct {
-	Raw, Gzip, Brotli int64
+	Raw, Gzip int64
+}
+
+// Assets describes the static assets.
+type Assets struct {
+	Files int   // number of files
+	Bytes int64 // their total size
+	// Largest is the name of the largest file, of LargestSize bytes.
+	Largest     string
+	LargestSize int64
 }
 
 // Result describes a build.
 type Result struct {
-	// Files are the embedded files' names, sorted.
+	// Files are the served files' names, sorted.
 	Files []string
 	// Wasm is the size of app.wasm.
 	Wasm Size
-	// Bundle is the size of everything uploaded (app.wasm and the glue),
-	// compressed one file at a time, which is what Cloudflare's limits
-	// (FreeLimit, PaidLimit) are measured against.
+	// Bundle is the size of the Worker as uploaded (app.wasm and the
+	// JavaScript), gzip-compressed together at the default level as
+	// wrangler measures it against Cloudflare's limits (FreeLimit,
+	// PaidLimit). Static assets do not count.
 	Bundle Size
+	// Assets are the static assets, limited separately.
+	Assets Assets
+}
+
+// FreePlan returns an error wrapping ErrTooLarge if r exceeds a limit of
+// Cloudflare's Workers free plan, nil if it fits.
+func (r *Result) FreePlan() error {
+	var over []string
+	if r.Bundle.Gzip > FreeLimit {
+		over = append(over, fmt.Sprintf("the Worker is %d bytes gzip, over %d", r.Bundle.Gzip, FreeLimit))
+	}
+	if r.Assets.Files > AssetFilesLimit {
+		over = append(over, fmt.Sprintf("%d static asset files, over %d", r.Assets.Files, AssetFilesLimit))
+	}
+	if r.Assets.LargestSize > AssetSizeLimit {
+		over = append(over, fmt.Sprintf("static asset %s is %d bytes, over %d", r.Assets.Largest, r.Assets.LargestSize, AssetSizeLimit))
+	}
+	if over != nil {
+		return fmt.Errorf("%w: %s", ErrTooLarge, strings.Join(over, "; "))
+	}
+	return nil
 }
 
 // Build compiles the Worker serving the files of opts.Assets into opts.Out.
@@ -141,7 +191,11 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 			return nil, fmt.Errorf("build worker: include %q: %w", p, err)
 		}
 	}
-	files, overlay, err := embedOverlay(root, assets, tmp, opts.Include)
+	static, err := copyAssets(assets, out, opts.Include)
+	if err != nil {
+		return nil, fmt.Errorf("build worker: %w", err)
+	}
+	files, overlay, err := embedOverlay(root, assets, static, tmp)
 	if err != nil {
 		return nil, fmt.Errorf("build worker: %w", err)
 	}
@@ -179,17 +233,24 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 	}
 
 	res := &Result{Files: files}
-	for _, name := range []string{"app.wasm", "shim.mjs", "wasm_exec.js", "index.mjs"} {
-		s, err := measure(filepath.Join(out, name))
+	if res.Wasm, err = measure(wasm); err != nil {
+		return nil, fmt.Errorf("build worker: %w", err)
+	}
+	// wrangler bundles the three scripts into one module; their
+	// concatenation compresses within a few hundred bytes of it.
+	if res.Bundle, err = measure(wasm, filepath.Join(out, "index.mjs"), filepath.Join(out, "shim.mjs"), filepath.Join(out, "wasm_exec.js")); err != nil {
+		return nil, fmt.Errorf("build worker: %w", err)
+	}
+	for _, name := range files {
+		info, err := os.Stat(filepath.Join(static, filepath.FromSlash(name)))
 		if err != nil {
 			return nil, fmt.Errorf("build worker: %w", err)
 		}
-		if name == "app.wasm" {
-			res.Wasm = s
+		res.Assets.Files++
+		res.Assets.Bytes += info.Size()
+		if info.Size() > res.Assets.LargestSize {
+			res.Assets.Largest, res.Assets.LargestSize = name, info.Size()
 		}
-		res.Bundle.Raw += s.Raw
-		res.Bundle.Gzip += s.Gzip
-		res.Bundle.Brotli += s.Brotli
 	}
 	return res, nil
 }
@@ -212,10 +273,10 @@ func moduleRoot(ctx context.Context, goCmd, root string) (string, error) {
 	return filepath.Dir(gomod), nil
 }
 
-// embedOverlay maps every non-hidden regular file of assets into
-// web/worker/files and adds the entity tag manifest, written into tmp.
-func embedOverlay(root, assets, tmp string, include []string) ([]string, map[string]string, error) {
-	fsys := os.DirFS(assets)
+// copyAssets copies every non-hidden regular file of assets whose base name
+// matches include (all when empty) into a fresh out/assets, the folder
+// wrangler uploads as static assets, and returns that folder.
+func copyAssets(assets, out string, include []string) (string, error) {
 	included := func(name string) bool {
 		if len(include) == 0 {
 			return true
@@ -227,55 +288,96 @@ func embedOverlay(root, assets, tmp string, include []string) ([]string, map[str
 		}
 		return false
 	}
-	tags := map[string]string{}
-	dest := filepath.Join(root, "web", "worker", "files")
-	overlay := map[string]string{}
-	var files []string
-	err := fs.WalkDir(fsys, ".", func(name string, d fs.DirEntry, err error) error {
+	// Filled beside its destination, then renamed into place, so an
+	// interrupted build leaves no half-copied assets folder.
+	tmp, err := os.MkdirTemp(out, ".assets-")
+	if err != nil {
+		return "", err
+	}
+	defer os.RemoveAll(tmp)
+	if err := os.Chmod(tmp, 0o755); err != nil {
+		return "", err
+	}
+	n := 0
+	err = fs.WalkDir(os.DirFS(assets), ".", func(name string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
+		// The handler never serves hidden files, so they are not uploaded.
 		if name != "." && strings.HasPrefix(d.Name(), ".") {
-			// The handler never serves hidden files, so they are not
-			// shipped, except the sibling indexes it checks
-			// precompressed files against.
 			if d.IsDir() {
 				return fs.SkipDir
-			}
-			if d.Name() == serve.SiblingIndex && d.Type().IsRegular() {
-				overlay[filepath.Join(dest, filepath.FromSlash(name))] = filepath.Join(assets, filepath.FromSlash(name))
 			}
 			return nil
 		}
 		if !d.Type().IsRegular() || !included(name) {
 			return nil
 		}
-		tag, err := serve.ComputeETag(fsys, name)
+		dst := filepath.Join(tmp, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+			return err
+		}
+		n++
+		return copyFile(dst, filepath.Join(assets, filepath.FromSlash(name)))
+	})
+	if err != nil {
+		return "", fmt.Errorf("read assets: %w", err)
+	}
+	if n == 0 {
+		return "", fmt.Errorf("read assets: no files in %s", assets)
+	}
+	dest := filepath.Join(out, AssetsDir)
+	if err := os.RemoveAll(dest); err != nil {
+		return "", err
+	}
+	if err := os.Rename(tmp, dest); err != nil {
+		return "", err
+	}
+	return dest, nil
+}
+
+// embedOverlay maps the manifest of the static assets in static (written
+// into tmp) and the sibling indexes of assets into web/worker/files, and
+// returns the served files' names.
+func embedOverlay(root, assets, static, tmp string) ([]string, map[string]string, error) {
+	files, err := manifest.Scan(os.DirFS(static))
+	if err != nil {
+		return nil, nil, err
+	}
+	b, err := manifest.Marshal(files)
+	if err != nil {
+		return nil, nil, err
+	}
+	manifestPath := filepath.Join(tmp, "manifest")
+	if err := os.WriteFile(manifestPath, b, 0o644); err != nil {
+		return nil, nil, err
+	}
+	dest := filepath.Join(root, "web", "worker", "files")
+	overlay := map[string]string{filepath.Join(dest, manifest.Name): manifestPath}
+	// The handler checks each precompressed sibling against its folder's
+	// index, so the Worker refuses a stale one as the local handler does.
+	// Indexes are read from assets: hidden, they were not copied.
+	err = fs.WalkDir(os.DirFS(assets), ".", func(name string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
-		tags[name] = tag
-		overlay[filepath.Join(dest, filepath.FromSlash(name))] = filepath.Join(assets, filepath.FromSlash(name))
-		files = append(files, name)
+		if name != "." && d.IsDir() && strings.HasPrefix(d.Name(), ".") {
+			return fs.SkipDir
+		}
+		if d.Name() == serve.SiblingIndex && d.Type().IsRegular() {
+			overlay[filepath.Join(dest, filepath.FromSlash(name))] = filepath.Join(assets, filepath.FromSlash(name))
+		}
 		return nil
 	})
 	if err != nil {
 		return nil, nil, fmt.Errorf("read assets: %w", err)
 	}
-	if len(files) == 0 {
-		return nil, nil, fmt.Errorf("read assets: no files in %s", assets)
+	names := make([]string, 0, len(files))
+	for name := range files {
+		names = append(names, name)
 	}
-	manifest, err := serve.MarshalETags(tags)
-	if err != nil {
-		return nil, nil, err
-	}
-	manifestPath := filepath.Join(tmp, "etags")
-	if err := os.WriteFile(manifestPath, manifest, 0o644); err != nil {
-		return nil, nil, err
-	}
-	overlay[filepath.Join(dest, ".etags")] = manifestPath
-	slices.Sort(files)
-	return files, overlay, nil
+	slices.Sort(names)
+	return names, overlay, nil
 }
 
 // run runs a command in dir with extra environment variables.
@@ -297,31 +399,24 @@ func copyFile(dst, src string) error {
 	return os.WriteFile(dst, b, 0o644)
 }
 
-// measure returns the raw, gzip and brotli sizes of a file, both at their
-// best compression, as a CDN or the deploy upload would use.
-func measure(name string) (Size, error) {
-	b, err := os.ReadFile(name)
-	if err != nil {
-		return Size{}, err
+// measure returns the raw and gzip sizes of the files concatenated, at
+// gzip's default level, as wrangler measures a Worker's upload.
+func measure(names ...string) (Size, error) {
+	var raw bytes.Buffer
+	for _, name := range names {
+		b, err := os.ReadFile(name)
+		if err != nil {
+			return Size{}, err
+		}
+		raw.Write(b)
 	}
 	var gz bytes.Buffer
-	zw, err := gzip.NewWriterLevel(&gz, gzip.BestCompression)
-	if err != nil {
-		return Size{}, err
-	}
-	if _, err := zw.Write(b); err != nil {
+	zw := gzip.NewWriter(&gz)
+	if _, err := zw.Write(raw.Bytes()); err != nil {
 		return Size{}, err
 	}
 	if err := zw.Close(); err != nil {
 		return Size{}, err
 	}
-	var br bytes.Buffer
-	bw := brotli.NewWriterLevel(&br, brotli.BestCompression)
-	if _, err := bw.Write(b); err != nil {
-		return Size{}, err
-	}
-	if err := bw.Close(); err != nil {
-		return Size{}, err
-	}
-	return Size{Raw: int64(len(b)), Gzip: int64(gz.Len()), Brotli: int64(br.Len())}, nil
+	return Size{Raw: int64(raw.Len()), Gzip: int64(gz.Len())}, nil
 }

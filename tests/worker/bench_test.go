@@ -21,7 +21,7 @@ func BenchmarkWorker_ColdStart(b *testing.B) {
 	s := start(b)
 	var first, ready time.Duration
 	for range b.N {
-		w, err := runWrangler(s.wrangler, s.root, s.script, s.tmp, "/hearth/catalogue.msgpack")
+		w, err := runWrangler(s.wrangler, s.config, s.tmp, "/hearth/catalogue.msgpack")
 		require.NoError(b, err)
 		first += w.first
 		ready += w.ready

@@ -14,14 +14,19 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"strconv"
 	"sync"
 	"syscall"
@@ -36,6 +41,7 @@ import (
 	"github.com/hearth-dev/hearth/build/worker"
 	"github.com/hearth-dev/hearth/tests/serve/fixture"
 	"github.com/hearth-dev/hearth/web/serve"
+	"github.com/hearth-dev/hearth/web/worker/manifest"
 )
 
 // Bounds on the slow steps, so a hung tool fails the test instead of
@@ -58,12 +64,17 @@ var headers = []string{
 // serving the same files.
 type site struct {
 	files []string // names a client may request
-	built *worker.Result
-	// What it takes to start another wrangler on the same Worker.
-	wrangler, root, script, tmp string
-	worker                      string // base URL of the Worker
-	local                       string // base URL of the local handler
-	client                      *http.Client
+	// reencoded are files the handler sends uncompressed and the edge
+	// compresses (see TestWorker_EdgeReencoding).
+	reencoded []string
+	built     *worker.Result
+	// What it takes to start another wrangler on the same Worker: its
+	// configuration, the repository's wrangler.toml copied beside the
+	// build so that its relative paths find it.
+	wrangler, config, tmp string
+	worker                string // base URL of the Worker
+	local                 string // base URL of the local handler
+	client                *http.Client
 }
 
 func TestWorker_MatchesLocalHandler(t *testing.T) {
@@ -79,7 +90,7 @@ func TestWorker_MatchesLocalHandler(t *testing.T) {
 					if ae != "" {
 						h["Accept-Encoding"] = ae
 					}
-					w, l := s.both(t, method, "/"+name, h)
+					w, l := s.both(t, method, urlPath(name), h)
 					require.Equal(t, http.StatusOK, l.status)
 					s.requireSame(t, w, l, headers)
 				})
@@ -89,25 +100,40 @@ func TestWorker_MatchesLocalHandler(t *testing.T) {
 }
 
 // TestWorker_EdgeReencoding covers what local wrangler does between the
-// Worker and the client, emulating Cloudflare's edge: when a client lists
-// several encodings at equal weight, the edge re-encodes the response into
-// the first one listed (gzip for Chrome's "gzip, deflate, br, zstd"), while
-// the handler, free to choose among equals, sends the smaller brotli. The
-// content must still be the same file, in an encoding the client accepts.
+// Worker and the client, emulating Cloudflare's edge, which compresses
+// responses of common text and wasm types into the first of the client's
+// most-preferred encodings, gzip or br:
+//   - when a client lists several encodings at equal weight, the edge
+//     re-encodes the response into the first one listed (gzip for Chrome's
+//     "gzip, deflate, br, zstd"), while the handler, free to choose among
+//     equals, sends the smaller brotli;
+//   - a file the handler sends uncompressed (it has no sibling, or a stale
+//     one) is compressed by the edge if its type is one of those.
+//
+// The content must still be the same file, in an encoding the client
+// accepts, with the handler's other headers.
 func TestWorker_EdgeReencoding(t *testing.T) {
 	s := start(t)
 	const browser = "gzip, deflate, br, zstd"
-	for _, name := range s.files {
-		t.Run(name, func(t *testing.T) {
-			h := map[string]string{"Accept-Encoding": browser}
-			w, l := s.both(t, http.MethodGet, "/"+name, h)
-			require.Equal(t, http.StatusOK, w.status)
-			require.NotEmpty(t, w.body)
-			require.Contains(t, []string{"br", "gzip"}, w.header.Get("Content-Encoding"))
-			require.Equal(t, decode(t, l), decode(t, w))
-			s.requireSameHeaders(t, w, l, []string{"Content-Type", "Cache-Control", "Vary", "Access-Control-Allow-Origin",
-				"X-Content-Type-Options", "Referrer-Policy", "Cross-Origin-Resource-Policy"})
-		})
+	for _, name := range append(slices.Clone(s.files), s.reencoded...) {
+		for _, ae := range []string{browser, "gzip"} {
+			t.Run(fmt.Sprintf("%s %q", name, ae), func(t *testing.T) {
+				h := map[string]string{"Accept-Encoding": ae}
+				w, l := s.both(t, http.MethodGet, urlPath(name), h)
+				require.Equal(t, http.StatusOK, w.status)
+				require.NotEmpty(t, w.body)
+				enc := w.header.Get("Content-Encoding")
+				require.Contains(t, []string{l.header.Get("Content-Encoding"), "br", "gzip"}, enc)
+				require.Contains(t, ae, enc, "an encoding the client accepts")
+				if slices.Contains(s.reencoded, name) {
+					require.Empty(t, l.header.Get("Content-Encoding"))
+					require.NotEmpty(t, enc, "the edge compresses what the handler sends uncompressed")
+				}
+				require.Equal(t, decode(t, l), decode(t, w))
+				s.requireSameHeaders(t, w, l, []string{"Content-Type", "Cache-Control", "Vary", "Access-Control-Allow-Origin",
+					"X-Content-Type-Options", "Referrer-Policy", "Cross-Origin-Resource-Policy"}, "Content-Encoding")
+			})
+		}
 	}
 }
 
@@ -116,16 +142,16 @@ func TestWorker_NotModified(t *testing.T) {
 	for _, name := range s.files {
 		for _, ae := range []string{"identity", "gzip", "br"} {
 			t.Run(name+" "+ae, func(t *testing.T) {
-				_, l := s.both(t, http.MethodGet, "/"+name, map[string]string{"Accept-Encoding": ae})
+				_, l := s.both(t, http.MethodGet, urlPath(name), map[string]string{"Accept-Encoding": ae})
 				etag := l.header.Get("ETag")
 				require.NotEmpty(t, etag)
-				w, l := s.both(t, http.MethodGet, "/"+name, map[string]string{"Accept-Encoding": ae, "If-None-Match": etag})
+				w, l := s.both(t, http.MethodGet, urlPath(name), map[string]string{"Accept-Encoding": ae, "If-None-Match": etag})
 				require.Equal(t, http.StatusNotModified, l.status)
 				// A 304 has no Content-Type; the local runtime's emulation of
 				// Cloudflare's compression then labels it with the client's
 				// encoding, so only the validators and caching headers count.
 				s.requireSame(t, w, l, []string{"ETag", "Cache-Control", "Vary", "Access-Control-Allow-Origin",
-					"X-Content-Type-Options", "Referrer-Policy", "Cross-Origin-Resource-Policy"})
+					"X-Content-Type-Options", "Referrer-Policy", "Cross-Origin-Resource-Policy"}, "Content-Encoding")
 				require.Empty(t, w.body)
 			})
 		}
@@ -149,8 +175,9 @@ func TestWorker_Errors(t *testing.T) {
 		{"missing", http.MethodGet, "/hearth/missing.js", nil, http.StatusNotFound},
 		{"root", http.MethodGet, "/", nil, http.StatusNotFound},
 		{"directory", http.MethodGet, "/hearth/", nil, http.StatusNotFound},
-		{"etag manifest", http.MethodGet, "/.etags", nil, http.StatusNotFound},
-		{"traversal to a hidden file", http.MethodGet, "/x/../.etags", nil, http.StatusNotFound},
+		{"asset manifest", http.MethodGet, "/" + manifest.Name, nil, http.StatusNotFound},
+		{"sibling index", http.MethodGet, "/hearth/" + serve.SiblingIndex, nil, http.StatusNotFound},
+		{"traversal to a hidden file", http.MethodGet, "/x/../" + manifest.Name, nil, http.StatusNotFound},
 		{"sibling", http.MethodGet, "/hearth/hearth.wasm.br", nil, http.StatusNotFound},
 		{"HEAD missing", http.MethodHead, "/hearth/missing.js", nil, http.StatusNotFound},
 	}
@@ -163,16 +190,98 @@ func TestWorker_Errors(t *testing.T) {
 	}
 }
 
-// TestWorker_Size checks the deployable Worker against Cloudflare's paid-plan
-// limit and reports where it stands against the free plan's.
+// TestWorker_Size checks that the deployable Worker fits Cloudflare's free
+// plan, and that Build measures it as wrangler does: wrangler's own count
+// (`deploy --dry-run`, offline) of the same build is within 1%.
 func TestWorker_Size(t *testing.T) {
 	s := start(t)
 	b := s.built.Bundle
-	t.Logf("Worker with %d files: app.wasm %d raw, %d gzip, %d brotli; upload %d gzip (free plan limit %d, paid %d)",
-		len(s.built.Files), s.built.Wasm.Raw, s.built.Wasm.Gzip, s.built.Wasm.Brotli, b.Gzip, worker.FreeLimit, worker.PaidLimit)
-	require.Less(t, b.Gzip, int64(worker.PaidLimit), "the Worker no longer fits Cloudflare's paid plan")
-	require.Greater(t, s.built.Wasm.Raw, s.built.Wasm.Gzip, "measured sizes")
+	t.Logf("Worker: app.wasm %d raw; upload %d raw, %d gzip (free plan limit %d); static assets: %d files, %d bytes, largest %s (%d)",
+		s.built.Wasm.Raw, b.Raw, b.Gzip, worker.FreeLimit, s.built.Assets.Files, s.built.Assets.Bytes,
+		s.built.Assets.Largest, s.built.Assets.LargestSize)
+	require.NoError(t, s.built.FreePlan())
+	require.Equal(t, len(s.built.Files), s.built.Assets.Files)
+
+	dir, err := os.MkdirTemp(s.tmp, "dry-run-")
+	require.NoError(t, err)
+	cmd := exec.Command("node", s.wrangler, "deploy", "--dry-run", "--outdir", filepath.Join(dir, "out"), "-c", s.config)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "WRANGLER_SEND_METRICS=false", "XDG_CONFIG_HOME="+filepath.Join(s.tmp, "xdg"), "NO_COLOR=1")
+	out, err := cmd.CombinedOutput()
+	require.NoError(t, err, "%s", out)
+	m := regexp.MustCompile(`Total Upload: ([0-9.]+) KiB / gzip: ([0-9.]+) KiB`).FindSubmatch(out)
+	require.NotNil(t, m, "wrangler printed no upload size:\n%s", out)
+	kib, err := strconv.ParseFloat(string(m[2]), 64)
+	require.NoError(t, err)
+	counted := int64(kib * 1024)
+	t.Logf("wrangler counts %d bytes gzip", counted)
+	require.InEpsilon(t, counted, b.Gzip, 0.01)
+	require.Less(t, counted, int64(worker.FreeLimit))
 }
+
+// writeExtra writes what neither the asset pipeline nor the fixture has: a
+// precompressed sibling that is stale by its folder's sibling index (the
+// Worker must refuse it as the local handler does), a name that needs
+// escaping in a URL, and a text file without siblings. It returns the names
+// a client may request: those answered exactly as the local handler does,
+// and those the edge re-encodes.
+func writeExtra(dir string) (exact, reencoded []string, err error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, nil, err
+	}
+	cat := bytes.Repeat([]byte("a new catalogue\n"), 400)
+	old := bytes.Repeat([]byte("the catalogue it replaced\n"), 400)
+	var br, gz bytes.Buffer
+	bw := brotli.NewWriter(&br)
+	zw := gzip.NewWriter(&gz)
+	for _, c := range []struct {
+		w io.WriteCloser
+		b []byte
+	}{{bw, old}, {zw, cat}} {
+		if _, err := c.w.Write(c.b); err != nil {
+			return nil, nil, err
+		}
+		if err := c.w.Close(); err != nil {
+			return nil, nil, err
+		}
+	}
+	index, err := serve.MarshalSiblings(map[string]serve.Sibling{
+		"catalogue.msgpack.br": {SHA256: sum(br.Bytes()), Original: sum(old)},
+		"catalogue.msgpack.gz": {SHA256: sum(gz.Bytes()), Original: sum(cat)},
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	// Types the edge leaves alone (application/vnd.msgpack), except the
+	// text file, which it compresses.
+	const odd, text = "odd name+%.msgpack", "notes.txt"
+	for name, b := range map[string][]byte{
+		"catalogue.msgpack":    cat,
+		"catalogue.msgpack.br": br.Bytes(),
+		"catalogue.msgpack.gz": gz.Bytes(),
+		serve.SiblingIndex:     index,
+		odd:                    []byte("a name with a space, a plus and a percent sign\n"),
+		text:                   bytes.Repeat([]byte("plain text, no siblings\n"), 50),
+	} {
+		if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
+			return nil, nil, err
+		}
+	}
+	return []string{"extra/catalogue.msgpack", "extra/" + odd}, []string{"extra/" + text}, nil
+}
+
+func sum(b []byte) string {
+	s := sha256.Sum256(b)
+	return hex.EncodeToString(s[:])
+}
+
+// urlPath is the escaped URL path of a served file's name.
+func urlPath(name string) string {
+	return (&url.URL{Path: "/" + name}).EscapedPath()
+}
+
+// runtimeHeaders are set by the HTTP servers, not by the handler.
+var runtimeHeaders = []string{"Date"}
 
 // response is what a client received.
 type response struct {
@@ -225,18 +334,27 @@ func (s *site) do(t *testing.T, base, method, path string, header map[string]str
 
 // requireSame checks status, body and the named headers, and that neither
 // side sets a cookie or allows credentials.
-func (s *site) requireSame(t *testing.T, worker, local response, names []string) {
+func (s *site) requireSame(t *testing.T, worker, local response, names []string, extra ...string) {
 	t.Helper()
 	require.True(t, bytes.Equal(local.body, worker.body), "body: local %d bytes, Worker %d bytes", len(local.body), len(worker.body))
-	s.requireSameHeaders(t, worker, local, names)
+	s.requireSameHeaders(t, worker, local, names, extra...)
 }
 
-// requireSameHeaders is requireSame without the body.
-func (s *site) requireSameHeaders(t *testing.T, worker, local response, names []string) {
+// requireSameHeaders is requireSame without the body; the Worker may also
+// send the headers named in extra.
+func (s *site) requireSameHeaders(t *testing.T, worker, local response, names []string, extra ...string) {
 	t.Helper()
 	require.Equal(t, local.status, worker.status, "status")
 	for _, name := range names {
 		require.Equal(t, local.header.Values(name), worker.header.Values(name), name)
+	}
+	// Nothing else reaches the client: no header of the Worker's own (the
+	// Hearth-Asset reference to its static asset included) and none of
+	// the static-asset server's (its ETag, CF-Cache-Status).
+	for name := range worker.header {
+		if !slices.Contains(runtimeHeaders, name) && !slices.Contains(extra, name) {
+			require.Contains(t, local.header, name, "a header the local handler does not send")
+		}
 	}
 	for _, r := range []response{worker, local} {
 		require.Empty(t, r.header.Values("Set-Cookie"))
@@ -334,17 +452,35 @@ func launch(wrangler string) (*site, error) {
 	for _, name := range fixed {
 		files = append(files, "fixture/"+name)
 	}
+	extra, reencoded, err := writeExtra(filepath.Join(assets, "extra"))
+	if err != nil {
+		return nil, err
+	}
+	files = append(files, extra...)
 
 	ctx, cancel := context.WithTimeout(context.Background(), buildTimeout)
 	defer cancel()
-	out := filepath.Join(tmp, "worker")
+	// The repository's layout in miniature: wrangler.toml's paths
+	// (../web/worker/build/...) are relative to it, so the configuration
+	// is tested as it is, without flags overriding its main or assets.
+	out := filepath.Join(tmp, "web", "worker", "build")
 	built, err := worker.Build(ctx, worker.Options{Assets: assets, Out: out, Root: root, Stderr: &buildLog})
 	if err != nil {
 		return nil, fmt.Errorf("%w\n%s", err, buildLog.String())
 	}
+	config := filepath.Join(tmp, "build", "wrangler.toml")
+	if err := os.MkdirAll(filepath.Dir(config), 0o755); err != nil {
+		return nil, err
+	}
+	toml, err := os.ReadFile(filepath.Join(root, "build", "wrangler.toml"))
+	if err != nil {
+		return nil, err
+	}
+	if err := os.WriteFile(config, toml, 0o644); err != nil {
+		return nil, err
+	}
 
-	script := filepath.Join(out, "index.mjs")
-	w, err := runWrangler(wrangler, root, script, tmp, "/")
+	w, err := runWrangler(wrangler, config, tmp, "/")
 	if err != nil {
 		return nil, err
 	}
@@ -353,14 +489,14 @@ func launch(wrangler string) (*site, error) {
 	local := httptest.NewServer(serve.New(os.DirFS(assets), serve.Options{}))
 	cleanups = append(cleanups, local.Close)
 	return &site{
-		files:    files,
-		built:    built,
-		wrangler: wrangler,
-		root:     root,
-		script:   script,
-		tmp:      tmp,
-		worker:   w.url,
-		local:    local.URL,
+		files:     files,
+		reencoded: reencoded,
+		built:     built,
+		wrangler:  wrangler,
+		config:    config,
+		tmp:       tmp,
+		worker:    w.url,
+		local:     local.URL,
 		// Compression is left to the test: the transport would otherwise
 		// ask for gzip and decode it, hiding what the server sent.
 		client: &http.Client{Transport: &http.Transport{DisableCompression: true}, Timeout: 30 * time.Second},
@@ -381,7 +517,7 @@ type wranglerDev struct {
 // runWrangler starts `wrangler dev` on a free loopback port in its own
 // process group, so that stop ends workerd too, and waits until it answers
 // a GET of readyPath.
-func runWrangler(wrangler, root, script, tmp, readyPath string) (*wranglerDev, error) {
+func runWrangler(wrangler, config, tmp, readyPath string) (*wranglerDev, error) {
 	port, err := freePort()
 	if err != nil {
 		return nil, err
@@ -404,7 +540,7 @@ func runWrangler(wrangler, root, script, tmp, readyPath string) (*wranglerDev, e
 		return nil, err
 	}
 	cmd := exec.Command("node", wrangler, "dev",
-		"-c", filepath.Join(root, "build", "wrangler.toml"), script,
+		"-c", config,
 		"--ip", "127.0.0.1", "--port", strconv.Itoa(port), "--inspector-port", strconv.Itoa(inspector),
 		"--show-interactive-dev-session=false", "--log-level", "warn")
 	cmd.Dir = dir

@@ -1,7 +1,10 @@
 // Command hearth-worker builds Hearth's Cloudflare Worker: the files of an
-// asset directory embedded into the web/serve handler compiled to
-// WebAssembly, plus the glue wrangler deploys (see build/wrangler.toml).
-// It prints the Worker's size against Cloudflare's limits.
+// asset directory as Workers static assets, and the web/serve handler
+// compiled to WebAssembly in front of them, plus the glue wrangler deploys
+// (see build/wrangler.toml). It prints the Worker's size (script and wasm,
+// gzip, as wrangler counts it) against Cloudflare's free-plan limit and the
+// static assets against theirs, and fails when the build does not fit the
+// free plan.
 //
 // Usage:
 //
@@ -24,7 +27,7 @@ import (
 func main() {
 	assets := flag.String("assets", "dist", "directory of the files to serve")
 	out := flag.String("out", "web/worker/build", "directory to write the Worker into")
-	include := flag.String("include", "", "comma-separated base-name patterns of the files to embed (default all), e.g. 'catalogue.msgpack*'")
+	include := flag.String("include", "", "comma-separated base-name patterns of the files to serve (default all), e.g. 'catalogue.msgpack*'")
 	flag.Parse()
 	var patterns []string
 	if *include != "" {
@@ -38,14 +41,15 @@ func main() {
 		fmt.Fprintln(os.Stderr, "hearth-worker:", err)
 		os.Exit(1)
 	}
-	fmt.Printf("embedded %d files from %s\n", len(res.Files), *assets)
-	fmt.Printf("app.wasm  %9d raw %9d gzip %9d brotli\n", res.Wasm.Raw, res.Wasm.Gzip, res.Wasm.Brotli)
-	fmt.Printf("bundle    %9d raw %9d gzip %9d brotli\n", res.Bundle.Raw, res.Bundle.Gzip, res.Bundle.Brotli)
-	fmt.Printf("limits    %s of the free plan (%d gzip), %s of the paid plan (%d gzip)\n",
+	fmt.Printf("Worker     app.wasm %d raw; upload %d raw, %d gzip: %s of the free plan's %d (paid plan: %s of %d)\n",
+		res.Wasm.Raw, res.Bundle.Raw, res.Bundle.Gzip,
 		percent(res.Bundle.Gzip, worker.FreeLimit), worker.FreeLimit,
 		percent(res.Bundle.Gzip, worker.PaidLimit), worker.PaidLimit)
-	if res.Bundle.Gzip > worker.PaidLimit {
-		fmt.Fprintln(os.Stderr, "hearth-worker: the Worker exceeds Cloudflare's paid-plan size limit")
+	fmt.Printf("assets     %d files, %d bytes in %s/%s (free plan: %d files); largest %s, %d bytes (limit %d per file)\n",
+		res.Assets.Files, res.Assets.Bytes, *out, worker.AssetsDir, worker.AssetFilesLimit,
+		res.Assets.Largest, res.Assets.LargestSize, worker.AssetSizeLimit)
+	if err := res.FreePlan(); err != nil {
+		fmt.Fprintln(os.Stderr, "hearth-worker:", err)
 		os.Exit(1)
 	}
 }
