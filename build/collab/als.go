@@ -1,0 +1,288 @@
+package collab
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"runtime"
+	"sync"
+)
+
+// Defaults of [Options] fields left at zero.
+const (
+	DefaultDim             = 64
+	DefaultLambda          = 50
+	DefaultLambdaTransit   = 200
+	DefaultAlpha           = 20
+	DefaultTransitionAlpha = 200
+	DefaultIterations      = 10
+	DefaultSeed            = 0x4865617274680002
+)
+
+// Errors of the trainers and readers.
+var (
+	ErrOptions = errors.New("invalid options")
+	ErrItem    = errors.New("item index out of range")
+	ErrNoData  = errors.New("no interactions or transitions")
+	ErrInput   = errors.New("invalid input")
+)
+
+// Options tune the factorisation. The zero value uses the defaults. For a
+// panel they are the settings the quality evaluation chose for panel
+// vectors (docs/quality.md): α = 20 is the confidence core gives a like
+// (1 + 10 × weight 2), so a panel member's interaction weighs what a
+// reader's like weighs in the device's fold-in, and λ = 50. Transition
+// counts were tuned the same way on MovieLens, counting consecutive
+// positives of panel members as transitions (TestTransitions_MovieLens):
+// α = 200 and λ = 200 beat smaller ratios of α to λ.
+type Options struct {
+	// Dim is the factors' dimension (0 means DefaultDim, at most 255:
+	// [Factors.MapText] adds one).
+	Dim int
+	// Lambda is the L2 regularisation, shipped with the factors for the
+	// device's fold-in (0 means DefaultLambda with a panel,
+	// DefaultLambdaTransit with transitions alone).
+	Lambda float64
+	// Alpha is the confidence slope of a panel member's items: an item
+	// with r interactions has confidence 1 + Alpha·r (0 means
+	// DefaultAlpha).
+	Alpha float64
+	// TransitionAlpha is the confidence slope of an item's neighbours in
+	// the transition counts: a neighbour with strength r = ln(1 + count)
+	// has confidence 1 + TransitionAlpha·r (0 means
+	// DefaultTransitionAlpha).
+	TransitionAlpha float64
+	// Iterations of alternating least squares (0 means DefaultIterations).
+	Iterations int
+	// Seed seeds the factors' random start (0 means DefaultSeed).
+	Seed uint64
+	// Progress, if set, is told after each iteration.
+	Progress func(done, total int)
+}
+
+func (o Options) withDefaults() (Options, error) {
+	for _, v := range []float64{o.Lambda, o.Alpha, o.TransitionAlpha} {
+		if !(v >= 0) || math.IsInf(v, 0) {
+			return o, fmt.Errorf("%w: lambda %g, alpha %g, transition alpha %g: want finite values ≥ 0",
+				ErrOptions, o.Lambda, o.Alpha, o.TransitionAlpha)
+		}
+	}
+	if o.Dim < 0 || o.Dim > maxDim-1 || o.Iterations < 0 {
+		return o, fmt.Errorf("%w: dim %d (0 to %d), iterations %d (≥ 0)", ErrOptions, o.Dim, maxDim-1, o.Iterations)
+	}
+	if o.Dim == 0 {
+		o.Dim = DefaultDim
+	}
+	if o.Lambda == 0 {
+		o.Lambda = DefaultLambda
+	}
+	if o.Alpha == 0 {
+		o.Alpha = DefaultAlpha
+	}
+	if o.TransitionAlpha == 0 {
+		o.TransitionAlpha = DefaultTransitionAlpha
+	}
+	if o.Iterations == 0 {
+		o.Iterations = DefaultIterations
+	}
+	if o.Seed == 0 {
+		o.Seed = DefaultSeed
+	}
+	if o.Progress == nil {
+		o.Progress = func(int, int) {}
+	}
+	return o, nil
+}
+
+// maxDim is the largest vector dimension a catalogue may have
+// (catalog.DefaultMaxDim).
+const maxDim = 256
+
+// entry is one item of a row: the row's confidence in the item is 1 + c.
+type entry struct {
+	item int
+	c    float64
+}
+
+// factorize runs implicit-feedback ALS (Hu, Koren and Volinsky 2008) on
+// rows of items: every (row, item) pair listed has preference 1 and
+// confidence 1 + c, every other pair preference 0 and confidence 1. It
+// returns the item factors; items no row lists keep nil.
+func factorize(rows [][]entry, nItems int, o Options) *Factors {
+	d := o.Dim
+	byItem := make([][]entry, nItems)
+	for u, row := range rows {
+		for _, e := range row {
+			byItem[e.item] = append(byItem[e.item], entry{item: u, c: e.c})
+		}
+	}
+	rng := rand.New(rand.NewPCG(o.Seed, 0x5851f42d4c957f2d))
+	y := make([]float64, nItems*d)
+	for i := range nItems {
+		if len(byItem[i]) > 0 {
+			for k := range d {
+				y[i*d+k] = rng.NormFloat64() * 0.01
+			}
+		}
+	}
+	x := make([]float64, len(rows)*d)
+	for it := range o.Iterations {
+		solveAll(x, y, rows, o)
+		solveAll(y, x, byItem, o)
+		o.Progress(it+1, o.Iterations)
+	}
+	f := &Factors{Dim: d, Lambda: float32(o.Lambda), Y: make([][]float32, nItems)}
+	for i := range nItems {
+		if len(byItem[i]) == 0 {
+			continue
+		}
+		v := make([]float32, d)
+		for k := range d {
+			v[k] = float32(y[i*d+k])
+		}
+		f.Y[i] = v
+	}
+	f.Gram = f.gram()
+	return f
+}
+
+// gramOf returns MᵀM of the n×d row-major matrix m.
+func gramOf(m []float64, d int) []float64 {
+	g := make([]float64, d*d)
+	for r := 0; r+d <= len(m); r += d {
+		row := m[r : r+d]
+		for a, va := range row {
+			if va == 0 {
+				continue
+			}
+			ga := g[a*d : a*d+d]
+			for b := a; b < d; b++ {
+				ga[b] += va * row[b]
+			}
+		}
+	}
+	for a := range d {
+		for b := a + 1; b < d; b++ {
+			g[b*d+a] = g[a*d+b]
+		}
+	}
+	return g
+}
+
+// solveAll sets every row u of dst to the fit of rows[u] against the fixed
+// factors src, in parallel. Rows without entries become zero.
+func solveAll(dst, src []float64, rows [][]entry, o Options) {
+	d := o.Dim
+	g := gramOf(src, d)
+	var wg sync.WaitGroup
+	next := make(chan int, 256)
+	for range runtime.GOMAXPROCS(0) {
+		wg.Go(func() {
+			s := newSolver(g, d, o.Lambda)
+			for u := range next {
+				out := dst[u*d : u*d+d]
+				if !s.solve(src, rows[u], out) {
+					clear(out)
+				}
+			}
+		})
+	}
+	for u := range rows {
+		next <- u
+	}
+	close(next)
+	wg.Wait()
+}
+
+// solver solves (G + λI + Σ cᵢ yᵢyᵢᵀ) x = Σ (1 + cᵢ) yᵢ for one row,
+// reusing its buffers; one per goroutine.
+type solver struct {
+	g      []float64
+	d      int
+	lambda float64
+	a, b   []float64
+}
+
+func newSolver(g []float64, d int, lambda float64) *solver {
+	return &solver{g: g, d: d, lambda: lambda, a: make([]float64, d*d), b: make([]float64, d)}
+}
+
+// solve writes the row's factor into out and reports whether the system
+// was positive definite (it always is with λ > 0).
+func (s *solver) solve(src []float64, row []entry, out []float64) bool {
+	d := s.d
+	if len(row) == 0 {
+		clear(out)
+		return true
+	}
+	copy(s.a, s.g)
+	clear(s.b)
+	for k := range d {
+		s.a[k*d+k] += s.lambda
+	}
+	for _, e := range row {
+		y := src[e.item*d : e.item*d+d]
+		c := e.c
+		// Only the lower triangle is read by the factorisation.
+		for p := range d {
+			f := c * y[p]
+			ap := s.a[p*d : p*d+p+1]
+			for q := range ap {
+				ap[q] += f * y[q]
+			}
+			s.b[p] += (1 + c) * y[p]
+		}
+	}
+	if !cholesky(s.a, d) {
+		return false
+	}
+	cholSolve(s.a, d, s.b)
+	copy(out, s.b)
+	return true
+}
+
+// cholesky factors the symmetric positive definite d×d matrix whose lower
+// triangle is in a into L Lᵀ in place, reporting false when it is not
+// positive definite.
+func cholesky(a []float64, d int) bool {
+	for j := range d {
+		rj := a[j*d : j*d+j+1]
+		s := rj[j]
+		for k := range j {
+			s -= rj[k] * rj[k]
+		}
+		if !(s > 1e-12) || math.IsInf(s, 0) {
+			return false
+		}
+		l := math.Sqrt(s)
+		rj[j] = l
+		for i := j + 1; i < d; i++ {
+			ri := a[i*d : i*d+j+1]
+			t := ri[j]
+			for k := range j {
+				t -= ri[k] * rj[k]
+			}
+			ri[j] = t / l
+		}
+	}
+	return true
+}
+
+// cholSolve solves L Lᵀ x = b in place, L from [cholesky].
+func cholSolve(a []float64, d int, b []float64) {
+	for i := range d {
+		t := b[i]
+		for k := range i {
+			t -= a[i*d+k] * b[k]
+		}
+		b[i] = t / a[i*d+i]
+	}
+	for i := d - 1; i >= 0; i-- {
+		t := b[i]
+		for k := i + 1; k < d; k++ {
+			t -= a[k*d+i] * b[k]
+		}
+		b[i] = t / a[i*d+i]
+	}
+}

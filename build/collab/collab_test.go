@@ -1,0 +1,246 @@
+package collab
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// clusters are 2×20 items; cluster(i) = i / 20.
+const clusterSize = 20
+
+func cluster(i int) int { return i / clusterSize }
+
+// clusteredTransitions has readers go to an item of the same cluster nine
+// times in ten.
+func clusteredTransitions(seed uint64) []Transition {
+	rng := rand.New(rand.NewPCG(seed, 1))
+	var out []Transition
+	for range 3000 {
+		from := rng.IntN(2 * clusterSize)
+		to := cluster(from)*clusterSize + rng.IntN(clusterSize)
+		if rng.Float64() < 0.1 {
+			to = rng.IntN(2 * clusterSize)
+		}
+		out = append(out, Transition{From: from, To: to, Count: float64(1 + rng.IntN(5))})
+	}
+	return out
+}
+
+// clusteredPanel has 200 members who each interact with 8 items, all but
+// one of their own cluster.
+func clusteredPanel(seed uint64) []Interaction {
+	rng := rand.New(rand.NewPCG(seed, 2))
+	var out []Interaction
+	for u := range 200 {
+		c := u % 2
+		for k := range 8 {
+			i := c*clusterSize + rng.IntN(clusterSize)
+			if k == 0 {
+				i = rng.IntN(2 * clusterSize)
+			}
+			out = append(out, Interaction{User: u, Item: i, Time: int64(k)})
+		}
+	}
+	return out
+}
+
+func cosine(a, b []float32) float64 {
+	var d, na, nb float64
+	for k := range a {
+		d += float64(a[k]) * float64(b[k])
+		na += float64(a[k]) * float64(a[k])
+		nb += float64(b[k]) * float64(b[k])
+	}
+	return d / math.Sqrt(na*nb)
+}
+
+// requireClustered checks that every item's nearest item is in its
+// cluster and that same-cluster pairs are on average far closer than
+// cross-cluster ones.
+func requireClustered(t *testing.T, f *Factors) {
+	t.Helper()
+	n := 2 * clusterSize
+	var same, cross float64
+	for i := range n {
+		require.NotNil(t, f.Y[i], "item %d has a factor", i)
+		best, bestSim := -1, math.Inf(-1)
+		for j := range n {
+			if j == i {
+				continue
+			}
+			s := cosine(f.Y[i], f.Y[j])
+			if cluster(i) == cluster(j) {
+				same += s
+			} else {
+				cross += s
+			}
+			if s > bestSim {
+				best, bestSim = j, s
+			}
+		}
+		require.Equal(t, cluster(i), cluster(best), "item %d's nearest item %d is in its cluster", i, best)
+	}
+	same /= float64(n * (clusterSize - 1))
+	cross /= float64(n * clusterSize)
+	t.Logf("mean cosine within clusters %.3f, across %.3f", same, cross)
+	require.Greater(t, same, cross+0.5)
+}
+
+func TestTransitions_Clusters(t *testing.T) {
+	f, err := Transitions(clusteredTransitions(1), 2*clusterSize, Options{Dim: 8})
+	require.NoError(t, err)
+	require.Equal(t, 8, f.Dim)
+	require.EqualValues(t, DefaultLambdaTransit, f.Lambda)
+	requireClustered(t, f)
+	requireGram(t, f)
+}
+
+func TestALS_Clusters(t *testing.T) {
+	f, err := ALS(clusteredPanel(1), 2*clusterSize, Options{Dim: 8})
+	require.NoError(t, err)
+	require.EqualValues(t, DefaultLambda, f.Lambda)
+	requireClustered(t, f)
+	requireGram(t, f)
+}
+
+func TestTrain_Both(t *testing.T) {
+	f, err := Train(clusteredPanel(1), clusteredTransitions(2), 2*clusterSize+1, Options{Dim: 8, Lambda: 20})
+	require.NoError(t, err)
+	requireClustered(t, f)
+	require.Nil(t, f.Y[2*clusterSize], "an item no data names has no factor")
+	require.Equal(t, 2*clusterSize, f.Covered())
+	require.EqualValues(t, 20, f.Lambda)
+}
+
+// requireGram checks Gram = YᵀY.
+func requireGram(t *testing.T, f *Factors) {
+	t.Helper()
+	d := f.Dim
+	require.Len(t, f.Gram, d*d)
+	for a := range d {
+		for b := range d {
+			var s float64
+			for _, y := range f.Y {
+				if y != nil {
+					s += float64(y[a]) * float64(y[b])
+				}
+			}
+			require.InDelta(t, s, f.Gram[a*d+b], 1e-3*math.Max(1, math.Abs(s)))
+		}
+	}
+}
+
+func TestTrain_Deterministic(t *testing.T) {
+	a, err := Transitions(clusteredTransitions(1), 2*clusterSize, Options{Dim: 4, Iterations: 3})
+	require.NoError(t, err)
+	b, err := Transitions(clusteredTransitions(1), 2*clusterSize, Options{Dim: 4, Iterations: 3})
+	require.NoError(t, err)
+	require.Equal(t, a, b)
+}
+
+func TestTrain_Errors(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		panel  []Interaction
+		counts []Transition
+		o      Options
+		want   error
+	}{
+		{"no data", nil, nil, Options{}, ErrNoData},
+		{"only reloads", nil, []Transition{{From: 1, To: 1, Count: 3}}, Options{}, ErrNoData},
+		{"item out of range", []Interaction{{User: 1, Item: 5}}, nil, Options{}, ErrItem},
+		{"negative item", nil, []Transition{{From: -1, To: 1, Count: 1}}, Options{}, ErrItem},
+		{"negative count", nil, []Transition{{From: 0, To: 1, Count: -1}}, Options{}, ErrInput},
+		{"NaN count", nil, []Transition{{From: 0, To: 1, Count: math.NaN()}}, Options{}, ErrInput},
+		{"dim too large", nil, []Transition{{From: 0, To: 1, Count: 1}}, Options{Dim: 256}, ErrOptions},
+		{"negative lambda", nil, []Transition{{From: 0, To: 1, Count: 1}}, Options{Lambda: -1}, ErrOptions},
+		{"infinite alpha", nil, []Transition{{From: 0, To: 1, Count: 1}}, Options{Alpha: math.Inf(1)}, ErrOptions},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Train(tc.panel, tc.counts, 3, tc.o)
+			require.ErrorIs(t, err, tc.want)
+		})
+	}
+}
+
+func TestFactors_FoldIn(t *testing.T) {
+	f, err := ALS(clusteredPanel(1), 2*clusterSize, Options{Dim: 8})
+	require.NoError(t, err)
+	u := f.FoldIn([]int{0, 1, 2, 99}, DefaultAlpha)
+	require.Len(t, u, 8)
+	// A reader of cluster 0 scores its items above cluster 1's.
+	var in, out float64
+	for i, y := range f.Y {
+		var s float64
+		for k, v := range y {
+			s += float64(v) * u[k]
+		}
+		if cluster(i) == 0 {
+			in += s
+		} else {
+			out += s
+		}
+	}
+	require.Greater(t, in, out)
+	require.Nil(t, f.FoldIn([]int{99}, DefaultAlpha), "no known item: no vector")
+}
+
+func TestFactors_MapText(t *testing.T) {
+	// Factors are a linear function of 6-d text vectors plus noise; a
+	// third of the items have no factor and get it from their text.
+	const n, dt, d = 300, 6, 4
+	rng := rand.New(rand.NewPCG(1, 1))
+	w := make([]float64, dt*d)
+	for k := range w {
+		w[k] = rng.NormFloat64()
+	}
+	text := make([][]float32, n+1)
+	truth := make([][]float32, n)
+	f := &Factors{Dim: d, Y: make([][]float32, n+1), Lambda: 1}
+	for i := range n {
+		text[i] = make([]float32, dt)
+		for k := range text[i] {
+			text[i][k] = float32(rng.NormFloat64())
+		}
+		truth[i] = make([]float32, d)
+		for c := range d {
+			s := 0.5 // intercept
+			for k := range dt {
+				s += float64(text[i][k]) * w[k*d+c]
+			}
+			truth[i][c] = float32(s + 0.1*rng.NormFloat64())
+		}
+		if i%3 != 0 {
+			f.Y[i] = truth[i]
+		}
+	}
+	mapped, err := f.MapText(text, 0.001)
+	require.NoError(t, err)
+	require.Equal(t, n/3, mapped)
+	require.Equal(t, d+1, f.Dim, "one more dimension for the mapping's error")
+	require.Nil(t, f.Y[n], "no text, no data: no factor")
+	for i := range n {
+		require.Len(t, f.Y[i], d+1)
+		require.Equal(t, i%3 == 0, f.Mapped[i])
+		if i%3 != 0 {
+			require.Zero(t, f.Y[i][d], "learned factors have no error component")
+			continue
+		}
+		require.InDelta(t, 0.1*math.Sqrt(d), f.Y[i][d], 0.05, "the error component is the residual's RMS")
+		require.Greater(t, cosine(f.Y[i][:d], truth[i]), 0.97, "item %d is mapped near its factor", i)
+	}
+	requireGram(t, f)
+
+	_, err = (&Factors{Dim: 2, Y: make([][]float32, 2)}).MapText([][]float32{{1, 2}, {1}}, 0)
+	require.ErrorIs(t, err, ErrInput)
+	_, err = (&Factors{Dim: 2, Y: make([][]float32, 2)}).MapText(nil, 0)
+	require.ErrorIs(t, err, ErrInput)
+	few := &Factors{Dim: 2, Y: [][]float32{{1, 0}, nil}}
+	mapped, err = few.MapText([][]float32{{1, 0}, {0, 1}}, 0)
+	require.NoError(t, err)
+	require.Zero(t, mapped, "too few items to fit a map")
+	require.Equal(t, 2, few.Dim)
+}
