@@ -50,7 +50,7 @@ func (s *state) explain(i int) []Reason {
 		}
 		for k := range terms {
 			t := &terms[k]
-			if (t.reader != nil) != personal || !(s.reasonWeight(k) > 0) {
+			if (t.reader != nil) != personal || t.reason == nil || !(s.reasonWeight(k) > 0) {
 				continue
 			}
 			if r, ok := t.reason(s, t, i, s.termValue(k, i), t.reasonAt); ok {
@@ -93,15 +93,15 @@ func (s *state) termValue(k, i int) float32 {
 	return s.value(k, i)
 }
 
-// mainTerm is the reason for the largest term of item i's score, if that
-// term is above zero and gives one.
+// mainTerm is the reason for the largest term of item i's score that
+// gives one, if that term is above zero.
 func (s *state) mainTerm(i int) (Reason, bool) {
 	var r Reason
 	found, best := false, float32(0)
 	for k := range terms {
 		t := &terms[k]
 		w := s.reasonWeight(k)
-		if w == 0 || !s.on(k) {
+		if w == 0 || t.reason == nil || !s.on(k) {
 			continue
 		}
 		if v := s.weighted(k, w, i); v > best {

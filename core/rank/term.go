@@ -38,7 +38,8 @@ type term struct {
 	// non-personal order is the priors'). For a personal term it reports
 	// whether the request's reader gives it anything to score.
 	reader func(s *state) bool
-	// code is the code of the term's reason, text its text when fixed.
+	// code is the code of the term's reason, text its text when fixed;
+	// both are empty, and reason nil, for a term that gives no reason.
 	code, text string
 	// reasonAt is the threshold above which the term's reason is worth
 	// telling besides others: reason(s, t, i, v, reasonAt).
@@ -260,9 +261,10 @@ type ScoreTerm struct {
 	// Personal terms need the reader's profile; the others make the
 	// non-personal order.
 	Personal bool
-	// Reason is the code of the term's reason; ReasonAt, the threshold its
-	// value (or, for read and topic, the measure the reason names) must
-	// reach for the reason to be told besides others.
+	// Reason is the code of the term's reason, empty for a term without
+	// one; ReasonAt, the threshold its value (or, for read and topic, the
+	// measure the reason names) must reach for the reason to be told
+	// besides others.
 	Reason   string
 	ReasonAt float32
 }

@@ -68,11 +68,12 @@ const exploreChoices = 8;
  * Each score term of the engine, by its weight's key: its value for item i
  * and, for a personal term, whether the request's reader gives it anything
  * to score (on), given the request r of recommend; and its reason for item
- * i of value v if it passes atLeast (null otherwise). Importing this file
+ * i of value v if it passes atLeast (null otherwise; none for a term
+ * without a reason). Importing this file
  * fails when the engine has a term this table lacks, or the other way
  * round, so a new term cannot go unnoticed by the reference.
  * @type {Record<string, {value: (r: any, i: number) => number, on?: (r: any) => boolean,
- *   reason: (r: any, i: number, v: number, atLeast: number) => ({code: string, text: string, ref?: string} | null)}>}
+ *   reason?: (r: any, i: number, v: number, atLeast: number) => ({code: string, text: string, ref?: string} | null)}>}
  */
 const terms = {
   fresh: {
@@ -493,7 +494,7 @@ export function recommend(m, prof, { count = 10, now, seed = 0 }) {
     let reason = null, best = 0;
     for (const t of scoreTerms) {
       const w = m.weights[t.key];
-      if (w === 0 || (t.personal && !terms[t.key].on(r))) continue;
+      if (w === 0 || !terms[t.key].reason || (t.personal && !terms[t.key].on(r))) continue;
       const v = value(t, i);
       if (w * v > best) {
         const rr = terms[t.key].reason(r, i, v, -Infinity);
@@ -511,7 +512,7 @@ export function recommend(m, prof, { count = 10, now, seed = 0 }) {
     for (const personal of [true, false]) {
       if (personal && i === explored) continue;
       for (const t of scoreTerms) {
-        if (t.personal !== personal || !(m.weights[t.key] > 0)) continue;
+        if (t.personal !== personal || !terms[t.key].reason || !(m.weights[t.key] > 0)) continue;
         const rr = terms[t.key].reason(r, i, value(t, i), Math.fround(t.reasonAt));
         if (rr) reasons.push(rr);
       }
