@@ -173,8 +173,7 @@ func Attach(c *catalog.Catalogue, in Input, rewrite func(string) string, o Optio
 	})
 	rep.Examples = names[:min(3, len(names))]
 	if len(counts) == 0 && len(panel) == 0 {
-		return rep, fmt.Errorf("%w: no row names two catalogue items (%d names unknown, for example %q)",
-			ErrNoData, rep.Unknown, rep.Examples)
+		return rep, fmt.Errorf("%w: no row names catalogue items (%d names are none)", ErrNoData, rep.Unknown)
 	}
 
 	f, err := Train(panel, counts, len(c.Items), o)

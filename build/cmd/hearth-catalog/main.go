@@ -7,7 +7,8 @@
 // It writes catalogue.<hash>.msgpack and catalogue.json (the manifest) into
 // the -out directory, or exactly the -out file and a manifest beside it,
 // with the .br and .gz copies servers send. -site warns about item URLs
-// that are not on the site.
+// that are not on the site. -transitions and -panel learn collaborative
+// item vectors from aggregate counts or a consenting panel (build/collab).
 //
 //	go run ./build/cmd/hearth-catalog inspect dist/hearth/catalogue.msgpack
 //
@@ -27,6 +28,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hearth-dev/hearth/build/collab"
 	"github.com/hearth-dev/hearth/build/feed"
 	"github.com/hearth-dev/hearth/build/pack"
 	"github.com/hearth-dev/hearth/core/catalog"
@@ -72,7 +74,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		minTopic         = fs.Int("topic-min-items", pack.DefaultMinTopicItems, "items that must share a tag for it to become a topic")
 		itemTopics       = fs.Int("item-topics", pack.DefaultItemTopics, "maximum topics per item")
 		gramPath         = fs.String("gram", "", "Gram matrix `file` for supplied vectors (dim×dim numbers)")
-		lambda           = fs.Float64("lambda", pack.DefaultLambda, "ALS regularisation shipped with supplied vectors")
+		lambda           = fs.Float64("lambda", pack.DefaultLambda, "ALS regularisation shipped with supplied vectors; with -panel or -transitions, the training's (default 50, or 200 with -transitions alone)")
+		transitions      = fs.String("transitions", "", "learn item vectors from a from,to,count CSV `file` of item-to-item transition counts (build/collab/transitions.sh makes one from an access log)")
+		panel            = fs.String("panel", "", "learn item vectors from a user,item,time CSV `file` of a consenting panel's interactions")
+		collabDim        = fs.Int("collab-dim", collab.DefaultDim, "dimension of the vectors -transitions and -panel learn")
 		lenient          = fs.Bool("lenient", false, "skip refused items and duplicates with a warning instead of failing")
 		keepText         = fs.Bool("keep-text", false, "keep item summaries and key terms in the catalogue (by default only with -merge, whose next build needs them; the engine never reads them)")
 		omitText         = fs.Bool("omit-text", false, "leave item summaries and key terms out, even with -merge")
@@ -153,6 +158,24 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			fmt.Fprintf(stderr, "warning: -previous %s has no summaries or key terms (it was built without -merge or -keep-text): the items -merge carries over from it are described by their titles alone\n", *previous)
 		}
 	}
+	learn := *transitions != "" || *panel != ""
+	var in collab.Input
+	if learn {
+		if *noVectors || *gramPath != "" {
+			return errors.New("-transitions and -panel learn the item vectors: they do not go with -no-vectors or -gram")
+		}
+		var err error
+		if in, err = readCollab(*transitions, *panel); err != nil {
+			return err
+		}
+		if p := opts.Previous; p != nil && len(p.Gram) > 0 {
+			// The vectors are learned again; carried items need text
+			// vectors to be mapped from, not the old factors.
+			cp := *p
+			cp.Gram = nil
+			opts.Previous = &cp
+		}
+	}
 	if *gramPath != "" {
 		g, err := readGram(*gramPath)
 		if err != nil {
@@ -190,6 +213,29 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if learn {
+		co := collab.Options{Dim: *collabDim, Seed: *seed}
+		fs.Visit(func(f *flag.Flag) {
+			if f.Name == "lambda" {
+				co.Lambda = *lambda
+			}
+		})
+		if opts.Progress != nil {
+			co.Progress = func(done, total int) { opts.Progress("collaborative vectors", done, total) }
+		}
+		rep, err := collab.Attach(c, in, opts.URL, co)
+		if rep.Unknown > 0 {
+			fmt.Fprintf(stderr, "warning: %d names in -transitions or -panel are no catalogue item (most frequent: %s); rows naming them are left out\n",
+				rep.Unknown, strings.Join(rep.Examples, ", "))
+		}
+		if err != nil {
+			return fmt.Errorf("collaborative vectors: %w", err)
+		}
+		if !*quiet {
+			fmt.Fprintf(stdout, "collaborative vectors: %d items learned (%s), %d mapped from their text, %d without a vector; dim %d\n",
+				rep.Learned, collabRows(rep), rep.Mapped, rep.Without, rep.Dim)
+		}
+	}
 	m, err := pack.WriteWith(c, *out, pack.WriteOptions{BrotliLevel: *brotliLevel})
 	if err != nil {
 		return fmt.Errorf("write catalogue: %w", err)
@@ -213,6 +259,49 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		warnOffSite(stderr, c, *site, off)
 	}
 	return nil
+}
+
+// readCollab reads the -transitions and -panel files.
+func readCollab(transitions, panel string) (collab.Input, error) {
+	var in collab.Input
+	read := func(path string, fn func(f *os.File) error) error {
+		if path == "" {
+			return nil
+		}
+		f, err := os.Open(path)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		return fn(f)
+	}
+	err := read(transitions, func(f *os.File) (err error) {
+		in.Transitions, err = collab.ReadTransitions(f, transitions)
+		return err
+	})
+	if err != nil {
+		return in, fmt.Errorf("-transitions: %w", err)
+	}
+	err = read(panel, func(f *os.File) (err error) {
+		in.Panel, err = collab.ReadPanel(f, panel)
+		return err
+	})
+	if err != nil {
+		return in, fmt.Errorf("-panel: %w", err)
+	}
+	return in, nil
+}
+
+// collabRows says how many rows of each input named catalogue items.
+func collabRows(r collab.Report) string {
+	var parts []string
+	if r.Transitions > 0 {
+		parts = append(parts, fmt.Sprintf("%d of %d transition rows used", r.TransitionsUsed, r.Transitions))
+	}
+	if r.Panel > 0 {
+		parts = append(parts, fmt.Sprintf("%d of %d panel rows used", r.PanelUsed, r.Panel))
+	}
+	return strings.Join(parts, ", ")
 }
 
 // hasText reports whether any item of c has a summary or key terms.

@@ -1,0 +1,67 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/hearth-dev/hearth/core/catalog"
+	"github.com/stretchr/testify/require"
+)
+
+// TestRun_Collab builds the four-item catalogue with vectors learned from
+// transition counts (named by the log's paths, under -url-prefix) and a
+// panel, and refuses bad input by file and line.
+func TestRun_Collab(t *testing.T) {
+	dir := t.TempDir()
+	in := write(t, dir, "items.jsonl", items+`{"id": "e", "url": "https://example.com/e", "title": "Cats and kittens nap", "summary": "a new post about cats", "tags": ["cats"], "published": "2024-01-05"}`+"\n")
+	// Cat posts a, b lead to each other; dog posts c, d too. e is new.
+	var tr strings.Builder
+	tr.WriteString("from,to,count\n")
+	for _, p := range [][2]string{{"a", "b"}, {"b", "a"}, {"c", "d"}, {"d", "c"}} {
+		fmt.Fprintf(&tr, "/posts/%s,/posts/%s,40\n", p[0], p[1])
+	}
+	tr.WriteString("/posts/a,/posts/c,1\n/,/posts/a,99\n")
+	transitions := write(t, dir, "transitions.csv", tr.String())
+	panel := write(t, dir, "panel.csv", "user,item,time\nu1,a,1700000000\nu1,b,1700000100\nu2,c,1700000000\nu2,d,\n")
+
+	out := filepath.Join(dir, "cat.msgpack")
+	stdout, stderr, err := runCmd(t, "-in", in, "-url-prefix", "https://example.com/=/posts/",
+		"-transitions", transitions, "-panel", panel, "-dim", "2", "-collab-dim", "4", "-lambda", "2", "-out", out)
+	require.NoError(t, err, stderr)
+	require.Contains(t, stdout, "collaborative vectors: 4 items learned (5 of 6 transition rows used, 4 of 4 panel rows used), 1 mapped from their text, 0 without a vector; dim 5")
+	require.Contains(t, stderr, "warning: 1 names in -transitions or -panel are no catalogue item (most frequent: /)")
+	b, err := os.ReadFile(out)
+	require.NoError(t, err)
+	c, err := catalog.Decode(b)
+	require.NoError(t, err)
+	require.Equal(t, 5, c.Dim)
+	require.Len(t, c.Gram, 25)
+	require.EqualValues(t, 2, c.Lambda, "-lambda is the training's and the shipped one")
+	for _, it := range c.Items {
+		require.Len(t, it.Vector, 5, it.URL)
+	}
+
+	for _, tc := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"bad count", []string{"-transitions", write(t, dir, "bad.csv", "/posts/a,/posts/b,1\n/posts/a,/posts/c,lots\n")},
+			`-transitions: ` + filepath.Join(dir, "bad.csv") + `:2: invalid input: count "lots" is not a number ≥ 0`},
+		{"bad time", []string{"-panel", write(t, dir, "badp.csv", "u,a,1\nu,b,noon\n")},
+			`-panel: ` + filepath.Join(dir, "badp.csv") + `:2: invalid input: time "noon"`},
+		{"no catalogue item", []string{"-transitions", write(t, dir, "none.csv", "/x,/y,1\n")},
+			"collaborative vectors: no interactions or transitions: no row names catalogue items (2 names are none)"},
+		{"with -no-vectors", []string{"-panel", panel, "-no-vectors"}, "do not go with -no-vectors or -gram"},
+		{"missing file", []string{"-panel", filepath.Join(dir, "absent.csv")}, "-panel: open"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			args := append([]string{"-q", "-in", in, "-url-prefix", "https://example.com/=/posts/", "-out", filepath.Join(dir, "x.msgpack")}, tc.args...)
+			_, _, err := runCmd(t, args...)
+			require.ErrorContains(t, err, tc.want)
+		})
+	}
+}
