@@ -11,12 +11,16 @@
 // is on (js/consent.js), and tells the engine so.
 //
 // Several tabs of a site each run a Worker over the same stored profile.
-// Every change is a read-modify-write under one Web Lock: the Worker reads
-// the stored profile and passes it with the change, in one engine call that
-// applies the change to it and encodes the result once, and stores that
-// before another Worker may start its own, so no tab overwrites another's
-// events. A BroadcastChannel tells the other Workers that the stored
-// profile changed, so that they reload it before they next rank or show it.
+// Every change is a read-modify-write in one IndexedDB transaction
+// (store.update): the Worker reads the stored profile, passes it with the
+// change in one engine call, which applies the change to it and encodes the
+// result once, and writes that before the transaction ends. The engine is
+// synchronous, so nothing leaves the transaction, and IndexedDB runs one
+// readwrite transaction on the store at a time across all tabs: no tab
+// overwrites another's events, on every origin (Web Locks, which plain-http
+// sites lack, are not needed). A BroadcastChannel tells the other Workers
+// that the stored profile changed, so that they reload it before they next
+// rank or show it.
 
 import { Code, Op } from './ops.gen.js';
 import { encode, decode, engineEnv } from './protocol.js';
@@ -35,9 +39,6 @@ import * as store from './store.js';
 
 /** @type {((req: Uint8Array, data?: Uint8Array) => Uint8Array) | null} */
 let dispatch = null;
-
-// The Web Lock around every read-modify-write of the stored profile.
-const lockName = 'hearth-profile';
 
 // A catalogue larger than this is refused while it downloads: the engine
 // refuses to decode more (catalog.DefaultMaxBytes), and a reader's tab
@@ -119,54 +120,51 @@ function notify(code, message) {
 }
 
 /**
- * Runs f holding the profile lock, so that no other tab's Worker reads or
- * writes the stored profile in between. Without Web Locks (an insecure
- * context) it runs f directly.
- * @template T
- * @param {() => Promise<T>} f
- * @returns {Promise<T>}
+ * Runs one read-modify-write of the stored profile in one IndexedDB
+ * transaction: f gets the stored profile's bytes (undefined when nothing
+ * usable is stored) and returns the engine's response, whose profile, when
+ * it carries one, replaces the stored one before any other Worker may read
+ * it. f must call the engine and nothing that waits (store.update). A
+ * failed write leaves the previous stored profile intact (one transaction)
+ * and fails with code storage; the engine then reloads what is stored
+ * before its next call, so memory and storage never disagree for long.
+ * @template {{profile?: Uint8Array}} R
+ * @param {boolean} create whether a missing database may be created
+ * @param {(bytes: Uint8Array | undefined) => R} f
+ * @returns {Promise<R>}
  */
-function exclusive(f) {
-  const locks = self.navigator && self.navigator.locks;
-  return locks ? locks.request(lockName, f) : f();
+async function atomically(create, f) {
+  let ran = false;
+  /** @type {R} */
+  let resp;
+  try {
+    resp = await store.update([store.Key.profile], (stored) => {
+      ran = true;
+      const r = f(storedBytes(stored[store.Key.profile]));
+      return { result: r, put: r.profile ? { [store.Key.profile]: r.profile } : undefined };
+    }, create);
+  } catch (err) {
+    // The engine refused the change: nothing was written, nothing changed.
+    if (err instanceof HearthError) throw err;
+    // The engine may hold a change that was not stored.
+    if (ran) stale = true;
+    throw new HearthError(Code.storage, `${ran ? 'store' : 'read'} profile: ${text(err)}`);
+  }
+  if (resp.profile && channel) channel.postMessage('changed');
+  return resp;
 }
 
 /**
- * Stores the profile bytes of a response. A failed write leaves the
- * previous stored profile intact (one transaction) and fails the call with
- * code storage; the engine then reloads what is stored before its next
- * call, so memory and storage never disagree for long.
- * @param {{profile?: Uint8Array}} resp
+ * The stored profile's bytes, or undefined when nothing usable is stored. A
+ * stored value that is not bytes is reported once and counts as nothing; it
+ * stays stored until the next change replaces it.
+ * @param {unknown} value
+ * @returns {Uint8Array | undefined}
  */
-async function persist(resp) {
-  if (!resp.profile) return;
-  try {
-    await store.write({ [store.Key.profile]: resp.profile });
-  } catch (err) {
-    stale = true;
-    throw new HearthError(Code.storage, `store profile: ${text(err)}`);
-  }
-  if (channel) channel.postMessage('changed');
-}
-
-/**
- * Reads the stored profile (call it holding the lock): its bytes, or
- * undefined when nothing usable is stored. A stored value that is not bytes
- * is reported once and counts as nothing; it stays stored until the next
- * change replaces it.
- * @returns {Promise<Uint8Array | undefined>}
- */
-async function readStored() {
-  let stored;
-  try {
-    stored = await store.read([store.Key.profile]);
-  } catch (err) {
-    throw new HearthError(Code.storage, `read profile: ${text(err)}`);
-  }
-  let bytes = stored[store.Key.profile];
-  if (bytes instanceof ArrayBuffer) bytes = new Uint8Array(bytes);
-  if (bytes === undefined || bytes instanceof Uint8Array) return bytes;
-  reportBad(`load profile: stored value is ${typeof bytes}, not bytes`);
+function storedBytes(value) {
+  if (value instanceof ArrayBuffer) return new Uint8Array(value);
+  if (value === undefined || value instanceof Uint8Array) return value;
+  reportBad(`load profile: stored value is ${typeof value}, not bytes`);
   return undefined;
 }
 
@@ -176,30 +174,30 @@ function reportBad(message) {
   reportedBad = true;
 }
 
-// sync loads the stored profile into the engine (call it holding the lock).
-// A missing profile loads as an empty one; an unreadable one is reported
-// once and the engine starts from an empty profile. The engine applies
-// retention and decay on every load; when that dropped something, the
-// minimised profile is stored at once.
+// sync loads the stored profile into the engine. A missing profile loads
+// as an empty one; an unreadable one is reported once and the engine starts
+// from an empty profile. The engine applies retention and decay on every
+// load; when that dropped something, the minimised profile is stored in the
+// same transaction.
 async function sync() {
-  const bytes = await readStored();
   stale = false;
-  let loaded;
-  try {
-    loaded = call(Op.loadProfile, {}, bytes);
-    if (bytes) reportedBad = false;
-    fresh = !bytes;
-  } catch (err) {
-    if (!(err instanceof HearthError) || err.code !== Code.badProfile) throw err;
-    reportBad(err.message);
-    loaded = call(Op.loadProfile, {});
-    fresh = true;
-  }
-  await persist(loaded);
+  await atomically(false, (bytes) => {
+    try {
+      const loaded = call(Op.loadProfile, {}, bytes);
+      if (bytes) reportedBad = false;
+      fresh = !bytes;
+      return loaded;
+    } catch (err) {
+      if (!(err instanceof HearthError) || err.code !== Code.badProfile) throw err;
+      reportBad(err.message);
+      fresh = true;
+      return call(Op.loadProfile, {});
+    }
+  });
 }
 
 /**
- * Runs one change of the profile as a read-modify-write under the lock, in
+ * Runs one change of the profile as one read-modify-write (atomically), in
  * one engine call: the stored profile goes with the change, which the
  * engine applies to it and encodes once for storing. Only when nothing is
  * stored and the engine's profile is not a fresh one does the engine first
@@ -210,8 +208,7 @@ async function sync() {
  * @returns {Promise<OpResults[K]>}
  */
 function change(op, args) {
-  return exclusive(async () => {
-    const bytes = await readStored();
+  return atomically(true, (bytes) => {
     let resp;
     if (bytes) {
       try {
@@ -228,7 +225,6 @@ function change(op, args) {
     // The engine's profile is now the stored one with the change.
     stale = false;
     fresh = false;
-    await persist(resp);
     return resp;
   });
 }
@@ -248,7 +244,7 @@ function afresh(op, args) {
 // current reloads the stored profile before a read-only call when another
 // Worker changed it.
 async function current() {
-  if (stale) await exclusive(sync);
+  if (stale) await sync();
 }
 
 /**
@@ -384,7 +380,7 @@ const handlers = {
     if (!info) throw new HearthError(Code.internal, 'load catalogue: no catalogue in the response');
     mark('catalogue');
     try {
-      await exclusive(sync);
+      await sync();
     } catch (err) {
       // Storage is unavailable: the engine runs on an empty profile, and
       // every change fails with storage rather than overwrite a stored
@@ -394,16 +390,15 @@ const handlers = {
     return { catalogue: info };
   },
   async clear() {
-    await exclusive(async () => {
-      call(Op.clear, {});
-      fresh = true;
-      try {
-        await store.remove();
-      } catch (err) {
-        throw new HearthError(Code.storage, `delete profile: ${text(err)}`);
-      }
-      if (channel) channel.postMessage('changed');
-    });
+    call(Op.clear, {});
+    fresh = true;
+    try {
+      // The deletion waits for every open transaction of every tab.
+      await store.remove();
+    } catch (err) {
+      throw new HearthError(Code.storage, `delete profile: ${text(err)}`);
+    }
+    if (channel) channel.postMessage('changed');
     return null;
   },
   async track({ item, kind, dwell, topic }) {

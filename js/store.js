@@ -3,6 +3,13 @@
 // profile; the loader only reads the consent record (and deletes everything
 // on clear). Opening a database that does not exist creates it, which would be
 // a write while personalization is off, so reads abort the creation instead.
+//
+// Every change of the profile is one readwrite transaction (update): it
+// reads the stored profile, computes the new one synchronously and writes
+// it before the transaction ends. IndexedDB runs readwrite transactions on
+// the same object store one after another, across connections and tabs, so
+// two tabs never overwrite each other's changes, on every origin: Web Locks
+// exist only in secure contexts, and a plain-http site has none.
 
 /** The IndexedDB database name. */
 export const dbName = 'hearth';
@@ -13,6 +20,10 @@ const version = 1;
 export const Key = Object.freeze({
   profile: 'profile', // the profile's MessagePack bytes (Uint8Array)
   consent: 'consent', // 'granted', or 'denied' under an opt-out default
+  // A stored profile that did not decode, set aside rather than deleted so
+  // that a later release or the reader can recover it: {value, time}, the
+  // value as it was stored and the time it was set aside (Unix ms).
+  corrupt: 'profile-corrupt',
 });
 
 /**
@@ -92,6 +103,80 @@ export async function write(entries) {
       tx.oncomplete = () => resolve();
       tx.onerror = () => reject(tx.error);
       tx.onabort = () => reject(tx.error || new Error('indexeddb: write aborted'));
+    }));
+  } finally {
+    db.close();
+  }
+}
+
+/**
+ * What an update writes: entries to put and keys to delete, and the value
+ * update resolves to.
+ * @template T
+ * @typedef {{result: T, put?: Record<string, any>, remove?: string[]}} Update
+ */
+
+/**
+ * Reads keys, runs f on what is stored and writes what f returns, all in one
+ * readwrite transaction, so that no other writer (another tab's Worker)
+ * comes between the read and the write. f must be synchronous: a
+ * transaction ends as soon as nothing is pending on it, so f may await
+ * nothing (no fetch, no timer). When f throws, nothing is written and
+ * update rejects with what it threw; when the write fails, nothing is
+ * written either (one transaction) and update rejects.
+ *
+ * Without create, a missing database is not created: f sees nothing stored,
+ * and only when it asks for a write is the database created for it.
+ * @template T
+ * @param {string[]} keys
+ * @param {(stored: Record<string, any>) => Update<T>} f
+ * @param {boolean} create
+ * @returns {Promise<T>}
+ */
+export async function update(keys, f, create) {
+  const db = await open(create);
+  if (!db) {
+    // Nothing is stored. A write (f asks for none when nothing is stored
+    // today) goes through a database created for it.
+    const out = f({});
+    if (Object.keys(out.put || {}).length) await write(out.put || {});
+    return out.result;
+  }
+  try {
+    return await /** @type {Promise<T>} */ (new Promise((resolve, reject) => {
+      const tx = db.transaction(storeName, 'readwrite');
+      const s = tx.objectStore(storeName);
+      /** @type {Record<string, any>} */
+      const stored = {};
+      /** @type {Update<T> | undefined} */
+      let out;
+      /** @type {unknown} */
+      let failure;
+      const run = () => {
+        try {
+          out = f(stored);
+          for (const [k, v] of Object.entries(out.put || {})) s.put(v, k);
+          for (const k of out.remove || []) s.delete(k);
+        } catch (err) {
+          failure = err;
+          try {
+            tx.abort();
+          } catch {
+            // Already aborted (a failed put aborts it).
+          }
+        }
+      };
+      let left = keys.length;
+      for (const k of keys) {
+        const req = s.get(k);
+        req.onsuccess = () => {
+          if (req.result !== undefined) stored[k] = req.result;
+          if (--left === 0) run();
+        };
+      }
+      if (!left) run();
+      tx.oncomplete = () => resolve(/** @type {Update<T>} */ (out).result);
+      tx.onabort = () => reject(failure || tx.error || new Error('indexeddb: write aborted'));
     }));
   } finally {
     db.close();
