@@ -6,9 +6,6 @@ import (
 	"github.com/hearth-dev/hearth/core/internal/errfmt"
 )
 
-// Kind is the kind of a reader event.
-type Kind uint8
-
 // Event kinds. Explicit feedback (like, dislike, hide, mute) weighs more than
 // implicit signals (view, read, click).
 const (

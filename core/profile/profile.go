@@ -30,6 +30,10 @@ package profile
 // FormatVersion is the profile format this code writes.
 const FormatVersion = 2
 
+// Kind is the kind of a reader event (kind.go declares them). It is declared
+// here, beside the wire types, because the codec generators read this file.
+type Kind uint8
+
 // Consent states of a profile.
 const (
 	ConsentUnset   = ""        // the publisher's default applies
