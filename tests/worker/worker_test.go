@@ -190,6 +190,27 @@ func TestWorker_Errors(t *testing.T) {
 	}
 }
 
+// TestWorker_DotSegments covers the one path difference: the Workers
+// runtime parses the request URL, resolving "." and ".." segments, before
+// the handler sees it, so the Worker serves the file such a path resolves
+// to where the local handler answers 404 (it accepts only clean paths, which
+// are all a Hearth page ever requests). "//" is left alone, so still 404.
+func TestWorker_DotSegments(t *testing.T) {
+	s := start(t)
+	for _, p := range []string{"/x/../hearth/hearth.js", "/hearth/./hearth.js"} {
+		t.Run(p, func(t *testing.T) {
+			w, l := s.both(t, http.MethodGet, p, nil)
+			require.Equal(t, http.StatusNotFound, l.status)
+			require.Equal(t, http.StatusOK, w.status)
+			clean := s.do(t, s.local, http.MethodGet, "/hearth/hearth.js", nil)
+			s.requireSame(t, w, clean, headers)
+		})
+	}
+	w, l := s.both(t, http.MethodGet, "/hearth//hearth.js", nil)
+	require.Equal(t, http.StatusNotFound, l.status)
+	s.requireSame(t, w, l, headers)
+}
+
 // TestWorker_Size checks that the deployable Worker fits Cloudflare's free
 // plan, and that Build measures it as wrangler does: wrangler's own count
 // (`deploy --dry-run`, offline) of the same build is within 1%.
