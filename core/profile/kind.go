@@ -29,7 +29,7 @@ const (
 var kinds = [...]struct {
 	name   string
 	weight float32 // per event; a read adds up to dwell more
-	dwell  float32 // the extra weight of a full read (fullReadSeconds)
+	dwell  float32 // the extra weight of a full read (FullReadSeconds)
 	seen   bool    // the item is not recommended again
 	words  string  // the start of the profile page's sentence
 }{
@@ -72,8 +72,9 @@ func Kinds() []Kind {
 	return out
 }
 
-// Dwell at which a read counts fully; shorter reads count from half.
-const fullReadSeconds = 60
+// FullReadSeconds is the dwell at which a read counts fully; shorter
+// reads count from half.
+const FullReadSeconds = 60
 
 // Weight is how much one event of this kind teaches about the item's
 // topics (see kinds), with dwell in seconds.
@@ -83,7 +84,7 @@ func (k Kind) Weight(dwell float32) float32 {
 	}
 	w := kinds[k].weight
 	if d := kinds[k].dwell; d != 0 {
-		w += d * min(1, max(0, dwell)/fullReadSeconds)
+		w += d * min(1, max(0, dwell)/FullReadSeconds)
 	}
 	return w
 }

@@ -50,13 +50,10 @@
 // The policy's defaults and the score's terms come from the engine:
 // defaults.js is generated from catalog.Policy.WithDefaults and rank's term
 // table, and TestJSRef_Defaults fails when it is stale.
-import { policyDefaults, scoreTerms } from './defaults.js';
+import { eventKinds, fullReadSeconds, policyDefaults, scoreTerms } from './defaults.js';
 
 const day = 86400;
 
-// Event kinds (profile.Kind) and their weights (profile.Kind.Weight).
-const kindView = 1, kindRead = 2, kindClick = 3, kindLike = 4, kindDislike = 5, kindHide = 6, kindMute = 7;
-const fullReadSeconds = 60;
 
 // The engine's constants (core/rank).
 const maxHistory = 200; // the reader's strongest items it looks at
@@ -102,16 +99,11 @@ for (const key of Object.keys(terms)) {
   if (!scoreTerms.some((t) => t.key === key)) throw new Error(`jsref: ${key} is not a score term of the engine`);
 }
 
+/** The weight of one event (profile.Kind.Weight), from the engine's kinds. */
 function kindWeight(kind, dwell) {
-  switch (kind) {
-    case kindView: return 0.2;
-    case kindRead: return 0.5 + 0.5 * Math.min(1, Math.max(0, dwell || 0) / fullReadSeconds);
-    case kindClick: return 0.5;
-    case kindLike: return 2;
-    case kindDislike: return -2;
-    case kindHide: return -1;
-  }
-  return 0;
+  const k = eventKinds[kind];
+  if (!k) return 0;
+  return k.weight + k.dwell * Math.min(1, Math.max(0, dwell || 0) / fullReadSeconds);
 }
 
 function decay(seconds, halfLifeDays) {
@@ -281,7 +273,8 @@ export function recommend(m, prof, { count = 10, now, seed = 0 }) {
   // (ties to the lower index).
   const signal = new Map();
   for (const ev of prof.events || []) {
-    if (!(ev.k >= kindView && ev.k < kindMute)) continue;
+    // As the engine: every valid kind but a mute, which names a topic.
+    if (!eventKinds[ev.k] || eventKinds[ev.k].name === 'mute') continue;
     const i = m.byID.get(ev.i);
     if (i === undefined) continue;
     const w = kindWeight(ev.k, ev.d) * decay(nowSec - ev.at, m.interestHL);
