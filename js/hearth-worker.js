@@ -52,6 +52,8 @@ let fresh = true;
 // Whether the stored profile that could not be decoded was reported, so that
 // every later reload of the same bytes does not report it again.
 let reportedBad = false;
+// Whether a stored profile of a newer release was reported (once a Worker).
+let reportedNewer = false;
 
 /** @type {BroadcastChannel | null} */
 const channel = typeof BroadcastChannel === 'function' ? new BroadcastChannel('hearth') : null;
@@ -121,27 +123,60 @@ function notify(code, message) {
 
 /**
  * Runs one read-modify-write of the stored profile in one IndexedDB
- * transaction: f gets the stored profile's bytes (undefined when nothing
- * usable is stored) and returns the engine's response, whose profile, when
- * it carries one, replaces the stored one before any other Worker may read
- * it. f must call the engine and nothing that waits (store.update). A
- * failed write leaves the previous stored profile intact (one transaction)
- * and fails with code storage; the engine then reloads what is stored
- * before its next call, so memory and storage never disagree for long.
+ * transaction, and resolves the engine's response, whose profile, when it
+ * carries one, replaces the stored one before any other Worker may read it.
+ * withBytes runs the engine on the stored profile's bytes; without runs it
+ * when nothing usable is stored. Both must call the engine and nothing that
+ * waits (store.update).
+ *
+ * A stored profile the engine cannot decode (bad-profile), or a stored
+ * value that is not bytes, is reported once and set aside under its own
+ * key with the time (store.Key.corrupt), so that a later release or the
+ * reader can recover it, and the change runs on an empty profile. A stored
+ * profile of a newer release (profile-newer) is left as it is: the call
+ * fails with that code and nothing is written.
+ *
+ * A failed write leaves the previous stored profile intact (one
+ * transaction) and fails with code storage; the engine then reloads what
+ * is stored before its next call, so memory and storage never disagree for
+ * long.
  * @template {{profile?: Uint8Array}} R
  * @param {boolean} create whether a missing database may be created
- * @param {(bytes: Uint8Array | undefined) => R} f
+ * @param {(bytes: Uint8Array) => R} withBytes
+ * @param {() => R} without
  * @returns {Promise<R>}
  */
-async function atomically(create, f) {
+async function atomically(create, withBytes, without) {
   let ran = false;
   /** @type {R} */
   let resp;
   try {
     resp = await store.update([store.Key.profile], (stored) => {
       ran = true;
-      const r = f(storedBytes(stored[store.Key.profile]));
-      return { result: r, put: r.profile ? { [store.Key.profile]: r.profile } : undefined };
+      const raw = stored[store.Key.profile];
+      const bytes = raw instanceof ArrayBuffer ? new Uint8Array(raw) : raw;
+      let aside = false;
+      /** @type {R | undefined} */
+      let r;
+      if (bytes instanceof Uint8Array) {
+        try {
+          r = withBytes(bytes);
+          reportedBad = false;
+        } catch (err) {
+          if (!(err instanceof HearthError) || err.code !== Code.badProfile) throw err;
+          reportBad(`${err.message}; set aside as ${store.Key.corrupt}`);
+          aside = true;
+        }
+      } else if (bytes !== undefined) {
+        reportBad(`load profile: stored value is ${typeof bytes}, not bytes; set aside as ${store.Key.corrupt}`);
+        aside = true;
+      }
+      if (!r) r = without();
+      /** @type {Record<string, any>} */
+      const put = {};
+      if (aside) put[store.Key.corrupt] = { value: raw, time: Date.now() };
+      if (r.profile) put[store.Key.profile] = r.profile;
+      return { result: r, put, remove: aside && !r.profile ? [store.Key.profile] : [] };
     }, create);
   } catch (err) {
     // The engine refused the change: nothing was written, nothing changed.
@@ -154,79 +189,84 @@ async function atomically(create, f) {
   return resp;
 }
 
-/**
- * The stored profile's bytes, or undefined when nothing usable is stored. A
- * stored value that is not bytes is reported once and counts as nothing; it
- * stays stored until the next change replaces it.
- * @param {unknown} value
- * @returns {Uint8Array | undefined}
- */
-function storedBytes(value) {
-  if (value instanceof ArrayBuffer) return new Uint8Array(value);
-  if (value === undefined || value instanceof Uint8Array) return value;
-  reportBad(`load profile: stored value is ${typeof value}, not bytes`);
-  return undefined;
-}
-
 /** @param {string} message */
 function reportBad(message) {
   if (!reportedBad) notify(Code.badProfile, message);
   reportedBad = true;
 }
 
+/**
+ * Handles a stored profile of a newer release: reports it once and leaves
+ * the engine on an empty profile, so that the reader sees the site's usual
+ * order and nothing is learned until the site serves that release.
+ * @param {HearthError} err
+ */
+function newer(err) {
+  if (!reportedNewer) notify(Code.profileNewer, `${err.message}: left as it is until the site updates`);
+  reportedNewer = true;
+  call(Op.loadProfile, {});
+  fresh = true;
+  stale = false;
+}
+
+/**
+ * Whether err is the engine's refusal of a newer release's profile.
+ * @param {unknown} err
+ */
+function isNewer(err) {
+  return err instanceof HearthError && err.code === Code.profileNewer;
+}
+
 // sync loads the stored profile into the engine. A missing profile loads
-// as an empty one; an unreadable one is reported once and the engine starts
-// from an empty profile. The engine applies retention and decay on every
-// load; when that dropped something, the minimised profile is stored in the
-// same transaction.
+// as an empty one, an unreadable one is set aside (atomically), and one of
+// a newer release is reported and left alone; in both cases the engine
+// runs on an empty profile. The engine applies retention and decay on
+// every load; when that dropped something, the minimised profile is stored
+// in the same transaction.
 async function sync() {
   stale = false;
-  await atomically(false, (bytes) => {
-    try {
+  try {
+    await atomically(false, (bytes) => {
       const loaded = call(Op.loadProfile, {}, bytes);
-      if (bytes) reportedBad = false;
-      fresh = !bytes;
+      fresh = false;
       return loaded;
-    } catch (err) {
-      if (!(err instanceof HearthError) || err.code !== Code.badProfile) throw err;
-      reportBad(err.message);
+    }, () => {
       fresh = true;
       return call(Op.loadProfile, {});
-    }
-  });
+    });
+  } catch (err) {
+    if (!isNewer(err)) throw err;
+    newer(/** @type {HearthError} */ (err));
+  }
 }
 
 /**
  * Runs one change of the profile as one read-modify-write (atomically), in
  * one engine call: the stored profile goes with the change, which the
- * engine applies to it and encodes once for storing. Only when nothing is
- * stored and the engine's profile is not a fresh one does the engine first
- * start afresh.
+ * engine applies to it and encodes once for storing. Only when nothing
+ * usable is stored and the engine's profile is not a fresh one does the
+ * engine first start afresh. On a newer release's profile the change fails
+ * with profile-newer and nothing is written.
  * @template {'track' | 'import' | 'forget-item' | 'forget-event' | 'forget-topic' | 'unmute' | 'unhide' | 'variety'} K
  * @param {K} op
  * @param {OpArgs[K]} args
  * @returns {Promise<OpResults[K]>}
  */
-function change(op, args) {
-  return atomically(true, (bytes) => {
-    let resp;
-    if (bytes) {
-      try {
-        resp = call(op, args, bytes);
-        reportedBad = false;
-      } catch (err) {
-        if (!(err instanceof HearthError) || err.code !== Code.badProfile) throw err;
-        reportBad(err.message);
-        resp = afresh(op, args);
-      }
-    } else {
-      resp = fresh ? call(op, args) : afresh(op, args);
-    }
+async function change(op, args) {
+  /** @param {OpResults[K]} resp */
+  const done = (resp) => {
     // The engine's profile is now the stored one with the change.
     stale = false;
     fresh = false;
     return resp;
-  });
+  };
+  try {
+    return await atomically(true, (bytes) => done(call(op, args, bytes)),
+      () => done(fresh ? call(op, args) : afresh(op, args)));
+  } catch (err) {
+    if (isNewer(err)) newer(/** @type {HearthError} */ (err));
+    throw err;
+  }
 }
 
 /**
@@ -402,7 +442,15 @@ const handlers = {
     return null;
   },
   async track({ item, kind, dwell, topic }) {
-    return !!(await change(Op.track, { item, kind, dwell, topic })).learned;
+    try {
+      return !!(await change(Op.track, { item, kind, dwell, topic })).learned;
+    } catch (err) {
+      // Nothing is learned on a newer release's profile, which was
+      // reported once (hearth:error); a page's every automatic view and
+      // read need not report it again.
+      if (isNewer(err)) return false;
+      throw err;
+    }
   },
   async recommend({ count, item, related, seed }) {
     await current();

@@ -14,8 +14,9 @@
 // Catalogue and profile text reach the page only as textContent, and links
 // only for http(s) and site-relative URLs.
 
-import { kindWords } from './ops.gen.js';
+import { Code, kindWords } from './ops.gen.js';
 import { safeURL } from './recs.js';
+import * as store from './store.js';
 
 /**
  * @typedef {import('./hearth.js').Hearth} Hearth
@@ -36,10 +37,19 @@ const maxImportBytes = 4 << 20;
 const exportFormat = 'hearth-profile';
 
 
+// What the reader is told when the stored profile cannot be used.
+const newerWords = "Your saved profile was made by a newer version of this site's Hearth; nothing is changed until the site updates.";
+const damagedWords = 'Your saved profile was damaged and has been set aside; you can download it.';
+
 // The API, set by defineProfile before it defines the element, so every
 // element has it.
 /** @type {Hearth} */
 let api;
+
+// Whether the Worker reported a stored profile of a newer release
+// (profile-newer), which it leaves alone: the element then offers no
+// change but "delete everything".
+let newerStored = false;
 
 /**
  * Defines <hearth-profile> on top of the given API.
@@ -47,7 +57,30 @@ let api;
  */
 export function defineProfile(hearth) {
   api = hearth;
+  // Listening from the start, before the Worker loads the profile: the
+  // report comes once, maybe before an element renders.
+  document.addEventListener('hearth:error', (e) => {
+    if (e.detail.code !== Code.profileNewer) return;
+    newerStored = true;
+    for (const el of document.querySelectorAll(profileTagName)) {
+      if (el instanceof HearthProfile && el.shell) el.refresh();
+    }
+  });
   if (!customElements.get(profileTagName)) customElements.define(profileTagName, HearthProfile);
+}
+
+/**
+ * The stored profile the Worker set aside because it did not decode
+ * ({value, time}), or null.
+ * @returns {Promise<{value: unknown, time: number} | null>}
+ */
+async function setAside() {
+  try {
+    const rec = (await store.read([store.Key.corrupt]))[store.Key.corrupt];
+    return rec && typeof rec === 'object' && 'value' in rec ? rec : null;
+  } catch {
+    return null;
+  }
 }
 
 /**
@@ -259,8 +292,14 @@ export class HearthProfile extends HTMLElement {
     const view = on ? await api.profile() : null;
     /** @type {Recommendation[]} */
     const recs = view ? await api.recommend() : [];
+    const aside = view ? await setAside() : null;
     const parts = [this.renderConsent(on, !!view)];
-    if (view) {
+    if (view && newerStored) {
+      const s = section('stored', 'Your saved profile');
+      s.append(el('p', 'hearth-note', newerWords), el('p', 'hearth-note', "Until then you see the site's usual order, the same for every reader."));
+      parts.push(s, this.renderRecs(recs), this.renderData(false));
+    } else if (view) {
+      if (aside) parts.push(this.renderAside(aside));
       parts.push(
         this.renderInterests(view),
         this.renderRecs(recs),
@@ -432,8 +471,26 @@ export class HearthProfile extends HTMLElement {
     return s;
   }
 
-  renderData() {
+  /**
+   * The stored profile the Worker set aside: what happened, and a download.
+   * @param {{value: unknown, time: number}} aside
+   */
+  renderAside(aside) {
+    const s = section('damaged', 'Your saved profile');
+    const p = el('p', 'hearth-note', `${damagedWords} Hearth started a new profile on `);
+    p.append(when(aside.time / 1000), '.');
+    s.append(p, button('Download the damaged profile', 'download-damaged'), ' ',
+      button('Delete the damaged profile', 'discard-damaged'));
+    return s;
+  }
+
+  /** @param {boolean} [full] false: only "delete everything", while the profile is a newer release's */
+  renderData(full = true) {
     const s = section('data', 'Your data');
+    if (!full) {
+      s.append(this.confirmingClear ? this.confirmClear() : button('Delete everything Hearth stored', 'clear'));
+      return s;
+    }
     s.append(el('p', 'hearth-note', 'A copy of everything stored, to keep or to move to another browser.'),
       button('Download my profile (JSON)', 'export'));
 
@@ -450,17 +507,17 @@ export class HearthProfile extends HTMLElement {
     row.append(label, ' ', file);
     s.append(row);
 
-    if (this.confirmingClear) {
-      const box = el('div', 'hearth-confirm');
-      box.setAttribute('role', 'group');
-      box.setAttribute('aria-label', 'Confirm deleting everything');
-      box.append(el('p', '', 'This deletes your topics, your history and your settings from this browser. It cannot be undone.'),
-        button('Yes, delete everything', 'clear-confirm'), ' ', button('Cancel', 'clear-cancel'));
-      s.append(box);
-    } else {
-      s.append(button('Delete everything Hearth stored', 'clear'));
-    }
+    s.append(this.confirmingClear ? this.confirmClear() : button('Delete everything Hearth stored', 'clear'));
     return s;
+  }
+
+  confirmClear() {
+    const box = el('div', 'hearth-confirm');
+    box.setAttribute('role', 'group');
+    box.setAttribute('aria-label', 'Confirm deleting everything');
+    box.append(el('p', '', 'This deletes your topics, your history and your settings from this browser. It cannot be undone.'),
+      button('Yes, delete everything', 'clear-confirm'), ' ', button('Cancel', 'clear-cancel'));
+    return box;
   }
 
   /** @param {Event} e */
@@ -481,6 +538,11 @@ export class HearthProfile extends HTMLElement {
         return this.act(() => api.forget({ event: Number(v) }), 'Deleted from your history.');
       case 'export':
         return this.run(() => this.download());
+      case 'download-damaged':
+        return this.run(() => this.downloadDamaged());
+      case 'discard-damaged':
+        return this.act(() => store.update([], () => ({ result: null, remove: [store.Key.corrupt] }), false),
+          'The damaged profile was deleted.');
       case 'clear':
         this.confirmingClear = true;
         return this.run(async () => {
@@ -497,7 +559,11 @@ export class HearthProfile extends HTMLElement {
         });
       case 'clear-confirm':
         this.confirmingClear = false;
-        return this.act(() => api.clear(), 'Everything Hearth stored in this browser was deleted.', 'consent');
+        return this.act(async () => {
+          await api.clear();
+          // The newer release's profile went with everything else.
+          newerStored = false;
+        }, 'Everything Hearth stored in this browser was deleted.', 'consent');
     }
   }
 
@@ -533,9 +599,10 @@ export class HearthProfile extends HTMLElement {
       try {
         await f();
       } catch (err) {
-        this.fail(codeOf(err) === 'storage'
+        const code = codeOf(err);
+        this.fail(code === Code.storage
           ? 'Your browser refused to save the change (its storage may be full). Nothing was changed.'
-          : `That did not work: ${messageOf(err)}`);
+          : code === Code.profileNewer ? newerWords : `That did not work: ${messageOf(err)}`);
         await this.render();
         return;
       }
@@ -565,6 +632,28 @@ export class HearthProfile extends HTMLElement {
     // in every current browser; a minute leaves a wide margin.
     setTimeout(() => URL.revokeObjectURL(url), 60_000);
     this.say('Your profile was downloaded as a JSON file.');
+  }
+
+  /** Downloads the stored profile the Worker set aside, as it was stored. */
+  async downloadDamaged() {
+    const aside = await setAside();
+    if (!aside) {
+      this.fail('There is no damaged profile to download.');
+      return;
+    }
+    const v = aside.value;
+    /** @type {BlobPart} */
+    const part = v instanceof Uint8Array ? new Uint8Array(v) : v instanceof ArrayBuffer || typeof v === 'string' ? v : JSON.stringify(v) ?? String(v);
+    const url = URL.createObjectURL(new Blob([part], { type: 'application/octet-stream' }));
+    const a = el('a');
+    a.href = url;
+    a.download = `hearth-profile-damaged-${new Date(aside.time).toISOString().slice(0, 10)}.bin`;
+    a.hidden = true;
+    this.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 60_000);
+    this.say('The damaged profile was downloaded as it was stored.');
   }
 
   /**

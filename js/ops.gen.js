@@ -59,8 +59,10 @@ export const Code = Object.freeze({
   noCatalogue: 'no-catalogue',
   /** the catalogue does not decode or validate, or is larger than 64 MiB */
   badCatalogue: 'bad-catalogue',
-  /** the stored profile does not decode; Hearth starts afresh */
+  /** the stored profile does not decode; Hearth sets it aside (IndexedDB key profile-corrupt) and starts afresh */
   badProfile: 'bad-profile',
+  /** the stored profile was written by a newer release; it is left as it is, nothing is learned and the site's usual order is shown */
+  profileNewer: 'profile-newer',
   /** the imported JSON is not a Hearth profile */
   badImport: 'bad-import',
   /** no catalogue item has that id or URL */

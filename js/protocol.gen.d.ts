@@ -22,7 +22,8 @@ export type ErrorCode =
   | 'unknown-op' // op names no operation
   | 'no-catalogue' // the operation needs a loaded catalogue
   | 'bad-catalogue' // the catalogue does not decode or validate, or is larger than 64 MiB
-  | 'bad-profile' // the stored profile does not decode; Hearth starts afresh
+  | 'bad-profile' // the stored profile does not decode; Hearth sets it aside (IndexedDB key profile-corrupt) and starts afresh
+  | 'profile-newer' // the stored profile was written by a newer release; it is left as it is, nothing is learned and the site's usual order is shown
   | 'bad-import' // the imported JSON is not a Hearth profile
   | 'unknown-item' // no catalogue item has that id or URL
   | 'bad-argument' // an argument is out of range or unknown
@@ -88,19 +89,19 @@ export interface OpResults {
 /** The error codes each operation may fail with, besides bad-request and internal. */
 export interface OpCodes {
   'load-catalogue': 'bad-catalogue' | 'bad-argument';
-  'load-profile': 'bad-profile';
-  'track': 'bad-profile' | 'no-catalogue' | 'unknown-item' | 'bad-argument' | 'off';
+  'load-profile': 'bad-profile' | 'profile-newer';
+  'track': 'bad-profile' | 'profile-newer' | 'no-catalogue' | 'unknown-item' | 'bad-argument' | 'off';
   'recommend': 'no-catalogue' | 'unknown-item' | 'bad-argument';
   'profile': never;
   'export': never;
-  'import': 'bad-profile' | 'bad-import';
+  'import': 'bad-profile' | 'profile-newer' | 'bad-import';
   'clear': never;
-  'forget-item': 'bad-profile' | 'bad-argument';
-  'forget-event': 'bad-profile' | 'bad-argument';
-  'forget-topic': 'bad-profile' | 'bad-argument';
-  'unmute': 'bad-profile' | 'bad-argument';
-  'unhide': 'bad-profile' | 'bad-argument';
-  'variety': 'bad-profile' | 'bad-argument';
+  'forget-item': 'bad-profile' | 'profile-newer' | 'bad-argument';
+  'forget-event': 'bad-profile' | 'profile-newer' | 'bad-argument';
+  'forget-topic': 'bad-profile' | 'profile-newer' | 'bad-argument';
+  'unmute': 'bad-profile' | 'profile-newer' | 'bad-argument';
+  'unhide': 'bad-profile' | 'profile-newer' | 'bad-argument';
+  'variety': 'bad-profile' | 'profile-newer' | 'bad-argument';
 }
 
 /** CatalogueInfo of wasm/bridge on the wire. */

@@ -18,10 +18,22 @@ const MaxBytes = 4 << 20
 // maxMemory bounds the estimated decoded size of a stored profile.
 const maxMemory = 64 << 20
 
+// ErrNewer means a stored profile was written by a newer release: its
+// format version is above FormatVersion. It wraps ErrVersion. Such a
+// profile is valid data this code cannot read, so a caller must neither
+// learn on top of it nor write over it.
+var ErrNewer error = newerError{}
+
+type newerError struct{}
+
+func (newerError) Error() string { return ErrVersion.Error() }
+func (newerError) Unwrap() error { return ErrVersion }
+
 // Decode decodes a stored profile, migrating older format versions to
 // FormatVersion, and validates it. Errors wrap ErrTooLarge, ErrCorrupt,
-// ErrVersion or ErrInvalid; on error nothing of the bytes is kept, so the
-// caller can keep the bytes and fall back to an empty profile.
+// ErrVersion (ErrNewer for a version above FormatVersion) or ErrInvalid; on
+// error nothing of the bytes is kept, so the caller can keep the bytes and
+// fall back to an empty profile.
 func Decode(b []byte) (*Profile, error) {
 	if len(b) > MaxBytes {
 		return nil, errfmt.Wrap("decode profile: ", ErrTooLarge, ": "+strconv.Itoa(len(b))+" bytes, limit "+strconv.Itoa(MaxBytes))
@@ -41,7 +53,11 @@ func Decode(b []byte) (*Profile, error) {
 	case 1:
 		p, err = decodeV1(b)
 	default:
-		return nil, errfmt.Wrap("decode profile: ", ErrVersion, " "+strconv.FormatInt(v, 10)+" (this code reads 1 to "+strconv.Itoa(FormatVersion)+")")
+		err := ErrVersion
+		if v > FormatVersion {
+			err = ErrNewer
+		}
+		return nil, errfmt.Wrap("decode profile: ", err, " "+strconv.FormatInt(v, 10)+" (this code reads 1 to "+strconv.Itoa(FormatVersion)+")")
 	}
 	if err != nil {
 		return nil, errfmt.Wrap("decode profile: ", ErrCorrupt, ": "+err.Error())

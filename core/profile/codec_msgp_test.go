@@ -33,7 +33,8 @@ func TestDecode_Errors(t *testing.T) {
 		{"truncated", valid[:len(valid)-4], ErrCorrupt, ""},
 		{"trailing", append(bytes.Clone(valid), 0xc0), ErrCorrupt, "trailing"},
 		{"no version", []byte{0x80}, ErrCorrupt, "no version"},
-		{"future version", encode(&Profile{Version: 3}), ErrVersion, "3"},
+		{"future version", encode(&Profile{Version: 3}), ErrNewer, "3"},
+		{"version 0", encode(&Profile{Version: 0}), ErrVersion, "0"},
 		{"hostile events header", []byte{0x82, 0xa1, 'v', 0x02, 0xa6, 'e', 'v', 'e', 'n', 't', 's', 0xdd, 0x7f, 0xff, 0xff, 0xff}, ErrCorrupt, ""},
 		{"unknown kind", encode(&Profile{Version: 2, Events: []Event{{Item: "a", Kind: 9}}}), ErrInvalid, "events[0].kind"},
 		{"unsorted interests", encode(&Profile{Version: 2, Interests: []Interest{{"b", 1}, {"a", 1}}}), ErrInvalid, "interests[1].topic"},
@@ -46,6 +47,10 @@ func TestDecode_Errors(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			p, err := Decode(tt.in)
 			require.ErrorIs(t, err, tt.wantErr)
+			if tt.wantErr != ErrNewer {
+				// Only a version above this code's is a newer release's.
+				require.NotErrorIs(t, err, ErrNewer)
+			}
 			require.Nil(t, p)
 			require.Contains(t, err.Error(), tt.want)
 		})

@@ -2,15 +2,22 @@ package privacy
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/hearth-dev/hearth/web/serve"
+
+	cdpbrowser "github.com/chromedp/cdproto/browser"
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 
 	"github.com/hearth-dev/hearth/core/catalog"
 	"github.com/hearth-dev/hearth/core/profile"
@@ -32,22 +39,66 @@ func validProfile(t *testing.T) []byte {
 	return b
 }
 
+// setAside is the record of a stored profile the Worker set aside: the
+// SHA-256 of its value (bytes, or a string's UTF-8) and the time it was set
+// aside.
+type setAside struct {
+	Found  bool    `json:"found"`
+	SHA256 string  `json:"sha256"`
+	Time   float64 `json:"time"`
+}
+
+// setAside reads the profile-corrupt record of Hearth's database.
+func (p *tab) setAside() setAside {
+	p.t.Helper()
+	return evalJSON[setAside](p.t, p, `new Promise((resolve, reject) => {
+  const req = indexedDB.open('hearth');
+  req.onupgradeneeded = () => req.transaction.abort();
+  req.onerror = () => resolve({found: false});
+  req.onsuccess = () => {
+    const db = req.result;
+    const get = db.transaction('kv').objectStore('kv').get('profile-corrupt');
+    get.onsuccess = async () => {
+      db.close();
+      const r = get.result;
+      if (!r) return resolve({found: false});
+      const v = typeof r.value === 'string' ? new TextEncoder().encode(r.value) : r.value;
+      const sum = new Uint8Array(await crypto.subtle.digest('SHA-256', v));
+      resolve({found: true, sha256: [...sum].map((b) => b.toString(16).padStart(2, '0')).join(''), time: r.time});
+    };
+    get.onerror = () => reject(get.error);
+  };
+})`)
+}
+
+func sha256Hex(b []byte) string {
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}
+
+// TestRobust_StoredProfile: a stored profile that does not decode fires
+// bad-profile once, the reader gets the publisher's order, and the value is
+// set aside under profile-corrupt, as it was stored and with the time,
+// rather than deleted or written over: a later release or the reader can
+// recover it. The reader's next change starts a new profile.
 func TestRobust_StoredProfile(t *testing.T) {
 	valid := validProfile(t)
 	// The version field is the map's first entry: "v" (a1 76) and a fixint.
 	at := bytes.Index(valid, []byte{0xa1, 'v', profile.FormatVersion})
 	require.GreaterOrEqual(t, at, 0)
-	foreign := bytes.Clone(valid)
-	foreign[at+2] = 99
+	version0 := bytes.Clone(valid)
+	version0[at+2] = 0
+	oversized := bytes.Repeat([]byte{0x81}, 5<<20)
 	tests := []struct {
 		name  string
 		value string // a JS expression for the stored value
+		raw   []byte // what the value holds
 	}{
-		{"truncated", bytesJS(valid[:len(valid)/2])},
-		{"foreign version", bytesJS(foreign)},
-		{"oversized", `new Uint8Array(5 << 20).fill(0x81)`},
-		{"not msgpack", bytesJS([]byte("<html>not a profile</html>"))},
-		{"not bytes", `'a string where the bytes should be'`},
+		{"truncated", bytesJS(valid[:len(valid)/2]), valid[:len(valid)/2]},
+		{"version 0", bytesJS(version0), version0},
+		{"oversized", `new Uint8Array(5 << 20).fill(0x81)`, oversized},
+		{"not msgpack", bytesJS([]byte("<html>not a profile</html>")), []byte("<html>not a profile</html>")},
+		{"not bytes", `'a string where the bytes should be'`, []byte("a string where the bytes should be")},
 	}
 	srv := startSite(t, built, readerOptions)
 	home := ids(nonPersonal(t, "", 5))
@@ -57,19 +108,160 @@ func TestRobust_StoredProfile(t *testing.T) {
 			p := newTab(t, srv.URL)
 			p.open("/")
 			p.store(map[string]string{"consent": `'granted'`, "profile": tt.value})
+			before := time.Now()
 			p.reload()
 			require.Equal(t, readyDetail{Consent: "granted", Personalized: true}, p.ready(), "a bad profile must not switch the engine off")
 			require.Equal(t, []string{"bad-profile"}, p.hearthErrors())
 			require.Equal(t, home, ids(p.slot("home").Links), "an empty profile: the publisher's order")
 			require.Empty(t, p.exceptions())
-			// The reader's next change replaces the unreadable profile.
+			aside := p.setAside()
+			require.True(t, aside.Found, "the unreadable profile is set aside")
+			require.Equal(t, sha256Hex(tt.raw), aside.SHA256, "as it was stored")
+			require.InDelta(t, float64(before.UnixMilli()), aside.Time, float64(time.Minute.Milliseconds()))
+			require.Nil(t, p.storedProfile(), "the profile key holds no unreadable bytes any more")
+			// The reader's next change starts a new profile; the one set
+			// aside stays.
 			p.readPost("pipelines")
 			p.reload()
 			require.Empty(t, p.hearthErrors(), "the stored profile reads again")
 			require.Len(t, p.profile().Read, 1)
+			require.Equal(t, aside, p.setAside())
 			require.Empty(t, p.exceptions())
 		})
 	}
+}
+
+// TestRobust_DamagedProfilePage: the profile page says the saved profile was
+// damaged and set aside, downloads it as it was stored, and deletes it on
+// the reader's word.
+func TestRobust_DamagedProfilePage(t *testing.T) {
+	valid := validProfile(t)
+	damaged := valid[:len(valid)-3]
+	srv := startSite(t, built, readerOptions)
+	p := newTab(t, srv.URL)
+	p.open("/")
+	p.store(map[string]string{"consent": `'granted'`, "profile": bytesJS(damaged)})
+	p.open("/profile")
+	p.waitFor(profileOn, 10*time.Second)
+	require.Equal(t, []string{"bad-profile"}, p.hearthErrors())
+	require.Contains(t, eval[string](t, p, `document.querySelector('hearth-profile [data-part="damaged"]').textContent`),
+		"Your saved profile was damaged and has been set aside; you can download it.")
+
+	downloads := t.TempDir()
+	_, err := chromedp.CallBrowser(p.ctx, cdpbrowser.SetDownloadBehavior, cdpbrowser.SetDownloadBehaviorParams{
+		Behavior:         cdpbrowser.SetDownloadBehaviorBehaviorAllowAndName,
+		BrowserContextID: chromedp.FromContext(p.ctx).BrowserContextID,
+		DownloadPath:     downloads,
+	})
+	require.NoError(t, err)
+	p.act(`hearth-profile button[data-action="download-damaged"]`, kb.Enter)
+	require.Equal(t, damaged, waitBytes(t, downloads, len(damaged)), "the download is the profile as it was stored")
+
+	p.act(`hearth-profile button[data-action="discard-damaged"]`, kb.Enter)
+	require.False(t, p.setAside().Found)
+	require.Zero(t, eval[int](t, p, `document.querySelectorAll('hearth-profile [data-part="damaged"]').length`))
+	require.Empty(t, p.exceptions())
+}
+
+// waitBytes waits for a finished download of n bytes in dir and returns it.
+func waitBytes(t *testing.T, dir string, n int) []byte {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		entries, err := os.ReadDir(dir)
+		require.NoError(t, err)
+		for _, e := range entries {
+			if b, err := os.ReadFile(filepath.Join(dir, e.Name())); err == nil && !strings.HasSuffix(e.Name(), ".crdownload") && len(b) == n {
+				return b
+			}
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatalf("no download of %d bytes in %s", n, dir)
+	return nil
+}
+
+// newerProfile is the stored profile of a reader who liked the first 20
+// catalogue items, written by a release whose format is one version past
+// this one's.
+func newerProfile(t *testing.T) []byte {
+	t.Helper()
+	cat := catalogueIn(t, built)
+	p := profile.New()
+	require.NoError(t, p.SetConsent(profile.ConsentGranted))
+	for _, it := range cat.Items[:20] {
+		_, err := p.Track(cat, profile.Event{Item: it.ID, Kind: profile.Like}, time.Now().Unix())
+		require.NoError(t, err)
+	}
+	p.Version = profile.FormatVersion + 1
+	b, err := p.MarshalMsg(nil)
+	require.NoError(t, err)
+	return b
+}
+
+// TestRobust_NewerProfile: a stored profile written by a newer release (a
+// rollback, or a tab left open during a deploy) is never written over. The
+// engine reports profile-newer once per page, learns nothing, shows the
+// publisher's order, and the reader's changes are refused; the stored bytes
+// stay exactly as they were, and the profile page says why.
+func TestRobust_NewerProfile(t *testing.T) {
+	newer := newerProfile(t)
+	srv := startSite(t, built, readerOptions)
+	home := ids(nonPersonal(t, "", 5))
+	cat := catalogueIn(t, built)
+	check := func(t *testing.T, p *tab) {
+		t.Helper()
+		require.Equal(t, []string{"profile-newer"}, p.hearthErrors())
+		require.False(t, eval[bool](t, p, `hearth.track({kind: 'like', item: `+quote(cat.Items[30].ID)+`})`), "nothing is learned")
+		require.Equal(t, "profile-newer", eval[string](t, p, `hearth.setVariety(0.5).then(() => 'changed', (err) => err.code)`))
+		require.Equal(t, "profile-newer", eval[string](t, p, `hearth.forget({item: `+quote(cat.Items[0].ID)+`}).then(() => 'changed', (err) => err.code)`))
+		require.Empty(t, p.profile().Events, "the engine runs on an empty profile")
+		require.Equal(t, newer, p.storedProfile(), "the newer profile is left byte for byte")
+		require.Equal(t, []string{"profile-newer"}, p.hearthErrors(), "reported once")
+		require.Empty(t, p.exceptions())
+	}
+	t.Run("stored before the page loads", func(t *testing.T) {
+		t.Parallel()
+		p := newTab(t, srv.URL)
+		p.open("/")
+		p.store(map[string]string{"consent": `'granted'`, "profile": bytesJS(newer)})
+		p.reload()
+		require.Equal(t, readyDetail{Consent: "granted", Personalized: true}, p.ready())
+		require.Equal(t, home, ids(p.slot("home").Links), "the publisher's order")
+		check(t, p)
+
+		// A post's page: its automatic view and read change nothing.
+		p.open("/blog/pipelines")
+		eval[bool](t, p, `(window.scrollTo(0, document.documentElement.scrollHeight), true)`)
+		time.Sleep(time.Second)
+		check(t, p)
+
+		p.open("/profile")
+		p.waitFor(profileOn, 10*time.Second)
+		text := eval[string](t, p, `document.querySelector('hearth-profile').textContent`)
+		require.Contains(t, text, "Your saved profile was made by a newer version of this site's Hearth; nothing is changed until the site updates.")
+		require.Zero(t, eval[int](t, p, `document.querySelectorAll('hearth-profile [data-part="history"], hearth-profile [data-part="variety"], hearth-profile input[type="file"]').length`),
+			"no control that would change the profile")
+		require.Equal(t, newer, p.storedProfile())
+		require.Empty(t, p.exceptions())
+	})
+	t.Run("stored while the page is open", func(t *testing.T) {
+		t.Parallel()
+		p := newTab(t, srv.URL)
+		p.open("/")
+		p.store(map[string]string{"consent": `'granted'`})
+		p.reload()
+		p.readPost("pipelines")
+		// Another tab of the newer release writes its profile.
+		p.store(map[string]string{"profile": bytesJS(newer)})
+		require.Empty(t, p.hearthErrors())
+		require.False(t, eval[bool](t, p, `hearth.track({kind: 'like', item: `+quote(cat.Items[30].ID)+`})`))
+		require.Equal(t, []string{"profile-newer"}, p.hearthErrors())
+		require.Equal(t, newer, p.storedProfile())
+		require.Empty(t, p.profile().Events, "the publisher's order from now on")
+		require.Equal(t, home, ids(evalJSON[[]slotLink](t, p, `hearth.recommend().then((rs) => rs.map((r) => ({id: r.id})))`)))
+		require.Empty(t, p.exceptions())
+	})
 }
 
 // workerSwitch serves the demo with the Worker script chosen per request

@@ -80,6 +80,16 @@ func failErr(code, context string, err error) error {
 	return &opError{code: code, msg: context + ": " + err.Error()}
 }
 
+// profileError is the failure of a stored profile that does not decode:
+// CodeProfileNewer when a newer release wrote it (the Worker must leave it
+// as it is), CodeBadProfile otherwise (the Worker sets it aside).
+func profileError(context string, err error) error {
+	if errors.Is(err, profile.ErrNewer) {
+		return failErr(CodeProfileNewer, context, err)
+	}
+	return failErr(CodeBadProfile, context, err)
+}
+
 // Dispatch decodes one request, runs it and returns the encoded response.
 // It never panics: a panic in the engine becomes a response with
 // CodeInternal and leaves the state unchanged.
@@ -228,7 +238,7 @@ func (b *Bridge) loadProfile(r *Request, now int64) (Response, error) {
 	}
 	p, err := profile.Decode(r.Bytes)
 	if err != nil {
-		return Response{}, failErr(CodeBadProfile, "load profile", err)
+		return Response{}, profileError("load profile", err)
 	}
 	b.adopt(p)
 	return b.settle(p, now)

@@ -61,7 +61,8 @@ const (
 	CodeUnknownOp    = "unknown-op"    // op names no operation
 	CodeNoCatalogue  = "no-catalogue"  // the operation needs a loaded catalogue
 	CodeBadCatalogue = "bad-catalogue" // the catalogue does not decode or validate, or is larger than 64 MiB
-	CodeBadProfile   = "bad-profile"   // the stored profile does not decode; Hearth starts afresh
+	CodeBadProfile   = "bad-profile"   // the stored profile does not decode; Hearth sets it aside (IndexedDB key profile-corrupt) and starts afresh
+	CodeProfileNewer = "profile-newer" // the stored profile was written by a newer release; it is left as it is, nothing is learned and the site's usual order is shown
 	CodeBadImport    = "bad-import"    // the imported JSON is not a Hearth profile
 	CodeUnknownItem  = "unknown-item"  // no catalogue item has that id or URL
 	CodeBadArgument  = "bad-argument"  // an argument is out of range or unknown

@@ -72,28 +72,28 @@ var ops = [...]op{
 	{name: OpLoadCatalogue, args: argBytes | argConsent, results: resCatalogue,
 		codes: []string{CodeBadCatalogue, CodeBadArgument}, run: (*Bridge).loadCatalogue},
 	{name: OpLoadProfile, args: argBytes, results: resProfile,
-		codes: []string{CodeBadProfile}, run: (*Bridge).loadProfile},
+		codes: []string{CodeBadProfile, CodeProfileNewer}, run: (*Bridge).loadProfile},
 	{name: OpTrack, args: argBytes | argItem | argKind | argDwell | argTopic, results: resProfile | resLearned,
-		codes: []string{CodeBadProfile, CodeNoCatalogue, CodeUnknownItem, CodeBadArgument, CodeOff}, change: (*Bridge).track},
+		codes: []string{CodeBadProfile, CodeProfileNewer, CodeNoCatalogue, CodeUnknownItem, CodeBadArgument, CodeOff}, change: (*Bridge).track},
 	{name: OpRecommend, args: argCount | argItem | argRelated | argSeed, results: resRecs,
 		codes: []string{CodeNoCatalogue, CodeUnknownItem, CodeBadArgument}, run: (*Bridge).recommend},
 	{name: OpProfile, results: resView, run: (*Bridge).profileView},
 	{name: OpExport, results: resJSON, run: (*Bridge).export},
 	{name: OpImport, args: argBytes | argJSON, results: resProfile,
-		codes: []string{CodeBadProfile, CodeBadImport}, change: (*Bridge).importJSON},
+		codes: []string{CodeBadProfile, CodeProfileNewer, CodeBadImport}, change: (*Bridge).importJSON},
 	{name: OpClear, run: (*Bridge).clear},
 	{name: OpForgetItem, args: argBytes | argItem, results: resProfile,
-		codes: []string{CodeBadProfile, CodeBadArgument}, change: (*Bridge).forgetItem},
+		codes: []string{CodeBadProfile, CodeProfileNewer, CodeBadArgument}, change: (*Bridge).forgetItem},
 	{name: OpForgetEvent, args: argBytes | argIndex, results: resProfile,
-		codes: []string{CodeBadProfile, CodeBadArgument}, change: (*Bridge).forgetEvent},
+		codes: []string{CodeBadProfile, CodeProfileNewer, CodeBadArgument}, change: (*Bridge).forgetEvent},
 	{name: OpForgetTopic, args: argBytes | argTopic, results: resProfile,
-		codes: []string{CodeBadProfile, CodeBadArgument}, change: (*Bridge).forgetTopic},
+		codes: []string{CodeBadProfile, CodeProfileNewer, CodeBadArgument}, change: (*Bridge).forgetTopic},
 	{name: OpUnmute, args: argBytes | argTopic, results: resProfile,
-		codes: []string{CodeBadProfile, CodeBadArgument}, change: (*Bridge).unmute},
+		codes: []string{CodeBadProfile, CodeProfileNewer, CodeBadArgument}, change: (*Bridge).unmute},
 	{name: OpUnhide, args: argBytes | argItem, results: resProfile,
-		codes: []string{CodeBadProfile, CodeBadArgument}, change: (*Bridge).unhide},
+		codes: []string{CodeBadProfile, CodeProfileNewer, CodeBadArgument}, change: (*Bridge).unhide},
 	{name: OpVariety, args: argBytes | argVariety, results: resProfile,
-		codes: []string{CodeBadProfile, CodeBadArgument}, change: (*Bridge).variety},
+		codes: []string{CodeBadProfile, CodeProfileNewer, CodeBadArgument}, change: (*Bridge).variety},
 }
 
 // lookup returns the operation named name, or nil.
@@ -142,7 +142,7 @@ func (b *Bridge) handle(r *Request) (Response, error) {
 	if len(r.Bytes) > 0 {
 		q, err := profile.Decode(r.Bytes)
 		if err != nil {
-			return Response{}, failErr(CodeBadProfile, o.name+": stored profile", err)
+			return Response{}, profileError(o.name+": stored profile", err)
 		}
 		b.adopt(q)
 		p = q
