@@ -10,9 +10,12 @@
 //           data-consent="opt-in"></script>
 //
 // Optional attributes of the script tag: data-consent ("opt-in", the
-// default, or "opt-out"), data-read-dwell (seconds of visible time before a
-// page counts as read, default 15) and data-read-scroll (fraction of the page
-// scrolled, default 0.5).
+// default, "opt-out", or "tcf": the page's IAB TCF v2.2 consent management
+// platform decides), data-consent-fallback ("opt-in" or "opt-out", the
+// default under "tcf" where GDPR does not apply), data-quiet (no console
+// messages), data-read-dwell (seconds of visible time before a page counts
+// as read, default 15) and data-read-scroll (fraction of the page scrolled,
+// default 0.5).
 
 import type { ErrorCode, EventKind } from './protocol.gen.js';
 
@@ -136,6 +139,19 @@ export interface Hearth {
 }
 
 /**
+ * <hearth-consent>: the consent prompt. It comes with the loader; while the
+ * reader has not chosen (and neither Global Privacy Control nor a consent
+ * management platform answers for them) it asks, in an overlay fixed to the
+ * bottom of the viewport that shifts no layout, with an Accept and a Decline
+ * button (button[data-consent="granted"], button[data-consent="denied"] in
+ * its open shadow root), and hides once they chose. It stores nothing
+ * itself. data-hearth-state is "shown" while it asks and "hidden"
+ * otherwise. Styled with the --hearth-consent-* custom properties and the
+ * parts region, text, actions, button, accept and decline.
+ */
+export interface HearthConsentElement extends HTMLElement {}
+
+/**
  * <hearth-profile>: everything Hearth stores about the reader, in plain
  * words, with the controls to change, export, import and delete it. It comes
  * with the loader; put the element where the reader's profile page needs it.
@@ -162,5 +178,6 @@ declare global {
   interface HTMLElementTagNameMap {
     'hearth-recs': HTMLElement & { recommendations?: Recommendation[] };
     'hearth-profile': HearthProfileElement;
+    'hearth-consent': HearthConsentElement;
   }
 }

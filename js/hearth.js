@@ -11,9 +11,12 @@
 // <hearth-recs> keeps the publisher's non-personal list it was served with.
 // The public API is window.hearth (also this module's default export), typed
 // in hearth.d.ts. Nothing here ever throws into the page: failures reject the
-// API call that caused them, or become a hearth:error event.
+// API call that caused them, or become a hearth:error event, which is also
+// written to the console once, in plain words with the fix, unless the
+// script tag says data-quiet.
 
 import { PageConsent } from './consent.js';
+import { defineConsent } from './consent-element.js';
 import { defineProfile } from './inspector.js';
 import { Code, Op, defaultCount } from './ops.gen.js';
 import { defineRecs, tagName } from './recs.js';
@@ -50,12 +53,49 @@ function emit(name, detail) {
   document.dispatchEvent(new CustomEvent(`hearth:${name}`, { detail }));
 }
 
+// The script tag that loaded this module, and whether it asks for quiet.
+const script = Array.from(document.scripts).find((s) => s.src === import.meta.url) ||
+  document.querySelector('script[data-catalogue]');
+const quiet = script instanceof HTMLElement && script.dataset.quiet !== undefined;
+
+// What a publisher can do about each error a page reports, for the console.
+// Codes not listed are Hearth's own bugs or the reader's browser.
+/** @type {Partial<Record<ErrorCode, string>>} */
+const fixes = {
+  [Code.config]: 'Fix that attribute of the Hearth script tag.',
+  [Code.worker]: "Serve hearth-worker.js beside hearth.js, from the page's origin, and allow it in the page's Content-Security-Policy (worker-src 'self').",
+  [Code.wasm]: "Serve hearth.wasm (as application/wasm) and wasm_exec.js beside hearth.js, and allow 'wasm-unsafe-eval' in script-src.",
+  [Code.catalogue]: 'Check that data-catalogue is the URL of your catalogue and that your server sends it.',
+  [Code.badCatalogue]: 'Rebuild the catalogue with hearth-catalog and check what your server sends with hearth-catalog inspect: a stale .br or .gz copy beside it gives this too.',
+  [Code.storage]: "This browser's storage (IndexedDB) is unavailable or full; nothing to fix on the site.",
+  [Code.badProfile]: "This reader's stored profile could not be read and starts afresh; nothing to fix on the site.",
+};
+
+/** @type {Set<string>} */
+const said = new Set();
+
 /**
+ * Writes a line to the console once per page, prefixed hearth:, unless
+ * the script tag says data-quiet.
+ * @param {'warn' | 'info'} level
+ * @param {string} text
+ */
+function say(level, text) {
+  if (quiet || said.has(text)) return;
+  said.add(text);
+  console[level](`hearth: ${text}`);
+}
+
+/**
+ * Fires hearth:error and tells the console. An unknown item is told by the
+ * page's URL check instead (checkURLs), which knows the fix.
  * @param {ErrorCode} code
  * @param {string} message
  */
 function emitError(code, message) {
   emit('error', { code, message });
+  if (code === Code.unknownItem) return;
+  say('warn', `${message} (${code}). ${fixes[code] || "Readers see your site's usual order meanwhile."}`);
 }
 
 /**
@@ -86,8 +126,6 @@ async function storage(what, f) {
 
 // Configuration comes from the script tag's data-* attributes.
 function readConfig() {
-  const script = Array.from(document.scripts).find((s) => s.src === import.meta.url) ||
-    document.querySelector('script[data-catalogue]');
   /** @type {DOMStringMap} */
   const data = script instanceof HTMLElement ? script.dataset : {};
   /**
@@ -104,16 +142,23 @@ function readConfig() {
     emitError(Code.config, `data-${name} must be a number within [${min}, ${max}], not "${value}"`);
     return fallback;
   };
-  /** @type {import('./consent.js').Mode} */
+  /** @type {import('./consent.js').Source} */
   let consent = 'opt-in';
-  if (data.consent === 'opt-out') consent = 'opt-out';
+  if (data.consent === 'opt-out' || data.consent === 'tcf') consent = data.consent;
   else if (data.consent && data.consent !== 'opt-in') {
-    emitError(Code.config, `data-consent must be "opt-in" or "opt-out", not "${data.consent}"`);
+    emitError(Code.config, `data-consent must be "opt-in", "opt-out" or "tcf", not "${data.consent}"; it is opt-in meanwhile`);
+  }
+  /** @type {import('./consent.js').Mode} */
+  let fallback = 'opt-in';
+  if (data.consentFallback === 'opt-out') fallback = 'opt-out';
+  else if (data.consentFallback && data.consentFallback !== 'opt-in') {
+    emitError(Code.config, `data-consent-fallback must be "opt-in" or "opt-out", not "${data.consentFallback}"`);
   }
   if (!data.catalogue) emitError(Code.config, 'data-catalogue is missing on the Hearth script tag');
   return {
     catalogue: data.catalogue ? new URL(data.catalogue, document.baseURI).href : '',
     consent,
+    fallback,
     readDwell: number('read-dwell', data.readDwell, 0, 3600, 15),
     readScroll: number('read-scroll', data.readScroll, 0, 1, 0.5),
     worker: new URL('hearth-worker.js', import.meta.url).href,
@@ -125,7 +170,8 @@ function readConfig() {
 const config = readConfig();
 // The one owner of consent: the reader's recorded choice, the page's default
 // and Global Privacy Control (a browser may not know the property).
-const consent = new PageConsent(config.consent, /** @type {{globalPrivacyControl?: boolean}} */ (navigator).globalPrivacyControl === true);
+const consent = new PageConsent(config.consent,
+  /** @type {{globalPrivacyControl?: boolean}} */ (navigator).globalPrivacyControl === true, config.fallback);
 // A session's exploration seed; the Worker needs no other randomness.
 const seed = Math.floor(Math.random() * 0x100000000);
 
@@ -226,15 +272,19 @@ function canonical() {
 }
 
 // autoTrack records a view of the current page when it is a catalogue item,
-// then a read once the reader has dwelt and scrolled.
+// then a read once the reader has dwelt and scrolled. It resolves whether
+// the page is an item (undefined when the view failed otherwise).
+/** @returns {Promise<boolean | undefined>} */
 async function autoTrack() {
   const item = canonical();
   try {
     await rpc(Op.track, { kind: 'view', item });
   } catch (err) {
-    // Pages that are not catalogue items are simply not tracked.
+    // Pages that are not catalogue items are not tracked (checkURLs says
+    // so on the console).
     const [code, message] = failure(err);
-    if (code !== Code.unknownItem && code !== Code.off) emitError(code, message);
+    if (code === Code.unknownItem) return false;
+    if (code !== Code.off) emitError(code, message);
     return;
   }
   stopRead = watchRead({ dwell: config.readDwell, scroll: config.readScroll }, (dwell) => {
@@ -243,6 +293,63 @@ async function autoTrack() {
       if (code !== Code.off) emitError(code, message);
     });
   });
+  return true;
+}
+
+/**
+ * The origin and folder of a URL: what a -url-prefix rewrite names.
+ * @param {string} url
+ */
+function folder(url) {
+  const u = new URL(url, document.baseURI);
+  return u.origin + u.pathname.slice(0, u.pathname.lastIndexOf('/') + 1);
+}
+
+let checked = false;
+
+/**
+ * Tells the console, once per page, when the page is no catalogue item and
+ * when most recommended links leave the site: item URLs that are not the
+ * pages' own (a feed proxy's, another host's) match no page, and
+ * <hearth-recs> would replace the publisher's own links with them. Only the
+ * engine knows the item URLs, so this runs after consent, once the page's
+ * slots are filled.
+ * @param {boolean | undefined} isItem
+ */
+async function checkURLs(isItem) {
+  if (quiet || checked || !worker) return;
+  checked = true;
+  let urls = Array.from(slots, (el) => (el.recommendations || []).map((r) => r.url)).flat();
+  if (!urls.length && isItem === false) {
+    try {
+      urls = (await rpc(Op.recommend, { count: defaultCount, related: false, seed })).map((r) => r.url);
+    } catch {
+      return;
+    }
+  }
+  const site = location.origin;
+  const off = urls.filter((u) => new URL(u, document.baseURI).origin !== site);
+  const example = off[0] || urls[0];
+  // A page with a related slot is an article by the publisher's word.
+  const related = Array.from(slots).some((el) => el.related);
+  const fix = example
+    ? `rebuild the catalogue with -url-prefix ${folder(example)}=${related ? folder(canonical()) : `${site}/`} ` +
+      `(the folder of your pages) or check it with hearth-catalog -site ${site}, which lists the URLs to fix`
+    : 'rebuild the catalogue from the feed of these pages';
+  const mostOff = off.length * 2 > urls.length;
+  if (isItem === false) {
+    // With most URLs elsewhere no page of the site can match. Otherwise a
+    // page without a related slot is likely one that lists articles, and
+    // only worth a note.
+    say(related || mostOff ? 'warn' : 'info',
+      `this page (${canonical()}) is not in the catalogue, so reading it is not tracked` +
+      `${related ? ' and its related slot keeps your list' : ''}; item URLs look like ${example || '(none)'}. ` +
+      `If it is an article, ${fix}.`);
+  }
+  if (mostOff) {
+    say('warn', `${off.length} of ${urls.length} recommended links lead off this site (${off[0]}): ` +
+      `<hearth-recs> shows them in place of your own links. If your pages are on ${site}, ${fix}.`);
+  }
 }
 
 /** @param {MouseEvent} e */
@@ -260,7 +367,30 @@ async function personalize() {
   // them (a read-modify-write of the stored profile, which the first
   // recommendations need not wait for); each slot names the page, so that
   // its list leaves the page out all the same.
-  await Promise.all([...Array.from(slots, fill), autoTrack()]);
+  const fills = Array.from(slots, fill);
+  const [isItem] = await Promise.all([autoTrack(), ...fills]);
+  // Not awaited: the page's diagnosis is no part of its start.
+  checkURLs(isItem);
+}
+
+/**
+ * Starts or stops the engine as the CMP's signal says (data-consent="tcf").
+ * A withdrawal deletes what Hearth stored: a denial is the absence of data.
+ */
+async function followCMP() {
+  updatePrompts();
+  if (consent.state === 'granted') {
+    if (!worker && config.catalogue) await personalize();
+    return;
+  }
+  stopWorker(Code.off, 'consent was withdrawn in the consent management platform');
+  if (consent.cmp === 'denied') await storage('delete profile', () => store.remove());
+}
+
+// CMP changes apply one at a time, in order.
+let following = Promise.resolve();
+function onCMP() {
+  following = following.then(() => ready).then(followCMP).catch((err) => emitError(...failure(err)));
 }
 
 /** @returns {Promise<import('./hearth.js').ReadyDetail>} */
@@ -271,6 +401,19 @@ async function start() {
     // Without readable storage the publisher's default decides; the
     // Worker reports its own storage failures.
     emitError(...failure(err));
+  }
+  if (config.consent === 'tcf' && !(await consent.followCMP(onCMP))) {
+    emitError(Code.config, 'data-consent="tcf" needs a consent management platform on the page (its __tcfapi stub before hearth.js); personalization stays off');
+  }
+  decided = true;
+  updatePrompts();
+  if (consent.cmp === 'denied') {
+    // The CMP has no consent: whatever an earlier consent left is deleted.
+    try {
+      await storage('delete profile', () => store.remove());
+    } catch (err) {
+      emitError(...failure(err));
+    }
   }
   if (consent.state === 'granted' && config.catalogue) {
     try {
@@ -285,20 +428,28 @@ async function start() {
   return detail;
 }
 
-/** @param {Consent} value */
-async function setConsent(value) {
+/**
+ * @param {Consent} value
+ * @param {boolean} [answered] the reader answered <hearth-consent>
+ */
+async function setConsent(value, answered = false) {
   await ready;
-  if (value === 'granted') {
-    if (!worker && !config.catalogue) throw new HearthError(Code.config, 'data-catalogue is missing');
-    await storage('store consent', () => consent.grant());
-    if (!worker) await personalize();
-    return;
+  try {
+    if (value === 'granted') {
+      if (!worker && !config.catalogue) throw new HearthError(Code.config, 'data-catalogue is missing');
+      if (consent.refusal) throw new HearthError(Code.off, `personalization stays off: ${consent.refusal}`);
+      await storage('store consent', () => consent.grant());
+      if (!worker) await personalize();
+      return;
+    }
+    if (value !== 'denied') {
+      throw new HearthError(Code.badArgument, `setConsent takes "granted" or "denied", not "${value}"`);
+    }
+    stopWorker(Code.off, 'personalization was switched off');
+    await storage('delete profile', () => consent.deny(answered));
+  } finally {
+    updatePrompts();
   }
-  if (value !== 'denied') {
-    throw new HearthError(Code.badArgument, `setConsent takes "granted" or "denied", not "${value}"`);
-  }
-  stopWorker(Code.off, 'personalization was switched off');
-  await storage('delete profile', () => consent.deny());
 }
 
 async function clear() {
@@ -310,6 +461,7 @@ async function clear() {
   else await storage('delete profile', () => store.remove());
   // The consent record went with the database: the default decides again.
   consent.forget();
+  updatePrompts();
   if (consent.state === 'denied') {
     stopWorker(Code.off, 'the profile was cleared');
   } else {
@@ -332,6 +484,15 @@ async function onWorker(op, args, offValue) {
   return rpc(op, args);
 }
 
+// <hearth-consent> asks once the choice is read (decided), and looks again
+// after every change.
+let decided = false;
+const updatePrompts = defineConsent({
+  ask: () => decided && consent.ask,
+  on: () => consent.state === 'granted',
+  answer: (answer) => setConsent(answer, true),
+});
+
 const ready = start();
 
 /** @type {import('./hearth.js').Hearth} */
@@ -343,7 +504,7 @@ const api = {
   get personalized() {
     return worker !== null;
   },
-  setConsent,
+  setConsent: (value) => setConsent(value),
   track: (event) => {
     if (!event) return Promise.reject(new HearthError(Code.badArgument, 'track takes an event: {kind, item, dwell, topic}'));
     const { kind, item, dwell, topic } = event;

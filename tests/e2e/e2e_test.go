@@ -145,7 +145,7 @@ func TestReader(t *testing.T) {
 	require.Len(t, before.Links, 5)
 	p.screenshot("home-before")
 
-	p.click(`button[data-consent="granted"]`)
+	p.accept()
 	p.waitSlot("home", "personal")
 
 	for _, x := range read {
@@ -236,7 +236,7 @@ func TestReader(t *testing.T) {
 		require.True(t, json.Valid([]byte(exported)), exported)
 		other := newPage(t, p.base)
 		other.open("/")
-		other.click(`button[data-consent="granted"]`)
+		other.accept()
 		other.waitSlot("home", "personal")
 		eval[bool](t, other, `hearth.import(`+strconvQuote(exported)+`).then(() => true)`)
 		v := evalJSON[profileView](t, other, `hearth.profile()`)
@@ -336,7 +336,12 @@ func TestConsent_GlobalPrivacyControl(t *testing.T) {
 	p.open("/")
 	require.Equal(t, readyDetail{Consent: "denied"}, p.ready(), "GPC means off even under opt-out")
 	require.Empty(t, p.databases())
-	p.click(`button[data-consent="granted"]`)
+	// <hearth-consent> does not ask under GPC; the profile page's switch
+	// is the reader's own word.
+	p.open("/profile")
+	p.click(`hearth-profile input[data-action="consent"]`)
+	p.waitFor(`document.querySelector('hearth-profile').dataset.hearthState === 'on'`, 30*time.Second)
+	p.open("/")
 	p.waitSlot("home", "personal")
 	p.reload()
 	require.Equal(t, readyDetail{Consent: "granted", Personalized: true}, p.ready(), "the reader's own grant outlasts GPC")

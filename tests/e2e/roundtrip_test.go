@@ -44,7 +44,7 @@ func TestTrack_OneEngineCall(t *testing.T) {
 	}
 	p := newPage(t, site(t, dir, readerOptions))
 	p.open("/")
-	p.click(`button[data-consent="granted"]`)
+	p.accept()
 	p.waitSlot("home", "personal")
 	eval[bool](t, p, `(() => {
   const ch = new BroadcastChannel('hearth-test-calls');

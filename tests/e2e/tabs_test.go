@@ -28,7 +28,7 @@ func TestTabs_InsecureOrigin(t *testing.T) {
 
 	a := newPage(t, base)
 	a.open("/")
-	a.click(`button[data-consent="granted"]`)
+	a.accept()
 	a.waitSlot("home", "personal")
 	require.False(t, eval[bool](t, a, `isSecureContext`), "the test origin must not be a secure context")
 	require.False(t, eval[bool](t, a, `'locks' in navigator && !!navigator.locks`), "the test origin must have no Web Locks")

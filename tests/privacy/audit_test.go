@@ -174,7 +174,7 @@ func (r *reader) walk() Recording {
 	require.Equal(t, readyDetail{Consent: "denied"}, r.ready())
 	grant := r.proxy.Len()
 	r.rec.Off = append(r.rec.Off, Span{From: 0, To: grant})
-	r.click(`#hearth-consent button[data-consent="granted"]`)
+	r.accept()
 	r.waitFor(`document.querySelector('hearth-recs[slot-name="home"]').dataset.hearthState === 'personal'`, 30*time.Second)
 	r.look()
 
@@ -294,7 +294,7 @@ func (r *reader) short() Recording {
 	r.t.Helper()
 	r.nav("/")
 	r.rec.Off = append(r.rec.Off, Span{From: 0, To: r.proxy.Len()})
-	r.click(`#hearth-consent button[data-consent="granted"]`)
+	r.accept()
 	r.waitFor(`document.querySelector('hearth-recs[slot-name="home"]').dataset.hearthState === 'personal'`, 30*time.Second)
 	r.readNext()
 	r.readNext()

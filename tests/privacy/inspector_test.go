@@ -54,7 +54,7 @@ func TestInspector(t *testing.T) {
 	s := site(srv.URL)
 	p := newTab(t, srv.URL)
 	p.open("/")
-	p.click(`#hearth-consent button[data-consent="granted"]`)
+	p.accept()
 	p.waitFor(`document.querySelector('hearth-recs[slot-name="home"]').dataset.hearthState === 'personal'`, 30*time.Second)
 	conc, app := about(t, "concurrency"), about(t, "appengine")
 	for _, slug := range []string{conc[0], conc[1], app[0]} {

@@ -351,7 +351,7 @@ func TestRobust_StorageFull(t *testing.T) {
 	ws.other = append([]byte(fullIndexedDB), ws.normal...)
 	p := newTab(t, ws.serve(t, built, readerOptions))
 	p.open("/")
-	p.click(`#hearth-consent button[data-consent="granted"]`)
+	p.accept()
 	p.waitFor(`document.querySelector('hearth-recs[slot-name="home"]').dataset.hearthState === 'personal'`, 30*time.Second)
 	p.readPost("pipelines")
 	stored := p.storedProfile()

@@ -20,7 +20,7 @@ func twoTabs(t *testing.T, dir string, perTab int) ([]*tab, int) {
 	srv := startSite(t, dir, readerOptions)
 	a := newTab(t, srv.URL)
 	a.open("/")
-	a.click(`#hearth-consent button[data-consent="granted"]`)
+	a.accept()
 	a.waitFor(`document.querySelector('hearth-recs[slot-name="home"]').dataset.hearthState === 'personal'`, 30*time.Second)
 	b := a.second()
 	b.open("/blog/")

@@ -99,13 +99,16 @@ type Options struct {
 	Script string
 	// Catalogue is the catalogue's URL; "" means /hearth/catalogue.msgpack.
 	Catalogue string
-	// Consent is the publisher's default, "opt-in" or "opt-out"; "" leaves
-	// it to the loader (opt-in).
+	// Consent is the script tag's data-consent: "opt-in", "opt-out" or
+	// "tcf" (the page's consent management platform decides); "" leaves it
+	// to the loader (opt-in).
 	Consent string
 	// ReadDwell and ReadScroll override the loader's read thresholds when
 	// non-zero (tests use short ones).
 	ReadDwell  time.Duration
 	ReadScroll float64
+	// Quiet adds data-quiet: the loader writes nothing to the console.
+	Quiet bool
 	// Fallback returns the non-personal order for a slot: count items
 	// around the page at path current, or for the home page when current is
 	// "". Nil means the latest posts, without catalogue ids.
@@ -230,10 +233,11 @@ type homePage struct {
 
 type scriptTag struct {
 	Src, Catalogue, Consent, ReadDwell, ReadScroll string
+	Quiet                                          bool
 }
 
 func (s *Site) script() scriptTag {
-	t := scriptTag{Src: s.opts.Script, Catalogue: s.opts.Catalogue, Consent: s.opts.Consent}
+	t := scriptTag{Src: s.opts.Script, Catalogue: s.opts.Catalogue, Consent: s.opts.Consent, Quiet: s.opts.Quiet}
 	if t.Src == "" {
 		t.Src = AssetsPath + serve.Loader
 	}

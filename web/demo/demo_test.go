@@ -55,8 +55,18 @@ func TestSite_ServeHTTP(t *testing.T) {
 			for _, w := range tt.want {
 				require.Contains(t, body, w)
 			}
+			// Hearth's consent prompt on every page but the profile's,
+			// which has its own switch.
+			require.Equal(t, tt.path != "/profile", strings.Contains(body, "<hearth-consent></hearth-consent>"))
 		})
 	}
+}
+
+func TestSite_Quiet(t *testing.T) {
+	site, err := New(Options{Consent: "tcf", Quiet: true})
+	require.NoError(t, err)
+	_, body := get(t, site, "/")
+	require.Contains(t, body, `<script type="module" src="/hearth/hearth.js" data-catalogue="/hearth/catalogue.msgpack" data-consent="tcf" data-quiet></script>`)
 }
 
 // TestSite_Posts renders every post and checks that nothing from another
