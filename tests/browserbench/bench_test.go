@@ -42,6 +42,12 @@ func TestBrowser_Smoke(t *testing.T) {
 	require.Contains(t, r.Cold[0].Fetched, serve.Wasm, "a cold load downloads the engine")
 	require.Len(t, r.Warm[0].Items, 10)
 	require.NotContains(t, r.Warm[0].Fetched, serve.Wasm, "a warm load takes the engine from the cache")
+	// The consent prompt shows on every load (opt-out, no choice recorded)
+	// and shifts nothing: CLS is exactly 0, which is no timing.
+	for _, l := range append(r.Cold, r.Warm...) {
+		require.Equal(t, "shown", l.Prompt)
+		require.Zero(t, l.CLS, "layout shift with <hearth-consent> shown")
+	}
 	require.Len(t, r.Recommend.Samples, 3)
 	require.Len(t, r.Track.Samples, 3)
 	require.NotEmpty(t, r.Memory.Wasm, "no WebAssembly.Memory found in the Worker")
@@ -94,6 +100,10 @@ func TestBrowser_Bench(t *testing.T) {
 		r := SizeReport{Size: c.Label, Items: c.N, CatalogueBytes: len(c.bytes)}
 		if !sideOnly {
 			r = e.measure(t, c, cfg)
+			for _, l := range append(r.Cold, r.Warm...) {
+				require.Equal(t, "shown", l.Prompt, "%s: <hearth-consent> did not show", s.Label)
+				require.Zero(t, l.CLS, "%s: layout shift with <hearth-consent> shown", s.Label)
+			}
 		}
 		r.Side = e.side(t, chrome.Tab(t), c, sideRun{runs: sideRuns, warmup: 10})
 		require.Equal(t, r.Side.GoRecs, r.Side.JSRecs, "%s: the engine and the JavaScript reference disagree", s.Label)

@@ -140,6 +140,14 @@ type Load struct {
 	// Steps are the Worker's hearth:<step> marks (js/hearth-worker.js), in
 	// milliseconds since the page's navigation start like the fields above.
 	Steps map[string]float64 `json:"steps,omitempty"`
+	// CLS is the layout shift of the load up to the frame after the first
+	// recommendations (layout-shift entries without recent input, summed
+	// as Lighthouse does), and Prompt the state <hearth-consent> was in
+	// then ("shown" while it asks).
+	CLS    float64 `json:"cls"`
+	Prompt string  `json:"prompt"`
+	// Settled is when CLS and Prompt were read.
+	Settled float64 `json:"settled"`
 }
 
 // FirstRecs is the time from the loader's start to the first
@@ -267,7 +275,7 @@ func (e *env) load(t testing.TB, tab context.Context, label, path string) Load {
 		// Done when the list is painted and hearth:ready has fired,
 		// which may come after it (the page's view is recorded after the
 		// slots are ranked), or when an error came with ready.
-		if l.Ready > 0 && (l.Frame > 0 || len(l.Errors) > 0) {
+		if l.Ready > 0 && (l.Settled > 0 || len(l.Errors) > 0) {
 			break
 		}
 		require.False(t, time.Now().After(deadline), "no recommendations on %s after 90 s: %+v", label, l)

@@ -96,6 +96,19 @@ func (r SizeReport) longTasks() []LongTask {
 	return append(all, r.RoundTripLongTasks...)
 }
 
+// shiftRange is the largest CLS of the loads where <hearth-consent> showed,
+// and how many of them it showed in.
+func shiftRange(loads []Load) string {
+	m, shown := 0.0, 0
+	for _, l := range loads {
+		if l.Prompt == "shown" {
+			shown++
+			m = max(m, l.CLS)
+		}
+	}
+	return fmt.Sprintf("at most %.3g (prompt shown in %d of %d loads)", m, shown, len(loads))
+}
+
 func maxTask(ts []LongTask) float64 {
 	m := 0.0
 	for _, t := range ts {
@@ -193,6 +206,12 @@ func (r Report) Markdown(w io.Writer) {
 			s.Size, mb(int64(s.Brotli)), cold.Median, warm.Median, warm.P95,
 			s.Recommend.Median, s.Recommend.P95, s.Track.Median, s.Track.P95,
 			len(lt), maxTask(lt), mb(wasmMemory(s.Memory)), mb(int64(s.Memory.JSHeapUsed)))
+	}
+	fmt.Fprintln(w)
+	for _, s := range r.Sizes {
+		if len(s.Cold) > 0 {
+			fmt.Fprintf(w, "%s, layout shift (CLS) with <hearth-consent> shown: first view (cold) %s, warm %s.\n", s.Size, shiftRange(s.Cold), shiftRange(s.Warm))
+		}
 	}
 	fmt.Fprintln(w)
 	for _, s := range r.Sizes {

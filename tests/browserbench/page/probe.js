@@ -7,7 +7,11 @@
 //   frame   the animation frame after it, the frame that paints the list;
 // and every main-thread long task (over 50 ms) of the page's life, with the
 // long animation frames (over 50 ms) that say what ran in them: scripts by
-// source and function, and the time spent in style and layout.
+// source and function, and the time spent in style and layout; and the
+// page's layout shift as Lighthouse sums it (CLS: layout-shift entries
+// without recent input, from the first paint on), with whether
+// <hearth-consent> was showing, read a frame after the first
+// recommendations' frame (settled).
 // The harness reads window.__bench.
 
 const bench = {
@@ -20,6 +24,9 @@ const bench = {
   longTasks: [],
   longFrames: [],
   detail: null,
+  cls: 0,
+  prompt: '',
+  settled: 0,
 };
 window.__bench = bench;
 
@@ -55,6 +62,17 @@ try {
   // still report the tasks.
 }
 
+try {
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) {
+      const shift = /** @type {PerformanceEntry & {value: number, hadRecentInput: boolean}} */ (e);
+      if (!shift.hadRecentInput) bench.cls += shift.value;
+    }
+  }).observe({ type: 'layout-shift', buffered: true });
+} catch (err) {
+  bench.errors.push(`layout-shift observer: ${err && err.message}`);
+}
+
 document.addEventListener('hearth:ready', (e) => {
   bench.ready = performance.now();
   bench.detail = e.detail;
@@ -66,6 +84,11 @@ document.addEventListener('hearth:recommendations', (e) => {
   bench.items = e.detail.items.map((r) => r.id);
   requestAnimationFrame(() => {
     bench.frame = performance.now();
+    requestAnimationFrame(() => {
+      const prompt = document.querySelector('hearth-consent');
+      bench.prompt = prompt instanceof HTMLElement ? prompt.dataset.hearthState || '' : '';
+      bench.settled = performance.now();
+    });
   });
 });
 
