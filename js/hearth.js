@@ -297,12 +297,14 @@ async function autoTrack() {
 }
 
 /**
- * The origin and folder of a URL: what a -url-prefix rewrite names.
+ * A URL up to its folder, as written (a site-relative URL stays one): what
+ * a -url-prefix rewrite names.
  * @param {string} url
  */
 function folder(url) {
   const u = new URL(url, document.baseURI);
-  return u.origin + u.pathname.slice(0, u.pathname.lastIndexOf('/') + 1);
+  const dir = u.pathname.slice(0, u.pathname.lastIndexOf('/') + 1);
+  return url.startsWith('/') ? dir : u.origin + dir;
 }
 
 let checked = false;
@@ -332,8 +334,10 @@ async function checkURLs(isItem) {
   const example = off[0] || urls[0];
   // A page with a related slot is an article by the publisher's word.
   const related = Array.from(slots).some((el) => el.related);
+  // The rewrite's new half: where this page is, in the form item URLs take.
+  const here = related ? folder(canonical()) : `${site}/`;
   const fix = example
-    ? `rebuild the catalogue with -url-prefix ${folder(example)}=${related ? folder(canonical()) : `${site}/`} ` +
+    ? `rebuild the catalogue with -url-prefix ${folder(example)}=${example.startsWith('/') ? new URL(here).pathname : here} ` +
       `(the folder of your pages) or check it with hearth-catalog -site ${site}, which lists the URLs to fix`
     : 'rebuild the catalogue from the feed of these pages';
   const mostOff = off.length * 2 > urls.length;
