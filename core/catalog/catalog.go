@@ -134,6 +134,12 @@ type Policy struct {
 	MaxEvents int `msg:"max_events"`
 	// Consent is the publisher's default: ConsentOptIn or ConsentOptOut.
 	Consent string `msg:"consent"`
+	// TopicReasonMin is the least weight an item's topic needs for the
+	// engine to tell a reader "You follow" it. A publisher's tag weighs 1;
+	// the builder weighs a topic it derived from text by its measured
+	// precision and sets this to the precision it requires (docs/engine.md).
+	// Unset, it is 1: only the publisher's tags give that reason.
+	TopicReasonMin float32 `msg:"reason_min"`
 }
 
 // Weights are the relative weights of the scoring terms.

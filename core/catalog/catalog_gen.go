@@ -11,9 +11,9 @@ import (
 // MarshalMsg implements msgp.Marshaler
 func (z *Policy) MarshalMsg(b []byte) (o []byte, err error) {
 	o = msgp.Require(b, z.Msgsize())
-	// map header, size 12
+	// map header, size 13
 	// string "fresh_hl"
-	o = append(o, 0x8c, 0xa8, 0x66, 0x72, 0x65, 0x73, 0x68, 0x5f, 0x68, 0x6c)
+	o = append(o, 0x8d, 0xa8, 0x66, 0x72, 0x65, 0x73, 0x68, 0x5f, 0x68, 0x6c)
 	o = msgp.AppendFloat32(o, z.FreshnessHalfLifeDays)
 	// string "interest_hl"
 	o = append(o, 0xab, 0x69, 0x6e, 0x74, 0x65, 0x72, 0x65, 0x73, 0x74, 0x5f, 0x68, 0x6c)
@@ -70,6 +70,9 @@ func (z *Policy) MarshalMsg(b []byte) (o []byte, err error) {
 	// string "consent"
 	o = append(o, 0xa7, 0x63, 0x6f, 0x6e, 0x73, 0x65, 0x6e, 0x74)
 	o = msgp.AppendString(o, z.Consent)
+	// string "reason_min"
+	o = append(o, 0xaa, 0x72, 0x65, 0x61, 0x73, 0x6f, 0x6e, 0x5f, 0x6d, 0x69, 0x6e)
+	o = msgp.AppendFloat32(o, z.TopicReasonMin)
 	return
 }
 
@@ -244,6 +247,12 @@ func (z *Policy) UnmarshalMsg(bts []byte) (o []byte, err error) {
 				err = msgp.WrapError(err, "Consent")
 				return
 			}
+		case "reason_min":
+			z.TopicReasonMin, bts, err = msgp.ReadFloat32Bytes(bts)
+			if err != nil {
+				err = msgp.WrapError(err, "TopicReasonMin")
+				return
+			}
 		default:
 			bts, err = msgp.Skip(bts)
 			if err != nil {
@@ -274,7 +283,7 @@ func (z *Policy) Msgsize() (s int) {
 	for za0004 := range z.Sensitive {
 		s += msgp.StringPrefixSize + len(z.Sensitive[za0004])
 	}
-	s += 10 + msgp.IntSize + 11 + msgp.IntSize + 8 + msgp.StringPrefixSize + len(z.Consent)
+	s += 10 + msgp.IntSize + 11 + msgp.IntSize + 8 + msgp.StringPrefixSize + len(z.Consent) + 11 + msgp.Float32Size
 	return
 }
 

@@ -35,6 +35,8 @@ func (z *Policy) readMsg(r *wire.Reader, l *limiter) {
 			z.MaxEvents = r.Int()
 		case "consent":
 			z.Consent = r.String()
+		case "reason_min":
+			z.TopicReasonMin = r.Float32()
 		default:
 			l.skip(r, 2, key)
 		}
@@ -43,7 +45,7 @@ func (z *Policy) readMsg(r *wire.Reader, l *limiter) {
 
 // appendMsg appends z as (*Policy).MarshalMsg does.
 func (z *Policy) appendMsg(b []byte) []byte {
-	b = wire.AppendRaw(b, "\x8c\xa8fresh_hl")
+	b = wire.AppendRaw(b, "\x8d\xa8fresh_hl")
 	b = wire.AppendFloat32(b, z.FreshnessHalfLifeDays)
 	b = wire.AppendRaw(b, "\xabinterest_hl")
 	b = wire.AppendFloat32(b, z.InterestHalfLifeDays)
@@ -70,12 +72,14 @@ func (z *Policy) appendMsg(b []byte) []byte {
 	b = wire.AppendInt(b, z.MaxEvents)
 	b = wire.AppendRaw(b, "\xa7consent")
 	b = wire.AppendString(b, z.Consent)
+	b = wire.AppendRaw(b, "\xaareason_min")
+	b = wire.AppendFloat32(b, z.TopicReasonMin)
 	return b
 }
 
 // sizeHint is an upper bound of the size of z's encoding.
 func (z *Policy) sizeHint() int {
-	n := 175
+	n := 191
 	n += z.Weights.sizeHint()
 	for i1 := range z.SectionCaps {
 		n += z.SectionCaps[i1].sizeHint()

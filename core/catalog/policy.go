@@ -16,6 +16,7 @@ const (
 	DefaultRetentionDays         = 90
 	DefaultMaxEvents             = 500
 	DefaultConsent               = ConsentOptIn
+	DefaultTopicReasonMin        = 1
 )
 
 // Hard bounds of policy fields, checked by [Policy.Validate].
@@ -68,6 +69,9 @@ func (p Policy) WithDefaults() Policy {
 	if p.Consent == "" {
 		p.Consent = DefaultConsent
 	}
+	if p.TopicReasonMin == 0 {
+		p.TopicReasonMin = DefaultTopicReasonMin
+	}
 	return p
 }
 
@@ -93,6 +97,7 @@ func (p Policy) Validate() error {
 		{"weights.topic", p.Weights.Topic, 0, MaxWeight},
 		{"weights.fresh", p.Weights.Freshness, 0, MaxWeight},
 		{"weights.pop", p.Weights.Popularity, 0, MaxWeight},
+		{"reason_min", p.TopicReasonMin, 0, 1},
 	} {
 		if err := inRange(f.name, f.v, f.lo, f.hi); err != nil {
 			return err

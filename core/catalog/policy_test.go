@@ -18,6 +18,7 @@ func TestPolicy_WithDefaults(t *testing.T) {
 		RetentionDays:         DefaultRetentionDays,
 		MaxEvents:             DefaultMaxEvents,
 		Consent:               ConsentOptIn,
+		TopicReasonMin:        DefaultTopicReasonMin,
 	}, def)
 	require.NoError(t, def.Validate())
 	require.Equal(t, def, def.WithDefaults(), "idempotent")
@@ -49,6 +50,7 @@ func TestPolicy_Validate(t *testing.T) {
 		{"retention negative", Policy{RetentionDays: -1}, "retention: -1 days"},
 		{"max events too large", Policy{MaxEvents: MaxEvents + 1}, "max_events: 10001"},
 		{"consent unknown", Policy{Consent: "maybe"}, `consent: "maybe"`},
+		{"reason_min above 1", Policy{TopicReasonMin: 1.5}, "reason_min: 1.5 out of [0, 1]"},
 		{"cap without section", Policy{SectionCaps: []SectionCap{{Max: 1}}}, "caps: entry 0: empty section"},
 		{"cap of zero", Policy{SectionCaps: []SectionCap{{Section: "news"}}}, `caps: entry 0 ("news"): max 0`},
 		{"empty pinned id", Policy{Pinned: []string{"a", ""}}, "pinned: entry 1 is empty"},

@@ -18,6 +18,7 @@ export const policyDefaults = {
   retention: 90,
   max_events: 500,
   consent: 'opt-in',
+  reason_min: 1,
 };
 
 /**
