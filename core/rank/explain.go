@@ -139,15 +139,21 @@ func (s *state) readReason(i int, atLeast float32) (Reason, bool) {
 }
 
 // topicReason names the topic of item i that contributes most to its
-// topic score, if its contribution exceeds atLeast.
+// topic score, if its contribution exceeds atLeast and zero (a topic the
+// reader does not follow is no reason). Only a topic the item carries with
+// at least the policy's TopicReasonMin counts: a publisher's tag (weight
+// 1), or a topic the builder derived from the item's text and measured
+// right often enough to tell (docs/engine.md); the reader still learns
+// from the others, but is not told a guess as a fact.
 func (s *state) topicReason(i int, atLeast float32) (Reason, bool) {
 	e := s.e
 	if !s.anyTopic {
 		return Reason{}, false
 	}
-	best, bestVal := -1, atLeast
+	best, bestVal := -1, max(atLeast, 0)
 	for a := e.topicOff[i]; a < e.topicOff[i+1]; a++ {
-		if v := e.topicW[a] * s.interest[e.topicIdx[a]]; v > bestVal {
+		w := e.topicW[a]
+		if v := w * s.interest[e.topicIdx[a]]; v > bestVal && w >= e.pol.TopicReasonMin {
 			best, bestVal = int(e.topicIdx[a]), v
 		}
 	}

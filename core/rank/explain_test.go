@@ -95,3 +95,45 @@ func TestState_Explain(t *testing.T) {
 		require.Equal(t, []string{ReasonPopular}, codes(s.explain(0)), "freshness has no weight: the item is not ranked as new")
 	})
 }
+
+// TestState_TopicReason_Derived: a topic the item carries with less than
+// the policy's TopicReasonMin (a topic the builder derived from text and
+// could not vouch for) is learned and scored but never told as "You
+// follow"; the item's reason falls back to the next true one.
+func TestState_TopicReason_Derived(t *testing.T) {
+	// Undated and unpopular: no prior lifts them, so a reason can only
+	// come from the reader.
+	item := func(id string, w float32, vec []byte) catalog.Item {
+		return catalog.Item{ID: id, Vector: vec, Topics: []catalog.TopicWeight{{Topic: 0, Weight: w}}}
+	}
+	tests := []struct {
+		name      string
+		weight    float32 // of topic a on the recommended item
+		reasonMin float32 // 0: unset, which means 1
+		vec       []byte  // the recommended item's vector; the read item's is {100, 0}
+		want      []string
+	}{
+		{"a tag", 1, 0.7, []byte{0, 100}, []string{ReasonTopic}},
+		{"derived, above the bar", 0.8, 0.7, []byte{0, 100}, []string{ReasonTopic}},
+		{"derived, at the bar", 0.7, 0.7, []byte{0, 100}, []string{ReasonTopic}},
+		{"derived, below the bar: no reason rather than a guess", 0.5, 0.7, []byte{0, 100}, []string{}},
+		{"derived, below the bar: the read item it resembles instead", 0.5, 0.7, []byte{100, 10}, []string{ReasonRead}},
+		{"a catalogue that sets no bar: tags only", 0.95, 0, []byte{0, 100}, []string{}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := tiny(item("read", 1, []byte{100, 0}), item("rec", tt.weight, tt.vec))
+			c.Policy.TopicReasonMin = tt.reasonMin
+			p := profile.New()
+			require.NoError(t, p.SetConsent(profile.ConsentGranted))
+			_, err := p.Track(c, profile.Event{Item: "read", Kind: profile.Like}, now.Unix())
+			require.NoError(t, err)
+			s := New(c).newState(p, Request{Now: now.Unix()})
+			require.Positive(t, s.topicScore(1), "the topic still counts in the score")
+			require.Equal(t, tt.want, codes(s.explain(1)))
+			if len(tt.want) > 0 && tt.want[0] == ReasonTopic {
+				require.Equal(t, []Reason{{Code: ReasonTopic, Text: "You follow a", Ref: "a"}}, s.explain(1))
+			}
+		})
+	}
+}

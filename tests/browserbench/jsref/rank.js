@@ -221,6 +221,8 @@ export function load(cat) {
     interestHL: pol.interest_hl || policyDefaults.interest_hl,
     diversity: pol.diversity || policyDefaults.diversity,
     exploration: pol.explore || policyDefaults.explore,
+    // The least weight of an item's topic that may be told as a reason.
+    reasonMin: Math.fround(pol.reason_min || policyDefaults.reason_min),
     topicOff, topicIdx: Uint16Array.from(topicIdx), topicW: Float32Array.from(topicW), topicInv, topicNorm,
     sec, secCap, excluded, topicByName, byID, topics: cat.topics || [],
   };
@@ -468,10 +470,10 @@ export function recommend(m, prof, { count = 10, now, seed = 0 }) {
   }
   function topicReason(i, atLeast) {
     if (!anyTopic) return null;
-    let best = -1, bestVal = atLeast;
+    let best = -1, bestVal = Math.max(atLeast, 0);
     for (let a = m.topicOff[i]; a < m.topicOff[i + 1]; a++) {
       const v = Math.fround(m.topicW[a] * interest[m.topicIdx[a]]);
-      if (v > bestVal) {
+      if (v > bestVal && m.topicW[a] >= m.reasonMin) {
         best = m.topicIdx[a];
         bestVal = v;
       }
