@@ -30,13 +30,21 @@ func (newerError) Error() string { return ErrVersion.Error() }
 func (newerError) Unwrap() error { return ErrVersion }
 
 // Decode decodes a stored profile, migrating older format versions to
-// FormatVersion, and validates it. Errors wrap ErrTooLarge, ErrCorrupt,
-// ErrVersion (ErrNewer for a version above FormatVersion) or ErrInvalid; on
-// error nothing of the bytes is kept, so the caller can keep the bytes and
-// fall back to an empty profile.
+// FormatVersion, and validates it. It checks the seal of the stored form
+// (seal.go) and reads unsealed bytes, as releases before the seal stored
+// them, too. Errors wrap ErrTooLarge, ErrCorrupt (a checksum that does not
+// match included), ErrVersion (ErrNewer for a version above FormatVersion)
+// or ErrInvalid; on error nothing of the bytes is kept, so the caller can
+// keep the bytes and fall back to an empty profile.
 func Decode(b []byte) (*Profile, error) {
 	if len(b) > MaxBytes {
 		return nil, errfmt.Wrap("decode profile: ", ErrTooLarge, ": "+strconv.Itoa(len(b))+" bytes, limit "+strconv.Itoa(MaxBytes))
+	}
+	if Sealed(b) {
+		var err error
+		if b, err = Open(b); err != nil {
+			return nil, errfmt.Wrap("decode profile: ", err, "")
+		}
 	}
 	if err := prescan(b); err != nil {
 		return nil, errfmt.Wrap("decode profile: ", err, "")
@@ -97,20 +105,21 @@ func unmarshalLeanV1(p *profileV1, b []byte) ([]byte, error) {
 	return r.Rest(), r.Err()
 }
 
-// marshalLean appends p to b with the lean codec, growing b once up front:
-// a profile is encoded after every change, and growing by doubling costs
-// about as much again.
+// marshalLean appends p to b with the lean codec, growing b once up front
+// (with room for the seal's checksum): a profile is encoded after every
+// change, and growing by doubling costs about as much again.
 func marshalLean(p *Profile, b []byte) []byte {
-	return p.appendMsg(slices.Grow(b, p.sizeHint()))
+	return p.appendMsg(slices.Grow(b, p.sizeHint()+sealSize))
 }
 
-// Encode returns the stored form of p.
+// Encode returns the stored form of p: its MessagePack bytes, sealed with a
+// checksum (seal.go).
 func (p *Profile) Encode() ([]byte, error) {
-	b, err := marshalMsg(p, nil)
+	b, err := marshalMsg(p, []byte{sealMagic, sealVersion})
 	if err != nil {
 		return nil, errfmt.Wrap("encode profile: ", err, "")
 	}
-	return b, nil
+	return appendChecksum(b), nil
 }
 
 // prescan refuses headers that would make the generated decoder allocate

@@ -64,6 +64,9 @@ func TestJSRef_MatchesEngine(t *testing.T) {
 	encode := func(p *profile.Profile) []byte {
 		b, err := p.Encode()
 		require.NoError(t, err)
+		// The reference reads the MessagePack inside the stored form's seal.
+		b, err = profile.Open(b)
+		require.NoError(t, err)
 		return b
 	}
 	type scenario struct {

@@ -89,6 +89,13 @@ func TestRobust_StoredProfile(t *testing.T) {
 	version0 := bytes.Clone(valid)
 	version0[at+2] = 0
 	oversized := bytes.Repeat([]byte{0x81}, 5<<20)
+	// One character of the read item's id changed: still a well-formed
+	// profile, of a read the reader never made; the seal's checksum tells.
+	id := catalogueIn(t, built).Items[0].ID
+	idAt := bytes.Index(valid, []byte(id))
+	require.GreaterOrEqual(t, idAt, 0)
+	oneByte := bytes.Clone(valid)
+	oneByte[idAt] ^= 0x01
 	tests := []struct {
 		name  string
 		value string // a JS expression for the stored value
@@ -96,6 +103,7 @@ func TestRobust_StoredProfile(t *testing.T) {
 	}{
 		{"truncated", bytesJS(valid[:len(valid)/2]), valid[:len(valid)/2]},
 		{"version 0", bytesJS(version0), version0},
+		{"one byte changed", bytesJS(oneByte), oneByte},
 		{"oversized", `new Uint8Array(5 << 20).fill(0x81)`, oversized},
 		{"not msgpack", bytesJS([]byte("<html>not a profile</html>")), []byte("<html>not a profile</html>")},
 		{"not bytes", `'a string where the bytes should be'`, []byte("a string where the bytes should be")},
@@ -129,6 +137,38 @@ func TestRobust_StoredProfile(t *testing.T) {
 			require.Empty(t, p.exceptions())
 		})
 	}
+}
+
+// TestRobust_UnsealedProfile: a profile stored without the seal, by a
+// release before it, is read as it is, and stored again sealed as soon as
+// it is loaded, so that damage to it is detected from then on.
+func TestRobust_UnsealedProfile(t *testing.T) {
+	sealed := validProfile(t)
+	require.True(t, profile.Sealed(sealed))
+	unsealed, err := profile.Open(sealed)
+	require.NoError(t, err)
+	srv := startSite(t, built, readerOptions)
+	p := newTab(t, srv.URL)
+	p.open("/")
+	p.store(map[string]string{"consent": `'granted'`, "profile": bytesJS(unsealed)})
+	p.reload()
+	require.Equal(t, readyDetail{Consent: "granted", Personalized: true}, p.ready())
+	require.Empty(t, p.hearthErrors())
+	require.Len(t, p.profile().Read, 1)
+	stored := p.storedProfile()
+	require.True(t, profile.Sealed(stored), "stored again, sealed")
+	was, err := profile.Decode(unsealed)
+	require.NoError(t, err)
+	now, err := profile.Decode(stored)
+	require.NoError(t, err)
+	// The same profile, decayed to the time it was loaded.
+	require.Len(t, now.Events, len(was.Events))
+	for i := range was.Events {
+		require.Equal(t, [2]any{was.Events[i].Item, was.Events[i].Kind}, [2]any{now.Events[i].Item, now.Events[i].Kind})
+	}
+	require.Equal(t, was.ReadItems, now.ReadItems)
+	require.False(t, p.setAside().Found)
+	require.Empty(t, p.exceptions())
 }
 
 // TestRobust_DamagedProfilePage: the profile page says the saved profile was

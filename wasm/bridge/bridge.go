@@ -241,19 +241,21 @@ func (b *Bridge) loadProfile(r *Request, now int64) (Response, error) {
 		return Response{}, profileError("load profile", err)
 	}
 	b.adopt(p)
-	return b.settle(p, now)
+	return b.settle(p, now, profile.Sealed(r.Bytes))
 }
 
 // settle makes p, a stored profile, the engine's, and replies it for the
-// Worker to store when retention, a bound or a clock ahead changed it.
-func (b *Bridge) settle(p *profile.Profile, now int64) (Response, error) {
+// Worker to store when retention, a bound or a clock ahead changed it, or
+// when it was stored unsealed (by a release before the seal: it is stored
+// again sealed, so that damage to it is detected from now on).
+func (b *Bridge) settle(p *profile.Profile, now int64, sealed bool) (Response, error) {
 	if b.cat == nil {
 		b.prof = p
 		return Response{}, nil
 	}
 	before, ahead := stored(p), p.AheadOf(now)
 	p.Prune(b.policy, now)
-	if stored(p) == before && !ahead {
+	if stored(p) == before && !ahead && sealed {
 		// Only decay happened, which the stored Updated time already
 		// implies: nothing to write.
 		b.prof = p

@@ -157,7 +157,7 @@ func (b *Bridge) handle(r *Request) (Response, error) {
 		}
 		// The stored profile becomes the engine's, as load-profile would
 		// make it.
-		return b.settle(p, now)
+		return b.settle(p, now, profile.Sealed(r.Bytes))
 	case err != nil:
 		return Response{}, err
 	}

@@ -3,6 +3,7 @@
 package bridge
 
 import (
+	"bytes"
 	"testing"
 
 	"github.com/hearth-dev/hearth/core/profile"
@@ -80,10 +81,13 @@ func TestBridge_NewerProfile(t *testing.T) {
 func TestBridge_CorruptProfile(t *testing.T) {
 	valid := ok(t, reader(t), Request{Op: OpTrack, Item: "soup", Kind: "view"}).Profile
 	require.NotEmpty(t, valid)
+	flipped := bytes.Clone(valid)
+	flipped[len(flipped)/2] ^= 0x01
 	for name, data := range map[string][]byte{
-		"not msgpack": []byte("<html>"),
-		"truncated":   valid[:len(valid)/2],
-		"version 0":   func() []byte { b, _ := (&profile.Profile{}).MarshalMsg(nil); return b }(),
+		"one bit flipped": flipped,
+		"not msgpack":     []byte("<html>"),
+		"truncated":       valid[:len(valid)/2],
+		"version 0":       func() []byte { b, _ := (&profile.Profile{}).MarshalMsg(nil); return b }(),
 	} {
 		for _, r := range append([]Request{{Op: OpLoadProfile}}, changeRequests(t)...) {
 			t.Run(name+"/"+r.Op, func(t *testing.T) {
@@ -96,5 +100,33 @@ func TestBridge_CorruptProfile(t *testing.T) {
 				require.Equal(t, before, ok(t, b, Request{Op: OpProfile}).View)
 			})
 		}
+	}
+}
+
+// TestBridge_UnsealedProfile: a profile stored unsealed, by a release
+// before the seal, is read, and replied sealed for the Worker to store
+// again, by load-profile and by a change that leaves it otherwise as it
+// was; a sealed one that nothing changed is not replied.
+func TestBridge_UnsealedProfile(t *testing.T) {
+	sealed := ok(t, reader(t), Request{Op: OpTrack, Item: "soup", Kind: "view"}).Profile
+	require.True(t, profile.Sealed(sealed))
+	unsealed, err := profile.Open(sealed)
+	require.NoError(t, err)
+	unsealed = bytes.Clone(unsealed)
+	want := decodeProfile(t, sealed)
+
+	for _, r := range []Request{
+		{Op: OpLoadProfile},
+		{Op: OpTrack, Item: "flu", Kind: "read", Dwell: 60}, // sensitive: learns nothing
+	} {
+		t.Run(r.Op, func(t *testing.T) {
+			r.Bytes = unsealed
+			resp := ok(t, loaded(t), r)
+			require.True(t, profile.Sealed(resp.Profile), "stored again, sealed")
+			require.Equal(t, want, decodeProfile(t, resp.Profile))
+
+			r.Bytes = sealed
+			require.Empty(t, ok(t, loaded(t), r).Profile, "a sealed profile nothing changed is not stored again")
+		})
 	}
 }
