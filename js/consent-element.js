@@ -17,10 +17,10 @@
 // stands, and the outcome is announced in a status line.
 //
 // Themable: the custom properties --hearth-consent-bg, -color, -accent,
-// -accent-color, -border, -radius, -shadow, -max-width, -inset, -z-index,
-// and the parts region, text, actions, button, accept and decline
-// (hearth-consent::part(accept) { ... }). Its styles are a constructed
-// sheet, which a page's style-src policy does not block.
+// -accent-color, -border and -radius, and the parts region, text, actions,
+// button, accept and decline (hearth-consent::part(region) { max-width:
+// 30rem }). Its styles are a constructed sheet, which a page's style-src
+// policy does not block.
 
 /** The element's tag name. */
 export const consentTagName = 'hearth-consent';
@@ -35,26 +35,23 @@ export const consentTagName = 'hearth-consent';
  *   records the reader's answer
  */
 
-const css = `:host{position:fixed;inset:auto var(--hearth-consent-inset,.75rem) var(--hearth-consent-inset,.75rem);z-index:var(--hearth-consent-z-index,2147483000);pointer-events:none;display:block}
-:host([hidden]),[hidden]{display:none!important}
-[part~=region]{pointer-events:auto;box-sizing:border-box;max-width:var(--hearth-consent-max-width,40rem);margin:0 auto;padding:.75rem 1rem;background:var(--hearth-consent-bg,#fff);color:var(--hearth-consent-color,#1f2328);border:var(--hearth-consent-border,1px solid #d0d7de);border-radius:var(--hearth-consent-radius,.5rem);box-shadow:var(--hearth-consent-shadow,0 .25rem 1rem #0003)}
-[part~=text]{margin:0 0 .6rem}
+// The host is a zero-height box fixed to the bottom of the viewport that
+// lets clicks through; only the region takes them.
+const css = `:host{position:fixed;inset:auto .75rem .75rem;z-index:2147483000;pointer-events:none;display:block;--a:var(--hearth-consent-accent,#0b6bcb)}
+[hidden]{display:none!important}
+[part~=region]{pointer-events:auto;max-width:40rem;margin:auto;padding:.75rem 1rem;background:var(--hearth-consent-bg,#fff);color:var(--hearth-consent-color,#1f2328);border:var(--hearth-consent-border,1px solid #d0d7de);border-radius:var(--hearth-consent-radius,.5rem);box-shadow:0 .25rem 1rem #0003}
+p{margin:0 0 .6rem}
 [part~=actions]{display:flex;flex-wrap:wrap;gap:.5rem}
-button{font:inherit;cursor:pointer;padding:.35rem .9rem;border-radius:.35rem;border:1px solid var(--hearth-consent-accent,#0b6bcb);background:none;color:inherit}
-[part~=accept]{background:var(--hearth-consent-accent,#0b6bcb);color:var(--hearth-consent-accent-color,#fff)}
-button:focus-visible{outline:3px solid var(--hearth-consent-accent,#0b6bcb);outline-offset:2px}
-.status{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%);white-space:nowrap}`;
+button{font:inherit;cursor:pointer;padding:.35rem .9rem;border-radius:.35rem;border:1px solid var(--a);background:none;color:inherit}
+[part~=accept]{background:var(--a);color:var(--hearth-consent-accent-color,#fff)}
+button:focus-visible{outline:3px solid var(--a);outline-offset:2px}
+.status{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%)}`;
 
-const words = {
-  ask: 'Personalize this site? Hearth can recommend what to read next from what you read here. It learns in this browser only: nothing about your reading is sent anywhere.',
-  tell: 'This site recommends what to read next from what you read here. Hearth learns in this browser only: nothing about your reading is sent anywhere.',
-};
+const words = 'Hearth suggests what to read next from what you read on this site, learning in this browser only: nothing about your reading is sent anywhere.';
 
 // The loader's side, set by defineConsent before it defines the element.
 /** @type {Prompt} */
 let prompt;
-/** @type {Set<HearthConsent>} */
-const shown = new Set();
 
 /**
  * Defines <hearth-consent> on top of the loader's prompt. update() tells
@@ -66,7 +63,7 @@ export function defineConsent(p) {
   prompt = p;
   if (!customElements.get(consentTagName)) customElements.define(consentTagName, HearthConsent);
   return () => {
-    for (const el of shown) el.update();
+    for (const el of document.querySelectorAll(consentTagName)) /** @type {HearthConsent} */ (el).update();
   };
 }
 
@@ -98,7 +95,7 @@ class HearthConsent extends HTMLElement {
     this.region.setAttribute('role', 'region');
     this.region.setAttribute('aria-label', 'Personalization');
     this.region.hidden = true;
-    this.text = make('p', 'text');
+    this.text = make('p', 'text', words);
     this.accept = /** @type {HTMLButtonElement} */ (make('button', 'button accept'));
     this.decline = /** @type {HTMLButtonElement} */ (make('button', 'button decline'));
     const actions = make('div', 'actions');
@@ -117,12 +114,7 @@ class HearthConsent extends HTMLElement {
   }
 
   connectedCallback() {
-    shown.add(this);
     this.update();
-  }
-
-  disconnectedCallback() {
-    shown.delete(this);
   }
 
   /** Shows the prompt while the reader is to be asked, hides it otherwise. */
@@ -130,8 +122,7 @@ class HearthConsent extends HTMLElement {
     const ask = !!prompt && prompt.ask();
     if (ask) {
       const on = prompt.on();
-      this.text.textContent = on ? words.tell : words.ask;
-      this.accept.textContent = on ? 'OK' : 'Yes, personalize';
+      this.accept.textContent = on ? 'OK' : 'Personalize';
       this.decline.textContent = on ? 'Turn it off' : 'No, thanks';
     }
     this.region.hidden = !ask;
@@ -151,7 +142,6 @@ class HearthConsent extends HTMLElement {
     } catch {
       // The loader reported it (hearth:error); the prompt asks again on
       // the next page, since nothing was recorded.
-      this.status.textContent = 'Your answer could not be saved.';
     }
     this.update();
   }

@@ -103,7 +103,7 @@ export class PageConsent {
    */
   get refusal() {
     if (decide('granted', this.mode, this.gpc, this.cmp) === 'granted') return '';
-    return this.gpc ? 'Global Privacy Control is on' : "the site's consent management platform has no consent for personalization (purposes 1, 5 and 6): the reader gives it there";
+    return this.gpc ? 'Global Privacy Control is on' : 'the consent management platform has no consent for TCF purposes 1, 5 and 6';
   }
 
   /**

@@ -63,12 +63,12 @@ const quiet = script instanceof HTMLElement && script.dataset.quiet !== undefine
 /** @type {Partial<Record<ErrorCode, string>>} */
 const fixes = {
   [Code.config]: 'Fix that attribute of the Hearth script tag.',
-  [Code.worker]: "Serve hearth-worker.js beside hearth.js, from the page's origin, and allow it in the page's Content-Security-Policy (worker-src 'self').",
-  [Code.wasm]: "Serve hearth.wasm (as application/wasm) and wasm_exec.js beside hearth.js, and allow 'wasm-unsafe-eval' in script-src.",
+  [Code.worker]: "Serve hearth-worker.js beside hearth.js, from the page's origin; allow it in the CSP (worker-src 'self').",
+  [Code.wasm]: "Serve hearth.wasm (as application/wasm) and wasm_exec.js beside hearth.js; allow 'wasm-unsafe-eval' in the CSP.",
   [Code.catalogue]: 'Check that data-catalogue is the URL of your catalogue and that your server sends it.',
-  [Code.badCatalogue]: 'Rebuild the catalogue with hearth-catalog and check what your server sends with hearth-catalog inspect: a stale .br or .gz copy beside it gives this too.',
-  [Code.storage]: "This browser's storage (IndexedDB) is unavailable or full; nothing to fix on the site.",
-  [Code.badProfile]: "This reader's stored profile could not be read and starts afresh; nothing to fix on the site.",
+  [Code.badCatalogue]: 'Rebuild it with hearth-catalog; hearth-catalog inspect says if its .br or .gz copy is stale.',
+  [Code.storage]: "The reader's browser storage is unavailable or full: nothing to fix on the site.",
+  [Code.badProfile]: "The reader's stored profile was unreadable and starts afresh: nothing to fix on the site.",
 };
 
 /** @type {Set<string>} */
@@ -338,7 +338,7 @@ async function checkURLs(isItem) {
   const here = related ? folder(canonical()) : `${site}/`;
   const fix = example
     ? `rebuild the catalogue with -url-prefix ${folder(example)}=${example.startsWith('/') ? new URL(here).pathname : here} ` +
-      `(the folder of your pages) or check it with hearth-catalog -site ${site}, which lists the URLs to fix`
+      `(the folder of your pages); hearth-catalog -site ${site} lists the URLs to fix`
     : 'rebuild the catalogue from the feed of these pages';
   const mostOff = off.length * 2 > urls.length;
   if (isItem === false) {
@@ -346,8 +346,8 @@ async function checkURLs(isItem) {
     // page without a related slot is likely one that lists articles, and
     // only worth a note.
     say(related || mostOff ? 'warn' : 'info',
-      `this page (${canonical()}) is not in the catalogue, so reading it is not tracked` +
-      `${related ? ' and its related slot keeps your list' : ''}; item URLs look like ${example || '(none)'}. ` +
+      `this page (${canonical()}) is not in the catalogue, so reading it is not tracked; ` +
+      `item URLs look like ${example || '(none)'}. ` +
       `If it is an article, ${fix}.`);
   }
   if (mostOff) {
@@ -407,7 +407,7 @@ async function start() {
     emitError(...failure(err));
   }
   if (config.consent === 'tcf' && !(await consent.followCMP(onCMP))) {
-    emitError(Code.config, 'data-consent="tcf" needs a consent management platform on the page (its __tcfapi stub before hearth.js); personalization stays off');
+    emitError(Code.config, 'data-consent="tcf" needs a consent management platform (its __tcfapi stub before hearth.js); personalization stays off');
   }
   decided = true;
   updatePrompts();

@@ -265,7 +265,7 @@ func TestPublisher_EmbedIt(t *testing.T) {
 		p.waitFor(`hearth.personalized`)
 		lines := p.waitConsole(2)
 		require.Equal(t, "warning", lines[0].Level)
-		require.Contains(t, lines[0].Text, "hearth: this page ("+base+a.path()+") is not in the catalogue, so reading it is not tracked and its related slot keeps your list; item URLs look like "+feedHost)
+		require.Contains(t, lines[0].Text, "hearth: this page ("+base+a.path()+") is not in the catalogue, so reading it is not tracked; item URLs look like "+feedHost)
 		require.Contains(t, lines[0].Text, "rebuild the catalogue with -url-prefix "+feedHost)
 		require.Equal(t, "warning", lines[1].Level)
 		require.Regexp(t, `^hearth: \d+ of \d+ recommended links lead off this site \(`+regexp.QuoteMeta(feedHost), lines[1].Text)
