@@ -48,6 +48,7 @@ func TestBrowser_Smoke(t *testing.T) {
 		require.Equal(t, "shown", l.Prompt)
 		require.Zero(t, l.CLS, "layout shift with <hearth-consent> shown")
 	}
+	t.Logf("layout shift with <hearth-consent> shown: cold %s; warm %s", shiftRange(r.Cold), shiftRange(r.Warm))
 	require.Len(t, r.Recommend.Samples, 3)
 	require.Len(t, r.Track.Samples, 3)
 	require.NotEmpty(t, r.Memory.Wasm, "no WebAssembly.Memory found in the Worker")
