@@ -40,8 +40,10 @@ type topicConfig struct {
 }
 
 // Weights of derived topics. An explicit topic (the publisher's tag) has
-// weight 1; a topic derived from text is a guess and weighs at most
-// derivedWeight, less the weaker its evidence.
+// weight 1; a topic derived from text is a guess. In a catalogue with
+// enough tagged items its weight is its measured precision (calibrate.go);
+// otherwise it weighs at most derivedWeight, less the weaker its evidence,
+// and is never told as a reason.
 const (
 	derivedWeight = 0.8
 	// nameWeight scales the tf-idf weight of a topic's own name in an
@@ -61,6 +63,10 @@ const (
 type topicResult struct {
 	vocab []string
 	items [][]catalog.TopicWeight
+	// reasonMin is the least weight of an item's topic that may be told
+	// as a reason: ReasonPrecision when derived weights are calibrated,
+	// else 1 (tags only).
+	reasonMin float32
 }
 
 // assignTopics builds the topic vocabulary and each item's topics. Tags
@@ -69,6 +75,8 @@ type topicResult struct {
 // terms do (see termVocabulary). An item without a vocabulary topic gets
 // up to perItem topics derived from its text: its tf-idf similarity to each
 // topic's centroid, plus a bonus when its text contains the topic's name.
+// Their weights are calibrated on the tagged items, derived again with
+// their tags held out (heldOut, calibrate).
 //
 // head is the tf-idf matrix of the items' headlines (title and summary),
 // full that of all their text; they are the same matrix when items have no
@@ -169,7 +177,8 @@ func assignTopics(tags [][]string, head, full *text.Matrix, an text.Analyzer, na
 			}
 		}
 	}
-	if len(chosen) == 0 {
+	termTopics := len(chosen) == 0
+	if termTopics {
 		chosen, name = termVocabulary(m, cfg, names)
 		for _, k := range chosen {
 			inVocab[k] = true
@@ -191,52 +200,31 @@ func assignTopics(tags [][]string, head, full *text.Matrix, an text.Analyzer, na
 		}
 	}
 
-	cent := centroids(m, chosen, assigned)
-	var centFull map[string][]float32
-	if full != head {
-		centFull = centroids(full, chosen, assigned)
-	}
-	similarity := func(i int, k string) float64 {
-		s := float64(dotDense(m.Rows[i], cent[k]))
-		if centFull != nil {
-			s += fullWeight * float64(dotDense(full.Rows[i], centFull[k]))
-		}
-		return s
-	}
-	derivable := broadTopics(chosen, assigned, cfg.minItems)
 	nameCols := topicColumns(m, an, chosen, name)
+	d := newDeriver(m, full, chosen, assigned, nameCols, cfg.minItems)
 	for i := range assigned {
-		r := m.Rows[i]
-		if len(assigned[i]) > 0 {
-			for p := range assigned[i] {
-				a := &assigned[i][p]
-				a.score = 1 + similarity(i, a.key) + a.score
-				if _, ok := sens[a.key]; ok && a.explicit {
-					a.score += 100
-				}
-			}
-			sortScored(assigned[i])
-			if len(assigned[i]) > cfg.perItem {
-				assigned[i] = assigned[i][:cfg.perItem]
-			}
+		if len(assigned[i]) == 0 {
 			continue
 		}
-		var cands []scored
-		for _, k := range derivable {
-			s := similarity(i, k)
-			if cols := nameCols[k]; len(cols) > 0 {
-				s += nameWeight * rowWeight(r, cols)
-			}
-			if s > 0 {
-				cands = append(cands, scored{key: k, score: s})
+		for p := range assigned[i] {
+			a := &assigned[i][p]
+			a.score = 1 + d.similarity(i, a.key) + a.score
+			if _, ok := sens[a.key]; ok && a.explicit {
+				a.score += 100
 			}
 		}
-		sortScored(cands)
-		for p, c := range cands {
-			if p >= cfg.perItem || c.score < keepRatio*cands[0].score {
-				break
-			}
-			assigned[i] = append(assigned[i], c)
+		sortScored(assigned[i])
+		if len(assigned[i]) > cfg.perItem {
+			assigned[i] = assigned[i][:cfg.perItem]
+		}
+	}
+	var samples []derivedSample
+	if !termTopics {
+		samples = heldOut(m, full, chosen, assigned, itemKeys, nameCols, cfg, heldOutFolds, topicSeed)
+	}
+	for i := range assigned {
+		if len(assigned[i]) == 0 {
+			assigned[i] = d.derive(i, cfg.perItem)
 		}
 	}
 
@@ -245,20 +233,81 @@ func assignTopics(tags [][]string, head, full *text.Matrix, an text.Analyzer, na
 	for x, k := range vocab {
 		index[k] = uint16(x)
 	}
-	res := topicResult{vocab: make([]string, len(vocab)), items: make([][]catalog.TopicWeight, n)}
+	cal, calibrated := calibrate(samples)
+	res := topicResult{vocab: make([]string, len(vocab)), items: make([][]catalog.TopicWeight, n), reasonMin: 1}
+	if calibrated {
+		res.reasonMin = ReasonPrecision
+	}
 	for x, k := range vocab {
 		res.vocab[x] = name[k]
 	}
 	for i, as := range assigned {
 		for _, a := range as {
 			w := float32(1)
-			if !a.explicit {
+			switch {
+			case a.explicit:
+			case calibrated:
+				w = cal.weight(a.score)
+			default:
 				w = float32(math.Max(0.05, math.Round(100*derivedWeight*a.score/as[0].score)/100))
 			}
 			res.items[i] = append(res.items[i], catalog.TopicWeight{Topic: index[a.key], Weight: w})
 		}
 	}
 	return res
+}
+
+// deriver maps an item's text to topics: each topic's Rocchio prototype,
+// built from the items that carry it, and the words of its name.
+type deriver struct {
+	head, full     *text.Matrix
+	cent, centFull map[string][]float32 // centFull is nil when full is head
+	derivable      []string
+	nameCols       map[string][]int32
+}
+
+// newDeriver builds the prototypes of keys from the items assigned
+// carries them on.
+func newDeriver(head, full *text.Matrix, keys []string, assigned [][]scored, nameCols map[string][]int32, minItems int) *deriver {
+	d := &deriver{head: head, cent: centroids(head, keys, assigned), derivable: broadTopics(keys, assigned, minItems), nameCols: nameCols}
+	if full != head {
+		d.full, d.centFull = full, centroids(full, keys, assigned)
+	}
+	return d
+}
+
+// similarity is item i's similarity to topic k's prototype: its
+// headline's, plus a share of its full text's.
+func (d *deriver) similarity(i int, k string) float64 {
+	s := float64(dotDense(d.head.Rows[i], d.cent[k]))
+	if d.centFull != nil {
+		s += fullWeight * float64(dotDense(d.full.Rows[i], d.centFull[k]))
+	}
+	return s
+}
+
+// derive returns up to n topics for item i, best first: the broad topics
+// its text is most similar to, with a bonus for a topic's name in its
+// headline, that score at least keepRatio of the best.
+func (d *deriver) derive(i, n int) []scored {
+	r := d.head.Rows[i]
+	var cands []scored
+	for _, k := range d.derivable {
+		s := d.similarity(i, k)
+		if cols := d.nameCols[k]; len(cols) > 0 {
+			s += nameWeight * rowWeight(r, cols)
+		}
+		if s > 0 {
+			cands = append(cands, scored{key: k, score: s})
+		}
+	}
+	sortScored(cands)
+	for p, c := range cands {
+		if p >= n || c.score < keepRatio*cands[0].score {
+			return cands[:p]
+		}
+	}
+	return cands
 }
 
 // broadTopics returns the topics text may be mapped to: those carried by at
