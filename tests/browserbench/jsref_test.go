@@ -6,6 +6,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -54,6 +55,20 @@ func TestJSRef_MatchesEngine(t *testing.T) {
 	bare.Policy = catalog.Policy{}
 	bareBytes, err := bare.Encode()
 	require.NoError(t, err)
+	// Topics under the catalogue's reason_min (derived, not vouched for):
+	// every other item carries its topics at half weight, so the reference
+	// must leave out the "You follow" that the engine leaves out.
+	derived := *c
+	derived.Items = slices.Clone(c.Items)
+	for i := 1; i < len(derived.Items); i += 2 {
+		derived.Items[i].Topics = slices.Clone(derived.Items[i].Topics)
+		for k := range derived.Items[i].Topics {
+			derived.Items[i].Topics[k].Weight /= 2
+		}
+	}
+	derived.Policy.TopicReasonMin = 0.7
+	derivedBytes, err := derived.Encode()
+	require.NoError(t, err)
 
 	dir := t.TempDir()
 	write := func(name string, b []byte) string {
@@ -77,6 +92,7 @@ func TestJSRef_MatchesEngine(t *testing.T) {
 		count, seed int
 	}
 	catFile, variedFile, bareFile := write("cat.msgpack", b), write("varied.msgpack", variedBytes), write("bare.msgpack", bareBytes)
+	derivedFile := write("derived.msgpack", derivedBytes)
 	var scenarios []scenario
 	for _, count := range []int{1, 10, 50} {
 		scenarios = append(scenarios, scenario{"benchmark policy", c, catFile, encode(p), count, 1})
@@ -85,7 +101,8 @@ func TestJSRef_MatchesEngine(t *testing.T) {
 		scenarios = append(scenarios,
 			scenario{"diverse, capped, explored", &varied, variedFile, encode(p), 10, seed},
 			scenario{"more variety", &varied, variedFile, encode(curious), 10, seed},
-			scenario{"policy defaults", &bare, bareFile, encode(p), 10, seed})
+			scenario{"policy defaults", &bare, bareFile, encode(p), 10, seed},
+			scenario{"topics under reason_min", &derived, derivedFile, encode(p), 50, seed})
 	}
 	for _, sc := range scenarios {
 		t.Run(sc.name+"/"+strconv.Itoa(sc.count)+"/"+strconv.Itoa(sc.seed), func(t *testing.T) {
