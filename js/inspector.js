@@ -15,7 +15,7 @@
 // only for http(s) and site-relative URLs.
 
 import { Code, kindWords } from './ops.gen.js';
-import { safeURL } from './recs.js';
+import { plain, safeURL } from './recs.js';
 import * as store from './store.js';
 
 /**
@@ -112,7 +112,9 @@ function messageOf(err) {
 function el(tag, className, text) {
   const e = document.createElement(tag);
   if (className) e.className = className;
-  if (text !== undefined) e.textContent = text;
+  // Catalogue and profile text is shown without bidi controls and
+  // zero-width marks, which could make it read other than it is.
+  if (text !== undefined) e.textContent = plain(text);
   return e;
 }
 
@@ -130,7 +132,7 @@ function button(text, action, value = '', label = '') {
   b.dataset.action = action;
   b.dataset.key = value ? `${action}:${value}` : action;
   b.value = value;
-  if (label) b.setAttribute('aria-label', label);
+  if (label) b.setAttribute('aria-label', plain(label));
   return b;
 }
 
@@ -190,7 +192,7 @@ function bar(fraction, negative, label) {
   svg.setAttribute('height', '12');
   svg.setAttribute('viewBox', `0 0 ${width} 12`);
   svg.setAttribute('role', 'img');
-  svg.setAttribute('aria-label', label);
+  svg.setAttribute('aria-label', plain(label));
   const track = document.createElementNS(svgNS, 'rect');
   track.setAttribute('class', 'hearth-bar-track');
   track.setAttribute('width', String(width));
@@ -620,17 +622,7 @@ export class HearthProfile extends HTMLElement {
       this.fail('Personalization is off: there is nothing to download.');
       return;
     }
-    const url = URL.createObjectURL(new Blob([json], { type: 'application/json' }));
-    const a = el('a');
-    a.href = url;
-    a.download = `hearth-profile-${new Date().toISOString().slice(0, 10)}.json`;
-    a.hidden = true;
-    this.append(a);
-    a.click();
-    a.remove();
-    // The download has started from the URL by the time the next task runs
-    // in every current browser; a minute leaves a wide margin.
-    setTimeout(() => URL.revokeObjectURL(url), 60_000);
+    this.save(json, 'application/json', `hearth-profile-${new Date().toISOString().slice(0, 10)}.json`);
     this.say('Your profile was downloaded as a JSON file.');
   }
 
@@ -642,18 +634,29 @@ export class HearthProfile extends HTMLElement {
       return;
     }
     const v = aside.value;
-    /** @type {BlobPart} */
-    const part = v instanceof Uint8Array ? new Uint8Array(v) : v instanceof ArrayBuffer || typeof v === 'string' ? v : JSON.stringify(v) ?? String(v);
-    const url = URL.createObjectURL(new Blob([part], { type: 'application/octet-stream' }));
+    this.save(v instanceof Uint8Array ? new Uint8Array(v) : v instanceof ArrayBuffer || typeof v === 'string' ? v : String(JSON.stringify(v)),
+      'application/octet-stream', `hearth-profile-damaged-${new Date(aside.time).toISOString().slice(0, 10)}.bin`);
+    this.say('The damaged profile was downloaded as it was stored.');
+  }
+
+  /**
+   * Downloads data as a file, through a Blob URL.
+   * @param {BlobPart} data
+   * @param {string} type
+   * @param {string} name
+   */
+  save(data, type, name) {
+    const url = URL.createObjectURL(new Blob([data], { type }));
     const a = el('a');
     a.href = url;
-    a.download = `hearth-profile-damaged-${new Date(aside.time).toISOString().slice(0, 10)}.bin`;
+    a.download = name;
     a.hidden = true;
     this.append(a);
     a.click();
     a.remove();
+    // The download has started from the URL by the time the next task runs
+    // in every current browser; a minute leaves a wide margin.
     setTimeout(() => URL.revokeObjectURL(url), 60_000);
-    this.say('The damaged profile was downloaded as it was stored.');
   }
 
   /**

@@ -6,7 +6,8 @@
 // and only http(s) and site-relative links are rendered.
 //
 // Every recommendation carries a "Why this?" button (aria-expanded,
-// aria-controls) that shows the engine's reasons for it.
+// aria-controls) that shows the engine's reasons for it. Text is shown
+// without bidi controls and zero-width marks (plain).
 
 import { defaultCount, maxCount } from './ops.gen.js';
 
@@ -33,6 +34,26 @@ export function safeURL(url) {
   }
 }
 
+// Characters that change how the text around them is laid out while
+// showing nothing themselves: the bidi embeddings, overrides and isolates
+// (U+202A-U+202E, U+2066-U+2069), with which a title can make a link's text
+// read reversed, and the zero-width space, word joiner and byte order mark
+// (U+200B, U+2060, U+FEFF). The zero-width non-joiner and joiner (U+200C,
+// U+200D) stay: Persian, Indic scripts and emoji need them, and they move
+// nothing. The builder strips the same characters (build/pack plain.go,
+// TestPlain_SameAsJS); catalogues from elsewhere may still carry them.
+const hiddenMarks = /[\u200B\u2060\uFEFF\u202A-\u202E\u2066-\u2069]/g;
+
+/**
+ * Returns catalogue or profile text without the characters of hiddenMarks,
+ * for textContent and labels.
+ * @param {unknown} text
+ * @returns {string}
+ */
+export function plain(text) {
+  return String(text).replace(hiddenMarks, '');
+}
+
 let nextWhy = 1;
 
 /**
@@ -48,7 +69,7 @@ function whyThis(reasons) {
   const texts = reasons.length ? reasons.map((r) => r.text) : ["The site's usual order: nothing personal."];
   for (const text of texts) {
     const li = document.createElement('li');
-    li.textContent = text;
+    li.textContent = plain(text);
     list.append(li);
   }
   const button = document.createElement('button');
@@ -141,7 +162,7 @@ export class HearthRecs extends HTMLElement {
       li.className = 'hearth-item';
       const a = document.createElement('a');
       a.href = href;
-      a.textContent = String(rec.title);
+      a.textContent = plain(rec.title);
       a.dataset.hearthId = String(rec.id);
       li.append(a, ' ', ...whyThis(Array.isArray(rec.reasons) ? rec.reasons : []));
       list.append(li);

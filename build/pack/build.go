@@ -109,10 +109,15 @@ type Options struct {
 	Lambda float32
 	// Progress, if set, is told how far each stage has come.
 	Progress func(stage string, done, total int)
-	// Warn, if set, makes Build lenient: a duplicate item, or one dated
-	// outside the years a catalogue allows (ErrDate), is reported to Warn
-	// and skipped instead of failing the build.
+	// Warn, if set, makes Build lenient: a duplicate item, one dated
+	// outside the years a catalogue allows (ErrDate), or one whose URL is on
+	// a host the policy does not list (ErrHost), is reported to Warn and
+	// skipped instead of failing the build.
 	Warn func(error)
+	// Notice, if set, is told what a build accepts but the publisher should
+	// look at: items that link to another host than most items do
+	// (ErrStrayHost).
+	Notice func(error)
 	// Item summaries and key terms shape the vectors and topics; whether
 	// the catalogue carries them too is chosen here. The engine never reads
 	// them (it ranks on vectors, topics, dates and popularity, and shows
@@ -195,12 +200,17 @@ func Build(items []feed.Item, pol catalog.Policy, opts Options) (*catalog.Catalo
 	if err := CheckPolicy(pol); err != nil {
 		return nil, err
 	}
-	entries, err := identify(items, o)
+	entries, err := identify(items, pol, o)
 	if err != nil {
 		return nil, err
 	}
 	if len(entries) == 0 {
 		return nil, ErrNoItems
+	}
+	if o.Notice != nil && len(pol.Hosts) == 0 {
+		for _, n := range strayHosts(entries) {
+			o.Notice(n)
+		}
 	}
 	sort.SliceStable(entries, func(a, b int) bool {
 		ta, tb := entries[a].src.Published, entries[b].src.Published
@@ -214,7 +224,9 @@ func Build(items []feed.Item, pol catalog.Policy, opts Options) (*catalog.Catalo
 	c := &catalog.Catalogue{Version: catalog.FormatVersion, Items: make([]catalog.Item, n)}
 	for i, e := range entries {
 		it := &c.Items[i]
-		it.ID, it.URL, it.Title, it.Summary, it.Section = e.id, e.url, e.src.Title, e.src.Summary, strings.TrimSpace(e.src.Section)
+		// Text reaches readers: without bidi controls and zero-width
+		// marks, a title reads as it is (plain.go).
+		it.ID, it.URL, it.Title, it.Summary, it.Section = e.id, e.url, plain(e.src.Title), plain(e.src.Summary), strings.TrimSpace(plain(e.src.Section))
 		if !e.src.Published.IsZero() {
 			it.Published = e.src.Published.Unix()
 		}
@@ -235,7 +247,9 @@ func Build(items []feed.Item, pol catalog.Policy, opts Options) (*catalog.Catalo
 
 	tags := make([][]string, n)
 	for i, e := range entries {
-		tags[i] = e.src.Topics
+		for _, t := range e.src.Topics {
+			tags[i] = append(tags[i], plain(t))
+		}
 	}
 	var prevTopics []string
 	if o.Previous != nil {
@@ -286,8 +300,9 @@ func Build(items []feed.Item, pol catalog.Policy, opts Options) (*catalog.Catalo
 }
 
 // identify gives every item its catalogue id and final URL, refuses
-// duplicates, and adds carried-over items of a previous catalogue.
-func identify(items []feed.Item, o Options) ([]entry, error) {
+// duplicates and URLs on hosts the policy does not list, and adds
+// carried-over items of a previous catalogue.
+func identify(items []feed.Item, pol catalog.Policy, o Options) ([]entry, error) {
 	prevByURL := map[string]string{}
 	if o.Previous != nil {
 		for _, it := range o.Previous.Items {
@@ -316,6 +331,14 @@ func identify(items []feed.Item, o Options) ([]entry, error) {
 			o.Warn(err)
 			continue
 		}
+		if !pol.AllowsURL(u) {
+			err := fmt.Errorf("%w: %s (%s): %s is not on %s", ErrHost, source(it), key, u, strings.Join(pol.Hosts, ", "))
+			if o.Warn == nil {
+				return nil, err
+			}
+			o.Warn(err)
+			continue
+		}
 		id := StableID(key)
 		if old, ok := prevByURL[u]; ok {
 			id = old
@@ -334,6 +357,14 @@ func identify(items []feed.Item, o Options) ([]entry, error) {
 	if o.Previous != nil && o.Merge {
 		for _, it := range o.Previous.Items {
 			if _, ok := seen[it.ID]; ok {
+				continue
+			}
+			if !pol.AllowsURL(it.URL) {
+				err := fmt.Errorf("%w: previous catalogue item %s: %s is not on %s", ErrHost, it.ID, it.URL, strings.Join(pol.Hosts, ", "))
+				if o.Warn == nil {
+					return nil, err
+				}
+				o.Warn(err)
 				continue
 			}
 			seen[it.ID] = len(entries)

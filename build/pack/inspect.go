@@ -112,9 +112,10 @@ func PolicyFileOf(p catalog.Policy) PolicyFile {
 		RetentionDays:         p.RetentionDays,
 		MaxEvents:             p.MaxEvents,
 		Consent:               p.Consent,
+		Hosts:                 p.Hosts,
 	}
 	// Empty lists rather than null, as a publisher would write them.
-	for _, l := range []*[]string{&f.Pinned, &f.Excluded, &f.Sensitive} {
+	for _, l := range []*[]string{&f.Pinned, &f.Excluded, &f.Sensitive, &f.Hosts} {
 		if *l == nil {
 			*l = []string{}
 		}

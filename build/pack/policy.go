@@ -30,6 +30,10 @@ type PolicyFile struct {
 	RetentionDays         int            `json:"retention_days"`
 	MaxEvents             int            `json:"max_events"`
 	Consent               string         `json:"consent"`
+	// Hosts, when set, are the only hosts item links may name (site-
+	// relative links are always allowed): the build refuses an item on
+	// another host, and so does the engine (catalog.Policy.Hosts).
+	Hosts []string `json:"hosts"`
 }
 
 // PolicyWeights are the scoring weights of a [PolicyFile]: one for each
@@ -114,6 +118,7 @@ func (f PolicyFile) Policy() catalog.Policy {
 		RetentionDays:         f.RetentionDays,
 		MaxEvents:             f.MaxEvents,
 		Consent:               f.Consent,
+		Hosts:                 f.Hosts,
 	}
 	for _, s := range f.Sensitive {
 		p.Sensitive = append(p.Sensitive, NormalizeTopic(s))
@@ -186,7 +191,7 @@ func CheckPolicy(p catalog.Policy) error {
 	for _, l := range []struct {
 		name string
 		v    []string
-	}{{"pinned", p.Pinned}, {"excluded", p.Excluded}, {"sensitive", p.Sensitive}} {
+	}{{"pinned", p.Pinned}, {"excluded", p.Excluded}, {"sensitive", p.Sensitive}, {"hosts", p.Hosts}} {
 		for i, s := range l.v {
 			if strings.TrimSpace(s) == "" {
 				return bad(fmt.Sprintf("%s[%d]", l.name, i), "is empty")

@@ -15,7 +15,7 @@ func TestReadPolicy(t *testing.T) {
 		"weights": {"similarity": 1, "topic": 0.5, "freshness": 0.2, "popularity": 0.1},
 		"section_caps": {"sport": 2, "news": 3},
 		"pinned": ["https://example.com/a"], "excluded": ["b"], "sensitive": [" Health ", "Politics"],
-		"retention_days": 60, "max_events": 300, "consent": "opt-out"}`
+		"retention_days": 60, "max_events": 300, "consent": "opt-out", "hosts": ["example.com"]}`
 	p, err := ReadPolicy(strings.NewReader(full))
 	require.NoError(t, err)
 	require.Equal(t, catalog.Policy{
@@ -26,6 +26,7 @@ func TestReadPolicy(t *testing.T) {
 		Excluded:      []string{"b"},
 		Sensitive:     []string{"health", "politics"},
 		RetentionDays: 60, MaxEvents: 300, Consent: catalog.ConsentOptOut,
+		Hosts: []string{"example.com"},
 	}, p)
 
 	empty, err := ReadPolicy(strings.NewReader(`{}`))
@@ -46,6 +47,8 @@ func TestReadPolicy(t *testing.T) {
 		{"negative retention", `{"retention_days": -5}`, "retention_days"},
 		{"too many events", `{"max_events": 1000000}`, "max_events"},
 		{"consent", `{"consent": "maybe"}`, "consent"},
+		{"empty host", `{"hosts": [""]}`, "hosts[0]"},
+		{"host with a scheme", `{"hosts": ["https://example.com"]}`, "hosts: entry 0"},
 		{"two documents", `{} {}`, "more than one"},
 		{"not json", `diversity: 1`, "invalid character"},
 	}

@@ -140,6 +140,12 @@ type Policy struct {
 	// precision and sets this to the precision it requires (docs/engine.md).
 	// Unset, it is 1: only the publisher's tags give that reason.
 	TopicReasonMin float32 `msg:"reason_min"`
+	// Hosts, when set, are the only hosts an item's absolute URL may name
+	// (host names, compared without case; site-relative URLs are always
+	// allowed): Validate refuses a catalogue with an item that links
+	// elsewhere, so a feed that was tampered with cannot send readers to
+	// another site through the publisher's recommendations.
+	Hosts []string `msg:"hosts" limit:"policyList"`
 }
 
 // Weights are the relative weights of the scoring terms.

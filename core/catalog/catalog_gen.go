@@ -11,9 +11,9 @@ import (
 // MarshalMsg implements msgp.Marshaler
 func (z *Policy) MarshalMsg(b []byte) (o []byte, err error) {
 	o = msgp.Require(b, z.Msgsize())
-	// map header, size 13
+	// map header, size 14
 	// string "fresh_hl"
-	o = append(o, 0x8d, 0xa8, 0x66, 0x72, 0x65, 0x73, 0x68, 0x5f, 0x68, 0x6c)
+	o = append(o, 0x8e, 0xa8, 0x66, 0x72, 0x65, 0x73, 0x68, 0x5f, 0x68, 0x6c)
 	o = msgp.AppendFloat32(o, z.FreshnessHalfLifeDays)
 	// string "interest_hl"
 	o = append(o, 0xab, 0x69, 0x6e, 0x74, 0x65, 0x72, 0x65, 0x73, 0x74, 0x5f, 0x68, 0x6c)
@@ -73,6 +73,12 @@ func (z *Policy) MarshalMsg(b []byte) (o []byte, err error) {
 	// string "reason_min"
 	o = append(o, 0xaa, 0x72, 0x65, 0x61, 0x73, 0x6f, 0x6e, 0x5f, 0x6d, 0x69, 0x6e)
 	o = msgp.AppendFloat32(o, z.TopicReasonMin)
+	// string "hosts"
+	o = append(o, 0xa5, 0x68, 0x6f, 0x73, 0x74, 0x73)
+	o = msgp.AppendArrayHeader(o, uint32(len(z.Hosts)))
+	for za0005 := range z.Hosts {
+		o = msgp.AppendString(o, z.Hosts[za0005])
+	}
 	return
 }
 
@@ -253,6 +259,25 @@ func (z *Policy) UnmarshalMsg(bts []byte) (o []byte, err error) {
 				err = msgp.WrapError(err, "TopicReasonMin")
 				return
 			}
+		case "hosts":
+			var zb0007 uint32
+			zb0007, bts, err = msgp.ReadArrayHeaderBytes(bts)
+			if err != nil {
+				err = msgp.WrapError(err, "Hosts")
+				return
+			}
+			if cap(z.Hosts) >= int(zb0007) {
+				z.Hosts = (z.Hosts)[:zb0007]
+			} else {
+				z.Hosts = make([]string, zb0007)
+			}
+			for za0005 := range z.Hosts {
+				z.Hosts[za0005], bts, err = msgp.ReadStringBytes(bts)
+				if err != nil {
+					err = msgp.WrapError(err, "Hosts", za0005)
+					return
+				}
+			}
 		default:
 			bts, err = msgp.Skip(bts)
 			if err != nil {
@@ -283,7 +308,10 @@ func (z *Policy) Msgsize() (s int) {
 	for za0004 := range z.Sensitive {
 		s += msgp.StringPrefixSize + len(z.Sensitive[za0004])
 	}
-	s += 10 + msgp.IntSize + 11 + msgp.IntSize + 8 + msgp.StringPrefixSize + len(z.Consent) + 11 + msgp.Float32Size
+	s += 10 + msgp.IntSize + 11 + msgp.IntSize + 8 + msgp.StringPrefixSize + len(z.Consent) + 11 + msgp.Float32Size + 6 + msgp.ArrayHeaderSize
+	for za0005 := range z.Hosts {
+		s += msgp.StringPrefixSize + len(z.Hosts[za0005])
+	}
 	return
 }
 

@@ -37,6 +37,8 @@ func (z *Policy) readMsg(r *wire.Reader, l *limiter) {
 			z.Consent = r.String()
 		case "reason_min":
 			z.TopicReasonMin = r.Float32()
+		case "hosts":
+			z.Hosts = r.Strings(z.Hosts, l.array(r, 2, key))
 		default:
 			l.skip(r, 2, key)
 		}
@@ -45,7 +47,7 @@ func (z *Policy) readMsg(r *wire.Reader, l *limiter) {
 
 // appendMsg appends z as (*Policy).MarshalMsg does.
 func (z *Policy) appendMsg(b []byte) []byte {
-	b = wire.AppendRaw(b, "\x8d\xa8fresh_hl")
+	b = wire.AppendRaw(b, "\x8e\xa8fresh_hl")
 	b = wire.AppendFloat32(b, z.FreshnessHalfLifeDays)
 	b = wire.AppendRaw(b, "\xabinterest_hl")
 	b = wire.AppendFloat32(b, z.InterestHalfLifeDays)
@@ -74,12 +76,14 @@ func (z *Policy) appendMsg(b []byte) []byte {
 	b = wire.AppendString(b, z.Consent)
 	b = wire.AppendRaw(b, "\xaareason_min")
 	b = wire.AppendFloat32(b, z.TopicReasonMin)
+	b = wire.AppendRaw(b, "\xa5hosts")
+	b = wire.AppendStrings(b, z.Hosts)
 	return b
 }
 
 // sizeHint is an upper bound of the size of z's encoding.
 func (z *Policy) sizeHint() int {
-	n := 191
+	n := 202
 	n += z.Weights.sizeHint()
 	for i1 := range z.SectionCaps {
 		n += z.SectionCaps[i1].sizeHint()
@@ -97,6 +101,10 @@ func (z *Policy) sizeHint() int {
 		n += 5
 	}
 	n += len(z.Consent)
+	for i5 := range z.Hosts {
+		n += len(z.Hosts[i5])
+		n += 5
+	}
 	return n
 }
 
@@ -367,7 +375,7 @@ func limitOf(depth int, key string) limit {
 		}
 	case 2:
 		switch key {
-		case "caps", "pinned", "excluded", "sensitive":
+		case "caps", "pinned", "excluded", "sensitive", "hosts":
 			return limitPolicyList
 		case "id":
 			return limitItems

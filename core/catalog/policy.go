@@ -125,11 +125,18 @@ func (p Policy) Validate() error {
 	for _, l := range []struct {
 		name string
 		v    []string
-	}{{"pinned", p.Pinned}, {"excluded", p.Excluded}, {"sensitive", p.Sensitive}} {
+	}{{"pinned", p.Pinned}, {"excluded", p.Excluded}, {"sensitive", p.Sensitive}, {"hosts", p.Hosts}} {
 		for k, s := range l.v {
 			if strings.TrimSpace(s) == "" {
 				return policyError(l.name, "entry "+strconv.Itoa(k)+" is empty")
 			}
+		}
+	}
+	for k, h := range p.Hosts {
+		// A host name as URLHost reads it from a URL: no scheme, path,
+		// user, port or escapes (an IPv6 address keeps its brackets).
+		if hasAny(h, &hostRefusedBits) || strings.IndexByte(h, ':') >= 0 && h[0] != '[' {
+			return policyError("hosts", "entry "+strconv.Itoa(k)+" "+strconv.Quote(clip(h))+": want a host name such as example.com")
 		}
 	}
 	return nil

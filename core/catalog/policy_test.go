@@ -55,6 +55,13 @@ func TestPolicy_Validate(t *testing.T) {
 		{"cap of zero", Policy{SectionCaps: []SectionCap{{Section: "news"}}}, `caps: entry 0 ("news"): max 0`},
 		{"empty pinned id", Policy{Pinned: []string{"a", ""}}, "pinned: entry 1 is empty"},
 		{"empty sensitive", Policy{Sensitive: []string{" "}}, "sensitive: entry 0 is empty"},
+		{"hosts", Policy{Hosts: []string{"example.com", "News.Example.org", "[::1]"}}, ""},
+		{"empty host", Policy{Hosts: []string{"example.com", ""}}, "hosts: entry 1 is empty"},
+		{"host with a scheme", Policy{Hosts: []string{"https://example.com"}}, `hosts: entry 0 "https://example.com": want a host name`},
+		{"host with a path", Policy{Hosts: []string{"example.com/blog"}}, "want a host name"},
+		{"host with a port", Policy{Hosts: []string{"example.com:443"}}, "want a host name"},
+		{"host with a user", Policy{Hosts: []string{"me@example.com"}}, "want a host name"},
+		{"host escaped", Policy{Hosts: []string{"ex%61mple.com"}}, "want a host name"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

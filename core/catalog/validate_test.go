@@ -39,3 +39,60 @@ func TestCatalogue_Validate_published(t *testing.T) {
 		})
 	}
 }
+
+func TestURLHost(t *testing.T) {
+	for u, want := range map[string]string{
+		"https://example.com/a":                "example.com",
+		"http://Example.COM":                   "Example.COM",
+		"https://example.com:8443/a?b#c":       "example.com",
+		"https://example.com?x=/y":             "example.com",
+		"https://example.com#x":                "example.com",
+		"https://good.example@evil.example/":   "evil.example",
+		"https://a@b@evil.example:1/x@y":       "evil.example",
+		"https://[2001:db8::1]:8080/":          "[2001:db8::1]",
+		"https://[2001:db8::1]/":               "[2001:db8::1]",
+		"/blog/post":                           "",
+		"ftp://example.com/":                   "",
+		"javascript:alert(1)//https://x.test/": "",
+	} {
+		require.Equal(t, want, URLHost(u), u)
+	}
+}
+
+// TestCatalogue_Validate_hosts: with Policy.Hosts set, an item whose URL
+// names another host is refused; site-relative URLs always pass, and
+// without Hosts any host does.
+func TestCatalogue_Validate_hosts(t *testing.T) {
+	tests := []struct {
+		name  string
+		hosts []string
+		url   string
+		want  string // substring of the error; "" for valid
+	}{
+		{"no hosts: any host", nil, "https://elsewhere.example/x", ""},
+		{"an allowed host", []string{"news.example"}, "https://news.example/x", ""},
+		{"allowed, another case", []string{"News.Example"}, "https://NEWS.example:443/x", ""},
+		{"one of several", []string{"a.example", "news.example"}, "http://news.example/x", ""},
+		{"site-relative", []string{"news.example"}, "/x", ""},
+		{"another host", []string{"news.example"}, "https://elsewhere.example/x", `item 2 "i2": url: host "elsewhere.example" is not one of the policy's hosts`},
+		{"a subdomain is another host", []string{"news.example"}, "https://evil.news.example/x", `host "evil.news.example"`},
+		{"user information is not the host", []string{"news.example"}, "https://news.example@evil.example/x", `host "evil.example"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := testCatalogue(5)
+			c.Policy.Hosts = tt.hosts
+			for i := range c.Items {
+				c.Items[i].URL = "/p/" + c.Items[i].ID
+			}
+			c.Items[2].URL = tt.url
+			err := c.Validate()
+			if tt.want == "" {
+				require.NoError(t, err)
+				return
+			}
+			require.ErrorIs(t, err, ErrInvalid)
+			require.Contains(t, err.Error(), tt.want)
+		})
+	}
+}

@@ -433,6 +433,12 @@ func TestRobust_Catalogue(t *testing.T) {
 	cat.Items[3].URL = "javascript:window.__xss=1"
 	scriptURL, err := cat.Encode()
 	require.NoError(t, err)
+	cat, err = catalog.Decode(real)
+	require.NoError(t, err)
+	cat.Policy.Hosts = []string{"blog.example"}
+	cat.Items[3].URL = "https://elsewhere.example/post"
+	strayHost, err := cat.Encode()
+	require.NoError(t, err)
 	// A map whose id column claims four billion items.
 	absurd := []byte{0x82, 0xa1, 'v', 0x02, 0xa5, 'i', 't', 'e', 'm', 's', 0x81, 0xa2, 'i', 'd', 0xdd, 0xff, 0xff, 0xff, 0xff}
 
@@ -447,6 +453,7 @@ func TestRobust_Catalogue(t *testing.T) {
 		{"over 64 MiB", bytes.Repeat([]byte{0xc0}, 65<<20), "bad-catalogue"},
 		{"a javascript: URL", scriptURL, "bad-catalogue"},
 		{"not a catalogue", []byte("<script>window.__xss=1</script>"), "bad-catalogue"},
+		{"a link to a host the policy does not list", strayHost, "bad-catalogue"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -466,6 +473,57 @@ func TestRobust_Catalogue(t *testing.T) {
 			require.Equal(t, storage{}, normalise(p.storage()), "nothing stored")
 		})
 	}
+}
+
+// hiddenMarks matches the characters Hearth never shows: bidi embeddings,
+// overrides and isolates, zero-width space, word joiner, byte order mark.
+const hiddenMarks = `/[\u200B\u2060\uFEFF\u202A-\u202E\u2066-\u2069]/`
+
+// TestRobust_TextReadsAsItIs serves a catalogue whose titles and topics
+// carry bidi overrides, isolates and zero-width marks (as one from another
+// builder may: Hearth's strips them), with which "\u202Efdp.exe" shows as
+// "exe.pdf": the slots, the reasons and the profile page show every text
+// without them, and otherwise as it is.
+func TestRobust_TextReadsAsItIs(t *testing.T) {
+	cat := catalogueIn(t, built)
+	titles := map[string]string{}
+	for i := range cat.Items {
+		titles[cat.Items[i].ID] = cat.Items[i].Title
+		cat.Items[i].Title = "\u202E" + cat.Items[i].Title + "\u202C\u200B"
+	}
+	for i := range cat.Topics {
+		cat.Topics[i] = "\u2066" + cat.Topics[i] + "\u2069\uFEFF"
+	}
+	require.NoError(t, cat.Validate())
+	b, err := cat.Encode()
+	require.NoError(t, err)
+	opts := readerOptions
+	opts.Consent = "opt-out"
+	p := newTab(t, startSite(t, variant(t, map[string][]byte{serve.Catalogue: b}), opts).URL)
+	p.readPost("pipelines")
+	p.readPost("context")
+	p.open("/")
+	home := p.slot("home")
+	require.Equal(t, "personal", home.State)
+	require.NotEmpty(t, home.Links)
+	for _, l := range home.Links {
+		require.Equal(t, titles[l.ID], l.Title, "the title as it is, without the marks")
+	}
+	p.click(`hearth-recs .hearth-why`)
+	reasons := eval[string](t, p, `[...document.querySelectorAll('hearth-recs .hearth-reason')].map((e) => e.textContent).join(' ')`)
+	require.NotEmpty(t, reasons)
+	require.False(t, eval[bool](t, p, hiddenMarks+`.test(`+quote(reasons)+`)`), "reasons: %q", reasons)
+
+	p.open("/profile")
+	p.waitFor(profileOn, 10*time.Second)
+	shown := eval[string](t, p, `(() => {
+  const el = document.querySelector('hearth-profile');
+  return el.textContent + [...el.querySelectorAll('[aria-label]')].map((e) => e.getAttribute('aria-label')).join(' ');
+})()`)
+	require.Contains(t, shown, titles[p.profile().Events[0].Item])
+	require.False(t, eval[bool](t, p, hiddenMarks+`.test(`+quote(shown)+`)`), "the profile page shows a hidden mark")
+	require.Empty(t, p.hearthErrors())
+	require.Empty(t, p.exceptions())
 }
 
 // nonPersonal is the order the demo server renders for readers without

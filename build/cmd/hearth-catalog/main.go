@@ -108,6 +108,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		Lambda: float32(*lambda), KeepText: *keepText, OmitText: *omitText,
 	}
 	warn := func(err error) { fmt.Fprintln(stderr, "warning:", err) }
+	opts.Notice = warn
 	if *lenient {
 		opts.Warn = warn
 	}
