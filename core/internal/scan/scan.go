@@ -60,73 +60,60 @@ func (w *walker) value(b []byte, depth int, key []byte) ([]byte, error) {
 	if len(b) == 0 {
 		return nil, ErrTruncated
 	}
-	t := b[0]
+	t, b := b[0], b[1:]
 	switch {
 	case t <= 0x7f || t >= 0xe0:
-		return b[1:], nil
+		return b, nil
 	case t <= 0x8f:
-		return w.container(b[1:], depth, key, int(t&0x0f), true)
+		return w.container(b, depth, key, int(t&0x0f), true)
 	case t <= 0x9f:
-		return w.container(b[1:], depth, key, int(t&0x0f), false)
+		return w.container(b, depth, key, int(t&0x0f), false)
 	case t <= 0xbf:
-		return skip(b[1:], int(t&0x1f))
+		return skip(b, int(t&0x1f))
 	}
-	switch t {
-	case 0xc0, 0xc2, 0xc3:
-		return b[1:], nil
-	case 0xc4, 0xd9: // bin8, str8
-		n, rest, err := length(b[1:], 1)
-		if err != nil {
+	e := types[t-0xc0]
+	var n int
+	if e.lenBytes > 0 {
+		var err error
+		if n, b, err = length(b, int(e.lenBytes)); err != nil {
 			return nil, err
 		}
-		return skip(rest, n)
-	case 0xc5, 0xda:
-		n, rest, err := length(b[1:], 2)
-		if err != nil {
-			return nil, err
-		}
-		return skip(rest, n)
-	case 0xc6, 0xdb:
-		n, rest, err := length(b[1:], 4)
-		if err != nil {
-			return nil, err
-		}
-		return skip(rest, n)
-	case 0xc7, 0xc8, 0xc9: // ext: length, type byte, data
-		n, rest, err := length(b[1:], 1<<(t-0xc7))
-		if err != nil {
-			return nil, err
-		}
-		return skip(rest, n+1)
-	case 0xca:
-		return skip(b[1:], 4)
-	case 0xcb:
-		return skip(b[1:], 8)
-	case 0xcc, 0xd0:
-		return skip(b[1:], 1)
-	case 0xcd, 0xd1:
-		return skip(b[1:], 2)
-	case 0xce, 0xd2:
-		return skip(b[1:], 4)
-	case 0xcf, 0xd3:
-		return skip(b[1:], 8)
-	case 0xd4, 0xd5, 0xd6, 0xd7, 0xd8: // fixext 1, 2, 4, 8, 16 plus type byte
-		return skip(b[1:], 1+(1<<(t-0xd4)))
-	case 0xdc, 0xde:
-		n, rest, err := length(b[1:], 2)
-		if err != nil {
-			return nil, err
-		}
-		return w.container(rest, depth, key, n, t == 0xde)
-	case 0xdd, 0xdf:
-		n, rest, err := length(b[1:], 4)
-		if err != nil {
-			return nil, err
-		}
-		return w.container(rest, depth, key, n, t == 0xdf)
 	}
-	return nil, ErrMalformed // 0xc1 is never used
+	switch e.counts {
+	case elements:
+		return w.container(b, depth, key, n, false)
+	case entries:
+		return w.container(b, depth, key, n, true)
+	case invalid:
+		return nil, ErrMalformed
+	}
+	return skip(b, int(e.fixed)+n)
 }
+
+// types describes the types 0xc0 to 0xdf for value: bytes of payload that
+// always follow the type byte, bytes of a length field after them, and
+// what that length counts (the table of core/wire's Reader.Skip). A table
+// rather than a case per type made the walker 5 KB of code smaller, 0.4 KB
+// of the engine's brotli.
+var types = [32]struct{ fixed, lenBytes, counts uint8 }{
+	0x00: {0, 0, payload}, 0x01: {0, 0, invalid}, 0x02: {0, 0, payload}, 0x03: {0, 0, payload},
+	0x04: {0, 1, payload}, 0x05: {0, 2, payload}, 0x06: {0, 4, payload}, // bin
+	0x07: {1, 1, payload}, 0x08: {1, 2, payload}, 0x09: {1, 4, payload}, // ext: length, type byte, data
+	0x0a: {4, 0, payload}, 0x0b: {8, 0, payload}, // float32, float64
+	0x0c: {1, 0, payload}, 0x0d: {2, 0, payload}, 0x0e: {4, 0, payload}, 0x0f: {8, 0, payload},
+	0x10: {1, 0, payload}, 0x11: {2, 0, payload}, 0x12: {4, 0, payload}, 0x13: {8, 0, payload},
+	0x14: {2, 0, payload}, 0x15: {3, 0, payload}, 0x16: {5, 0, payload}, 0x17: {9, 0, payload}, 0x18: {17, 0, payload},
+	0x19: {0, 1, payload}, 0x1a: {0, 2, payload}, 0x1b: {0, 4, payload}, // str
+	0x1c: {0, 2, elements}, 0x1d: {0, 4, elements}, 0x1e: {0, 2, entries}, 0x1f: {0, 4, entries},
+}
+
+// What the length field of a types entry counts.
+const (
+	payload  = iota // bytes after it
+	elements        // array elements
+	entries         // map entries
+	invalid         // 0xc1 is never used
+)
 
 func (w *walker) container(b []byte, depth int, key []byte, n int, isMap bool) ([]byte, error) {
 	if depth >= w.maxDepth {
