@@ -201,11 +201,25 @@ const (
 // (array and skip), so the engine walks the bytes once.
 type limiter struct {
 	lim    Limits
+	max    [len(bounds)]int // the largest count of each limit, from lim
 	budget int
 	err    error // the lean codec's first refusal
 }
 
-func newLimiter(lim Limits) *limiter { return &limiter{lim: lim, budget: lim.MaxMemory} }
+func newLimiter(lim Limits) *limiter {
+	l := &limiter{lim: lim, budget: lim.MaxMemory}
+	l.max = [len(bounds)]int{
+		limitTopics:     lim.MaxTopics,
+		limitGram:       lim.MaxDim * lim.MaxDim,
+		limitItems:      lim.MaxItems,
+		limitColumn:     lim.MaxItems,
+		limitNumbers:    lim.MaxItems,
+		limitItemTopics: lim.MaxItems * lim.MaxTopicsPerItem,
+		limitItemTerms:  lim.MaxItems * lim.MaxTermsPerItem,
+		limitPolicyList: lim.MaxPolicyList,
+	}
+	return l
+}
 
 // limit names the bound of an array of a catalogue. Every array field of
 // the wire types in catalog.go names its own in a limit tag
@@ -226,13 +240,25 @@ const (
 	limitPolicyList       // a list of the policy
 )
 
-// admit refuses a container of n elements over max ("<before>n<after>,
-// limit max"), then charges the budget for them.
-func (l *limiter) admit(n, max int, before, after string, size int, what string) error {
-	if n > max {
-		return errfmt.Wrap("", ErrTooLarge, ": "+before+strconv.Itoa(n)+after+", limit "+strconv.Itoa(max))
-	}
-	return l.spend(n, size, what)
+// bounds are how each limit words its refusal, "<before>n<after>, limit
+// max" (keyed: before is followed by the array's key and " has "), the
+// bytes each element is charged, and what the budget names. One table and
+// refusal instead of a call per limit: 1.5 KB less code, 0.3 KB less of
+// the engine's brotli.
+var bounds = [...]struct {
+	before, after string
+	keyed         bool
+	size          int
+	what          string
+}{
+	limitTopics:     {"", " topics in the vocabulary", false, sizeString, "topics"},
+	limitGram:       {"gram has ", " values", false, sizeFloat, "gram"},
+	limitItems:      {"", " items", false, sizeItem, "items"},
+	limitColumn:     {"column ", " entries", true, sizeSlice, "items"},
+	limitNumbers:    {"column ", " entries", true, sizeInt, "items"},
+	limitItemTopics: {"items have ", " topics", false, sizeTopicWeight, "item topics"},
+	limitItemTerms:  {"items have ", " terms", false, sizeString, "item terms"},
+	limitPolicyList: {"policy ", " entries", true, sizeSlice, "policy"},
 }
 
 func (l *limiter) spend(n, size int, what string) error {
@@ -248,7 +274,8 @@ func (l *limiter) spend(n, size int, what string) error {
 // here decodes into a fixed struct, whose unknown keys are skipped, so a
 // map costs nothing beyond its owner. An unknown array at depth 2, beside
 // the columns and the policy's lists, is held to a policy list's limit;
-// other unknown arrays only to the budget their walk must fit in.
+// other unknown arrays only to the budget their walk must fit in. An array
+// over its limit is refused, then the budget is charged for its elements.
 //
 //go:noinline
 func (l *limiter) visit(depth int, key []byte, n int, isMap bool) error {
@@ -259,26 +286,18 @@ func (l *limiter) visit(depth int, key []byte, n int, isMap bool) error {
 	if which == limitNone && depth == 2 {
 		which = limitPolicyList
 	}
-	lim := &l.lim
-	switch which {
-	case limitTopics:
-		return l.admit(n, lim.MaxTopics, "", " topics in the vocabulary", sizeString, "topics")
-	case limitGram:
-		return l.admit(n, lim.MaxDim*lim.MaxDim, "gram has ", " values", sizeFloat, "gram")
-	case limitItems:
-		return l.admit(n, lim.MaxItems, "", " items", sizeItem, "items")
-	case limitColumn:
-		return l.admit(n, lim.MaxItems, "column "+string(key)+" has ", " entries", sizeSlice, "items")
-	case limitNumbers:
-		return l.admit(n, lim.MaxItems, "column "+string(key)+" has ", " entries", sizeInt, "items")
-	case limitItemTopics:
-		return l.admit(n, lim.MaxItems*lim.MaxTopicsPerItem, "items have ", " topics", sizeTopicWeight, "item topics")
-	case limitItemTerms:
-		return l.admit(n, lim.MaxItems*lim.MaxTermsPerItem, "items have ", " terms", sizeString, "item terms")
-	case limitPolicyList:
-		return l.admit(n, lim.MaxPolicyList, "policy "+string(key)+" has ", " entries", sizeSlice, "policy")
+	if which == limitNone {
+		return nil
 	}
-	return nil
+	b := &bounds[which]
+	if max := l.max[which]; n > max {
+		before := b.before
+		if b.keyed {
+			before += string(key) + " has "
+		}
+		return errfmt.Wrap("", ErrTooLarge, ": "+before+strconv.Itoa(n)+b.after+", limit "+strconv.Itoa(max))
+	}
+	return l.spend(n, b.size, b.what)
 }
 
 // array reads an array header at depth under key and checks its count as
