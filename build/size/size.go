@@ -64,7 +64,12 @@ type Budget struct {
 // Hearth to a reader who has not opted in. If the loader ever fetches
 // anything else before consent, add it to that budget.
 var Budgets = []Budget{
-	{Name: "loader", Files: []string{"hearth.js"}, Max: 10 * KB},
+	// The loader was 6.6 KB under a 10 KB budget until the embed came with
+	// its own consent prompt (<hearth-consent>, TCF bridge, console
+	// diagnostics: 2.2 KB) and the profile page's notices for a newer or
+	// damaged profile (0.7 KB), 9.9 KB in all: 12 KB keeps room to grow
+	// while staying a small fraction of the engine readers fetch after consent.
+	{Name: "loader", Files: []string{"hearth.js"}, Max: 12 * KB},
 	// A Go 1.26 js/wasm binary that imports only syscall/js, built with
 	// -ldflags="-s -w" as the pipeline builds, is 432 KB of brotli
 	// (docs/size.md), so the goal leaves 18 KB for the engine itself.
