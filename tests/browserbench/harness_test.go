@@ -418,14 +418,19 @@ type sideRun struct {
 func (e *env) side(t testing.TB, tab context.Context, c *benchCatalogue, run sideRun) Side {
 	t.Helper()
 	require.NoError(t, chromedp.Do(tab, chromedp.Navigate(fmt.Sprintf("%s/bench/side/%s?visit=%d", e.url, c.Label, run.visit))))
+	// The engine loads the stored (sealed) profile; the JS reference reads
+	// the MessagePack inside the seal.
+	inner, err := profile.Open(c.encoded)
+	require.NoError(t, err)
 	opts := map[string]any{
-		"wasm":      "/hearth/" + serve.Wasm,
-		"catalogue": CataloguePath(c.Label),
-		"profile":   bytesJS(c.encoded),
-		"now":       e.now.UnixMilli(),
-		"count":     10,
-		"runs":      run.runs,
-		"warmup":    run.warmup,
+		"wasm":           "/hearth/" + serve.Wasm,
+		"catalogue":      CataloguePath(c.Label),
+		"profile":        bytesJS(c.encoded),
+		"profileMsgpack": bytesJS(inner),
+		"now":            e.now.UnixMilli(),
+		"count":          10,
+		"runs":           run.runs,
+		"warmup":         run.warmup,
 	}
 	return evalJSON[Side](t, tab, `window.__runSide(`+js(opts)+`)`)
 }

@@ -32,7 +32,7 @@ function quantiles(xs) {
   return { n: s.length, min: s[0], median: q(0.5), p95: q(0.95), max: s[s.length - 1] };
 }
 
-async function run({ wasm, catalogue, profile, now, count, runs, warmup }) {
+async function run({ wasm, catalogue, profile, profileMsgpack, now, count, runs, warmup }) {
   const out = { timer: crossOriginIsolated ? 'isolated' : 'coarse' };
 
   // The engine starts as Hearth's Worker starts it (the same environment):
@@ -69,7 +69,7 @@ async function run({ wasm, catalogue, profile, now, count, runs, warmup }) {
 
   const profBytes = new Uint8Array(profile);
   call({ op: 'load-profile', bytes: profBytes });
-  const prof = decode(profBytes);
+  const prof = decode(new Uint8Array(profileMsgpack));
   out.memLoaded = mem();
 
   const seed = 1;
