@@ -7,6 +7,8 @@ import (
 	"math/rand/v2"
 	"runtime"
 	"sync"
+
+	"github.com/hearth-dev/hearth/core/linalg"
 )
 
 // Defaults of [Options] fields left at zero.
@@ -234,55 +236,10 @@ func (s *solver) solve(src []float64, row []entry, out []float64) bool {
 			s.b[p] += (1 + c) * y[p]
 		}
 	}
-	if !cholesky(s.a, d) {
+	if !linalg.Cholesky(s.a, d) {
 		return false
 	}
-	cholSolve(s.a, d, s.b)
+	linalg.Solve(s.a, d, s.b)
 	copy(out, s.b)
 	return true
-}
-
-// cholesky factors the symmetric positive definite d×d matrix whose lower
-// triangle is in a into L Lᵀ in place, reporting false when it is not
-// positive definite.
-func cholesky(a []float64, d int) bool {
-	for j := range d {
-		rj := a[j*d : j*d+j+1]
-		s := rj[j]
-		for k := range j {
-			s -= rj[k] * rj[k]
-		}
-		if !(s > 1e-12) || math.IsInf(s, 0) {
-			return false
-		}
-		l := math.Sqrt(s)
-		rj[j] = l
-		for i := j + 1; i < d; i++ {
-			ri := a[i*d : i*d+j+1]
-			t := ri[j]
-			for k := range j {
-				t -= ri[k] * rj[k]
-			}
-			ri[j] = t / l
-		}
-	}
-	return true
-}
-
-// cholSolve solves L Lᵀ x = b in place, L from [cholesky].
-func cholSolve(a []float64, d int, b []float64) {
-	for i := range d {
-		t := b[i]
-		for k := range i {
-			t -= a[i*d+k] * b[k]
-		}
-		b[i] = t / a[i*d+i]
-	}
-	for i := d - 1; i >= 0; i-- {
-		t := b[i]
-		for k := i + 1; k < d; k++ {
-			t -= a[k*d+i] * b[k]
-		}
-		b[i] = t / a[i*d+i]
-	}
 }

@@ -3,6 +3,8 @@ package collab
 import (
 	"fmt"
 	"math"
+
+	"github.com/hearth-dev/hearth/core/linalg"
 )
 
 // DefaultRidge is the ridge penalty of [Factors.MapText], relative to the
@@ -87,7 +89,7 @@ func (f *Factors) MapText(text [][]float32, ridge float64) (int, error) {
 	for k := range dt {
 		a[k*p+k] += mu
 	}
-	if !cholesky(a, p) {
+	if !linalg.Cholesky(a, p) {
 		return 0, fmt.Errorf("%w: text vectors give a singular map", ErrInput)
 	}
 	col := make([]float64, p)
@@ -96,7 +98,7 @@ func (f *Factors) MapText(text [][]float32, ridge float64) (int, error) {
 		for r := range p {
 			col[r] = b[r*d+c]
 		}
-		cholSolve(a, p, col)
+		linalg.Solve(a, p, col)
 		for r := range p {
 			w[r*d+c] = col[r]
 		}

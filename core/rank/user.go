@@ -4,6 +4,8 @@ import (
 	"cmp"
 	"math"
 
+	"github.com/hearth-dev/hearth/core/linalg"
+
 	"github.com/hearth-dev/hearth/core/internal/sortx"
 	"github.com/hearth-dev/hearth/core/profile"
 )
@@ -192,60 +194,15 @@ func (e *Engine) foldIn(hs []hist) []float32 {
 			}
 		}
 	}
-	if !positive || !cholesky(a, d) {
+	if !positive || !linalg.Cholesky(a, d) {
 		return nil
 	}
-	solve(a, d, b)
+	linalg.Solve(a, d, b)
 	u := make([]float32, d)
 	for k, v := range b {
 		u[k] = float32(v)
 	}
 	return normalize(u)
-}
-
-// cholesky factors the symmetric positive definite d×d matrix whose lower
-// triangle is in a into L Lᵀ, in place (L in the lower triangle). It
-// reports false when a is not positive definite.
-func cholesky(a []float64, d int) bool {
-	for j := range d {
-		rj := a[j*d : j*d+j+1]
-		s := rj[j]
-		for k := range j {
-			s -= rj[k] * rj[k]
-		}
-		if !(s > 1e-12) || math.IsInf(s, 0) {
-			return false
-		}
-		ljj := math.Sqrt(s)
-		rj[j] = ljj
-		for i := j + 1; i < d; i++ {
-			ri := a[i*d : i*d+j+1]
-			t := ri[j]
-			for k := range j {
-				t -= ri[k] * rj[k]
-			}
-			ri[j] = t / ljj
-		}
-	}
-	return true
-}
-
-// solve overwrites b with the solution of L Lᵀ x = b for the factor L in a.
-func solve(a []float64, d int, b []float64) {
-	for i := range d {
-		s := b[i]
-		for k := range i {
-			s -= a[i*d+k] * b[k]
-		}
-		b[i] = s / a[i*d+i]
-	}
-	for i := d - 1; i >= 0; i-- {
-		s := b[i]
-		for k := i + 1; k < d; k++ {
-			s -= a[k*d+i] * b[k]
-		}
-		b[i] = s / a[i*d+i]
-	}
 }
 
 // normalize scales v to unit length in place, returning nil for a zero or

@@ -7,18 +7,6 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-func TestCholesky_Solve(t *testing.T) {
-	// A = [[4 2 0] [2 5 1] [0 1 3]], x = [1 -2 3], b = A x.
-	a := []float64{4, 2, 0, 2, 5, 1, 0, 1, 3}
-	b := []float64{0, -5, 7}
-	require.True(t, cholesky(a, 3))
-	solve(a, 3, b)
-	require.InDeltaSlice(t, []float64{1, -2, 3}, b, 1e-12)
-
-	require.False(t, cholesky([]float64{1, 2, 2, 1}, 2), "not positive definite")
-	require.False(t, cholesky([]float64{math.NaN()}, 1))
-}
-
 // gaussSolve solves a dense system by Gaussian elimination with partial
 // pivoting: an independent check of the fold-in.
 func gaussSolve(a [][]float64, b []float64) []float64 {
