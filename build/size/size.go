@@ -72,8 +72,10 @@ var Budgets = []Budget{
 	{Name: "loader", Files: []string{"hearth.js"}, Max: 12 * KB},
 	// A Go 1.26 js/wasm binary that imports only syscall/js, built with
 	// -ldflags="-s -w" as the pipeline builds, is 432 KB of brotli
-	// (docs/size.md), so the goal leaves 18 KB for the engine itself.
-	{Name: "engine", Suffix: ".wasm", Max: 600 * KB, Goal: 450 * KB},
+	// (docs/size.md), so the goal leaves 18 KB for the engine itself. The
+	// ceiling keeps 3.7 KB over the engine as it is (581.3 KB at d17797a):
+	// a change that grows it more must pay for itself first.
+	{Name: "engine", Suffix: ".wasm", Max: 585 * KB, Goal: 450 * KB},
 	{Name: "without consent", Files: []string{"hearth.js"}, Max: 15 * KB},
 }
 
