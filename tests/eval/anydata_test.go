@@ -153,7 +153,7 @@ func TestAssess_anyData(t *testing.T) {
 			_, err = png.Decode(&plot)
 			require.NoError(t, err)
 			text := md.String()
-			for _, s := range append(tc.want, tc.candidates, "## Targets", "## Observations", "## Failures", "Produced on 2019-11-15", "(quality.png)") {
+			for _, s := range append(tc.want, tc.candidates, "## Targets", "## Items without data", "## Observations", "## Failures", "Produced on 2019-11-15", "(quality.png)", "| "+RowTransit+" |") {
 				require.Contains(t, text, s)
 			}
 			for _, s := range tc.not {
@@ -173,7 +173,7 @@ func TestAssess_anyData(t *testing.T) {
 					require.True(t, v.Pass, v.Detail)
 				}
 			}
-			require.Equal(t, 3, targets)
+			require.Equal(t, 4, targets)
 		})
 	}
 }
@@ -202,14 +202,16 @@ func TestRun_Verdicts(t *testing.T) {
 		def, pop, panel, best []float64
 		defILD, knnILD        []float64
 		gain, diversity, pnl  bool
-		detail                string
+		detail, goal          string
 	}{
-		{"all pass", noisy(0.3), noisy(0.2), noisy(0.5), noisy(0.5),
-			noisy(0.8), noisy(0.7), true, true, true, "above 0"},
+		{"all pass", noisy(0.3), noisy(0.2), noisy(0.55), noisy(0.5),
+			noisy(0.8), noisy(0.7), true, true, true, "above 0", "is met"},
+		{"at 0.95 of the best", noisy(0.3), noisy(0.2), noisy(0.5), noisy(0.5),
+			noisy(0.8), noisy(0.7), true, true, true, "above 0", "is not shown"},
 		{"equal is no gain", noisy(0.2), noisy(0.2), flat(0.45), flat(0.5),
-			noisy(0.7), noisy(0.7), false, false, false, "below 0"},
+			noisy(0.7), noisy(0.7), false, false, false, "below 0", "is missed"},
 		{"noise straddles zero", swing(0.2), flat(0.2), swing(0.475), flat(0.5),
-			swing(0.7), flat(0.7), false, false, false, "contains 0"},
+			swing(0.7), flat(0.7), false, false, false, "contains 0", "is not shown"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := &Run{Split: s, Settings: Tuned, Results: []*Result{
@@ -218,6 +220,7 @@ func TestRun_Verdicts(t *testing.T) {
 				res(RowServerALS, tc.best, tc.knnILD),
 				res(RowDefault, tc.def, tc.defILD),
 				res(RowPanel, tc.panel, noisy(0.5)),
+				res(RowTransit, tc.panel, noisy(0.5)),
 			}}
 			got := map[string]Verdict{}
 			for _, v := range r.Verdicts() {
@@ -225,9 +228,12 @@ func TestRun_Verdicts(t *testing.T) {
 			}
 			require.Equal(t, tc.gain, got["gain"].Pass, got["gain"].Detail)
 			require.Equal(t, tc.diversity, got["diversity"].Pass, got["diversity"].Detail)
-			require.Equal(t, tc.pnl, got["panel"].Pass, got["panel"].Detail)
-			require.Contains(t, got["panel"].Detail, tc.detail)
-			require.Contains(t, got["panel"].Detail, "ALS's")
+			for _, id := range []string{"panel", "transition"} {
+				require.Equal(t, tc.pnl, got[id].Pass, got[id].Detail)
+				require.Contains(t, got[id].Detail, tc.detail)
+				require.Contains(t, got[id].Detail, "ALS's")
+				require.Contains(t, got[id].Detail, "The goal of 1.0× "+tc.goal)
+			}
 		})
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"image/color"
 	"io"
 	"reflect"
+	"strings"
 	"time"
 
 	"github.com/hearth-dev/hearth/core/metric"
@@ -29,7 +30,7 @@ type Assessment struct {
 	Run         *Run
 	TuneLog     []string
 	Tuned       bool
-	Text, Panel []SweepPoint // the plot's curves
+	Curves      []Sweep // the plot's curves
 	Diversities []float32
 	Elapsed     time.Duration
 }
@@ -79,7 +80,9 @@ func Assess(ds *Dataset, o Options) (*Assessment, error) {
 		return nil, fmt.Errorf("assess %s: %w", ds.Name, err)
 	}
 	a.Run = run
-	run.Baselines()
+	if err := run.Baselines(); err != nil {
+		return nil, fmt.Errorf("assess %s: %w", ds.Name, err)
+	}
 	if err := run.Hearth(); err != nil {
 		return nil, fmt.Errorf("assess %s: %w", ds.Name, err)
 	}
@@ -92,11 +95,15 @@ func Assess(ds *Dataset, o Options) (*Assessment, error) {
 			res.Method, metric.Mean(res.HR), iv.Mean, iv.Lo, iv.Hi, res.Coverage, metric.Mean(res.ILD), metric.Mean(res.Outside), res.Elapsed.Round(time.Millisecond))
 	}
 	if len(o.Diversities) > 0 {
-		if a.Text, a.Panel, err = run.Sweep(o.Diversities); err != nil {
+		if a.Curves, err = run.Sweep(o.Diversities); err != nil {
 			return nil, fmt.Errorf("assess %s: sweep: %w", ds.Name, err)
 		}
 		for k, d := range o.Diversities {
-			logf("diversity %.2f: default nDCG %.4f ILD %.3f; panel nDCG %.4f ILD %.3f", d, a.Text[k].NDCG, a.Text[k].ILD, a.Panel[k].NDCG, a.Panel[k].ILD)
+			var parts []string
+			for _, c := range a.Curves {
+				parts = append(parts, fmt.Sprintf("%s nDCG %.4f ILD %.3f", c.Row, c.Points[k].NDCG, c.Points[k].ILD))
+			}
+			logf("diversity %.2f: %s", d, strings.Join(parts, "; "))
 		}
 	}
 	a.Elapsed = time.Since(start)
@@ -115,7 +122,7 @@ func (a *Assessment) Report(md, plot io.Writer, info ReportInfo) error {
 			info.Previous = &quick
 		}
 	}
-	if plot == nil || len(a.Text) == 0 {
+	if plot == nil || len(a.Curves) == 0 {
 		info.Plot = ""
 	} else {
 		var b bytes.Buffer
@@ -138,9 +145,20 @@ func (a *Assessment) series() []Series {
 			labels[k] = fmt.Sprintf("%g", d)
 		}
 	}
-	series := []Series{
-		{Name: "Hearth default", Color: color.RGBA{214, 96, 0, 255}, Marker: Circle, Line: true, Points: a.Text, Labels: labels},
-		{Name: "Hearth, panel vectors", Color: color.RGBA{0, 114, 178, 255}, Marker: Square, Line: true, Points: a.Panel, Labels: labels},
+	var series []Series
+	for _, c := range a.Curves {
+		s := Series{Line: true, Points: c.Points, Labels: labels}
+		switch c.Row {
+		case RowDefault:
+			s.Name, s.Color, s.Marker = "Hearth, text vectors", color.RGBA{214, 96, 0, 255}, Circle
+		case RowPanel:
+			s.Name, s.Color, s.Marker = "Hearth, panel vectors", color.RGBA{0, 114, 178, 255}, Square
+		case RowTransit:
+			s.Name, s.Color, s.Marker = "Hearth, transition vectors", color.RGBA{0, 0, 0, 255}, Triangle
+		default:
+			s.Name, s.Color, s.Marker = c.Row, color.RGBA{0, 0, 0, 255}, Circle
+		}
+		series = append(series, s)
 	}
 	for _, b := range []struct {
 		row, label string

@@ -21,8 +21,13 @@
 // recency-weighted popularity, item-kNN and implicit-feedback ALS. Hearth
 // runs as it does in the browser: a catalogue built by the catalogue
 // builder, a profile fed through profile.Track one event at a time, and
-// rank.Engine.Recommend. With publisher-supplied vectors the item factors
-// come from ALS trained on a panel of users disjoint from the reader.
+// rank.Engine.Recommend. Collaborative vectors go through the builder's
+// build/collab as a publisher's do: panel vectors learned from the
+// histories of a half of the users disjoint from the reader, transition
+// vectors from consecutive pairs of every training history summed over
+// users (counts only); items without data get vectors mapped from their
+// text. The report also scores every method on the targets without such
+// data.
 //
 // # Claims
 //

@@ -273,12 +273,9 @@ func TestTopK(t *testing.T) {
 func TestMethods(t *testing.T) {
 	ds := blocks(20)
 	s := NewSplit(ds)
-	cfg := ALSConfig{Dim: 2, Lambda: 1, Alpha: 10, Iterations: 20, Seed: 1}
-	for _, m := range []Method{
-		NewItemKNN(s, 10),
-		NewServerALS(s, cfg),
-		NewPanelALS(s, cfg, Folds(ds, 1)),
-	} {
+	als, err := NewServerALS(s, ALSConfig{Dim: 2, Lambda: 1, Alpha: 10, Iterations: 20, Seed: 1})
+	require.NoError(t, err)
+	for _, m := range []Method{NewItemKNN(s, 10), als} {
 		t.Run(m.Name(), func(t *testing.T) {
 			res := Evaluate(s, m)
 			require.NoError(t, checkLists(s, res))
@@ -297,33 +294,6 @@ func TestMethods(t *testing.T) {
 			require.Less(t, res.NDCG[i], 1.0, "so the target is not first")
 		}
 	})
-}
-
-func TestALS_FoldIn(t *testing.T) {
-	// Folding a training user in against the final item factors must
-	// reproduce a solve of the normal equations, checked through their
-	// residual: (YᵀY + λI + α Σ yyᵀ) x = (1+α) Σ y.
-	ds := blocks(5)
-	s := NewSplit(ds)
-	cfg := ALSConfig{Dim: 3, Lambda: 0.5, Alpha: 5, Iterations: 5, Seed: 2}
-	a := TrainALS(s.Train, len(ds.Items), cfg)
-	items := []int{0, 2, 3}
-	x := a.FoldIn(items)
-	for p := range cfg.Dim {
-		lhs := cfg.Lambda * x[p]
-		for q := range cfg.Dim {
-			lhs += a.Gram.At(p, q) * x[q]
-			for _, i := range items {
-				lhs += cfg.Alpha * a.Y.At(i, p) * a.Y.At(i, q) * x[q]
-			}
-		}
-		var rhs float64
-		for _, i := range items {
-			rhs += (1 + cfg.Alpha) * a.Y.At(i, p)
-		}
-		require.InDelta(t, rhs, lhs, 1e-9)
-	}
-	require.Equal(t, make([]float64, cfg.Dim), a.FoldIn(nil))
 }
 
 func TestFolds(t *testing.T) {

@@ -20,10 +20,6 @@ import (
 type BuildOptions struct {
 	// Dim is the text vectors' dimension.
 	Dim int
-	// Factors, when set, are publisher-supplied item vectors (ALS factors
-	// trained on a panel) shipped with their Gram matrix and λ instead of
-	// text vectors.
-	Factors *ALS
 	// Held lists user-item pairs whose tags must not reach the text: tags
 	// are interactions, and a tag on a held-out item would leak it.
 	Held map[[2]int]bool
@@ -64,26 +60,10 @@ func BuildCatalogue(s *Split, o BuildOptions) (*catalog.Catalogue, error) {
 		if it.Published != 0 {
 			fi.Published = time.Unix(it.Published, 0).UTC()
 		}
-		if o.Factors != nil {
-			fi.Vector = make([]float32, o.Factors.Config.Dim)
-			for k, v := range o.Factors.Y.RawRowView(i) {
-				fi.Vector[k] = float32(v)
-			}
-		}
 		maxTopics = max(maxTopics, len(it.Topics))
 		items = append(items, fi)
 	}
 	opts := pack.Options{Dim: o.Dim, Seed: o.Seed, ItemTopics: maxTopics, MinTopicItems: 1, MaxTopics: 1 << 12}
-	if o.Factors != nil {
-		d := o.Factors.Config.Dim
-		opts.Gram = make([]float32, d*d)
-		for p := range d {
-			for q := range d {
-				opts.Gram[p*d+q] = float32(o.Factors.Gram.At(p, q))
-			}
-		}
-		opts.Lambda = float32(o.Factors.Config.Lambda)
-	}
 	var gen int64
 	for _, x := range s.Train {
 		gen = max(gen, x.Time)
@@ -106,6 +86,19 @@ func builtPolicy(c *catalog.Catalogue, pol catalog.Policy) catalog.Policy {
 }
 
 func itemURL(id string) string { return "/item/" + url.PathEscape(id) }
+
+// idOf is the data set id of an item URL, "" for a URL no item has.
+func idOf(u string) string {
+	id, ok := strings.CutPrefix(u, "/item/")
+	if !ok {
+		return ""
+	}
+	id, err := url.PathUnescape(id)
+	if err != nil {
+		return ""
+	}
+	return id
+}
 
 // WithPolicy returns a copy of a built catalogue under another policy, sent
 // through core's codec as a browser receives it: encoded, decoded with
@@ -276,15 +269,8 @@ func (h *Hearth) filter(recs []rank.Recommendation, cand []bool, k int) []int {
 }
 
 func (h *Hearth) index(u string) (int, bool) {
-	id, ok := strings.CutPrefix(u, "/item/")
-	if !ok {
-		return 0, false
-	}
-	if id, err := url.PathUnescape(id); err == nil {
-		i, ok := h.ds.itemIndex()[id]
-		return i, ok
-	}
-	return 0, false
+	i, ok := h.ds.itemIndex()[idOf(u)]
+	return i, ok
 }
 
 // Refilled is how many lists needed a second, longer request.

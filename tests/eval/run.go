@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/hearth-dev/hearth/build/collab"
 	"github.com/hearth-dev/hearth/core/catalog"
 	"github.com/hearth-dev/hearth/core/metric"
 )
@@ -33,15 +34,18 @@ type Settings struct {
 	RecentHalfLifeDays float64
 	ServerALS          ALSConfig
 	PanelALS           ALSConfig // Alpha is fixed by core's confidences
+	TransitALS         ALSConfig // Alpha is the transition confidence slope
 	TextDim            int
 	Text               HearthSettings // Hearth on text vectors, tuned on validation (core's defaults ship apart)
-	Panel              HearthSettings // Hearth with publisher-supplied factors
+	Panel              HearthSettings // Hearth with panel vectors
+	Transit            HearthSettings // Hearth with transition vectors
 	Seed               uint64
 }
 
 func (s Settings) String() string {
-	return fmt.Sprintf("item-kNN k = %d; recency half-life %g days; server ALS d = %d, λ = %g, α = %g; panel ALS λ = %g; text vectors %d dimensions; tuned row %s; panel vectors %s",
-		s.KNN, s.RecentHalfLifeDays, s.ServerALS.Dim, s.ServerALS.Lambda, s.ServerALS.Alpha, s.PanelALS.Lambda, s.TextDim, s.Text, s.Panel)
+	return fmt.Sprintf("item-kNN k = %d; recency half-life %g days; server ALS d = %d, λ = %g, α = %g; panel ALS λ = %g; transitions λ = %g, α = %g; text vectors %d dimensions; tuned row %s; panel vectors %s; transition vectors %s",
+		s.KNN, s.RecentHalfLifeDays, s.ServerALS.Dim, s.ServerALS.Lambda, s.ServerALS.Alpha, s.PanelALS.Lambda,
+		s.TransitALS.Lambda, s.TransitALS.Alpha, s.TextDim, s.Text, s.Panel, s.Transit)
 }
 
 // Tuned are the settings chosen on the MovieLens validation targets by
@@ -53,9 +57,11 @@ var Tuned = Settings{
 	RecentHalfLifeDays: 1095,
 	ServerALS:          ALSConfig{Dim: 64, Lambda: 10, Alpha: 5, Iterations: 10, Seed: 1},
 	PanelALS:           ALSConfig{Dim: 64, Lambda: 50, Alpha: 20, Iterations: 10, Seed: 1},
+	TransitALS:         ALSConfig{Dim: 64, Lambda: 100, Alpha: 20, Iterations: 10, Seed: 1},
 	TextDim:            64,
 	Text:               HearthSettings{Weights: catalog.Weights{Similarity: 0.1, Topic: 0.1, Freshness: 0.2, Popularity: 1}, Diversity: 0.2},
 	Panel:              HearthSettings{Weights: catalog.Weights{Similarity: 1, Topic: 0.1, Popularity: 1}, Diversity: 0.3},
+	Transit:            HearthSettings{Weights: catalog.Weights{Similarity: 1, Topic: 0.1, Popularity: 0.5}, Diversity: 0.1},
 	Seed:               1,
 }
 
@@ -97,11 +103,24 @@ type Run struct {
 	// zero, nil when not measured (or when the default has none).
 	NoFreshness *Result
 
-	held      map[[2]int]bool
-	folds     []int
-	textCat   *catalog.Catalogue // built once; rows differ by policy only
-	panel     *ALSMethod
-	panelCats []*catalog.Catalogue
+	held    map[[2]int]bool
+	folds   []int
+	textCat *catalog.Catalogue // built once; rows differ by policy only
+	// Catalogues with collaborative vectors, built when first needed:
+	// panel vectors per fold of users (the catalogue of fold f learned
+	// from fold f's histories), transition vectors from everyone's.
+	panelCats    []*catalog.Catalogue
+	PanelReports []collab.Report
+	transitCat   *catalog.Catalogue
+	// TransitReport says what the builder did with the counts, Transitions
+	// how many from,to,count rows they are and Pairs how many consecutive
+	// pairs they sum.
+	TransitReport collab.Report
+	Transitions   int
+	Pairs         int
+	counted       []bool   // items some transition row links to another
+	panelHas      [][]bool // per fold, the items its users have
+	panel         *ALSMethod
 }
 
 // Row names used to find results.
@@ -111,15 +130,16 @@ const (
 	RowKNN        = "item-kNN"
 	RowServerALS  = "ALS"
 	RowPanelALS   = "panel ALS + fold-in (server)"
-	RowTextOnly   = "Hearth, text vectors only"
-	RowDefault    = "Hearth default (core's shipped policy)"
-	RowLongMemory = "Hearth default weights, long memory"
-	RowTuned      = "Hearth, weights tuned on validation"
+	RowTextOnly   = "Hearth, text similarity only"
+	RowDefault    = "Hearth, text vectors (core's shipped policy)"
+	RowLongMemory = "Hearth, text vectors, long memory"
+	RowTuned      = "Hearth, text vectors, weights tuned on validation"
 	RowPanel      = "Hearth, panel vectors"
+	RowTransit    = "Hearth, transition vectors"
 )
 
 // serverRows are the server-side methods trained on everyone's histories,
-// among which the panel target's best is chosen.
+// among which the panel and transition targets' best is chosen.
 var serverRows = []string{RowPopularity, RowRecent, RowKNN, RowServerALS}
 
 // Who says what data each row learns from.
@@ -128,12 +148,13 @@ var Who = map[string]string{
 	RowRecent:     "server, everyone's histories",
 	RowKNN:        "server, everyone's histories",
 	RowServerALS:  "server, everyone's histories",
-	RowPanelALS:   "server factors from the other half of users, reader folded in",
+	RowPanelALS:   "server: the shipped panel vectors (other half of users), reader folded in",
 	RowTextOnly:   "device: own history + public catalogue",
 	RowDefault:    "device: own history + public catalogue",
 	RowLongMemory: "device: own history + public catalogue",
 	RowTuned:      "device: own history + public catalogue",
 	RowPanel:      "device: own history + catalogue with panel factors",
+	RowTransit:    "device: own history + catalogue with factors from transition counts",
 }
 
 // NewRun prepares the shared inputs of a split: the text catalogue (tags on
@@ -147,25 +168,102 @@ func NewRun(s *Split, set Settings, textHeld map[[2]int]bool) (*Run, error) {
 }
 
 // Baselines evaluates the server-side baselines.
-func (r *Run) Baselines() {
+func (r *Run) Baselines() error {
 	s, set := r.Split, r.Settings
 	r.add(RowPopularity, NewPopularity(s))
 	r.add(RowRecent, NewRecentPopularity(s, set.RecentHalfLifeDays))
 	r.add(RowKNN, NewItemKNN(s, set.KNN))
-	r.add(RowServerALS, NewServerALS(s, set.ServerALS))
-	r.add(RowPanelALS, r.panelALS())
+	als, err := NewServerALS(s, set.ServerALS)
+	if err != nil {
+		return err
+	}
+	r.add(RowServerALS, als)
+	panel, err := r.panelALS()
+	if err != nil {
+		return err
+	}
+	r.add(RowPanelALS, panel)
+	return nil
 }
 
-func (r *Run) panelALS() *ALSMethod {
-	if r.panel == nil {
-		r.panel = NewPanelALS(r.Split, r.Settings.PanelALS, r.folds)
+// panelCatalogues are the catalogues a publisher would ship with panel
+// vectors, one per fold of users: the catalogue of fold f has vectors
+// learned by build/collab from the histories of fold f's users alone, and
+// serves the readers of the other fold (two-fold cross-fitting: no
+// reader's own history trains the vectors they are ranked with).
+func (r *Run) panelCatalogues() ([]*catalog.Catalogue, error) {
+	if r.panelCats != nil {
+		return r.panelCats, nil
 	}
-	return r.panel
+	s := r.Split
+	var cats []*catalog.Catalogue
+	var reps []collab.Report
+	r.panelHas = nil
+	for f := range 2 {
+		in := collab.Input{Panel: panelRows(s.Data, s.Train, r.folds, f)}
+		c, rep, err := collabCatalogue(r.textCat, in, r.Settings.PanelALS.panelOptions())
+		if err != nil {
+			return nil, fmt.Errorf("panel catalogue of fold %d: %w", f, err)
+		}
+		cats, reps = append(cats, c), append(reps, rep)
+		r.panelHas = append(r.panelHas, inFold(s.Data, s.Train, r.folds, f))
+	}
+	r.panelCats, r.PanelReports = cats, reps
+	return cats, nil
+}
+
+// otherFold is the fold whose panel vectors rank user's lists.
+func (r *Run) otherFold(user int) int { return 1 - r.folds[user] }
+
+// panelALS is the server-side fold-in of the shipped panel vectors, each
+// reader against the other fold's.
+func (r *Run) panelALS() (*ALSMethod, error) {
+	if r.panel == nil {
+		cats, err := r.panelCatalogues()
+		if err != nil {
+			return nil, err
+		}
+		var fs []*collab.Factors
+		for _, c := range cats {
+			fs = append(fs, shippedFactors(r.Split.Data, c))
+		}
+		r.panel = NewFoldIn(fmt.Sprintf("ALS, panel + fold-in (d=%d)", r.Settings.PanelALS.Dim), fs, r.otherFold, panelAlpha(r.Split.Data))
+	}
+	return r.panel, nil
+}
+
+// transitCatalogue is the catalogue a publisher would ship with vectors
+// learned by build/collab from the transition counts of every training
+// history (transitionCounts): the counts include each reader's own
+// earlier history, as a publisher's log would, and no target.
+func (r *Run) transitCatalogue() (*catalog.Catalogue, error) {
+	if r.transitCat != nil {
+		return r.transitCat, nil
+	}
+	s := r.Split
+	counts := transitionCounts(s.Data, s.Train)
+	c, rep, err := collabCatalogue(r.textCat, collab.Input{Transitions: counts}, r.Settings.TransitALS.transitOptions())
+	if err != nil {
+		return nil, fmt.Errorf("transition catalogue: %w", err)
+	}
+	r.transitCat, r.TransitReport = c, rep
+	r.Transitions, r.Pairs = len(counts), 0
+	for _, t := range counts {
+		r.Pairs += int(t.Count)
+	}
+	r.counted = counted(s.Data, counts)
+	return c, nil
+}
+
+// forget drops the collaborative catalogues, to be built again under new
+// settings.
+func (r *Run) forget() {
+	r.panelCats, r.panel, r.transitCat = nil, nil, nil
 }
 
 // Hearth evaluates Hearth's rows: text similarity alone, core's shipped
 // policy, its weights with a long memory, the weights tuned on validation,
-// and panel vectors.
+// panel vectors and transition vectors.
 func (r *Run) Hearth() error {
 	set := r.Settings
 	for _, row := range []struct {
@@ -202,6 +300,12 @@ func (r *Run) Hearth() error {
 	}
 	r.add(RowPanel, h)
 	r.Notes[RowPanel] = policyNote(builtPolicy(r.panelCats[0], set.Panel.policy(basePolicy)))
+	h, err = r.transitHearth(set.Transit.policy(basePolicy))
+	if err != nil {
+		return fmt.Errorf("%s: %w", RowTransit, err)
+	}
+	r.add(RowTransit, h)
+	r.Notes[RowTransit] = policyNote(builtPolicy(r.transitCat, set.Transit.policy(basePolicy)))
 	return nil
 }
 
@@ -226,7 +330,11 @@ func (r *Run) FoldIn() error {
 		return fmt.Errorf("fold-in agreement: %w", err)
 	}
 	core := Evaluate(r.Split, h)
-	r.Cosine = Evaluate(r.Split, r.panelALS().Cosine())
+	panel, err := r.panelALS()
+	if err != nil {
+		return err
+	}
+	r.Cosine = Evaluate(r.Split, panel.Cosine())
 	r.Cosine.Method = "server-side panel fold-in, cosine"
 	var sum float64
 	n := 0
@@ -276,19 +384,29 @@ func (r *Run) textHearth(pol catalog.Policy) (*Hearth, error) {
 }
 
 // panelHearth is Hearth on the two panel catalogues under a policy: each
-// reader gets the catalogue whose factors were trained without them.
+// reader gets the catalogue whose vectors were learned without them.
 func (r *Run) panelHearth(pol catalog.Policy) (*Hearth, error) {
-	if r.panelCats == nil {
-		for _, m := range r.panelALS().models {
-			c, err := BuildCatalogue(r.Split, BuildOptions{Factors: m, Seed: r.Settings.Seed})
-			if err != nil {
-				return nil, fmt.Errorf("panel catalogue: %w", err)
-			}
-			r.panelCats = append(r.panelCats, c)
-		}
+	cats, err := r.panelCatalogues()
+	if err != nil {
+		return nil, err
 	}
-	cats := make([]*catalog.Catalogue, len(r.panelCats))
-	for f, c := range r.panelCats {
+	return r.collabHearth(RowPanel, cats, r.otherFold, pol)
+}
+
+// transitHearth is Hearth on the transition catalogue under a policy.
+func (r *Run) transitHearth(pol catalog.Policy) (*Hearth, error) {
+	c, err := r.transitCatalogue()
+	if err != nil {
+		return nil, err
+	}
+	return r.collabHearth(RowTransit, []*catalog.Catalogue{c}, nil, pol)
+}
+
+// collabHearth is Hearth on catalogues with collaborative vectors, sent
+// through core's codec under a policy, with profiles built under it.
+func (r *Run) collabHearth(name string, base []*catalog.Catalogue, fold func(int) int, pol catalog.Policy) (*Hearth, error) {
+	cats := make([]*catalog.Catalogue, len(base))
+	for f, c := range base {
 		var err error
 		if cats[f], err = WithPolicy(c, pol); err != nil {
 			return nil, err
@@ -296,9 +414,9 @@ func (r *Run) panelHearth(pol catalog.Policy) (*Hearth, error) {
 	}
 	ps, err := NewProfiles(r.Split, cats[0], ReaderFor(r.Split.Data))
 	if err != nil {
-		return nil, fmt.Errorf("panel profiles: %w", err)
+		return nil, fmt.Errorf("%s profiles: %w", name, err)
 	}
-	return NewHearth(RowPanel, r.Split, cats, func(u int) int { return 1 - r.folds[u] }, ps, r.Settings.Seed), nil
+	return NewHearth(name, r.Split, cats, fold, ps, r.Settings.Seed), nil
 }
 
 func (r *Run) add(name string, m Method) {
@@ -335,33 +453,40 @@ type SweepPoint struct {
 	NDCG, ILD float64
 }
 
-// Sweep evaluates core's shipped policy and Hearth's panel settings at
-// each diversity.
-func (r *Run) Sweep(diversities []float32) (text, panel []SweepPoint, err error) {
-	for _, d := range diversities {
-		th, err := r.textHearth(catalog.Policy{Diversity: d})
-		if err != nil {
-			return nil, nil, err
-		}
-		res := Evaluate(r.Split, th)
-		text = append(text, SweepPoint{d, metric.Mean(res.NDCG), metric.Mean(res.ILD)})
+// Sweep is one curve of the accuracy-diversity plot.
+type Sweep struct {
+	Row    string
+	Points []SweepPoint
+}
 
-		h := r.Settings.Panel
-		h.Diversity = d
-		ph, err := r.panelHearth(h.policy(basePolicy))
-		if err != nil {
-			return nil, nil, err
+// Sweep evaluates core's shipped policy and Hearth's panel and transition
+// settings at each diversity.
+func (r *Run) Sweep(diversities []float32) ([]Sweep, error) {
+	curves := []Sweep{{Row: RowDefault}, {Row: RowPanel}, {Row: RowTransit}}
+	for _, d := range diversities {
+		panel, transit := r.Settings.Panel, r.Settings.Transit
+		panel.Diversity, transit.Diversity = d, d
+		for k, build := range []func() (*Hearth, error){
+			func() (*Hearth, error) { return r.textHearth(catalog.Policy{Diversity: d}) },
+			func() (*Hearth, error) { return r.panelHearth(panel.policy(basePolicy)) },
+			func() (*Hearth, error) { return r.transitHearth(transit.policy(basePolicy)) },
+		} {
+			h, err := build()
+			if err != nil {
+				return nil, err
+			}
+			res := Evaluate(r.Split, h)
+			curves[k].Points = append(curves[k].Points, SweepPoint{d, metric.Mean(res.NDCG), metric.Mean(res.ILD)})
 		}
-		res = Evaluate(r.Split, ph)
-		panel = append(panel, SweepPoint{d, metric.Mean(res.NDCG), metric.Mean(res.ILD)})
 	}
-	return text, panel, nil
+	return curves, nil
 }
 
 // Tune chooses every method's settings on the validation split v, starting
-// from set: baselines by a small grid each, then Hearth's weights,
-// diversity and popularity prior by a grid over the policy. Only
-// validation targets are looked at. logf receives one line per choice.
+// from set: baselines and the collaborative vectors' regularisation by a
+// small grid each, then Hearth's weights and diversity by a grid over the
+// policy for each kind of vectors. Only validation targets are looked at.
+// logf receives one line per choice.
 func Tune(v *Split, set Settings, textHeld map[[2]int]bool, logf func(format string, args ...any)) (Settings, error) {
 	// Every choice maximises validation nDCG@10; Hearth's text settings
 	// only among settings whose lists are more diverse than the
@@ -369,7 +494,14 @@ func Tune(v *Split, set Settings, textHeld map[[2]int]bool, logf func(format str
 	// default.
 	minILD := 0.0
 	var lastILD float64
-	score := func(m Method) float64 {
+	var firstErr error
+	score := func(m Method, err error) float64 {
+		if err != nil {
+			if firstErr == nil {
+				firstErr = err
+			}
+			return -1
+		}
 		res := Evaluate(v, m)
 		lastILD = metric.Mean(res.ILD)
 		return metric.Mean(res.NDCG)
@@ -397,11 +529,11 @@ func Tune(v *Split, set Settings, textHeld map[[2]int]bool, logf func(format str
 	var collabILD []float64
 
 	ks := []int{100, 200, 400, 800, 1600}
-	set.KNN = ks[pick("item-kNN neighbours", len(ks), func(k int) float64 { return score(NewItemKNN(v, ks[k])) })]
-	score(NewItemKNN(v, set.KNN))
+	set.KNN = ks[pick("item-kNN neighbours", len(ks), func(k int) float64 { return score(NewItemKNN(v, ks[k]), nil) })]
+	score(NewItemKNN(v, set.KNN), nil)
 	collabILD = append(collabILD, lastILD)
 	hls := []float64{30, 90, 365, 1095, 3650}
-	set.RecentHalfLifeDays = hls[pick("recency half-life", len(hls), func(k int) float64 { return score(NewRecentPopularity(v, hls[k])) })]
+	set.RecentHalfLifeDays = hls[pick("recency half-life", len(hls), func(k int) float64 { return score(NewRecentPopularity(v, hls[k]), nil) })]
 
 	var als []ALSConfig
 	for _, lambda := range []float64{10, 50, 200} {
@@ -415,16 +547,9 @@ func Tune(v *Split, set Settings, textHeld map[[2]int]bool, logf func(format str
 	logf("  server ALS: %+v", set.ServerALS)
 	score(NewServerALS(v, set.ServerALS))
 	collabILD = append(collabILD, lastILD)
-
-	folds := Folds(v.Data, set.Seed)
-	var panel []ALSConfig
-	for _, lambda := range []float64{10, 50, 200} {
-		c := set.PanelALS
-		c.Lambda, c.Alpha = lambda, panelAlpha(v.Data)
-		panel = append(panel, c)
+	if firstErr != nil {
+		return set, firstErr
 	}
-	set.PanelALS = panel[pick("panel ALS λ", len(panel), func(k int) float64 { return score(NewPanelALS(v, panel[k], folds)) })]
-	logf("  panel ALS: %+v", set.PanelALS)
 
 	r, err := NewRun(v, set, textHeld)
 	if err != nil {
@@ -432,7 +557,7 @@ func Tune(v *Split, set Settings, textHeld map[[2]int]bool, logf func(format str
 	}
 	// Weights and diversity leave the profiles as they are (Track reads
 	// only the minimisation settings), so every candidate ranks the same
-	// profiles: built once per catalogue kind.
+	// profiles: built once.
 	probe, err := WithPolicy(r.textCat, basePolicy)
 	if err != nil {
 		return set, err
@@ -441,22 +566,59 @@ func Tune(v *Split, set Settings, textHeld map[[2]int]bool, logf func(format str
 	if err != nil {
 		return set, err
 	}
-	var firstErr error
-	try := func(h HearthSettings, base []*catalog.Catalogue) float64 {
+	try := func(h HearthSettings, base []*catalog.Catalogue, fold func(int) int) float64 {
 		var cats []*catalog.Catalogue
 		for _, c := range base {
 			c, err := WithPolicy(c, h.policy(basePolicy))
 			if err != nil {
-				firstErr = err
-				return -1
+				return score(nil, err)
 			}
 			cats = append(cats, c)
 		}
-		fold := func(int) int { return 0 }
-		if len(cats) == 2 {
-			fold = func(u int) int { return 1 - r.folds[u] }
+		return score(NewHearth("tune", v, cats, fold, ps, set.Seed), nil)
+	}
+
+	// The collaborative vectors' λ (and the transitions' α) are chosen by
+	// Hearth's validation nDCG@10 on the catalogue the builder makes with
+	// them, under the stored weights; the weights are tuned after.
+	var panel []ALSConfig
+	for _, lambda := range []float64{10, 50, 200} {
+		c := set.PanelALS
+		c.Lambda, c.Alpha = lambda, panelAlpha(v.Data)
+		panel = append(panel, c)
+	}
+	set.PanelALS = panel[pick("panel vectors λ", len(panel), func(k int) float64 {
+		r.forget()
+		r.Settings.PanelALS = panel[k]
+		cats, err := r.panelCatalogues()
+		if err != nil {
+			return score(nil, err)
 		}
-		return score(NewHearth("tune", v, cats, fold, ps, set.Seed))
+		return try(set.Panel, cats, r.otherFold)
+	})]
+	logf("  panel vectors: %+v", set.PanelALS)
+	var transit []ALSConfig
+	for _, lambda := range []float64{50, 100, 200, 400} {
+		for _, alpha := range []float64{20, 50, 200} {
+			c := set.TransitALS
+			c.Lambda, c.Alpha = lambda, alpha
+			transit = append(transit, c)
+		}
+	}
+	set.TransitALS = transit[pick("transition vectors λ, α", len(transit), func(k int) float64 {
+		r.forget()
+		r.Settings.TransitALS = transit[k]
+		c, err := r.transitCatalogue()
+		if err != nil {
+			return score(nil, err)
+		}
+		return try(set.Transit, []*catalog.Catalogue{c}, nil)
+	})]
+	logf("  transition vectors: %+v", set.TransitALS)
+	r.forget()
+	r.Settings = set
+	if firstErr != nil {
+		return set, firstErr
 	}
 
 	// The freshness half-life is the builder's, derived from the items'
@@ -477,14 +639,12 @@ func Tune(v *Split, set Settings, textHeld map[[2]int]bool, logf func(format str
 	}
 	logf("  freshness half-life derived by the catalogue builder: %g days", r.textCat.Policy.FreshnessHalfLifeDays)
 	minILD = slices.Max(collabILD)
-	set.Text = grid[pick("Hearth text settings", len(grid), func(k int) float64 { return try(grid[k], []*catalog.Catalogue{r.textCat}) })]
+	text := []*catalog.Catalogue{r.textCat}
+	set.Text = grid[pick("Hearth text settings", len(grid), func(k int) float64 { return try(grid[k], text, nil) })]
 	logf("  Hearth text: %s", set.Text)
 
+	// Collaborative vectors: similarity leads, the rest is tuned.
 	minILD = 0
-	r.Settings = set
-	if _, err := r.panelHearth(basePolicy); err != nil {
-		return set, err
-	}
 	grid = grid[:0]
 	for _, pop := range []float32{0, 0.25, 0.5, 0.75, 1, 1.5, 2, 3} {
 		for _, topic := range []float32{0, 0.1} {
@@ -493,8 +653,19 @@ func Tune(v *Split, set Settings, textHeld map[[2]int]bool, logf func(format str
 			}
 		}
 	}
-	set.Panel = grid[pick("Hearth panel settings", len(grid), func(k int) float64 { return try(grid[k], r.panelCats) })]
+	panelCats, err := r.panelCatalogues()
+	if err != nil {
+		return set, err
+	}
+	set.Panel = grid[pick("Hearth panel settings", len(grid), func(k int) float64 { return try(grid[k], panelCats, r.otherFold) })]
 	logf("  Hearth panel: %s", set.Panel)
+	transitCat, err := r.transitCatalogue()
+	if err != nil {
+		return set, err
+	}
+	transitCats := []*catalog.Catalogue{transitCat}
+	set.Transit = grid[pick("Hearth transition settings", len(grid), func(k int) float64 { return try(grid[k], transitCats, nil) })]
+	logf("  Hearth transitions: %s", set.Transit)
 	return set, firstErr
 }
 
