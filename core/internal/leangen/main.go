@@ -39,7 +39,9 @@
 //
 // returning limitItems for the arrays tagged "items", or limitNone: the
 // table prescan and the lean decoder share, written by hand in the owner
-// (type limit and its constants).
+// (type limit and its constants). A //msgp:tuple type of basic values may
+// be met at any depth: it has no array or unknown field of its own, and its
+// header is read as without -limiter.
 package main
 
 import (
@@ -486,14 +488,23 @@ func (g *gen) depths() error {
 	seen := map[limitEntry]bool{}
 	var visit func(s *strct, depth int) error
 	visit = func(s *strct, depth int) error {
+		if s.tuple {
+			// A tuple of basic values has no array or unknown field
+			// of its own for the limiter to see, so it may be met at
+			// any depth; its own header is its owner's element.
+			for _, f := range s.fields {
+				if f.t.kind != kBasic {
+					return fmt.Errorf("type %s: with -limiter, a tuple holds only basic values", s.name)
+				}
+			}
+			s.depth = max(s.depth, depth)
+			return nil
+		}
 		if s.depth == depth {
 			return nil
 		}
 		if s.depth >= 0 {
 			return fmt.Errorf("type %s: found at depths %d and %d; -limiter needs one", s.name, s.depth, depth)
-		}
-		if s.tuple {
-			return fmt.Errorf("type %s: tuples are not supported with -limiter", s.name)
 		}
 		s.depth = depth
 		for _, f := range s.fields {

@@ -59,7 +59,7 @@ func TestGenerate_refuses(t *testing.T) {
 		{"type at two depths", lim, "type doc struct{ A u; B w }\ntype w struct{ C u }\ntype u struct{}", "found at depths 1 and 2"},
 		{"conflicting limits", lim, "type doc struct{ A u `msg:\"a\"`; B v `msg:\"b\"` }\ntype u struct{ C []int `msg:\"c\" limit:\"x\"` }\ntype v struct{ C []int `msg:\"c\" limit:\"y\"` }", "limits x and y"},
 		{"map with limiter", lim, "type doc struct{ A map[string]int }", "maps are not supported"},
-		{"tuple with limiter", lim, "type doc struct{ A u }\ntype u struct{ B int }\n//msgp:tuple u", "tuples are not supported"},
+		{"tuple of an array with limiter", lim, "type doc struct{ A u }\ntype u struct{ B []int `limit:\"x\"` }\n//msgp:tuple u", "a tuple holds only basic values"},
 		{"unreachable with limiter", lim, "type doc struct{}\ntype u struct{}", "not reachable"},
 	}
 	for _, tt := range tests {
@@ -99,6 +99,30 @@ func TestGenerate_limits(t *testing.T) {
 		"func limitOf(depth int, key string) limit {",
 		"case \"url\", \"thumb\":\n\t\t\treturn limitColumn",
 		"case \"pinned\":\n\t\t\treturn limitPolicyList",
+	} {
+		require.Contains(t, out, want)
+	}
+}
+
+func TestGenerate_limitsTuple(t *testing.T) {
+	// A tuple of basic values met at two depths: its header is read as
+	// without -limiter, the arrays holding it through the limiter.
+	src := "type doc struct {\n" +
+		"\tPairs []pair `msg:\"pairs\" limit:\"pairs\"`\n" +
+		"\tEv []ev `msg:\"ev\" limit:\"list\"`\n" +
+		"}\n" +
+		"type ev struct {\n" +
+		"\tC []pair `msg:\"c\" limit:\"credit\"`\n" +
+		"}\n" +
+		"type pair struct{ K string; W float32 }\n" +
+		"//msgp:tuple pair\n"
+	out, err := generate(t, config{unexported: true, limiter: "limiter", root: "doc"}, src, "")
+	require.NoError(t, err)
+	for _, want := range []string{
+		"func (z *pair) readMsg(r *wire.Reader, l *limiter) {\n\tr.Tuple(2)",
+		"z.Pairs = wire.Resize(z.Pairs, l.array(r, 1, key))",
+		"z.C = wire.Resize(z.C, l.array(r, 3, key))",
+		"z.C[i1].readMsg(r, l)",
 	} {
 		require.Contains(t, out, want)
 	}
