@@ -9,45 +9,34 @@
 // server that ignores the precompressed siblings, to show what readers
 // download there.
 //
-// The servers come from Debian's packages caddy, nginx,
+// tests/statichost starts the servers, from Debian's packages caddy, nginx,
 // libnginx-mod-http-brotli-static and python3 (`make test-deps`). Without
 // them a test skips, except in CI (CI=true), where it fails.
 package hosts_test
 
 import (
 	"bytes"
-	"compress/gzip"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
-	"github.com/andybalholm/brotli"
 	"github.com/stretchr/testify/require"
 
 	"github.com/hearth-dev/hearth/build/assets"
 	"github.com/hearth-dev/hearth/build/assets/precompress"
+	"github.com/hearth-dev/hearth/tests/httpbody"
 	"github.com/hearth-dev/hearth/tests/serve/fixture"
 	"github.com/hearth-dev/hearth/tests/shareddata"
+	"github.com/hearth-dev/hearth/tests/statichost"
 	"github.com/hearth-dev/hearth/web/serve"
-)
-
-// Bounds on the slow steps, so a hung server fails the test instead of
-// stalling the run.
-const (
-	readyTimeout = 30 * time.Second
-	stopTimeout  = 10 * time.Second
 )
 
 // brotliLevel keeps the build quick; the level changes the siblings' sizes,
@@ -68,10 +57,10 @@ var compared = []string{
 // root folder (the one holding hearth/), returning its base URL.
 type host struct {
 	name  string
-	start func(t *testing.T, root string) string
+	start func(t testing.TB, root string) string
 }
 
-var hosts = []host{{"caddy", startCaddy}, {"nginx", startNginx}}
+var hosts = []host{{"caddy", statichost.Caddy}, {"nginx", statichost.Nginx}}
 
 func TestStaticHost_MatchesHandler(t *testing.T) {
 	s := built(t)
@@ -86,7 +75,7 @@ func TestStaticHost_MatchesHandler(t *testing.T) {
 						want := get(t, http.MethodGet, s.handler+file, acceptEncoding(ae))
 						require.Equal(t, http.StatusOK, want.status)
 						requireSame(t, want, got)
-						require.True(t, bytes.Equal(s.raw[file], decode(t, got)), "decoded body differs from %s", file)
+						require.True(t, bytes.Equal(s.raw[file], httpbody.Decode(t, got.header, got.body)), "decoded body differs from %s", file)
 						require.NotEmpty(t, got.header.Get("ETag"))
 					})
 				}
@@ -166,7 +155,7 @@ func TestStaticHost_QValues(t *testing.T) {
 					got := get(t, http.MethodGet, base+file, acceptEncoding(tt.ae))
 					require.Equal(t, http.StatusOK, got.status)
 					require.Equal(t, tt.want[h.name], got.header.Get("Content-Encoding"))
-					require.True(t, bytes.Equal(s.raw[file], decode(t, got)))
+					require.True(t, bytes.Equal(s.raw[file], httpbody.Decode(t, got.header, got.body)))
 				})
 			}
 		})
@@ -184,7 +173,7 @@ func TestStaticHost_ThroughProxy(t *testing.T) {
 			for _, ae := range []string{"gzip", "br"} {
 				got := get(t, http.MethodGet, base+file, map[string]string{"Accept-Encoding": ae, "Via": "1.1 cdn.example"})
 				require.Equal(t, ae, got.header.Get("Content-Encoding"))
-				require.True(t, bytes.Equal(s.raw[file], decode(t, got)))
+				require.True(t, bytes.Equal(s.raw[file], httpbody.Decode(t, got.header, got.body)))
 			}
 		})
 	}
@@ -263,7 +252,7 @@ func TestStaticHost_StaleSibling(t *testing.T) {
 		t.Run(h.name, func(t *testing.T) {
 			got := get(t, http.MethodGet, h.start(t, root)+file, acceptEncoding("br"))
 			require.Equal(t, "br", got.header.Get("Content-Encoding"))
-			require.Equal(t, old, decode(t, got), "the host sends the sibling of the old file")
+			require.Equal(t, old, httpbody.Decode(t, got.header, got.body), "the host sends the sibling of the old file")
 		})
 	}
 }
@@ -274,7 +263,7 @@ func TestStaticHost_StaleSibling(t *testing.T) {
 // application/wasm, so the browser compiles it while it downloads.
 func TestPythonHTTPServer_NoPrecompressed(t *testing.T) {
 	s := built(t)
-	base := startPython(t, s.root)
+	base := statichost.Python(t, s.root)
 	var raw, handlerBytes int
 	for _, file := range s.files {
 		if s.hashed[file] {
@@ -418,174 +407,6 @@ func build() (*site, error) {
 	return s, nil
 }
 
-// startCaddy runs `caddy run` with build/hosts/Caddyfile on a free loopback
-// port, its admin endpoint off and its state in the test's folder.
-func startCaddy(t *testing.T, root string) string {
-	t.Helper()
-	caddy := need(t, "caddy", "caddy")
-	port := freePort(t)
-	cfg := fromExample(t, "Caddyfile",
-		":8080 {", "http://127.0.0.1:"+strconv.Itoa(port)+" {",
-		"root * /var/www/html", "root * "+root)
-	tmp := t.TempDir()
-	path := filepath.Join(tmp, "Caddyfile")
-	// The global options only keep a test's Caddy to itself: no admin
-	// endpoint to collide with another on localhost:2019.
-	require.NoError(t, os.WriteFile(path, []byte("{\n\tadmin off\n}\n\n"+cfg), 0o644))
-	cmd := exec.Command(caddy, "run", "--config", path, "--adapter", "caddyfile")
-	cmd.Dir = tmp
-	cmd.Env = append(os.Environ(), "HOME="+tmp, "XDG_CONFIG_HOME="+filepath.Join(tmp, "config"), "XDG_DATA_HOME="+filepath.Join(tmp, "data"))
-	base := "http://127.0.0.1:" + strconv.Itoa(port)
-	run(t, cmd, base)
-	return base
-}
-
-// nginxModules are where distributions install nginx's dynamic modules.
-var nginxModules = []string{"/usr/lib/nginx/modules", "/usr/lib64/nginx/modules", "/usr/share/nginx/modules"}
-
-// startNginx runs nginx in the foreground with build/hosts/nginx.conf
-// included in a main configuration of its own: its prefix, pid file,
-// temporary folders and error log (stderr) in the test's folder.
-func startNginx(t *testing.T, root string) string {
-	t.Helper()
-	nginx := need(t, "nginx", "nginx", "/usr/sbin/nginx")
-	module := ""
-	for _, dir := range nginxModules {
-		if p := filepath.Join(dir, "ngx_http_brotli_static_module.so"); fileExists(p) {
-			module = p
-		}
-	}
-	if module == "" {
-		missing(t, "nginx's brotli static module (Debian: libnginx-mod-http-brotli-static)")
-	}
-	port := freePort(t)
-	prefix := t.TempDir()
-	server := filepath.Join(prefix, "hearth.conf")
-	require.NoError(t, os.WriteFile(server, []byte(fromExample(t, "nginx.conf",
-		"listen 8080;", "listen 127.0.0.1:"+strconv.Itoa(port)+";",
-		"root /var/www/html;", "root "+root+";")), 0o644))
-	var main strings.Builder
-	fmt.Fprintf(&main, "load_module %s;\nworker_processes 1;\n", module)
-	if os.Geteuid() == 0 {
-		// Workers would otherwise run as nobody, who cannot read the
-		// test's private folders.
-		main.WriteString("user root;\n")
-	}
-	main.WriteString("events { worker_connections 64; }\nhttp {\n    access_log off;\n")
-	// Debian's nginx.conf turns gzip on for the whole server; the example
-	// must hold under it.
-	main.WriteString("    gzip on;\n")
-	for _, temp := range []string{"client_body", "proxy", "fastcgi", "uwsgi", "scgi"} {
-		fmt.Fprintf(&main, "    %s_temp_path %s;\n", temp, filepath.Join(prefix, temp))
-	}
-	fmt.Fprintf(&main, "    include %s;\n}\n", server)
-	conf := filepath.Join(prefix, "nginx.conf")
-	require.NoError(t, os.WriteFile(conf, []byte(main.String()), 0o644))
-	cmd := exec.Command(nginx, "-p", prefix, "-c", conf, "-e", "stderr",
-		"-g", "daemon off; pid "+filepath.Join(prefix, "nginx.pid")+";")
-	base := "http://127.0.0.1:" + strconv.Itoa(port)
-	run(t, cmd, base)
-	return base
-}
-
-// startPython runs `python3 -m http.server` over root on a free loopback
-// port.
-func startPython(t *testing.T, root string) string {
-	t.Helper()
-	python := need(t, "python3", "python3")
-	port := freePort(t)
-	cmd := exec.Command(python, "-m", "http.server", strconv.Itoa(port), "--bind", "127.0.0.1", "--directory", root)
-	base := "http://127.0.0.1:" + strconv.Itoa(port)
-	run(t, cmd, base)
-	return base
-}
-
-// need returns the first of paths that is an executable, looked up on PATH
-// when it has no slash; when none is, the test skips (fails in CI).
-func need(t *testing.T, what string, paths ...string) string {
-	t.Helper()
-	for _, p := range paths {
-		if found, err := exec.LookPath(p); err == nil {
-			return found
-		}
-	}
-	missing(t, what)
-	return ""
-}
-
-// missing skips the test for want of a server, or fails it in CI, where
-// `make test-deps` installs every one.
-func missing(t *testing.T, what string) {
-	t.Helper()
-	msg := what + " is not installed: run `make test-deps` (Debian packages caddy, nginx, libnginx-mod-http-brotli-static, python3)"
-	if os.Getenv("CI") == "true" {
-		t.Fatal(msg)
-	}
-	t.Skip(msg)
-}
-
-// fromExample returns the shipped example build/hosts/name with each old
-// string replaced by the new one after it. Each must occur exactly once, so
-// that the example and this test cannot drift apart unnoticed.
-func fromExample(t *testing.T, name string, oldNew ...string) string {
-	t.Helper()
-	root, err := shareddata.ModuleRoot(".")
-	require.NoError(t, err)
-	b, err := os.ReadFile(filepath.Join(root, "build", "hosts", name))
-	require.NoError(t, err)
-	s := string(b)
-	for i := 0; i < len(oldNew); i += 2 {
-		require.Equal(t, 1, strings.Count(s, oldNew[i]), "%s must contain %q once", name, oldNew[i])
-		s = strings.Replace(s, oldNew[i], oldNew[i+1], 1)
-	}
-	return s
-}
-
-// run starts cmd in its own process group, stops the whole group when the
-// test ends, and waits until base answers a GET of the loader.
-func run(t *testing.T, cmd *exec.Cmd, base string) {
-	t.Helper()
-	out := &lockedBuffer{}
-	cmd.Stdout, cmd.Stderr = out, out
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	require.NoError(t, cmd.Start(), "start %s", cmd.Path)
-	done := make(chan struct{})
-	go func() {
-		_ = cmd.Wait()
-		close(done)
-	}()
-	t.Cleanup(func() {
-		// The group includes nginx's worker.
-		pgid := cmd.Process.Pid
-		_ = syscall.Kill(-pgid, syscall.SIGTERM)
-		select {
-		case <-done:
-		case <-time.After(stopTimeout):
-		}
-		_ = syscall.Kill(-pgid, syscall.SIGKILL)
-		<-done
-	})
-
-	client := &http.Client{Timeout: 5 * time.Second}
-	deadline := time.Now().Add(readyTimeout)
-	for time.Now().Before(deadline) {
-		select {
-		case <-done:
-			t.Fatalf("%s exited before it answered:\n%s", cmd.Path, out.String())
-		default:
-		}
-		if res, err := client.Get(base + "/" + serve.Dir + "/" + serve.Loader); err == nil {
-			_, _ = io.Copy(io.Discard, res.Body)
-			res.Body.Close()
-			if res.StatusCode == http.StatusOK {
-				return
-			}
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	t.Fatalf("%s not answering after %s:\n%s", cmd.Path, readyTimeout, out.String())
-}
-
 // answer is what a client received.
 type answer struct {
 	status int
@@ -630,57 +451,4 @@ func requireSame(t *testing.T, want, got answer) {
 	}
 	require.Empty(t, got.header.Values("Set-Cookie"))
 	require.Empty(t, got.header.Values("Access-Control-Allow-Credentials"))
-}
-
-// decode returns the body of a without its content encoding.
-func decode(t *testing.T, a answer) []byte {
-	t.Helper()
-	var r io.Reader = bytes.NewReader(a.body)
-	switch a.header.Get("Content-Encoding") {
-	case "":
-		return a.body
-	case "gzip":
-		zr, err := gzip.NewReader(r)
-		require.NoError(t, err)
-		r = zr
-	case "br":
-		r = brotli.NewReader(r)
-	default:
-		t.Fatalf("unexpected Content-Encoding %q", a.header.Get("Content-Encoding"))
-	}
-	b, err := io.ReadAll(r)
-	require.NoError(t, err)
-	return b
-}
-
-// freePort returns a loopback port that was free a moment ago.
-func freePort(t *testing.T) int {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
-}
-
-func fileExists(p string) bool {
-	info, err := os.Stat(p)
-	return err == nil && info.Mode().IsRegular()
-}
-
-// lockedBuffer collects a server's output from several goroutines.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }

@@ -25,7 +25,7 @@ func BenchmarkWorker_ColdStart(b *testing.B) {
 		require.NoError(b, err)
 		first += w.first
 		ready += w.ready
-		w.stop()
+		w.Stop()
 	}
 	b.ReportMetric(float64(first.Milliseconds())/float64(b.N), "first-ms")
 	b.ReportMetric(ready.Seconds()/float64(b.N), "ready-s")

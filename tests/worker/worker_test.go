@@ -18,7 +18,6 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -29,7 +28,6 @@ import (
 	"slices"
 	"strconv"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -39,7 +37,9 @@ import (
 
 	hearthassets "github.com/hearth-dev/hearth/build/assets"
 	"github.com/hearth-dev/hearth/build/worker"
+	"github.com/hearth-dev/hearth/tests/httpbody"
 	"github.com/hearth-dev/hearth/tests/serve/fixture"
+	"github.com/hearth-dev/hearth/tests/statichost"
 	"github.com/hearth-dev/hearth/web/serve"
 	"github.com/hearth-dev/hearth/web/worker/manifest"
 )
@@ -49,7 +49,6 @@ import (
 const (
 	buildTimeout = 6 * time.Minute
 	readyTimeout = 90 * time.Second
-	stopTimeout  = 10 * time.Second
 )
 
 // headers are compared between the Worker and the local handler.
@@ -129,7 +128,7 @@ func TestWorker_EdgeReencoding(t *testing.T) {
 					require.Empty(t, l.header.Get("Content-Encoding"))
 					require.NotEmpty(t, enc, "the edge compresses what the handler sends uncompressed")
 				}
-				require.Equal(t, decode(t, l), decode(t, w))
+				require.Equal(t, httpbody.Decode(t, l.header, l.body), httpbody.Decode(t, w.header, w.body))
 				s.requireSameHeaders(t, w, l, []string{"Content-Type", "Cache-Control", "Vary", "Access-Control-Allow-Origin",
 					"X-Content-Type-Options", "Referrer-Policy", "Cross-Origin-Resource-Policy"}, "Content-Encoding")
 			})
@@ -311,27 +310,6 @@ type response struct {
 	body   []byte
 }
 
-// decode returns the body of r without its content encoding.
-func decode(t *testing.T, r response) []byte {
-	t.Helper()
-	var rd io.Reader = bytes.NewReader(r.body)
-	switch r.header.Get("Content-Encoding") {
-	case "":
-		return r.body
-	case "gzip":
-		zr, err := gzip.NewReader(rd)
-		require.NoError(t, err)
-		rd = zr
-	case "br":
-		rd = brotli.NewReader(rd)
-	default:
-		t.Fatalf("unexpected Content-Encoding %q", r.header.Get("Content-Encoding"))
-	}
-	b, err := io.ReadAll(rd)
-	require.NoError(t, err)
-	return b
-}
-
 // both sends the same request to the Worker and to the local handler.
 func (s *site) both(t *testing.T, method, path string, header map[string]string) (worker, local response) {
 	t.Helper()
@@ -505,7 +483,7 @@ func launch(wrangler string) (*site, error) {
 	if err != nil {
 		return nil, err
 	}
-	cleanups = append(cleanups, w.stop)
+	cleanups = append(cleanups, w.Stop)
 
 	local := httptest.NewServer(serve.New(os.DirFS(assets), serve.Options{}))
 	cleanups = append(cleanups, local.Close)
@@ -530,20 +508,18 @@ type wranglerDev struct {
 	// ready is how long wrangler took from start to its first answer, and
 	// first how long that answer took: the Worker's cold start.
 	ready, first time.Duration
-	cmd          *exec.Cmd
-	log          *lockedBuffer
-	done         chan struct{}
+	*statichost.Process
 }
 
 // runWrangler starts `wrangler dev` on a free loopback port in its own
-// process group, so that stop ends workerd too, and waits until it answers
+// process group, so that Stop ends workerd too, and waits until it answers
 // a GET of readyPath.
 func runWrangler(wrangler, config, tmp, readyPath string) (*wranglerDev, error) {
-	port, err := freePort()
+	port, err := statichost.FreePort()
 	if err != nil {
 		return nil, err
 	}
-	inspector, err := freePort()
+	inspector, err := statichost.FreePort()
 	if err != nil {
 		return nil, err
 	}
@@ -570,20 +546,14 @@ func runWrangler(wrangler, config, tmp, readyPath string) (*wranglerDev, error) 
 		"XDG_CONFIG_HOME="+filepath.Join(tmp, "xdg"),
 		"NO_COLOR=1",
 	)
-	log := &lockedBuffer{}
-	cmd.Stdout, cmd.Stderr = log, log
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	if err := cmd.Start(); err != nil {
-		return nil, fmt.Errorf("start wrangler: %w", err)
+	proc, err := statichost.Start(cmd)
+	if err != nil {
+		return nil, err
 	}
-	w := &wranglerDev{url: "http://127.0.0.1:" + strconv.Itoa(port), cmd: cmd, log: log, done: make(chan struct{})}
-	go func() {
-		_ = cmd.Wait()
-		close(w.done)
-	}()
+	w := &wranglerDev{url: "http://127.0.0.1:" + strconv.Itoa(port), Process: proc}
 	if err := w.waitReady(readyPath); err != nil {
-		w.stop()
-		return nil, fmt.Errorf("%w\nwrangler output:\n%s", err, log.String())
+		w.Stop()
+		return nil, fmt.Errorf("%w\nwrangler output:\n%s", err, w.Output())
 	}
 	return w, nil
 }
@@ -596,7 +566,7 @@ func (w *wranglerDev) waitReady(path string) error {
 	client := &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{DisableCompression: true}}
 	for time.Now().Before(deadline) {
 		select {
-		case <-w.done:
+		case <-w.Done():
 			return fmt.Errorf("wrangler exited before it was ready")
 		default:
 		}
@@ -616,46 +586,4 @@ func (w *wranglerDev) waitReady(path string) error {
 		time.Sleep(200 * time.Millisecond)
 	}
 	return fmt.Errorf("wrangler not ready after %s", readyTimeout)
-}
-
-// stop ends wrangler's whole process group (node and workerd): politely,
-// then by force.
-func (w *wranglerDev) stop() {
-	pgid := w.cmd.Process.Pid
-	_ = syscall.Kill(-pgid, syscall.SIGTERM)
-	select {
-	case <-w.done:
-	case <-time.After(stopTimeout):
-	}
-	// workerd may outlive node's exit; the group kill reaches it either way.
-	_ = syscall.Kill(-pgid, syscall.SIGKILL)
-	<-w.done
-}
-
-// freePort returns a loopback port that was free a moment ago.
-func freePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, err
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
-}
-
-// lockedBuffer collects a child's output from several goroutines.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }
