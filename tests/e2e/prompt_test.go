@@ -1,41 +1,34 @@
 package e2e
 
 import (
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	cdppage "github.com/chromedp/cdproto/page"
-	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
-	"github.com/hearth-dev/hearth/web/serve"
 	"github.com/stretchr/testify/require"
+
+	"github.com/hearth-dev/hearth/tests/hearthpage"
+	"github.com/hearth-dev/hearth/web/serve"
 )
 
-// The buttons of <hearth-consent>, in its shadow root.
-const (
-	acceptButton  = `document.querySelector('hearth-consent').shadowRoot.querySelector('button[data-consent="granted"]')`
-	declineButton = `document.querySelector('hearth-consent').shadowRoot.querySelector('button[data-consent="denied"]')`
-	promptShown   = `document.querySelector('hearth-consent').dataset.hearthState === 'shown'`
-	// statusOff: the prompt says the decline was recorded.
-	statusOff = `document.querySelector('hearth-consent').shadowRoot.querySelector('[role="status"]').textContent === 'Personalization is off.'`
-)
+// statusOff: <hearth-consent> says the decline was recorded.
+const statusOff = `document.querySelector('hearth-consent').shadowRoot.querySelector('[role="status"]').textContent === 'Personalization is off.'`
 
 // accept switches personalization on the way a reader does: with the
 // Accept button of the page's <hearth-consent>, once it shows.
 func (p *page) accept() {
 	p.t.Helper()
-	require.NoError(p.t, chromedp.Do(p.ctx, chromedp.Click(chromedp.JSPath(acceptButton))))
+	hearthpage.Accept(p.t, p.ctx)
 }
 
 func (p *page) decline() {
 	p.t.Helper()
-	require.NoError(p.t, chromedp.Do(p.ctx, chromedp.Click(chromedp.JSPath(declineButton))))
+	hearthpage.Decline(p.t, p.ctx)
 }
 
 // promptState is <hearth-consent> as a reader and a screen reader meet it.
@@ -113,7 +106,7 @@ func TestConsentPrompt(t *testing.T) {
 		p := newPage(t, site(t, built, readerOptions))
 		p.measureShifts()
 		p.open("/blog/pipelines")
-		p.waitFor(promptShown, 10*time.Second)
+		p.waitFor(hearthpage.PromptShown, 10*time.Second)
 		p.screenshot("asking")
 		got := p.prompt()
 		require.Equal(t, "shown", got.State)
@@ -132,7 +125,7 @@ func TestConsentPrompt(t *testing.T) {
 
 		// The first Tab of the page reaches Accept; Enter presses it.
 		p.open("/")
-		p.waitFor(promptShown, 10*time.Second)
+		p.waitFor(hearthpage.PromptShown, 10*time.Second)
 		require.NoError(t, chromedp.Do(p.ctx, chromedp.KeyEvent(kb.Tab)))
 		require.True(t, eval[bool](t, p, `document.activeElement.localName === 'hearth-consent' && document.activeElement.shadowRoot.activeElement.dataset.consent === 'granted'`))
 		require.NoError(t, chromedp.Do(p.ctx, chromedp.KeyEvent(kb.Enter)))
@@ -183,7 +176,7 @@ func TestConsentPrompt(t *testing.T) {
 		p := newPage(t, site(t, built, opts))
 		p.measureShifts()
 		p.open("/")
-		p.waitFor(promptShown, 10*time.Second)
+		p.waitFor(hearthpage.PromptShown, 10*time.Second)
 		p.waitSlot("home", "personal")
 		got := p.prompt()
 		require.True(t, strings.HasPrefix(got.Text, "Hearth suggests what to read next"), got.Text)
@@ -198,55 +191,6 @@ func TestConsentPrompt(t *testing.T) {
 		require.Equal(t, "hidden", p.prompt().State)
 		require.Empty(t, p.exceptions())
 	})
-}
-
-// consoleLine is one console message of a page.
-type consoleLine struct {
-	Level string // runtime.APIType: warning, info, log, ...
-	Text  string
-}
-
-// consoleLog records a tab's console messages.
-type consoleLog struct {
-	mu    sync.Mutex
-	lines []consoleLine
-}
-
-func (p *page) console() *consoleLog {
-	p.t.Helper()
-	c := &consoleLog{}
-	require.NoError(p.t, chromedp.Listen(p.ctx, func(ev any) {
-		e, ok := ev.(*runtime.EventConsoleAPICalled)
-		if !ok {
-			return
-		}
-		var parts []string
-		for _, a := range e.Args {
-			var s string
-			if json.Unmarshal(a.Value, &s) == nil {
-				parts = append(parts, s)
-			} else {
-				parts = append(parts, string(a.Value))
-			}
-		}
-		c.mu.Lock()
-		c.lines = append(c.lines, consoleLine{Level: string(e.Type), Text: strings.Join(parts, " ")})
-		c.mu.Unlock()
-	}))
-	return c
-}
-
-// hearth returns the messages that start with hearth:.
-func (c *consoleLog) hearth() []consoleLine {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	var out []consoleLine
-	for _, l := range c.lines {
-		if strings.HasPrefix(l.Text, "hearth: ") {
-			out = append(out, l)
-		}
-	}
-	return out
 }
 
 // without copies the built files but those whose names start with prefix.
@@ -271,23 +215,23 @@ func TestConsole(t *testing.T) {
 		opts := readerOptions
 		opts.Consent = "sometimes"
 		p := newPage(t, site(t, built, opts))
-		log := p.console()
+		log := hearthpage.Record(t, p.ctx)
 		p.open("/")
 		require.Equal(t, readyDetail{Consent: "denied"}, p.ready())
 		require.Equal(t, []string{"config"}, p.hearthErrors())
-		require.Equal(t, []consoleLine{{Level: "warning",
-			Text: `hearth: data-consent must be "opt-in", "opt-out" or "tcf", not "sometimes"; it is opt-in meanwhile (config). Fix that attribute of the Hearth script tag.`}}, log.hearth())
+		require.Equal(t, []hearthpage.ConsoleLine{{Level: "warning",
+			Text: `hearth: data-consent must be "opt-in", "opt-out" or "tcf", not "sometimes"; it is opt-in meanwhile (config). Fix that attribute of the Hearth script tag.`}}, log.Hearth())
 	})
 
 	t.Run("a missing engine names the files to serve", func(t *testing.T) {
 		opts := readerOptions
 		opts.Consent = "opt-out"
 		p := newPage(t, site(t, without(t, serve.Wasm), opts))
-		log := p.console()
+		log := hearthpage.Record(t, p.ctx)
 		p.open("/")
 		require.Equal(t, readyDetail{Consent: "granted"}, p.ready())
 		require.Equal(t, []string{"wasm"}, p.hearthErrors())
-		lines := log.hearth()
+		lines := log.Hearth()
 		require.Len(t, lines, 1, "%v", lines)
 		require.Equal(t, "warning", lines[0].Level)
 		require.Contains(t, lines[0].Text, "(wasm). Serve hearth.wasm (as application/wasm) and wasm_exec.js beside hearth.js")
@@ -298,33 +242,33 @@ func TestConsole(t *testing.T) {
 		opts.Consent = "opt-out"
 		opts.Quiet = true
 		p := newPage(t, site(t, without(t, serve.Wasm), opts))
-		log := p.console()
+		log := hearthpage.Record(t, p.ctx)
 		p.open("/")
 		require.Equal(t, readyDetail{Consent: "granted"}, p.ready())
 		require.Equal(t, []string{"wasm"}, p.hearthErrors())
 		time.Sleep(200 * time.Millisecond) // console events trail the page's
-		require.Empty(t, log.hearth())
+		require.Empty(t, log.Hearth())
 	})
 
 	t.Run("a page that lists posts is noted, an article is not", func(t *testing.T) {
 		opts := readerOptions
 		opts.Consent = "opt-out"
 		p := newPage(t, site(t, built, opts))
-		log := p.console()
+		log := hearthpage.Record(t, p.ctx)
 		p.open("/")
 		p.waitSlot("home", "personal")
 		deadline := time.Now().Add(5 * time.Second)
-		for len(log.hearth()) == 0 && time.Now().Before(deadline) {
+		for len(log.Hearth()) == 0 && time.Now().Before(deadline) {
 			time.Sleep(50 * time.Millisecond)
 		}
-		lines := log.hearth()
+		lines := log.Hearth()
 		require.Len(t, lines, 1, "%v", lines)
 		require.Equal(t, "info", lines[0].Level, "the demo's item URLs are its pages': only a note")
 		require.Contains(t, lines[0].Text, "hearth: this page ("+strings.TrimSuffix(p.base, "/")+"/) is not in the catalogue, so reading it is not tracked; item URLs look like /blog/")
 		p.open("/blog/pipelines")
 		p.waitSlot("related", "personal")
 		time.Sleep(300 * time.Millisecond)
-		require.Len(t, log.hearth(), 1, "an article of the catalogue says nothing")
+		require.Len(t, log.Hearth(), 1, "an article of the catalogue says nothing")
 		require.Empty(t, p.hearthErrors())
 	})
 }
@@ -448,19 +392,19 @@ func TestConsent_TCF(t *testing.T) {
 		p.open("/")
 		p.cmpSays(`{gdprApplies: false}`)
 		require.Equal(t, readyDetail{Consent: "denied"}, p.ready(), "opt-in, the fallback's default")
-		p.waitFor(promptShown, 5*time.Second)
+		p.waitFor(hearthpage.PromptShown, 5*time.Second)
 		p.accept()
 		p.waitSlot("home", "personal")
 	})
 
 	t.Run("without a CMP it stays off and says why", func(t *testing.T) {
 		p := newPage(t, site(t, built, opts))
-		log := p.console()
+		log := hearthpage.Record(t, p.ctx)
 		p.open("/")
 		require.Equal(t, readyDetail{Consent: "denied"}, p.ready())
 		require.Equal(t, []string{"config"}, p.hearthErrors())
 		require.Equal(t, "hidden", p.prompt().State)
-		require.Len(t, log.hearth(), 1)
-		require.Contains(t, log.hearth()[0].Text, `data-consent="tcf" needs a consent management platform (its __tcfapi stub before hearth.js)`)
+		require.Len(t, log.Hearth(), 1)
+		require.Contains(t, log.Hearth()[0].Text, `data-consent="tcf" needs a consent management platform (its __tcfapi stub before hearth.js)`)
 	})
 }

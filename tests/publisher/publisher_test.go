@@ -13,14 +13,13 @@
 // console's warning for a wrong URL mapping, brotli from Caddy, and, after
 // the catalogue is rebuilt, the rebuilt catalogue in every encoding.
 //
-// Caddy and python3 come from Debian's packages (make test-deps); without
-// them, or without the shared data, the test skips, except under CI
-// (CI=true), where it fails.
+// tests/statichost starts Caddy and python3, from Debian's packages (make
+// test-deps); without them, or without the shared data, the test skips,
+// except under CI (CI=true), where it fails.
 package publisher_test
 
 import (
 	"bytes"
-	"compress/gzip"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -29,7 +28,6 @@ import (
 	"fmt"
 	"html"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -39,18 +37,19 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
-	"github.com/andybalholm/brotli"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/require"
 
 	"github.com/hearth-dev/hearth/build/assets"
 	"github.com/hearth-dev/hearth/tests/browser"
+	"github.com/hearth-dev/hearth/tests/hearthpage"
+	"github.com/hearth-dev/hearth/tests/httpbody"
 	"github.com/hearth-dev/hearth/tests/shareddata"
+	"github.com/hearth-dev/hearth/tests/statichost"
 	"github.com/hearth-dev/hearth/web/serve"
 )
 
@@ -257,11 +256,11 @@ func TestPublisher_EmbedIt(t *testing.T) {
 	writeSite(t, dist, rm.script, articles)
 
 	t.Run("a wrong URL mapping is told on the console", func(t *testing.T) {
-		base := startPython(t, dist)
+		base := statichost.Python(t, dist)
 		p := newTab(t, base)
 		a := articles[0]
 		p.open(a.path())
-		p.accept()
+		hearthpage.Accept(t, p.ctx)
 		p.waitFor(`hearth.personalized`)
 		lines := p.waitConsole(2)
 		require.Equal(t, "warning", lines[0].Level)
@@ -281,16 +280,16 @@ func TestPublisher_EmbedIt(t *testing.T) {
 
 	servers := []struct {
 		name  string
-		start func(t *testing.T, root string) string
+		start func(t testing.TB, root string) string
 		br    bool // sends the precompressed siblings
-	}{{"caddy", startCaddy, true}, {"python http.server", startPython, false}}
+	}{{"caddy", statichost.CaddySite, true}, {"python http.server", statichost.Python, false}}
 	for _, srv := range servers {
 		t.Run(srv.name, func(t *testing.T) {
 			base := srv.start(t, dist)
 			p := newTab(t, base)
 			p.open("/")
-			p.waitFor(promptShown)
-			p.accept()
+			p.waitFor(hearthpage.PromptShown)
+			hearthpage.Accept(t, p.ctx)
 			p.waitFor(`document.querySelector('hearth-recs').dataset.hearthState === 'personal'`)
 
 			// A reader of three articles about one topic.
@@ -323,7 +322,7 @@ func TestPublisher_EmbedIt(t *testing.T) {
 				}
 			}
 			require.NotZero(t, because, "the recommendations follow what the reader read: %+v", recs)
-			for _, l := range p.console.hearth() {
+			for _, l := range p.console.Hearth() {
 				require.NotEqual(t, "warning", l.Level, "a right mapping gives no warning: %s", l.Text)
 			}
 
@@ -342,7 +341,7 @@ func TestPublisher_EmbedIt(t *testing.T) {
 	}
 
 	t.Run("a rebuilt catalogue is sent rebuilt in every encoding", func(t *testing.T) {
-		base := startCaddy(t, dist)
+		base := statichost.CaddySite(t, dist)
 		p := newTab(t, base)
 		p.open("/")
 		before, digest := p.fetchDigest("/" + serve.Dir + "/" + serve.Catalogue)
@@ -361,7 +360,7 @@ func TestPublisher_EmbedIt(t *testing.T) {
 		require.Equal(t, "br", enc)
 		require.Equal(t, rebuilt, got, "the browser's brotli copy decodes to the rebuilt catalogue")
 
-		p.accept()
+		hearthpage.Accept(t, p.ctx)
 		p.waitFor(`document.querySelector('hearth-recs').dataset.hearthState === 'personal'`)
 		require.Empty(t, p.exceptions())
 	})
@@ -415,64 +414,29 @@ func fetchDigest(t *testing.T, url, ae string) (string, string) {
 	require.NoError(t, err)
 	defer resp.Body.Close()
 	require.Equal(t, http.StatusOK, resp.StatusCode)
-	body, err := decodeBody(resp)
+	body, err := io.ReadAll(resp.Body)
 	require.NoError(t, err)
-	sum := sha256.Sum256(body)
+	sum := sha256.Sum256(httpbody.Decode(t, resp.Header, body))
 	return resp.Header.Get("Content-Encoding"), hex.EncodeToString(sum[:])
 }
 
 // The browser side.
 
-const (
-	acceptButton = `document.querySelector('hearth-consent').shadowRoot.querySelector('button[data-consent="granted"]')`
-	promptShown  = `document.querySelector('hearth-consent').dataset.hearthState === 'shown'`
-)
-
 type tab struct {
 	t       *testing.T
 	ctx     context.Context
 	base    string
-	console *consoleLog
+	console *hearthpage.Console
 	mu      sync.Mutex
 	excs    []string
 }
 
-type consoleLine struct{ Level, Text string }
-
-type consoleLog struct {
-	mu    sync.Mutex
-	lines []consoleLine
-}
-
-func (c *consoleLog) hearth() []consoleLine {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	var out []consoleLine
-	for _, l := range c.lines {
-		if strings.HasPrefix(l.Text, "hearth: ") {
-			out = append(out, l)
-		}
-	}
-	return out
-}
-
 func newTab(t *testing.T, base string) *tab {
 	t.Helper()
-	p := &tab{t: t, ctx: chrome.Tab(t), base: base, console: &consoleLog{}}
+	ctx := chrome.Tab(t)
+	p := &tab{t: t, ctx: ctx, base: base, console: hearthpage.Record(t, ctx)}
 	require.NoError(t, chromedp.Listen(p.ctx, func(ev any) {
-		switch e := ev.(type) {
-		case *runtime.EventConsoleAPICalled:
-			var parts []string
-			for _, a := range e.Args {
-				var s string
-				if json.Unmarshal(a.Value, &s) == nil {
-					parts = append(parts, s)
-				}
-			}
-			p.console.mu.Lock()
-			p.console.lines = append(p.console.lines, consoleLine{string(e.Type), strings.Join(parts, " ")})
-			p.console.mu.Unlock()
-		case *runtime.EventExceptionThrown:
+		if e, ok := ev.(*runtime.EventExceptionThrown); ok {
 			p.mu.Lock()
 			p.excs = append(p.excs, e.ExceptionDetails.Text)
 			p.mu.Unlock()
@@ -492,11 +456,6 @@ func (p *tab) open(path string) {
 	p.t.Helper()
 	require.NoError(p.t, chromedp.Do(p.ctx, chromedp.Navigate(p.base+path)))
 	p.eval(`hearth.ready.then(() => '')`)
-}
-
-func (p *tab) accept() {
-	p.t.Helper()
-	require.NoError(p.t, chromedp.Do(p.ctx, chromedp.Click(chromedp.JSPath(acceptButton))))
 }
 
 func (p *tab) eval(expr string) string {
@@ -522,20 +481,20 @@ func (p *tab) waitFor(expr string) {
 		if time.Now().After(deadline) {
 			dbg, _ := chromedp.Run(p.ctx, chromedp.Evaluate[string](`hearth.profile().then((v) => JSON.stringify({href: location.href, canon: document.querySelector('link[rel=canonical]') && document.querySelector('link[rel=canonical]').href, v}))`, chromedp.EvalAwaitPromise))
 			p.t.Logf("the page: %s", dbg)
-			p.t.Fatalf("timed out waiting for %s (last error %v; console %v)", expr, err, p.console.hearth())
+			p.t.Fatalf("timed out waiting for %s (last error %v; console %v)", expr, err, p.console.Hearth())
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
 }
 
 // waitConsole waits for n hearth: console lines and returns them.
-func (p *tab) waitConsole(n int) []consoleLine {
+func (p *tab) waitConsole(n int) []hearthpage.ConsoleLine {
 	p.t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
-	for len(p.console.hearth()) < n && time.Now().Before(deadline) {
+	for len(p.console.Hearth()) < n && time.Now().Before(deadline) {
 		time.Sleep(50 * time.Millisecond)
 	}
-	lines := p.console.hearth()
+	lines := p.console.Hearth()
 	require.Len(p.t, lines, n, "%v", lines)
 	return lines
 }
@@ -551,138 +510,4 @@ func (p *tab) fetchDigest(path string) (string, string) {
   sha: [...new Uint8Array(await crypto.subtle.digest('SHA-256', await r.arrayBuffer()))].map((b) => b.toString(16).padStart(2, '0')).join(''),
 }))`, &r)
 	return r.Enc, r.Sha
-}
-
-// The servers.
-
-// startCaddy serves root with build/hosts/Caddyfile, changed in its
-// address and root, and with the site's pages added beside Hearth's two
-// blocks, as its comment says to do for an existing site.
-func startCaddy(t *testing.T, root string) string {
-	t.Helper()
-	caddy := need(t, "caddy")
-	port := freePort(t)
-	mod, err := shareddata.Root()
-	require.NoError(t, err)
-	example, err := os.ReadFile(filepath.Join(mod, "build", "hosts", "Caddyfile"))
-	require.NoError(t, err)
-	cfg := string(example)
-	for old, new := range map[string]string{
-		":8080 {":              "http://127.0.0.1:" + strconv.Itoa(port) + " {",
-		"root * /var/www/html": "root * " + root + "\n\n\t# The site's own pages.\n\thandle {\n\t\tfile_server\n\t}",
-	} {
-		require.Contains(t, cfg, old)
-		cfg = strings.Replace(cfg, old, new, 1)
-	}
-	tmp := t.TempDir()
-	path := filepath.Join(tmp, "Caddyfile")
-	require.NoError(t, os.WriteFile(path, []byte("{\n\tadmin off\n}\n\n"+cfg), 0o644))
-	cmd := exec.Command(caddy, "run", "--config", path, "--adapter", "caddyfile")
-	cmd.Dir = tmp
-	cmd.Env = append(os.Environ(), "HOME="+tmp, "XDG_CONFIG_HOME="+filepath.Join(tmp, "config"), "XDG_DATA_HOME="+filepath.Join(tmp, "data"))
-	base := "http://127.0.0.1:" + strconv.Itoa(port)
-	runServer(t, cmd, base)
-	return base
-}
-
-// startPython serves root with python3 -m http.server.
-func startPython(t *testing.T, root string) string {
-	t.Helper()
-	python := need(t, "python3")
-	port := freePort(t)
-	cmd := exec.Command(python, "-m", "http.server", strconv.Itoa(port), "--bind", "127.0.0.1", "--directory", root)
-	base := "http://127.0.0.1:" + strconv.Itoa(port)
-	runServer(t, cmd, base)
-	return base
-}
-
-// need finds a program on PATH, or skips (fails under CI).
-func need(t *testing.T, name string) string {
-	t.Helper()
-	p, err := exec.LookPath(name)
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("%s is required in CI (make test-deps): %v", name, err)
-		}
-		t.Skipf("%s not installed (make test-deps): %v", name, err)
-	}
-	return p
-}
-
-func freePort(t *testing.T) int {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
-}
-
-// runServer starts cmd in a process group of its own, stops the group when
-// the test ends, and waits until base answers.
-func runServer(t *testing.T, cmd *exec.Cmd, base string) {
-	t.Helper()
-	var out bytes.Buffer
-	var mu sync.Mutex
-	w := writerFunc(func(b []byte) (int, error) {
-		mu.Lock()
-		defer mu.Unlock()
-		return out.Write(b)
-	})
-	cmd.Stdout, cmd.Stderr = w, w
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	require.NoError(t, cmd.Start(), "start %s", cmd.Path)
-	done := make(chan struct{})
-	go func() {
-		_ = cmd.Wait()
-		close(done)
-	}()
-	t.Cleanup(func() {
-		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGTERM)
-		select {
-		case <-done:
-		case <-time.After(10 * time.Second):
-			_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
-			<-done
-		}
-	})
-	client := &http.Client{Timeout: 5 * time.Second}
-	deadline := time.Now().Add(30 * time.Second)
-	for time.Now().Before(deadline) {
-		select {
-		case <-done:
-			mu.Lock()
-			defer mu.Unlock()
-			t.Fatalf("%s exited before it answered:\n%s", cmd.Path, out.String())
-		default:
-		}
-		if resp, err := client.Get(base + "/"); err == nil {
-			resp.Body.Close()
-			return
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	t.Fatalf("%s did not answer at %s", cmd.Path, base)
-}
-
-type writerFunc func([]byte) (int, error)
-
-func (f writerFunc) Write(b []byte) (int, error) { return f(b) }
-
-// decodeBody reads a response's body, undoing its Content-Encoding.
-func decodeBody(resp *http.Response) ([]byte, error) {
-	var r io.Reader = resp.Body
-	switch resp.Header.Get("Content-Encoding") {
-	case "br":
-		r = brotli.NewReader(resp.Body)
-	case "gzip":
-		zr, err := gzip.NewReader(resp.Body)
-		if err != nil {
-			return nil, err
-		}
-		r = zr
-	case "":
-	default:
-		return nil, fmt.Errorf("unexpected Content-Encoding %q", resp.Header.Get("Content-Encoding"))
-	}
-	return io.ReadAll(r)
 }
