@@ -17,6 +17,7 @@ import (
 	"github.com/hearth-dev/hearth/build/feed"
 	"github.com/hearth-dev/hearth/build/pack"
 	"github.com/hearth-dev/hearth/core/catalog"
+	"github.com/hearth-dev/hearth/tests/httpbody"
 	"github.com/hearth-dev/hearth/web/serve"
 )
 
@@ -121,14 +122,8 @@ func TestWriteCatalogue(t *testing.T) {
 	// served returns what a browser gets for the catalogue from web/serve.
 	served := func(t *testing.T, dir string) []byte {
 		t.Helper()
-		r := httptest.NewRequest(http.MethodGet, "/"+serve.Catalogue, nil)
-		r.Header.Set("Accept-Encoding", "gzip, deflate, br, zstd")
-		w := httptest.NewRecorder()
-		serve.New(os.DirFS(dir), serve.Options{}).ServeHTTP(w, r)
-		require.Equal(t, http.StatusOK, w.Code)
-		require.Equal(t, "br", w.Header().Get("Content-Encoding"))
-		b, err := io.ReadAll(brotli.NewReader(w.Body))
-		require.NoError(t, err)
+		enc, b := httpbody.Get(t, serve.New(os.DirFS(dir), serve.Options{}), "/"+serve.Catalogue)
+		require.Equal(t, "br", enc)
 		return b
 	}
 	servedID := func(t *testing.T, dir string) string {

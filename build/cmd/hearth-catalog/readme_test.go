@@ -3,21 +3,18 @@ package main
 import (
 	"bytes"
 	"context"
-	"io"
-	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 
-	"github.com/andybalholm/brotli"
 	"github.com/stretchr/testify/require"
 
 	"github.com/hearth-dev/hearth/build/assets"
 	"github.com/hearth-dev/hearth/build/pack"
 	"github.com/hearth-dev/hearth/core/catalog"
+	"github.com/hearth-dev/hearth/tests/httpbody"
 	"github.com/hearth-dev/hearth/tests/shareddata"
 	"github.com/hearth-dev/hearth/web/serve"
 )
@@ -122,14 +119,8 @@ func TestREADME_EmbedIt(t *testing.T) {
 	dir := filepath.Join("dist", serve.Dir)
 	served := func(t *testing.T) []byte {
 		t.Helper()
-		r := httptest.NewRequest(http.MethodGet, "/"+serve.Catalogue, nil)
-		r.Header.Set("Accept-Encoding", "gzip, deflate, br, zstd")
-		w := httptest.NewRecorder()
-		serve.New(os.DirFS(dir), serve.Options{}).ServeHTTP(w, r)
-		require.Equal(t, http.StatusOK, w.Code)
-		require.Equal(t, "br", w.Header().Get("Content-Encoding"))
-		b, err := io.ReadAll(brotli.NewReader(w.Body))
-		require.NoError(t, err)
+		enc, b := httpbody.Get(t, serve.New(os.DirFS(dir), serve.Options{}), "/"+serve.Catalogue)
+		require.Equal(t, "br", enc)
 		return b
 	}
 	b := served(t)
