@@ -54,19 +54,6 @@ type topicWeightV1 struct {
 
 //msgp:tuple topicWeightV1
 
-// formatOf returns the format a catalogue's bytes declare, or 0 when they
-// declare none.
-func formatOf(b []byte) int {
-	r := wire.NewReader(b)
-	for n := r.MapHeader(); n > 0 && r.Err() == nil; n-- {
-		if string(r.Key()) == "v" {
-			return r.Int()
-		}
-		r.Skip()
-	}
-	return 0
-}
-
 // decodeV1 decodes a format 1 catalogue and upgrades it to format 2. The
 // upgraded catalogue is then encoded and decoded as any other, so that the
 // engine's limits and validation hold for it.
@@ -121,7 +108,7 @@ func decodeV1(b []byte) (*catalog.Catalogue, error) {
 // format 1.
 func decode(b []byte) (*catalog.Catalogue, error) {
 	c, err := catalog.Decode(b)
-	if errors.Is(err, catalog.ErrVersion) && formatOf(b) == 1 {
+	if errors.Is(err, catalog.ErrVersion) && catalog.FormatOf(b) == 1 {
 		return decodeV1(b)
 	}
 	return c, err

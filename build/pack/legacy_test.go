@@ -55,7 +55,7 @@ func v1(t testing.TB, c *catalog.Catalogue) []byte {
 func TestRead_format1(t *testing.T) {
 	c := legacyCatalogue(5)
 	b := v1(t, c)
-	require.Equal(t, 1, formatOf(b))
+	require.Equal(t, 1, catalog.FormatOf(b))
 
 	_, err := catalog.Decode(b)
 	require.ErrorIs(t, err, catalog.ErrVersion, "core/catalog reads format 2 alone")

@@ -23,7 +23,7 @@ import (
 func requireSameLimits(t testing.TB, b []byte, lim Limits) (accepted bool) {
 	ref, refErr := decodeWith(b, lim, false, unmarshalLimited)
 	got, err := decodeWith(b, lim, false, readChecked)
-	if v := formatOf(b); v > 0 && v < FormatVersion && refErr != nil {
+	if v := FormatOf(b); v > 0 && v < FormatVersion && refErr != nil {
 		// An older format is refused by both, as such unless a limit
 		// is broken first, which one walk may meet before the other.
 		require.Error(t, err, "prescan and msgp refuse % x: %v", b, refErr)
@@ -199,7 +199,7 @@ func format1() []byte {
 // Both codecs refuse format 1 as such, not as corrupt bytes, and say what to do.
 func TestDecode_format1(t *testing.T) {
 	b := format1()
-	require.Equal(t, 1, formatOf(b))
+	require.Equal(t, 1, FormatOf(b))
 	for _, read := range []func([]byte, Limits, bool) (*Catalogue, error){unmarshalLimited, readChecked} {
 		_, err := decodeWith(b, Limits{}, false, read)
 		require.ErrorIs(t, err, ErrVersion)

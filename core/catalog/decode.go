@@ -127,9 +127,10 @@ func decodeWith(b []byte, lim Limits, owned bool, unmarshalLimited func([]byte, 
 	return c, nil
 }
 
-// formatOf returns the version a catalogue's bytes declare, or 0 when
-// they declare none (or are not a map, which decoding then reports).
-func formatOf(b []byte) int {
+// FormatOf returns the format version a catalogue's bytes declare, or 0
+// when they declare none (or are not a map, which decoding then reports).
+// The builder reads it to upgrade a catalogue of an older format.
+func FormatOf(b []byte) int {
 	r := wire.NewReader(b)
 	for n := r.MapHeader(); n > 0 && r.Err() == nil; n-- {
 		if string(r.Key()) == "v" {
@@ -145,7 +146,7 @@ func formatOf(b []byte) int {
 // then says which format it is rather than that the bytes are corrupt.
 // (A later format's layout is unknown here: its bytes may well be corrupt.)
 func formatError(b []byte, err error) error {
-	if v := formatOf(b); v > 0 && v < FormatVersion && !errors.Is(err, ErrTooLarge) {
+	if v := FormatOf(b); v > 0 && v < FormatVersion && !errors.Is(err, ErrTooLarge) {
 		return versionError(v)
 	}
 	return err
