@@ -72,7 +72,7 @@ type Engine struct {
 
 	// The policy's weight of each term (terms), the prior's, and the sums
 	// of the prior's and of the personal terms' weights.
-	w, priorW             [maxTerms]float32
+	w, priorW             weights
 	priorSum, personalSum float32
 
 	excluded []uint64 // bitset
@@ -125,7 +125,7 @@ func New(c *catalog.Catalogue) *Engine {
 	for i := range c.Items {
 		e.freshBase[i] = math.Exp2((float64(published(&c.Items[i])) - float64(e.freshRef)) / hl)
 	}
-	e.byPop = popularityOrder(terms[orderTerm].column(e))
+	e.byPop = popularityOrder(e.orderColumn())
 	e.w, e.priorW, e.priorSum, e.personalSum = termWeights(e.pol.Weights)
 	e.secCap = make([]int32, len(secNames))
 	for _, sc := range e.pol.SectionCaps {

@@ -50,10 +50,10 @@ func (s *state) explain(i int) []Reason {
 		}
 		for k := range terms {
 			t := &terms[k]
-			if (t.reader != nil) != personal || t.reason == nil || !(s.reasonWeight(k) > 0) {
+			if t.personal != personal || t.code == "" || !(s.reasonWeight(k) > 0) {
 				continue
 			}
-			if r, ok := t.reason(s, t, i, s.termValue(k, i), t.reasonAt); ok {
+			if r, ok := s.reason(k, i, s.termValue(k, i), t.reasonAt); ok {
 				rs = append(rs, r)
 			}
 		}
@@ -73,7 +73,7 @@ func (s *state) explain(i int) []Reason {
 func (s *state) reasonWeight(k int) float32 {
 	e := s.e
 	switch {
-	case terms[k].reader != nil:
+	case terms[k].personal:
 		if s.personal {
 			return e.w[k]
 		}
@@ -99,13 +99,12 @@ func (s *state) mainTerm(i int) (Reason, bool) {
 	var r Reason
 	found, best := false, float32(0)
 	for k := range terms {
-		t := &terms[k]
 		w := s.reasonWeight(k)
-		if w == 0 || t.reason == nil || !s.on(k) {
+		if w == 0 || terms[k].code == "" || !s.on(k) {
 			continue
 		}
 		if v := s.weighted(k, w, i); v > best {
-			if rr, ok := t.reason(s, t, i, s.value(k, i), float32(math.Inf(-1))); ok {
+			if rr, ok := s.reason(k, i, s.value(k, i), float32(math.Inf(-1))); ok {
 				r, best, found = rr, v, true
 			}
 		}

@@ -11,7 +11,7 @@ func (s *state) best(count int) ([]int, []float32) {
 	return s.top(&s.scoreMix, poolSize(count, s.e.n), true)
 }
 
-// top returns the k best candidates under mix m (pinned ones too only if
+// top returns the k best candidates under weights m (pinned ones too only if
 // pinned is set), best first, with their scores, as scoring every
 // candidate would, but stops early and skips dear terms. It visits the
 // items by the column of the order term (popularity), highest first. With
@@ -31,7 +31,7 @@ func (s *state) best(count int) ([]int, []float32) {
 // (the plain computation, in the test) agree. Items are scored a batch at
 // a time, with the floor as it was when the batch began: a floor only
 // rises, so an older one skips less, never more.
-func (s *state) top(m *mix, k int, pinned bool) ([]int, []float32) {
+func (s *state) top(m *weights, k int, pinned bool) ([]int, []float32) {
 	e := s.e
 	h := newTopK(k)
 	// Room for rounding: a computed cosine can exceed its bound by a few
@@ -39,26 +39,24 @@ func (s *state) top(m *mix, k int, pinned bool) ([]int, []float32) {
 	// float32's relative 6e-8 on each term.
 	var others, dearMax, ord float64
 	var col []float32
-	cheap := *m
-	cheap.n = 0
-	for x := range m.n {
-		tk := int(m.k[x])
-		t, w := &terms[tk], float64(abs(m.w[x]))
+	cheap, hasDear := *m, false
+	for tk, mw := range m {
+		t, w := &terms[tk], float64(abs(mw))
 		switch {
+		case mw == 0:
+			continue
 		case tk == orderTerm:
-			ord, col = float64(m.w[x]), t.column(e)
+			ord, col = float64(mw), e.orderColumn()
 		case t.dear:
 			dearMax += w * float64(t.bound) * (1 + 1e-4)
 		default:
 			others += w * float64(t.bound)
 		}
-		if !t.dear {
-			cheap.k[cheap.n], cheap.w[cheap.n] = m.k[x], m.w[x]
-			cheap.n++
+		if t.dear {
+			cheap[tk], hasDear = 0, true
 		}
 	}
 	others += dearMax
-	hasDear := cheap.n < m.n
 	b := &s.batch
 	for next := 0; next < len(e.byPop); {
 		floor := h.floor
@@ -82,7 +80,7 @@ func (s *state) top(m *mix, k int, pinned bool) ([]int, []float32) {
 		}
 		if hasDear && floor > noFloor {
 			idx := b.idx[:b.n]
-			cheap.sum(s, idx, s.rest[:])
+			s.sum(&cheap, idx, s.rest[:])
 			n := 0
 			for j, i := range idx {
 				if r := float64(s.rest[j]); r+dearMax+(math.Abs(r)+dearMax+1)*1e-5 >= float64(floor) {

@@ -125,14 +125,10 @@ type state struct {
 	variety  float32
 
 	// The request's terms (see setTerms), the scoring loops' batch and a
-	// second sum for it, and room to score one item.
-	scoreMix, personalMix, priorMix mix
+	// second sum for it.
+	scoreMix, personalMix, priorMix weights
 	batch                           batch
 	rest                            [batchSize]float32
-	one                             struct {
-		idx [1]int32
-		acc [1]float32
-	}
 
 	blocked  []uint64  // bitset: not a candidate (besides current); read-only
 	interest []float32 // per vocabulary topic, scaled to max |w| = 1

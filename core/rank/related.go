@@ -31,9 +31,9 @@ func (s *state) related(count int) []int {
 // h, emptying the batch.
 func (s *state) relatedBatch(h *topK, b *batch) {
 	idx := b.idx[:b.n]
-	s.priorMix.sum(s, idx, b.acc[:])
+	s.sum(&s.priorMix, idx, b.acc[:])
 	if s.personal {
-		s.personalMix.sum(s, idx, s.rest[:])
+		s.sum(&s.personalMix, idx, s.rest[:])
 	}
 	for j, i := range idx {
 		h.push(s.relatedOf(int(i), b.acc[j], s.rest[j]), int(i))

@@ -23,9 +23,9 @@ func (s *state) topicScore(i int) float32 {
 
 // scoreBatch scores the batch's items under m and offers them to h,
 // emptying the batch.
-func (s *state) scoreBatch(h *topK, m *mix, b *batch) {
+func (s *state) scoreBatch(h *topK, m *weights, b *batch) {
 	idx := b.idx[:b.n]
-	m.sum(s, idx, b.acc[:])
+	s.sum(m, idx, b.acc[:])
 	for j, i := range idx {
 		h.push(b.acc[j], int(i))
 	}

@@ -35,16 +35,8 @@ func TestTerms_Weight(t *testing.T) {
 
 // TestTerms_Bound checks every term's value against its bound, which the
 // early-stopping pool relies on, on catalogues and readers of several
-// shapes, and that a column term's value is its column.
+// shapes, and that the order term's value is its column.
 func TestTerms_Bound(t *testing.T) {
-	order := 0
-	for k := range terms {
-		if terms[k].column != nil {
-			order++
-		}
-	}
-	require.Equal(t, 1, order, "one term orders the pool")
-	require.GreaterOrEqual(t, orderTerm, 0)
 	for _, n := range []int{50, 400} {
 		for seed := range uint64(3) {
 			c := synthetic(n, 16, seed+uint64(n))
@@ -53,15 +45,11 @@ func TestTerms_Bound(t *testing.T) {
 			require.True(t, s.user != nil && s.anyTopic)
 			for k := range terms {
 				tm := &terms[k]
-				var col []float32
-				if tm.column != nil {
-					col = tm.column(e)
-				}
 				for i := range e.n {
 					v := s.value(k, i)
 					require.LessOrEqual(t, abs(v), tm.bound*(1+1e-4), "term %q, item %d", tm.key, i)
-					if col != nil {
-						require.Equal(t, col[i], v)
+					if k == orderTerm {
+						require.Equal(t, e.orderColumn()[i], v)
 					}
 				}
 			}
@@ -80,7 +68,7 @@ func TestState_Score_Terms(t *testing.T) {
 		var sc, prior float32
 		for k := range terms {
 			sc += s.weighted(k, e.w[k], i)
-			if terms[k].reader == nil {
+			if !terms[k].personal {
 				prior += s.weighted(k, e.priorW[k], i)
 			}
 		}
@@ -90,8 +78,9 @@ func TestState_Score_Terms(t *testing.T) {
 }
 
 // TestTerms_Reason checks that each term's reasons carry its code, which
-// ScoreTerms tells the JavaScript reference, and that every term with a
-// reason gives it somewhere in the fixture.
+// ScoreTerms tells the JavaScript reference, that every term with a code
+// gives its reason somewhere in the fixture, and that a text is fixed only
+// for a term with a code.
 func TestTerms_Reason(t *testing.T) {
 	c := fixture(t)
 	s := New(c).newState(reader(t, c), Request{Now: now.Unix()})
@@ -99,13 +88,13 @@ func TestTerms_Reason(t *testing.T) {
 	given, want := map[string]int{}, 0
 	for k := range terms {
 		tm := &terms[k]
-		require.Equal(t, tm.reason == nil, tm.code == "", "term %q: a code without a reason or the other way round", tm.key)
-		if tm.reason == nil {
+		if tm.code == "" {
+			require.Empty(t, tm.text, "term %q: a text without a code", tm.key)
 			continue
 		}
 		want++
 		for i := range c.Items {
-			if r, ok := tm.reason(s, tm, i, s.value(k, i), float32(math.Inf(-1))); ok {
+			if r, ok := s.reason(k, i, s.value(k, i), float32(math.Inf(-1))); ok {
 				require.Equal(t, tm.code, r.Code, "term %q, item %s", tm.key, c.Items[i].ID)
 				require.NotEmpty(t, r.Text)
 				given[tm.key]++
@@ -128,4 +117,19 @@ func TestEngine_Recommend_RelatedPriorScale(t *testing.T) {
 		require.LessOrEqual(t, r.Score, float32(1+relatedPrior+1e-5), r.ID)
 	}
 	require.Equal(t, "privacy", c.Topics[c.Items[idx(t, c, recs[0].ID)].Topics[0].Topic], "the page's subject leads: %v", ids(recs))
+}
+
+// TestState_On checks that on agrees with the table: a reader without a
+// profile gives no personal term anything to score and every prior is on;
+// a reader with a vector and interests turns every term on.
+func TestState_On(t *testing.T) {
+	c := fixture(t)
+	e := New(c)
+	none := e.newState(nil, Request{Now: now.Unix()})
+	full := e.newState(reader(t, c), Request{Now: now.Unix()})
+	require.True(t, full.user != nil && full.anyTopic)
+	for k := range terms {
+		require.Equal(t, !terms[k].personal, none.on(k), "term %q without a reader", terms[k].key)
+		require.True(t, full.on(k), "term %q with a reader", terms[k].key)
+	}
 }
