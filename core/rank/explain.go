@@ -2,24 +2,24 @@ package rank
 
 import "math"
 
-// explainAll turns the ranked indices into recommendations with reasons.
+// explainAll turns the ranked indices into recommendations with reasons
+// and the scores that ranked them: the personal score, the related score
+// or the prior.
 func (s *state) explainAll(list []int) []Recommendation {
+	m := &s.priorMix
+	if s.personal && !s.relatedMode {
+		m = &s.scoreMix
+	}
+	b := &s.batch
 	out := make([]Recommendation, len(list))
 	for k, i := range list {
+		b.idx[0], b.n = int32(i), 1
+		s.scoreBatch(m, b)
 		it := &s.e.cat.Items[i]
-		out[k] = Recommendation{ID: it.ID, URL: it.URL, Title: it.Title, Score: s.finalScore(i), Reasons: s.explain(i)}
+		out[k] = Recommendation{ID: it.ID, URL: it.URL, Title: it.Title, Score: b.acc[0], Reasons: s.explain(i)}
 	}
+	b.n = 0
 	return out
-}
-
-func (s *state) finalScore(i int) float32 {
-	switch {
-	case s.relatedMode:
-		return s.relatedScore(i)
-	case s.personal:
-		return s.score(i)
-	}
-	return s.prior(i)
 }
 
 // explain returns the reasons for item i, the one that placed it first:

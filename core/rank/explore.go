@@ -24,10 +24,10 @@ func (s *state) explore(list []int, count int, rng *splitmix) ([]int, int) {
 		}
 		b.idx[b.n] = int32(i)
 		if b.n++; b.n == batchSize {
-			s.scoreBatch(h, &s.priorMix, b)
+			s.offer(h, &s.priorMix, b)
 		}
 	}
-	s.scoreBatch(h, &s.priorMix, b)
+	s.offer(h, &s.priorMix, b)
 	choices, _ := h.sorted()
 	if len(choices) == 0 {
 		return list, -1

@@ -90,7 +90,7 @@ func (s *state) top(m *weights, k int, pinned bool) ([]int, []float32) {
 			}
 			b.n = n
 		}
-		s.scoreBatch(h, m, b)
+		s.offer(h, m, b)
 		if stop {
 			break
 		}

@@ -18,36 +18,13 @@ func (s *state) related(count int) []int {
 		if s.candidate(i) {
 			b.idx[b.n] = int32(i)
 			if b.n++; b.n == batchSize {
-				s.relatedBatch(h, b)
+				s.offer(h, &s.priorMix, b)
 			}
 		}
 	}
-	s.relatedBatch(h, b)
+	s.offer(h, &s.priorMix, b)
 	pool, scores := h.sorted()
 	return s.diversify(pool, scores, count, s.lambda()/2)
-}
-
-// relatedBatch scores the batch's items in related mode and offers them to
-// h, emptying the batch.
-func (s *state) relatedBatch(h *topK, b *batch) {
-	idx := b.idx[:b.n]
-	s.sum(&s.priorMix, idx, b.acc[:])
-	if s.personal {
-		s.sum(&s.personalMix, idx, s.rest[:])
-	}
-	for j, i := range idx {
-		h.push(s.relatedOf(int(i), b.acc[j], s.rest[j]), int(i))
-	}
-	b.n = 0
-}
-
-// relatedScore is item i's score in related mode.
-func (s *state) relatedScore(i int) float32 {
-	var p float32
-	if s.personal {
-		p = s.scoreOf(&s.personalMix, i)
-	}
-	return s.relatedOf(i, s.prior(i), p)
 }
 
 // relatedOf is item i's score in related mode given its prior and, when

@@ -21,12 +21,27 @@ func (s *state) topicScore(i int) float32 {
 	return t * e.topicInv[i]
 }
 
-// scoreBatch scores the batch's items under m and offers them to h,
-// emptying the batch.
-func (s *state) scoreBatch(h *topK, m *weights, b *batch) {
+// scoreBatch sets b.acc[j] to the score of item b.idx[j] under m, and in
+// related mode (where m is the prior) to its related score built on that
+// (relatedOf): every list's scores, and the scores it shows, come from here.
+func (s *state) scoreBatch(m *weights, b *batch) {
 	idx := b.idx[:b.n]
 	s.sum(m, idx, b.acc[:])
-	for j, i := range idx {
+	if s.relatedMode {
+		if s.personal {
+			s.sum(&s.personalMix, idx, s.rest[:])
+		}
+		for j, i := range idx {
+			b.acc[j] = s.relatedOf(int(i), b.acc[j], s.rest[j])
+		}
+	}
+}
+
+// offer scores the batch's items (scoreBatch) and offers them to h,
+// emptying the batch.
+func (s *state) offer(h *topK, m *weights, b *batch) {
+	s.scoreBatch(m, b)
+	for j, i := range b.idx[:b.n] {
 		h.push(b.acc[j], int(i))
 	}
 	b.n = 0
