@@ -1,22 +1,17 @@
 package profile
 
 import (
-	"errors"
 	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/hearth-dev/hearth/core/internal/errfmt"
-	"github.com/hearth-dev/hearth/core/internal/scan"
 	"github.com/hearth-dev/hearth/core/wire"
 )
 
 // MaxBytes bounds an encoded profile. A full profile (10,000 events) is
 // well under 2 MiB.
 const MaxBytes = 4 << 20
-
-// maxMemory bounds the estimated decoded size of a stored profile.
-const maxMemory = 64 << 20
 
 // ErrNewer means a stored profile was written by a newer release: its
 // format version is above FormatVersion. It wraps ErrVersion. Such a
@@ -46,54 +41,75 @@ func Decode(b []byte) (*Profile, error) {
 			return nil, errfmt.Wrap("decode profile: ", err, "")
 		}
 	}
-	if err := prescan(b); err != nil {
-		return nil, errfmt.Wrap("decode profile: ", err, "")
-	}
-	v, ok, err := scan.MapInt(b, "v")
-	if err != nil || !ok {
-		return nil, errfmt.Wrap("decode profile: ", ErrCorrupt, ": no version")
-	}
-	var p *Profile
-	switch v {
-	case FormatVersion:
-		p = new(Profile)
-		err = unmarshal(p, b)
-	case 1:
-		p, err = decodeV1(b)
-	default:
-		err := ErrVersion
-		if v > FormatVersion {
-			err = ErrNewer
-		}
-		return nil, errfmt.Wrap("decode profile: ", err, " "+strconv.FormatInt(v, 10)+" (this code reads 1 to "+strconv.Itoa(FormatVersion)+")")
-	}
+	p, err := decodeWith(b, unmarshalChecked)
 	if err != nil {
-		return nil, errfmt.Wrap("decode profile: ", ErrCorrupt, ": "+err.Error())
-	}
-	if err := p.Validate(); err != nil {
 		return nil, errfmt.Wrap("decode profile: ", err, "")
 	}
 	return p, nil
 }
 
-// unmarshal is the one place the profile codec is called, so another codec
-// can replace it.
-func unmarshal(p *Profile, b []byte) error {
-	rest, err := unmarshalMsg(p, b)
+// decodeWith is Decode of unsealed bytes with the codec's checked decoding
+// of a current profile given, so that the tests of ordinary builds run the
+// lean codec's too. A current profile is decoded by unmarshalChecked,
+// which holds it to the limits; any other is walked by prescan first, so
+// that a profile too large or corrupt is refused as such whatever version
+// it declares.
+func decodeWith(b []byte, unmarshalChecked func([]byte) (*Profile, error)) (*Profile, error) {
+	v, ok := version(b)
+	var p *Profile
+	var err error
+	if ok && v == FormatVersion {
+		p, err = unmarshalChecked(b)
+	} else {
+		if err := prescan(b); err != nil {
+			return nil, err
+		}
+		switch {
+		case !ok:
+			return nil, errfmt.Wrap("", ErrCorrupt, ": no version")
+		case v == 1:
+			p, err = decodeV1(b)
+		default:
+			err := ErrVersion
+			if v > FormatVersion {
+				err = ErrNewer
+			}
+			return nil, errfmt.Wrap("", err, " "+strconv.FormatInt(v, 10)+" (this code reads 1 to "+strconv.Itoa(FormatVersion)+")")
+		}
+	}
 	if err != nil {
-		return err
+		return nil, err
 	}
-	if len(rest) != 0 {
-		return errors.New(strconv.Itoa(len(rest)) + " trailing bytes")
+	if err := p.Validate(); err != nil {
+		return nil, err
 	}
-	return nil
+	return p, nil
 }
 
-// unmarshalLean decodes b into p with the lean codec (profile_lean_gen.go)
-// and returns the bytes after the profile.
+// version returns the integer under the first str key "v" of the top-level
+// map of b, reading only what comes before it, so that Decode can choose
+// the layout before decoding. ok is false when there is none, also when a
+// key before it is not a str.
+func version(b []byte) (v int64, ok bool) {
+	r := wire.NewReader(b)
+	for n := r.MapHeader(); n > 0 && r.Err() == nil; n-- {
+		if rest := r.Rest(); len(rest) > 0 && rest[0] >= 0xc4 && rest[0] <= 0xc6 {
+			return 0, false // a bin key
+		}
+		if string(r.Key()) == "v" {
+			v = r.Int64()
+			return v, r.Err() == nil
+		}
+		r.Skip()
+	}
+	return 0, false
+}
+
+// unmarshalLean decodes b into p with the lean codec (profile_lean_gen.go),
+// without limits, and returns the bytes after the profile.
 func unmarshalLean(p *Profile, b []byte) ([]byte, error) {
 	r := wire.NewReader(b)
-	p.readMsg(r)
+	p.readMsg(r, nil)
 	return r.Rest(), r.Err()
 }
 
@@ -120,39 +136,6 @@ func (p *Profile) Encode() ([]byte, error) {
 		return nil, errfmt.Wrap("encode profile: ", err, "")
 	}
 	return appendChecksum(b), nil
-}
-
-// prescan refuses headers that would make the generated decoder allocate
-// more than a profile can hold.
-func prescan(b []byte) error {
-	budget := maxMemory
-	visit := func(depth int, key []byte, n int, isMap bool) error {
-		if isMap {
-			return nil
-		}
-		limit := MaxList
-		if depth == 3 && string(key) == "c" {
-			limit = MaxCredit
-		}
-		if n > limit {
-			return errfmt.Wrap("", ErrTooLarge, ": "+clip(string(key))+" has "+strconv.Itoa(n)+" entries, limit "+strconv.Itoa(limit))
-		}
-		// An event, the largest element, is under 100 bytes decoded.
-		if budget -= n * 100; budget < 0 {
-			return errfmt.Wrap("", ErrTooLarge, ": decoded size over the "+strconv.Itoa(maxMemory)+"-byte budget")
-		}
-		return nil
-	}
-	rest, err := scan.Walk(b, 8, visit)
-	switch {
-	case errors.Is(err, ErrTooLarge):
-		return err
-	case err != nil:
-		return errfmt.Wrap("", ErrCorrupt, ": "+err.Error())
-	case len(rest) != 0:
-		return errfmt.Wrap("", ErrCorrupt, ": "+strconv.Itoa(len(rest))+" trailing bytes")
-	}
-	return nil
 }
 
 // Validate checks a decoded or imported profile: the version, settings in

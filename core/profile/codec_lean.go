@@ -7,8 +7,9 @@ package profile
 // produces and accepts the same bytes as the msgp-generated one without
 // linking the msgp runtime. See codec_msgp.go.
 
-// unmarshalMsg decodes b into p and returns the bytes after the profile.
-func unmarshalMsg(p *Profile, b []byte) ([]byte, error) { return unmarshalLean(p, b) }
+// unmarshalChecked decodes a current profile within its limits in one walk
+// (readChecked).
+func unmarshalChecked(b []byte) (*Profile, error) { return readChecked(b) }
 
 // unmarshalMsgV1 decodes a version-1 profile.
 func unmarshalMsgV1(p *profileV1, b []byte) ([]byte, error) { return unmarshalLeanV1(p, b) }

@@ -8,8 +8,19 @@ package profile
 // migrate_gen.go, whose import of the msgp runtime would cost every reader
 // about 250 KB of brotli.
 
-// unmarshalMsg decodes b into p and returns the bytes after the profile.
-func unmarshalMsg(p *Profile, b []byte) ([]byte, error) { return p.UnmarshalMsg(b) }
+// unmarshalChecked decodes a current profile within its limits: prescan
+// first, since the generated decoder trusts array headers.
+func unmarshalChecked(b []byte) (*Profile, error) {
+	if err := prescan(b); err != nil {
+		return nil, err
+	}
+	p := new(Profile)
+	rest, err := p.UnmarshalMsg(b)
+	if err := scanError(err, rest); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
 
 // unmarshalMsgV1 decodes a version-1 profile.
 func unmarshalMsgV1(p *profileV1, b []byte) ([]byte, error) { return p.UnmarshalMsg(b) }

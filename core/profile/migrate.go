@@ -2,8 +2,6 @@ package profile
 
 import (
 	"cmp"
-	"errors"
-	"strconv"
 
 	"github.com/hearth-dev/hearth/core/internal/sortx"
 )
@@ -30,15 +28,13 @@ type eventV1 struct {
 	Time int64  `msg:"at"`
 }
 
-// decodeV1 decodes a version-1 profile and migrates it.
+// decodeV1 decodes a version-1 profile, which prescan has walked, and
+// migrates it. Errors wrap ErrCorrupt.
 func decodeV1(b []byte) (*Profile, error) {
 	var old profileV1
 	rest, err := unmarshalMsgV1(&old, b)
-	if err != nil {
+	if err := scanError(err, rest); err != nil {
 		return nil, err
-	}
-	if len(rest) != 0 {
-		return nil, errors.New(strconv.Itoa(len(rest)) + " trailing bytes")
 	}
 	return migrateV1(&old), nil
 }

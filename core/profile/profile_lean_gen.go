@@ -5,33 +5,33 @@ package profile
 import "github.com/hearth-dev/hearth/core/wire"
 
 // readMsg decodes z from r as (*Profile).UnmarshalMsg does.
-func (z *Profile) readMsg(r *wire.Reader) {
+func (z *Profile) readMsg(r *wire.Reader, l *limiter) {
 	for n := r.MapHeader(); n > 0; n-- {
-		switch string(r.Key()) {
+		switch key := r.Key(); string(key) {
 		case "v":
 			z.Version = r.Int()
 		case "settings":
-			z.Settings.readMsg(r)
+			z.Settings.readMsg(r, l)
 		case "interests":
-			z.Interests = wire.Resize(z.Interests, r.ArrayHeader())
+			z.Interests = wire.Resize(z.Interests, l.array(r, 1, key))
 			for i1 := range z.Interests {
-				z.Interests[i1].readMsg(r)
+				z.Interests[i1].readMsg(r, l)
 			}
 		case "events":
-			z.Events = wire.Resize(z.Events, r.ArrayHeader())
+			z.Events = wire.Resize(z.Events, l.array(r, 1, key))
 			for i2 := range z.Events {
-				z.Events[i2].readMsg(r)
+				z.Events[i2].readMsg(r, l)
 			}
 		case "read":
-			z.ReadItems = r.Strings(z.ReadItems, r.ArrayHeader())
+			z.ReadItems = r.Strings(z.ReadItems, l.array(r, 1, key))
 		case "hidden":
-			z.Hidden = r.Strings(z.Hidden, r.ArrayHeader())
+			z.Hidden = r.Strings(z.Hidden, l.array(r, 1, key))
 		case "muted":
-			z.Muted = r.Strings(z.Muted, r.ArrayHeader())
+			z.Muted = r.Strings(z.Muted, l.array(r, 1, key))
 		case "updated":
 			z.Updated = r.Int64()
 		default:
-			r.Skip()
+			l.skip(r, 1, key)
 		}
 	}
 }
@@ -89,15 +89,15 @@ func (z *Profile) sizeHint() int {
 }
 
 // readMsg decodes z from r as (*Settings).UnmarshalMsg does.
-func (z *Settings) readMsg(r *wire.Reader) {
+func (z *Settings) readMsg(r *wire.Reader, l *limiter) {
 	for n := r.MapHeader(); n > 0; n-- {
-		switch string(r.Key()) {
+		switch key := r.Key(); string(key) {
 		case "consent":
 			z.Consent = r.String()
 		case "variety":
 			z.Variety = r.Float32()
 		default:
-			r.Skip()
+			l.skip(r, 2, key)
 		}
 	}
 }
@@ -119,7 +119,7 @@ func (z *Settings) sizeHint() int {
 }
 
 // readMsg decodes z from r as (*Interest).UnmarshalMsg does.
-func (z *Interest) readMsg(r *wire.Reader) {
+func (z *Interest) readMsg(r *wire.Reader, l *limiter) {
 	r.Tuple(2)
 	z.Topic = r.String()
 	z.Weight = r.Float32()
@@ -141,9 +141,9 @@ func (z *Interest) sizeHint() int {
 }
 
 // readMsg decodes z from r as (*Event).UnmarshalMsg does.
-func (z *Event) readMsg(r *wire.Reader) {
+func (z *Event) readMsg(r *wire.Reader, l *limiter) {
 	for n := r.MapHeader(); n > 0; n-- {
-		switch string(r.Key()) {
+		switch key := r.Key(); string(key) {
 		case "i":
 			z.Item = r.String()
 		case "k":
@@ -155,12 +155,12 @@ func (z *Event) readMsg(r *wire.Reader) {
 		case "t":
 			z.Topic = r.String()
 		case "c":
-			z.Credit = wire.Resize(z.Credit, r.ArrayHeader())
+			z.Credit = wire.Resize(z.Credit, l.array(r, 3, key))
 			for i1 := range z.Credit {
-				z.Credit[i1].readMsg(r)
+				z.Credit[i1].readMsg(r, l)
 			}
 		default:
-			r.Skip()
+			l.skip(r, 3, key)
 		}
 	}
 }
@@ -211,4 +211,24 @@ func (z *Event) sizeHint() int {
 		n += z.Credit[i1].sizeHint()
 	}
 	return n
+}
+
+// limitOf returns the limit of the array at depth under key in a Profile,
+// from the limit tags of profile.go, or limitNone.
+func limitOf(depth int, key string) limit {
+	switch depth {
+	case 1:
+		switch key {
+		case "interests":
+			return limitPairs
+		case "events", "read", "hidden", "muted":
+			return limitList
+		}
+	case 3:
+		switch key {
+		case "c":
+			return limitCredit
+		}
+	}
+	return limitNone
 }

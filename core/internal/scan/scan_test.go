@@ -4,6 +4,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/hearth-dev/hearth/core/wire"
 )
 
 func TestWalk(t *testing.T) {
@@ -27,13 +29,13 @@ func TestWalk(t *testing.T) {
 		{"fixmap", []byte{0x81, 0xa1, 'k', 0x01}, 0, nil},
 		{"map with int key", []byte{0x81, 0x01, 0x02}, 0, nil},
 		{"array16", []byte{0xdc, 0x00, 0x02, 0x01, 0x02}, 0, nil},
-		{"empty", nil, 0, ErrTruncated},
-		{"truncated string", []byte{0xa3, 'a'}, 0, ErrTruncated},
-		{"truncated float", []byte{0xca, 0}, 0, ErrTruncated},
-		{"never used byte", []byte{0xc1}, 0, ErrMalformed},
-		{"array32 claims billions", []byte{0xdd, 0xff, 0xff, 0xff, 0xff, 0x01}, 0, ErrMalformed},
-		{"map claims more than remains", []byte{0x82, 0xa1, 'k', 0x01}, 0, ErrMalformed},
-		{"array elements truncated", []byte{0x92, 0xa5, 'a'}, 0, ErrTruncated},
+		{"empty", nil, 0, wire.ErrShortBytes},
+		{"truncated string", []byte{0xa3, 'a'}, 0, wire.ErrShortBytes},
+		{"truncated float", []byte{0xca, 0}, 0, wire.ErrShortBytes},
+		{"never used byte", []byte{0xc1}, 0, wire.ErrType},
+		{"array32 claims billions", []byte{0xdd, 0xff, 0xff, 0xff, 0xff, 0x01}, 0, wire.ErrShortBytes},
+		{"map claims more than remains", []byte{0x82, 0xa1, 'k', 0x01}, 0, wire.ErrShortBytes},
+		{"array elements truncated", []byte{0x92, 0xa5, 'a'}, 0, wire.ErrShortBytes},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -92,7 +94,7 @@ func TestWalk_BinKey(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, []string{"", "a"}, keys)
 	_, err = Walk([]byte{0x81, 0xc4, 0x05, 'a', 0x01}, 8, nil)
-	require.ErrorIs(t, err, ErrTruncated, "a bin key longer than the input")
+	require.ErrorIs(t, err, wire.ErrShortBytes, "a bin key longer than the input")
 }
 
 func TestWalkFrom(t *testing.T) {
@@ -112,34 +114,4 @@ func TestWalkFrom(t *testing.T) {
 	require.Equal(t, []visit{{2, "x"}, {3, "x"}}, got)
 	_, err = WalkFrom([]byte{0x91, 0x91, 0x01}, 7, nil, 8, nil)
 	require.ErrorIs(t, err, ErrTooDeep)
-}
-
-func TestMapInt(t *testing.T) {
-	tests := []struct {
-		name    string
-		in      []byte
-		want    int64
-		ok      bool
-		wantErr bool
-	}{
-		{"fixint after other key", []byte{0x82, 0xa1, 'x', 0x92, 0x01, 0x02, 0xa1, 'v', 0x02}, 2, true, false},
-		{"uint16", []byte{0x81, 0xa1, 'v', 0xcd, 0x01, 0x00}, 256, true, false},
-		{"negative int8", []byte{0x81, 0xa1, 'v', 0xd0, 0xfe}, -2, true, false},
-		{"absent", []byte{0x81, 0xa1, 'x', 0x01}, 0, false, false},
-		{"not an int", []byte{0x81, 0xa1, 'v', 0xa1, 'z'}, 0, false, true},
-		{"not a map", []byte{0x91, 0x01}, 0, false, true},
-		{"truncated", []byte{0x81, 0xa1, 'v'}, 0, false, true},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			v, ok, err := MapInt(tt.in, "v")
-			if tt.wantErr {
-				require.Error(t, err)
-				return
-			}
-			require.NoError(t, err)
-			require.Equal(t, tt.ok, ok)
-			require.Equal(t, tt.want, v)
-		})
-	}
 }
