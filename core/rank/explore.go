@@ -15,20 +15,17 @@ func (s *state) explore(list []int, count int, rng *splitmix) ([]int, int) {
 	if rng.float32() >= s.e.pol.Exploration {
 		return list, -1
 	}
-	e := s.e
-	h := newTopK(exploreChoices)
-	b := &s.batch
-	for i := range e.n {
-		if !s.candidate(i) || !s.unexplored(i) || slices.Contains(list, i) {
-			continue
-		}
-		b.idx[b.n] = int32(i)
-		if b.n++; b.n == batchSize {
-			s.offer(h, &s.priorMix, b)
+	// The best exploreChoices not in the list: top keeps as many more as
+	// the list holds, which dropping the list's leaves.
+	choices, _ := s.top(&s.priorMix, exploreChoices+len(list), offerUnexplored)
+	n := 0
+	for _, i := range choices {
+		if n < exploreChoices && !slices.Contains(list, i) {
+			choices[n] = i
+			n++
 		}
 	}
-	s.offer(h, &s.priorMix, b)
-	choices, _ := h.sorted()
+	choices = choices[:n]
 	if len(choices) == 0 {
 		return list, -1
 	}

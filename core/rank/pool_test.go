@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/hearth-dev/hearth/core/catalog"
+	"github.com/hearth-dev/hearth/core/profile"
 	"github.com/stretchr/testify/require"
 )
 
@@ -15,7 +16,8 @@ import (
 // the pool as scoring every item makes it: the same items, in the same
 // order, with the same scores, for weights where similarity is minor,
 // major or all there is, or popularity is off, with and without topic
-// interests; and the same for the non-personal order's pool.
+// interests; and the same for the non-personal order's pool, exploration's
+// and related mode's (which top scores without bounds).
 func TestState_Best(t *testing.T) {
 	for _, w := range []catalog.Weights{
 		catalog.DefaultWeights(),
@@ -44,13 +46,50 @@ func TestState_Best(t *testing.T) {
 					// The non-personal order's pool: the prior, pinned
 					// items left out.
 					wantIdx, wantScores = s.priorPool(count)
-					gotIdx, gotScores = s.top(&s.priorMix, count, false)
+					gotIdx, gotScores = s.top(&s.priorMix, count, offerUnpinned)
 					require.Equal(t, wantIdx, gotIdx, "prior, %+v, %d items, count %d", w, n, count)
 					require.Equal(t, wantScores, gotScores)
+					// Exploration's: the prior, of unexplored items,
+					// pinned ones too.
+					wantIdx, wantScores = s.plainPool(count, s.unexplored, s.prior)
+					gotIdx, gotScores = s.top(&s.priorMix, count, offerUnexplored)
+					require.Equal(t, wantIdx, gotIdx, "explore, %+v, %d items, count %d", w, n, count)
+					require.Equal(t, wantScores, gotScores)
+					// Related mode's, with and without a profile.
+					for _, p := range []*profile.Profile{p, nil} {
+						r := e.newState(p, Request{Now: now.Unix(), Current: c.Items[n/3].ID, Related: true})
+						r.relatedMode = true
+						wantIdx, wantScores = r.plainPool(poolSize(count, n), func(int) bool { return true }, r.relatedScore)
+						gotIdx, gotScores = r.top(&r.priorMix, poolSize(count, n), offerAll)
+						require.Equal(t, wantIdx, gotIdx, "related, %+v, %d items, count %d", w, n, count)
+						require.Equal(t, wantScores, gotScores)
+					}
 				}
 			}
 		}
 	}
+}
+
+// plainPool is the plain computation of a pool: every candidate that ok
+// takes scored, the best k kept.
+func (s *state) plainPool(k int, ok func(i int) bool, score func(i int) float32) ([]int, []float32) {
+	h := newTopK(k)
+	for i := range s.e.n {
+		if s.candidate(i) && ok(i) {
+			h.push(score(i), i)
+		}
+	}
+	return h.sorted()
+}
+
+// relatedScore is item i's related score computed on its own: relatedOf
+// of its prior and, in a personal list, the sum of its personal terms.
+func (s *state) relatedScore(i int) float32 {
+	var p float32
+	if s.personal {
+		p = s.scoreOf(&s.personalMix, i)
+	}
+	return s.relatedOf(i, s.prior(i), p)
 }
 
 // pool is the plain computation best must equal: every candidate scored,

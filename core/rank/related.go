@@ -12,18 +12,7 @@ const (
 // topics), lightly personalised, then diversifies with half the strength of
 // a personal list, keeping the section caps.
 func (s *state) related(count int) []int {
-	h := newTopK(poolSize(count, s.e.n))
-	b := &s.batch
-	for i := range s.e.n {
-		if s.candidate(i) {
-			b.idx[b.n] = int32(i)
-			if b.n++; b.n == batchSize {
-				s.offer(h, &s.priorMix, b)
-			}
-		}
-	}
-	s.offer(h, &s.priorMix, b)
-	pool, scores := h.sorted()
+	pool, scores := s.top(&s.priorMix, poolSize(count, s.e.n), offerAll)
 	return s.diversify(pool, scores, count, s.lambda()/2)
 }
 
@@ -57,7 +46,7 @@ func (s *state) nonPersonal(count int) []int {
 			caps.add(int(p))
 		}
 	}
-	pool, _ := s.top(&s.priorMix, min(e.n, 4*count+20), false)
+	pool, _ := s.top(&s.priorMix, min(e.n, 4*count+20), offerUnpinned)
 	for _, i := range pool {
 		if len(out) == count {
 			break
