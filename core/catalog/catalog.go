@@ -195,7 +195,7 @@ type itemColumns struct {
 	URL        []string  `msg:"url" limit:"column"`
 	Title      []string  `msg:"title" limit:"column"`
 	Summary    []string  `msg:"sum" limit:"column"`
-	Section    []string  `msg:"sec" limit:"column"`
+	Section    []string  `msg:"sec" limit:"sections"`
 	TopicCount []uint16  `msg:"ntopic" limit:"numbers"`
 	Topic      []uint16  `msg:"topic" limit:"itemTopics"`
 	Weight     []float32 `msg:"weight" limit:"itemTopics"`

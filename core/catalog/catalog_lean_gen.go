@@ -379,8 +379,10 @@ func limitOf(depth int, key string) limit {
 			return limitPolicyList
 		case "id":
 			return limitItems
-		case "url", "title", "sum", "sec", "thumb":
+		case "url", "title", "sum", "thumb":
 			return limitColumn
+		case "sec":
+			return limitSections
 		case "ntopic", "nterm", "scale", "pub", "pop":
 			return limitNumbers
 		case "topic", "weight":

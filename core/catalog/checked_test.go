@@ -70,7 +70,7 @@ func tightLimits(k byte) Limits {
 		l.MaxPolicyList = 1
 	}
 	if k&16 != 0 {
-		l.MaxMemory = 400
+		l.MaxMemory = sizeCatalogue + 2900 // about what the catalogue below needs
 	}
 	if k&32 != 0 {
 		l.MaxDim, l.MaxString = 1, 4
@@ -123,6 +123,10 @@ func TestReadChecked_unknownFields(t *testing.T) {
 		}
 		return append(b, 0x01)
 	}
+	// The charge of the catalogue with an empty list, to which a list of
+	// three (3 bytes more) adds 3 policy entries.
+	emptyList, _, err := Charge(withField("x", []byte{0x91, 0x90}))
+	require.NoError(t, err)
 	tests := []struct {
 		name string
 		b    []byte
@@ -132,7 +136,8 @@ func TestReadChecked_unknownFields(t *testing.T) {
 		{"shallow unknown field", withField("x", nested(3)), Limits{}, nil},
 		{"too deep", withField("x", nested(9)), Limits{}, ErrCorrupt},
 		{"unknown list over the policy-list limit", withField("x", []byte{0x91, 0x93, 1, 2, 3}), Limits{MaxPolicyList: 2}, ErrTooLarge},
-		{"unknown list over the budget", withField("x", []byte{0x91, 0x93, 1, 2, 3}), Limits{MaxMemory: 1}, ErrTooLarge},
+		{"unknown list over the budget", withField("x", []byte{0x91, 0x93, 1, 2, 3}), Limits{MaxMemory: emptyList + 100}, ErrTooLarge},
+		{"unknown list within the budget", withField("x", []byte{0x91, 0x93, 1, 2, 3}), Limits{MaxMemory: emptyList + 200}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

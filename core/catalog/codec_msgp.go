@@ -11,7 +11,8 @@ package catalog
 // generated decoder trusts array headers. msgp copies what it reads
 // whether or not the caller gives up b.
 func unmarshalLimited(b []byte, lim Limits, _ bool) (*Catalogue, error) {
-	if err := prescan(b, lim); err != nil {
+	l, err := prescan(b, lim)
+	if err != nil {
 		return nil, formatError(b, err)
 	}
 	var d document
@@ -21,6 +22,9 @@ func unmarshalLimited(b []byte, lim Limits, _ bool) (*Catalogue, error) {
 		return nil, formatError(b, corrupt(err))
 	case len(rest) != 0:
 		return nil, formatError(b, trailing(len(rest)))
+	}
+	if err := l.decoded(&d); err != nil {
+		return nil, err
 	}
 	return d.catalogue()
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"slices"
 	"strconv"
+	"unsafe"
 
 	"github.com/hearth-dev/hearth/core/internal/errfmt"
 	"github.com/hearth-dev/hearth/core/internal/scan"
@@ -27,9 +28,18 @@ var (
 // Limits bound what [DecodeLimits] accepts, so a hostile catalogue cannot
 // exhaust the reader's memory. The zero value means the defaults noted on
 // each field; a negative or zero field takes its default.
+//
+// The memory budget is the smaller of MaxMemory and MaxMemoryRatio times
+// the encoded size, but never under 1 MiB: a small catalogue of short
+// items decodes to more than 8 times its bytes (an item is 200 bytes in
+// memory, its id, URL and title can be 7 on the wire), and 1 MiB is no
+// threat. What decoding, [Catalogue.Validate] and the engine's ranking
+// index (rank.New) will allocate is charged before it is allocated, so a
+// small file cannot make the reader allocate much (docs/catalogue.md).
 type Limits struct {
 	MaxBytes         int // encoded size, default 64 MiB
-	MaxMemory        int // estimated decoded size, default 256 MiB
+	MaxMemory        int // decoded size, default 128 MiB
+	MaxMemoryRatio   int // decoded size per encoded byte, default 8
 	MaxItems         int // default 200,000
 	MaxTopics        int // vocabulary size, default 65,536 (indices are uint16)
 	MaxTopicsPerItem int // default 32
@@ -44,7 +54,8 @@ type Limits struct {
 // Default limits; see [Limits].
 const (
 	DefaultMaxBytes         = 64 << 20
-	DefaultMaxMemory        = 256 << 20
+	DefaultMaxMemory        = 128 << 20
+	DefaultMaxMemoryRatio   = 8
 	DefaultMaxItems         = 200_000
 	DefaultMaxTopics        = 1 << 16
 	DefaultMaxTopicsPerItem = 32
@@ -64,6 +75,7 @@ func (l Limits) withDefaults() Limits {
 	}
 	def(&l.MaxBytes, DefaultMaxBytes)
 	def(&l.MaxMemory, DefaultMaxMemory)
+	def(&l.MaxMemoryRatio, DefaultMaxMemoryRatio)
 	def(&l.MaxItems, DefaultMaxItems)
 	def(&l.MaxTopics, DefaultMaxTopics)
 	def(&l.MaxTopicsPerItem, DefaultMaxTopicsPerItem)
@@ -182,15 +194,36 @@ func (c *Catalogue) Encode() ([]byte, error) {
 	return b, nil
 }
 
-// Approximate in-memory sizes of decoded elements (64-bit), for the memory
-// budget: a header costs little on the wire and much once decoded.
+// What each element of a catalogue costs once decoded (64-bit, as in the
+// wasm), charged to the memory budget before it is allocated: a header
+// costs little on the wire and much in memory. Each covers what decoding,
+// Validate and rank.New allocate for the element, measured with Go's
+// allocation counters (TestDecode_chargesWhatItAllocates holds them to
+// it). The strings' bytes are not charged one by one: they share one copy
+// of the input (or the input itself), charged once.
 const (
-	sizeItem        = 232
-	sizeString      = 16
-	sizeTopicWeight = 8
-	sizeFloat       = 4
-	sizeInt         = 8
-	sizeSlice       = 24 // a string, slice or section cap
+	sizeString = 16
+	sizeSlice  = 24 // a []byte, a section cap
+	sizeFloat  = 4
+	sizeNumber = 8 // the widest per-item number, pub's int64
+	// An item: its id, the Item, its entry in the id index (Validate)
+	// and rank.New's arrays (vectors apart: see decoded).
+	sizeItem = sizeString + int(unsafe.Sizeof(Item{})) + 40 + 64
+	// A vocabulary topic: its name and its entries in Validate's and
+	// rank.New's maps of names.
+	sizeTopic = sizeString + 128
+	// A section: its name and, when every item has its own, rank.New's
+	// entries for it (a map and a list of names).
+	sizeSection = sizeString + 176
+	// An item's topic, charged on both the topic and the weight column:
+	// the two numbers, the TopicWeight built from them and rank.New's
+	// copies (grown by append).
+	sizeItemTopic = (2 + 4 + int(unsafe.Sizeof(TopicWeight{})) + 32) / 2
+	// A policy entry and rank.New's list of pinned items.
+	sizePolicy = sizeSlice + 24
+	// The catalogue itself: its structs, the engine's, their small maps
+	// and large allocations rounded up to whole pages.
+	sizeCatalogue = 32 << 10
 )
 
 // limiter enforces [Limits] on the containers of a catalogue as a decoder
@@ -199,21 +232,30 @@ const (
 // prescan runs it over the whole document before the msgp-generated
 // decoder, which trusts array headers; the lean codec generated into
 // catalog_lean_gen.go calls it at each array header and unknown field
-// (array and skip), so the engine walks the bytes once.
+// (array and skip), so the engine walks the bytes once. Once the document
+// is read, decoded charges what its values decide.
 type limiter struct {
 	lim    Limits
 	max    [len(bounds)]int // the largest count of each limit, from lim
-	budget int
-	err    error // the lean codec's first refusal
+	total  int              // the budget, for messages
+	budget int              // what is left of it
+	err    error            // the lean codec's first refusal
 }
 
-func newLimiter(lim Limits) *limiter {
-	l := &limiter{lim: lim, budget: lim.MaxMemory}
+// minMemory is the least budget, whatever the ratio (see [Limits]).
+const minMemory = 1 << 20
+
+// newLimiter returns the limiter of a catalogue of size bytes, whose
+// copy (or the input itself, with DecodeOwned) its strings share.
+func newLimiter(lim Limits, size int) *limiter {
+	total := min(lim.MaxMemory, max(minMemory, lim.MaxMemoryRatio*size))
+	l := &limiter{lim: lim, total: total, budget: total - size - sizeCatalogue}
 	l.max = [len(bounds)]int{
 		limitTopics:     lim.MaxTopics,
 		limitGram:       lim.MaxDim * lim.MaxDim,
 		limitItems:      lim.MaxItems,
 		limitColumn:     lim.MaxItems,
+		limitSections:   lim.MaxItems,
 		limitNumbers:    lim.MaxItems,
 		limitItemTopics: lim.MaxItems * lim.MaxTopicsPerItem,
 		limitItemTerms:  lim.MaxItems * lim.MaxTermsPerItem,
@@ -235,6 +277,7 @@ const (
 	limitGram             // YᵀY, Dim² values
 	limitItems            // the id column: counts the items and pays for them
 	limitColumn           // another per-item column, of strings or bins
+	limitSections         // the section column
 	limitNumbers          // a per-item column of numbers
 	limitItemTopics       // the topics of all items (topic, weight)
 	limitItemTerms        // the terms of all items
@@ -252,22 +295,38 @@ var bounds = [...]struct {
 	size          int
 	what          string
 }{
-	limitTopics:     {"", " topics in the vocabulary", false, sizeString, "topics"},
-	limitGram:       {"gram has ", " values", false, sizeFloat, "gram"},
+	limitTopics:     {"", " topics in the vocabulary", false, sizeTopic, "topics"},
+	limitGram:       {"gram has ", " values", false, sizeFloat + 8, "gram"}, // rank.New's float64 copy
 	limitItems:      {"", " items", false, sizeItem, "items"},
 	limitColumn:     {"column ", " entries", true, sizeSlice, "items"},
-	limitNumbers:    {"column ", " entries", true, sizeInt, "items"},
-	limitItemTopics: {"items have ", " topics", false, sizeTopicWeight, "item topics"},
+	limitSections:   {"column ", " entries", true, sizeSection, "items"},
+	limitNumbers:    {"column ", " entries", true, sizeNumber, "items"},
+	limitItemTopics: {"items have ", " topics", false, sizeItemTopic, "item topics"},
 	limitItemTerms:  {"items have ", " terms", false, sizeString, "item terms"},
-	limitPolicyList: {"policy ", " entries", true, sizeSlice, "policy"},
+	limitPolicyList: {"policy ", " entries", true, sizePolicy, "policy"},
 }
 
 func (l *limiter) spend(n, size int, what string) error {
 	l.budget -= n * size
 	if l.budget < 0 {
-		return errfmt.Wrap("", ErrTooLarge, ": "+what+": decoded size over the "+strconv.Itoa(l.lim.MaxMemory)+"-byte budget")
+		return errfmt.Wrap("", ErrTooLarge, ": "+what+": decoded size over the "+strconv.Itoa(l.total)+"-byte budget")
 	}
 	return nil
+}
+
+// decoded charges, once the document is read, what its values decide:
+// rank.New's float32 copy of the vectors, dim for every item whether it
+// has a vector or not, and the bins, which the reader copied as it met
+// them (at most the input again, so they could not amplify it).
+func (l *limiter) decoded(d *document) error {
+	n := len(d.Items.Vector)
+	for _, t := range d.Items.Thumb {
+		n += len(t)
+	}
+	if d.Dim > 0 && d.Dim <= l.lim.MaxDim {
+		n += len(d.Items.ID) * d.Dim * sizeFloat
+	}
+	return l.spend(n, 1, "vectors")
 }
 
 // visit is a [scan.Visitor]: depth 0 is the catalogue's map, 1 its fields,
@@ -343,10 +402,12 @@ func (l *limiter) fail(r *wire.Reader, err error) {
 const maxNesting = 8
 
 // prescan walks the bytes before the generated decoder sees them: it trusts
-// array headers and would allocate whatever they claim.
-func prescan(b []byte, lim Limits) error {
-	rest, err := scan.Walk(b, maxNesting, newLimiter(lim).visit)
-	return scanError(err, rest)
+// array headers and would allocate whatever they claim. It returns its
+// limiter for the decoded document's charge.
+func prescan(b []byte, lim Limits) (*limiter, error) {
+	l := newLimiter(lim, len(b))
+	rest, err := scan.Walk(b, maxNesting, l.visit)
+	return l, scanError(err, rest)
 }
 
 // scanError classifies an error of a walk.
@@ -395,8 +456,13 @@ func newReader(b []byte, owned bool) *wire.Reader {
 // catalogue in the browser (prescan plus decoding 88 -> 72 ms, traced
 // loads; under Node the first decode went from 85-93 to 47-75 ms).
 func readChecked(b []byte, lim Limits, owned bool) (*Catalogue, error) {
+	return readLimited(b, owned, newLimiter(lim, len(b)))
+}
+
+// readLimited is readChecked with its limiter given: tests read what it
+// charged.
+func readLimited(b []byte, owned bool, l *limiter) (*Catalogue, error) {
 	r := newReader(b, owned)
-	l := newLimiter(lim)
 	var d document
 	d.readMsg(r, l)
 	switch {
@@ -406,6 +472,9 @@ func readChecked(b []byte, lim Limits, owned bool) (*Catalogue, error) {
 		return nil, formatError(b, corrupt(r.Err()))
 	case len(r.Rest()) != 0:
 		return nil, formatError(b, trailing(len(r.Rest())))
+	}
+	if err := l.decoded(&d); err != nil {
+		return nil, err
 	}
 	return d.catalogue()
 }

@@ -2,12 +2,16 @@ package privacy
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -16,6 +20,8 @@ import (
 	"github.com/hearth-dev/hearth/web/serve"
 
 	cdpbrowser "github.com/chromedp/cdproto/browser"
+	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/cdproto/target"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
@@ -473,6 +479,114 @@ func TestRobust_Catalogue(t *testing.T) {
 			require.Equal(t, storage{}, normalise(p.storage()), "nothing stored")
 		})
 	}
+}
+
+// amplified is a valid catalogue of n items, each with 64 empty key terms:
+// a byte each in the file, and 16 bytes each once decoded.
+func amplified(t *testing.T, n int) []byte {
+	t.Helper()
+	cat := &catalog.Catalogue{Version: catalog.FormatVersion, ID: "amplified", Generated: 1_700_000_000}
+	cat.Items = make([]catalog.Item, n)
+	for i := range cat.Items {
+		id := strconv.Itoa(i)
+		cat.Items[i] = catalog.Item{ID: id, URL: "/blog/" + id, Title: "Post " + id, Terms: make([]string, 64)}
+	}
+	require.NoError(t, cat.Validate())
+	b, err := cat.Encode()
+	require.NoError(t, err)
+	return b
+}
+
+// TestRobust_CatalogueAmplification serves a catalogue that decodes to many
+// times its size: 200,000 valid items with 64 empty key terms each, 16 MB
+// (0.5 MB as gzip), which decoded to 260 MB. The engine refuses it as
+// bad-catalogue before allocating the terms, and the Worker's wasm memory
+// stays within a few times the file's size. The loader ends a Worker whose
+// engine failed; this tab keeps it, so that its memory can be read after.
+func TestRobust_CatalogueAmplification(t *testing.T) {
+	attack := amplified(t, 200_000)
+	opts := readerOptions
+	opts.Consent = "opt-out" // the engine starts at once
+	memory := map[string]int64{}
+	for _, tt := range []struct {
+		name    string
+		content []byte
+		code    []string
+	}{
+		{"the demo's catalogue", nil, nil},
+		{"amplified", attack, []string{"bad-catalogue"}},
+	} {
+		change := map[string][]byte{}
+		if tt.content != nil {
+			change[serve.Catalogue] = tt.content
+		}
+		p := newTab(t, startSite(t, variant(t, change), opts).URL)
+		p.beforeLoad(`Worker.prototype.terminate = function () {};`)
+		p.open("/")
+		require.Equal(t, readyDetail{Consent: "granted", Personalized: tt.code == nil}, p.ready())
+		if tt.code != nil {
+			require.Equal(t, tt.code, p.hearthErrors())
+			require.Equal(t, "fallback", p.slot("home").State)
+		} else {
+			require.Empty(t, p.hearthErrors())
+			require.Equal(t, "personal", p.slot("home").State)
+		}
+		require.Empty(t, p.exceptions())
+		memory[tt.name] = p.workerWasmMemory()
+		t.Logf("%s (%d bytes): the Worker's wasm memory is %.1f MB", tt.name, len(tt.content), float64(memory[tt.name])/(1<<20))
+	}
+	require.Less(t, memory["amplified"], memory["the demo's catalogue"]+2*int64(len(attack)),
+		"the engine decoded far more than the file before refusing it")
+}
+
+// workerWasmMemory returns the size of the wasm memory of the tab's one
+// Worker (memory.buffer.byteLength of its WebAssembly.Memory objects),
+// which only grows: the most the engine ever used.
+func (p *tab) workerWasmMemory() int64 {
+	p.t.Helper()
+	var worker target.ID
+	require.Eventually(p.t, func() bool {
+		targets, err := chromedp.Targets(p.ctx)
+		require.NoError(p.t, err)
+		for _, ti := range targets {
+			if ti.Type == "worker" && ti.BrowserContextID == chromedp.FromContext(p.ctx).BrowserContextID {
+				worker = ti.TargetID
+			}
+		}
+		return worker != ""
+	}, 10*time.Second, 50*time.Millisecond, "no Worker in the tab")
+	wctx, cancel := chromedp.NewContext(p.ctx, chromedp.WithTargetID(worker), chromedp.WithDetachOnCancel())
+	defer cancel()
+	var sizes []int64
+	require.NoError(p.t, chromedp.Do(wctx, chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+		proto, err := chromedp.Call(ctx, runtime.Evaluate, runtime.EvaluateParams{Expression: "WebAssembly.Memory.prototype"})
+		if err != nil {
+			return err
+		}
+		objs, err := chromedp.Call(ctx, runtime.QueryObjects, runtime.QueryObjectsParams{PrototypeObjectID: proto.Result.ObjectID})
+		if err != nil {
+			return err
+		}
+		byValue := true
+		res, err := chromedp.Call(ctx, runtime.CallFunctionOn, runtime.CallFunctionOnParams{
+			FunctionDeclaration: `function() { return this.map((m) => m.buffer.byteLength); }`,
+			ObjectID:            objs.Objects.ObjectID,
+			ReturnByValue:       &byValue,
+		})
+		if err != nil {
+			return err
+		}
+		if res.ExceptionDetails != nil {
+			return fmt.Errorf("measure wasm memory: %s", res.ExceptionDetails.Text)
+		}
+		return json.Unmarshal(res.Result.Value, &sizes)
+	})))
+	require.NotEmpty(p.t, sizes, "no wasm memory in the Worker")
+	var sum int64
+	for _, n := range sizes {
+		sum += n
+	}
+	return sum
 }
 
 // hiddenMarks matches the characters Hearth never shows: bidi embeddings,
