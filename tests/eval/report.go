@@ -341,7 +341,7 @@ func (r *Run) coldFigures(p func(string, ...any)) {
 				}
 			}
 			slices.Sort(n)
-			p("; the median such item is in %g training histories (all candidate targets: %g)", n[len(n)/2], r.medianTargetCount(pop))
+			p("; training histories holding such an item: median %g (every candidate target: median %g)", n[len(n)/2], r.medianTargetCount(pop))
 			shown = append(shown, c)
 		}
 		p(".\n")

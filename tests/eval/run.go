@@ -121,6 +121,35 @@ type Run struct {
 	counted       []bool   // items some transition row links to another
 	panelHas      [][]bool // per fold, the items its users have
 	panel         *ALSMethod
+	memo          map[minimisation]*Profiles
+}
+
+// minimisation is what of a policy shapes a profile: profile.Track reads
+// the catalogue's items and topics (the same in every catalogue of a run,
+// which differ in vectors only) and these settings, since the run's
+// policies mark no topic sensitive.
+type minimisation struct {
+	retention, maxEvents int
+	interestHalfLife     float32
+}
+
+// profiles are the test users' profiles under c's policy, built once per
+// minimisation.
+func (r *Run) profiles(c *catalog.Catalogue) (*Profiles, error) {
+	pol := c.Policy.WithDefaults()
+	k := minimisation{pol.RetentionDays, pol.MaxEvents, pol.InterestHalfLifeDays}
+	if ps, ok := r.memo[k]; ok {
+		return ps, nil
+	}
+	ps, err := NewProfiles(r.Split, c, ReaderFor(r.Split.Data))
+	if err != nil {
+		return nil, err
+	}
+	if r.memo == nil {
+		r.memo = map[minimisation]*Profiles{}
+	}
+	r.memo[k] = ps
+	return ps, nil
 }
 
 // Row names used to find results.
@@ -376,7 +405,7 @@ func (r *Run) textHearth(pol catalog.Policy) (*Hearth, error) {
 	if err != nil {
 		return nil, err
 	}
-	ps, err := NewProfiles(r.Split, cat, ReaderFor(r.Split.Data))
+	ps, err := r.profiles(cat)
 	if err != nil {
 		return nil, err
 	}
@@ -412,7 +441,7 @@ func (r *Run) collabHearth(name string, base []*catalog.Catalogue, fold func(int
 			return nil, err
 		}
 	}
-	ps, err := NewProfiles(r.Split, cats[0], ReaderFor(r.Split.Data))
+	ps, err := r.profiles(cats[0])
 	if err != nil {
 		return nil, fmt.Errorf("%s profiles: %w", name, err)
 	}
