@@ -82,13 +82,11 @@ func TestDocument_columnLengths(t *testing.T) {
 			_, err = d.catalogue()
 			require.ErrorIs(t, err, ErrCorrupt)
 			require.ErrorContains(t, err, tt.want)
-			// Both decoders refuse the bytes the same way.
+			// Decoding refuses the bytes the same way.
 			b := d.appendMsg(nil)
-			for _, read := range []func([]byte, Limits, bool) (*Catalogue, error){unmarshalLimited, readChecked} {
-				_, err := decodeWith(b, Limits{}, false, read)
-				require.ErrorIs(t, err, ErrCorrupt)
-				require.ErrorContains(t, err, tt.want)
-			}
+			_, err = Decode(b)
+			require.ErrorIs(t, err, ErrCorrupt)
+			require.ErrorContains(t, err, tt.want)
 		})
 	}
 }
@@ -104,10 +102,8 @@ func TestDocument_noVectors(t *testing.T) {
 	require.Empty(t, d.Items.Scale)
 	b, err := c.Encode()
 	require.NoError(t, err)
-	for _, read := range []func([]byte, Limits, bool) (*Catalogue, error){unmarshalLimited, readChecked} {
-		got, err := decodeWith(b, Limits{}, true, read)
-		require.NoError(t, err)
-		require.NoError(t, c.Validate())
-		require.Equal(t, c, got)
-	}
+	got, err := DecodeOwned(b)
+	require.NoError(t, err)
+	require.NoError(t, c.Validate())
+	require.Equal(t, c, got)
 }

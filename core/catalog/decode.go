@@ -112,12 +112,18 @@ func DecodeLimits(b []byte, lim Limits) (*Catalogue, error) {
 	return decode(b, lim, false)
 }
 
+// decode reads catalogues with the lean codec generated into
+// catalog_lean_gen.go in every build (readChecked): msgp's generated
+// decoder, which ordinary builds used before, takes a float32 only where
+// the format has one, and so refused a catalogue re-encoded by a standard
+// MessagePack library, which writes 554 as an integer (docs/catalogue.md).
+// msgp's codec stays the reference encoder and the tests' oracle.
 func decode(b []byte, lim Limits, owned bool) (*Catalogue, error) {
-	return decodeWith(b, lim, owned, unmarshalLimited)
+	return decodeWith(b, lim, owned, readChecked)
 }
 
-// decodeWith is decode with the codec's limited decoding given, so that the
-// tests of ordinary builds run the lean codec's too.
+// decodeWith is decode with the limited decoding given, so that tests run
+// the msgp reference (checked_test.go) through the same checks.
 func decodeWith(b []byte, lim Limits, owned bool, unmarshalLimited func([]byte, Limits, bool) (*Catalogue, error)) (*Catalogue, error) {
 	lim = lim.withDefaults()
 	if len(b) > lim.MaxBytes {
@@ -229,11 +235,12 @@ const (
 // limiter enforces [Limits] on the containers of a catalogue as a decoder
 // meets them, before it allocates their elements: the element counts of
 // the known arrays and a budget for the memory their elements will take.
-// prescan runs it over the whole document before the msgp-generated
-// decoder, which trusts array headers; the lean codec generated into
-// catalog_lean_gen.go calls it at each array header and unknown field
-// (array and skip), so the engine walks the bytes once. Once the document
-// is read, decoded charges what its values decide.
+// The lean codec generated into catalog_lean_gen.go calls it at each array
+// header and unknown field (array and skip), so decoding walks the bytes
+// once; the tests' reference, prescan (checked_test.go), runs it over the
+// whole document before msgp's generated decoder, which trusts array
+// headers. Once the document is read, decoded charges what its values
+// decide.
 type limiter struct {
 	lim    Limits
 	max    [len(bounds)]int // the largest count of each limit, from lim
@@ -401,15 +408,6 @@ func (l *limiter) fail(r *wire.Reader, err error) {
 // fields.
 const maxNesting = 8
 
-// prescan walks the bytes before the generated decoder sees them: it trusts
-// array headers and would allocate whatever they claim. It returns its
-// limiter for the decoded document's charge.
-func prescan(b []byte, lim Limits) (*limiter, error) {
-	l := newLimiter(lim, len(b))
-	rest, err := scan.Walk(b, maxNesting, l.visit)
-	return l, scanError(err, rest)
-}
-
 // scanError classifies an error of a walk.
 func scanError(err error, rest []byte) error {
 	switch {
@@ -446,10 +444,11 @@ func newReader(b []byte, owned bool) *wire.Reader {
 }
 
 // readChecked decodes b with the lean codec, enforcing lim as it goes, so
-// that the bytes are walked once: what [prescan] and the msgp decoder do
-// in two walks. It refuses what they refuse, with the same errors, except
+// that the bytes are walked once: what prescan and the msgp decoder do in
+// two walks. It refuses what they refuse, with the same errors, except
 // that a document broken in two ways may be refused for the other one
-// first (checked_test.go). With owned set, the catalogue may keep b.
+// first, and it reads any number that converts where msgp wants one kind
+// (checked_test.go). With owned set, the catalogue may keep b.
 //
 // Size against speed: walking once costs the engine about 2.5 KB of brotli
 // (564.5 -> 567.0 KB at 194c5fc) and takes about 16 ms off the first load of a 10k

@@ -67,30 +67,23 @@ func TestDecodeLimits(t *testing.T) {
 		{"trailing bytes", append(bytes.Clone(valid), 0xc0), Limits{}, ErrCorrupt, "trailing"},
 		{"not a map", []byte{0x93, 1, 2, 3}, Limits{}, ErrCorrupt, ""},
 		{"empty", nil, Limits{}, ErrCorrupt, ""},
-		{"hostile items header", hostileItems(), Limits{}, ErrCorrupt, ""}, // prescan says malformed, the lean codec end of input
+		{"hostile items header", hostileItems(), Limits{}, ErrCorrupt, ""},
 		{"wrong version", encode(func() *Catalogue { c := testCatalogue(1); c.Version = 9; return c }()), Limits{}, ErrVersion, "9"},
 		{"invalid item", encode(func() *Catalogue { c := testCatalogue(3); c.Items[2].URL = "javascript:x"; return c }()), Limits{}, ErrInvalid, `item 2 "i2": url`},
 	}
-	// Both codecs' limited decoding: the build's own (msgp after prescan
-	// here) and the lean codec's single walk, which the engine uses.
-	for _, codec := range []struct {
-		name string
-		read func([]byte, Limits, bool) (*Catalogue, error)
-	}{{"build", unmarshalLimited}, {"lean", readChecked}} {
-		for _, tt := range tests {
-			t.Run(codec.name+"/"+tt.name, func(t *testing.T) {
-				c, err := decodeWith(tt.in, tt.lim, false, codec.read)
-				if tt.wantErr == nil {
-					require.NoError(t, err)
-					require.Len(t, c.Items, 10)
-					return
-				}
-				require.ErrorIs(t, err, tt.wantErr)
-				require.Nil(t, c)
-				require.Contains(t, err.Error(), tt.want)
-				require.True(t, strings.HasPrefix(err.Error(), "decode catalogue: "), err.Error())
-			})
-		}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := DecodeLimits(tt.in, tt.lim)
+			if tt.wantErr == nil {
+				require.NoError(t, err)
+				require.Len(t, c.Items, 10)
+				return
+			}
+			require.ErrorIs(t, err, tt.wantErr)
+			require.Nil(t, c)
+			require.Contains(t, err.Error(), tt.want)
+			require.True(t, strings.HasPrefix(err.Error(), "decode catalogue: "), err.Error())
+		})
 	}
 }
 

@@ -52,8 +52,12 @@ func requireSameDecoding(t testing.TB, b []byte) {
 }
 
 func requireAgree(t testing.TB, b []byte, ref, lean any, refRest, leanRest []byte, refErr, leanErr error) {
+	if refErr != nil && leanErr == nil {
+		// Only the lean codec reads numbers of another kind than the field's.
+		require.NoError(t, wiretest.Widened(b, lean, nil, len(leanRest)), "msgp refuses % x: %v", b, refErr)
+		return
+	}
 	if refErr != nil {
-		require.Error(t, leanErr, "msgp refuses % x: %v", b, refErr)
 		return
 	}
 	require.NoError(t, leanErr, "msgp accepts % x", b)

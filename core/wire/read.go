@@ -350,43 +350,68 @@ func (r *Reader) Bool() bool {
 	return false
 }
 
-// Int64 consumes an integer of any MessagePack width that fits an int64.
+// The kinds of number [Reader.number] reads.
+const (
+	natural  = iota // a non-negative integer
+	negative        // a negative integer
+	float           // a float32 or float64
+)
+
+// number consumes any number: an integer as its bits (an int64 when
+// negative, a uint64 otherwise), a float as a float64, and tells which; a
+// value of another type fails with ErrType. The readers of each kind of
+// number convert what it read: one switch on the type byte for all of
+// them keeps the engine small.
+func (r *Reader) number() (bits uint64, f float64, kind int) {
+	switch t := r.lead(); {
+	case t < 0x80:
+		return uint64(t), 0, natural
+	case t >= 0xe0:
+		return uint64(int64(int8(t))), 0, negative
+	case t >= 0xcc && t <= 0xcf: // uint 8 to 64
+		return r.uintN(1 << (t - 0xcc)), 0, natural
+	case t >= 0xd0 && t <= 0xd3: // int 8 to 64, sign-extended
+		shift := 64 - 8<<(t-0xd0)
+		i := int64(r.uintN(1<<(t-0xd0))<<shift) >> shift
+		if i < 0 {
+			return uint64(i), 0, negative
+		}
+		return uint64(i), 0, natural
+	case t == 0xca:
+		return 0, float64(math.Float32frombits(uint32(r.uintN(4)))), float
+	case t == 0xcb:
+		return 0, math.Float64frombits(r.uintN(8)), float
+	}
+	r.fail(ErrType)
+	return 0, 0, natural
+}
+
+// whole returns f, a float read where an integer is wanted, when it is a
+// whole number in [lo, hi), or fails: an encoder with one kind of number
+// (JavaScript's) may write an integer as a float.
+func (r *Reader) whole(f, lo, hi float64) float64 {
+	if f != math.Trunc(f) || f < lo || f >= hi { // NaN and infinities too
+		r.fail(ErrRange)
+		return 0
+	}
+	return f
+}
+
+// Int64 consumes an integer of any MessagePack width that fits an int64,
+// or a whole float within int64's range.
 func (r *Reader) Int64() int64 {
 	if v, ok := r.fixint(); ok {
 		return int64(v)
 	}
-	t := r.lead()
+	bits, f, kind := r.number()
 	switch {
-	case t < 0x80:
-		return int64(t)
-	case t >= 0xe0:
-		return int64(int8(t))
+	case kind == float:
+		return int64(r.whole(f, -1<<63, 1<<63))
+	case kind == natural && bits > math.MaxInt64:
+		r.fail(ErrRange)
+		return 0
 	}
-	switch t {
-	case 0xcc:
-		return int64(r.uintN(1))
-	case 0xcd:
-		return int64(r.uintN(2))
-	case 0xce:
-		return int64(r.uintN(4))
-	case 0xcf:
-		u := r.uintN(8)
-		if u > math.MaxInt64 {
-			r.fail(ErrRange)
-			return 0
-		}
-		return int64(u)
-	case 0xd0:
-		return int64(int8(r.uintN(1)))
-	case 0xd1:
-		return int64(int16(r.uintN(2)))
-	case 0xd2:
-		return int64(int32(r.uintN(4)))
-	case 0xd3:
-		return int64(r.uintN(8))
-	}
-	r.fail(ErrType)
-	return 0
+	return int64(bits)
 }
 
 // Int consumes an integer that fits an int (an int32 on 32-bit platforms,
@@ -400,46 +425,21 @@ func (r *Reader) Int() int {
 	return int(i)
 }
 
-// Uint64 consumes a non-negative integer of any MessagePack width.
+// Uint64 consumes a non-negative integer of any MessagePack width, or a
+// whole float within uint64's range.
 func (r *Reader) Uint64() uint64 {
 	if v, ok := r.fixint(); ok {
 		return uint64(v)
 	}
-	t := r.lead()
-	if t < 0x80 {
-		return uint64(t)
-	}
-	var i int64
-	switch t {
-	case 0xcc:
-		return r.uintN(1)
-	case 0xcd:
-		return r.uintN(2)
-	case 0xce:
-		return r.uintN(4)
-	case 0xcf:
-		return r.uintN(8)
-	case 0xd0:
-		i = int64(int8(r.uintN(1)))
-	case 0xd1:
-		i = int64(int16(r.uintN(2)))
-	case 0xd2:
-		i = int64(int32(r.uintN(4)))
-	case 0xd3:
-		i = int64(r.uintN(8))
-	default:
-		if t >= 0xe0 {
-			r.fail(ErrRange)
-		} else {
-			r.fail(ErrType)
-		}
-		return 0
-	}
-	if i < 0 {
+	bits, f, kind := r.number()
+	switch kind {
+	case float:
+		return uint64(r.whole(f, 0, 1<<64))
+	case negative:
 		r.fail(ErrRange)
 		return 0
 	}
-	return uint64(i)
+	return bits
 }
 
 // uintMax consumes an unsigned integer no larger than max.
@@ -461,29 +461,41 @@ func (r *Reader) Uint16() uint16 { return uint16(r.uintMax(math.MaxUint16)) }
 // Uint8 consumes a non-negative integer that fits a uint8.
 func (r *Reader) Uint8() uint8 { return uint8(r.uintMax(math.MaxUint8)) }
 
-// Float32 consumes a float32; like msgp.ReadFloat32Bytes it refuses a
-// float64, which could lose precision.
+// Float32 consumes any number as a float32: a float32 as it is, a float64
+// within float32's range (infinities and NaN included) or an integer
+// rounded to the nearest float32. msgp.ReadFloat32Bytes takes a float32
+// only, but an encoder that keeps only one kind of number (JavaScript's)
+// writes 554 as an integer and 0.1 as a float64.
 func (r *Reader) Float32() float32 {
 	if p := r.fixed(0xca, 4); p != nil {
 		return math.Float32frombits(uint32(p[0])<<24 | uint32(p[1])<<16 | uint32(p[2])<<8 | uint32(p[3]))
 	}
-	if r.lead() != 0xca {
-		r.fail(ErrType)
+	bits, f, kind := r.number()
+	switch kind {
+	case natural:
+		return float32(bits)
+	case negative:
+		return float32(int64(bits))
+	}
+	if math.Abs(f) > math.MaxFloat32 && !math.IsInf(f, 0) {
+		r.fail(ErrRange)
 		return 0
 	}
-	return math.Float32frombits(uint32(r.uintN(4)))
+	return float32(f)
 }
 
-// Float64 consumes a float64 or a float32.
+// Float64 consumes any number as a float64: a float64, a float32, or an
+// integer rounded to the nearest float64 (msgp.ReadFloat64Bytes takes the
+// two floats only).
 func (r *Reader) Float64() float64 {
-	switch r.lead() {
-	case 0xcb:
-		return math.Float64frombits(r.uintN(8))
-	case 0xca:
-		return float64(math.Float32frombits(uint32(r.uintN(4))))
+	bits, f, kind := r.number()
+	switch kind {
+	case natural:
+		return float64(bits)
+	case negative:
+		return float64(int64(bits))
 	}
-	r.fail(ErrType)
-	return 0
+	return f
 }
 
 // Skip consumes the next value whatever its type, a container with all its

@@ -11,15 +11,18 @@
 // The msgp-generated codecs stay the reference; the lean codecs built on
 // this package, generated from the same declarations by
 // core/internal/leangen (catalog_lean_gen.go, profile_lean_gen.go,
-// message_lean_gen.go), are fuzzed against them and must produce and accept
-// exactly the same bytes.
+// message_lean_gen.go), are fuzzed against them and must produce the same
+// bytes and accept what they accept, with the same values.
 //
 // # Reading
 //
 // A [Reader] walks one input. Its methods mirror msgp's Read...Bytes
-// functions and accept exactly what they accept: integers of any width that
-// fit, float32 only where msgp wants a float32, str or bin as map keys, and
-// so on. Errors are sticky: after the first failure every method returns a
+// functions and accept what they accept: integers of any width that fit,
+// str or bin as map keys, and so on. They also accept any number that
+// converts, where msgp wants one kind: an integral float for an integer,
+// an integer or a float64 within range for a float32, so that a document
+// re-encoded by a library that keeps only JavaScript's one kind of number
+// still reads (docs/catalogue.md). Errors are sticky: after the first failure every method returns a
 // zero value and [Reader.Err] reports the failure with its byte offset, so a
 // decoder can read a whole structure and check once. Array and map headers
 // are checked against the bytes that remain before the caller allocates
@@ -69,8 +72,10 @@ var (
 	// ErrType means the next value has a type the caller did not ask for,
 	// or its first byte is not valid MessagePack.
 	ErrType = errors.New("wire: unexpected type")
-	// ErrRange means an integer does not fit the requested type.
-	ErrRange = errors.New("wire: integer out of range")
+	// ErrRange means a number does not fit the requested type: an integer
+	// out of range, a float that is not a whole number where an integer
+	// is asked for, a float64 beyond float32's range.
+	ErrRange = errors.New("wire: number out of range")
 	// ErrDepth means [Reader.Skip] met containers nested deeper than
 	// msgp.Skip allows.
 	ErrDepth = errors.New("wire: nested too deeply")

@@ -134,41 +134,65 @@ var readers = map[string]readFn{
 	"int64": func(b []byte) (any, any, int, int, error, error) {
 		l, lr, le := leanRead(b, func(r *wire.Reader) any { return r.Int64() })
 		v, o, err := msgp.ReadInt64Bytes(b)
+		if w, ok := widened("int64", b); ok && err != nil {
+			return l, w.v, lr, w.rest, le, w.err
+		}
 		return l, v, lr, len(o), le, err
 	},
 	"int": func(b []byte) (any, any, int, int, error, error) {
 		l, lr, le := leanRead(b, func(r *wire.Reader) any { return r.Int() })
 		v, o, err := msgp.ReadIntBytes(b)
+		if w, ok := widened("int", b); ok && err != nil {
+			return l, w.v, lr, w.rest, le, w.err
+		}
 		return l, v, lr, len(o), le, err
 	},
 	"uint64": func(b []byte) (any, any, int, int, error, error) {
 		l, lr, le := leanRead(b, func(r *wire.Reader) any { return r.Uint64() })
 		v, o, err := msgp.ReadUint64Bytes(b)
+		if w, ok := widened("uint64", b); ok && err != nil {
+			return l, w.v, lr, w.rest, le, w.err
+		}
 		return l, v, lr, len(o), le, err
 	},
 	"uint32": func(b []byte) (any, any, int, int, error, error) {
 		l, lr, le := leanRead(b, func(r *wire.Reader) any { return r.Uint32() })
 		v, o, err := msgp.ReadUint32Bytes(b)
+		if w, ok := widened("uint32", b); ok && err != nil {
+			return l, w.v, lr, w.rest, le, w.err
+		}
 		return l, v, lr, len(o), le, err
 	},
 	"uint16": func(b []byte) (any, any, int, int, error, error) {
 		l, lr, le := leanRead(b, func(r *wire.Reader) any { return r.Uint16() })
 		v, o, err := msgp.ReadUint16Bytes(b)
+		if w, ok := widened("uint16", b); ok && err != nil {
+			return l, w.v, lr, w.rest, le, w.err
+		}
 		return l, v, lr, len(o), le, err
 	},
 	"uint8": func(b []byte) (any, any, int, int, error, error) {
 		l, lr, le := leanRead(b, func(r *wire.Reader) any { return r.Uint8() })
 		v, o, err := msgp.ReadUint8Bytes(b)
+		if w, ok := widened("uint8", b); ok && err != nil {
+			return l, w.v, lr, w.rest, le, w.err
+		}
 		return l, v, lr, len(o), le, err
 	},
 	"float32": func(b []byte) (any, any, int, int, error, error) {
 		l, lr, le := leanRead(b, func(r *wire.Reader) any { return math.Float32bits(r.Float32()) })
 		v, o, err := msgp.ReadFloat32Bytes(b)
+		if w, ok := widened("float32", b); ok && err != nil {
+			return l, w.v, lr, w.rest, le, w.err
+		}
 		return l, math.Float32bits(v), lr, len(o), le, err
 	},
 	"float64": func(b []byte) (any, any, int, int, error, error) {
 		l, lr, le := leanRead(b, func(r *wire.Reader) any { return math.Float64bits(r.Float64()) })
 		v, o, err := msgp.ReadFloat64Bytes(b)
+		if w, ok := widened("float64", b); ok && err != nil {
+			return l, w.v, lr, w.rest, le, w.err
+		}
 		return l, math.Float64bits(v), lr, len(o), le, err
 	},
 	"bool": func(b []byte) (any, any, int, int, error, error) {
@@ -219,6 +243,91 @@ var readers = map[string]readFn{
 		o, err := msgp.Skip(b)
 		return l, nil, lr, len(o), le, err
 	},
+}
+
+// widening is what the lean reader of a number makes of b where msgp's
+// refuses it for its kind of number.
+type widening struct {
+	v    any
+	rest int
+	err  error
+}
+
+// integerRanges are the values of each integer kind: [lo, hi).
+var integerRanges = map[string][2]float64{
+	"int64": {math.MinInt64, 1 << 63}, "int": {math.MinInt64, 1 << 63}, "uint64": {0, 1 << 64},
+	"uint32": {0, 1 << 32}, "uint16": {0, 1 << 16}, "uint8": {0, 1 << 8},
+}
+
+// widened is the reference of the readers' one difference from msgp, any
+// number that converts (read.go): b's number, read with msgp, converted
+// to kind name, or an error when it does not convert. ok is false when b
+// does not start with a number, or when name is an integer kind and b an
+// integer: msgp's verdict stands.
+func widened(name string, b []byte) (w widening, ok bool) {
+	var i int64
+	var u uint64
+	var f float64
+	var o []byte
+	var err error
+	isInt, isUint := false, false
+	switch msgp.NextType(b) {
+	case msgp.IntType:
+		i, o, err = msgp.ReadInt64Bytes(b)
+		isInt = true
+	case msgp.UintType:
+		u, o, err = msgp.ReadUint64Bytes(b)
+		isUint = true
+	case msgp.Float32Type:
+		var f32 float32
+		f32, o, err = msgp.ReadFloat32Bytes(b)
+		f = float64(f32)
+	case msgp.Float64Type:
+		f, o, err = msgp.ReadFloat64Bytes(b)
+	default:
+		return w, false
+	}
+	if err != nil {
+		return widening{err: err}, true
+	}
+	w.rest = len(o)
+	outOfRange := widening{err: wire.ErrRange}
+	switch name {
+	case "float32":
+		switch {
+		case isInt:
+			w.v = math.Float32bits(float32(i))
+		case isUint:
+			w.v = math.Float32bits(float32(u))
+		case math.Abs(f) > math.MaxFloat32 && !math.IsInf(f, 0):
+			return outOfRange, true
+		default:
+			w.v = math.Float32bits(float32(f))
+		}
+		return w, true
+	case "float64":
+		switch {
+		case isInt:
+			w.v = math.Float64bits(float64(i))
+		case isUint:
+			w.v = math.Float64bits(float64(u))
+		default:
+			w.v = math.Float64bits(f)
+		}
+		return w, true
+	}
+	if isInt || isUint {
+		return w, false
+	}
+	// An integer kind: a whole float within its range.
+	r := integerRanges[name]
+	if f != math.Trunc(f) || f < r[0] || f >= r[1] {
+		return outOfRange, true
+	}
+	w.v = map[string]any{
+		"int64": int64(f), "int": int(f), "uint64": uint64(f), "uint32": uint32(f), "uint16": uint16(f), "uint8": uint8(f),
+	}[name]
+	return w, true
 }
 
 // checkRead requires the lean reader and msgp to agree on b: both fail, or
@@ -274,6 +383,12 @@ func TestReader_matchesMsgpOnAppended(t *testing.T) {
 		for _, name := range []string{"int64", "uint64", "uint16", "skip"} {
 			checkRead(t, name, b)
 		}
+		for _, b := range [][]byte{msgp.AppendFloat64(nil, float64(i)), msgp.AppendFloat32(nil, float32(i)),
+			msgp.AppendFloat64(nil, float64(i)+0.5), msgp.AppendFloat64(nil, math.Ldexp(float64(i), 80))} {
+			for _, name := range []string{"int64", "int", "uint64", "uint32", "uint16", "uint8", "float32", "float64"} {
+				checkRead(t, name, b)
+			}
+		}
 		n := lengths[rng.IntN(len(lengths))]
 		s := make([]byte, n)
 		for _, name := range []string{"string", "key", "bytes", "skip"} {
@@ -281,6 +396,59 @@ func TestReader_matchesMsgpOnAppended(t *testing.T) {
 			checkRead(t, name, msgp.AppendBytes(nil, s))
 		}
 	}
+}
+
+// Any number that converts reads as any kind of number: what a document
+// re-encoded by a library with one kind of number (JavaScript's) holds.
+func TestReader_numbers(t *testing.T) {
+	f32 := func(f float32) []byte { return msgp.AppendFloat32(nil, f) }
+	f64 := func(f float64) []byte { return msgp.AppendFloat64(nil, f) }
+	tests := []struct {
+		name string
+		in   []byte
+		read func(r *wire.Reader) any
+		want any // nil: refused as out of range
+	}{
+		{"integer as float32", msgp.AppendInt(nil, 554), func(r *wire.Reader) any { return r.Float32() }, float32(554)},
+		{"negative integer as float32", msgp.AppendInt(nil, -3), func(r *wire.Reader) any { return r.Float32() }, float32(-3)},
+		{"large uint64 as float32", msgp.AppendUint64(nil, math.MaxUint64), func(r *wire.Reader) any { return r.Float32() }, float32(math.MaxUint64)},
+		{"float64 as float32", f64(0.30000001192092896), func(r *wire.Reader) any { return r.Float32() }, float32(0.3)},
+		{"float64 rounded to float32", f64(0.1), func(r *wire.Reader) any { return r.Float32() }, float32(0.1)},
+		{"float64 infinity as float32", f64(math.Inf(-1)), func(r *wire.Reader) any { return r.Float32() }, float32(math.Inf(-1))},
+		{"float64 beyond float32", f64(1e39), func(r *wire.Reader) any { return r.Float32() }, nil},
+		{"integer as float64", msgp.AppendInt(nil, -7), func(r *wire.Reader) any { return r.Float64() }, float64(-7)},
+		{"whole float64 as int", f64(3), func(r *wire.Reader) any { return r.Int() }, 3},
+		{"whole float32 as int64", f32(-2), func(r *wire.Reader) any { return r.Int64() }, int64(-2)},
+		{"smallest int64 as a float", f64(math.MinInt64), func(r *wire.Reader) any { return r.Int64() }, int64(math.MinInt64)},
+		{"2^63 as int64", f64(1 << 63), func(r *wire.Reader) any { return r.Int64() }, nil},
+		{"fraction as int", f64(3.5), func(r *wire.Reader) any { return r.Int() }, nil},
+		{"NaN as int", f64(math.NaN()), func(r *wire.Reader) any { return r.Int() }, nil},
+		{"infinity as int64", f32(float32(math.Inf(1))), func(r *wire.Reader) any { return r.Int64() }, nil},
+		{"whole float as uint16", f64(65535), func(r *wire.Reader) any { return r.Uint16() }, uint16(65535)},
+		{"2^16 as uint16", f64(65536), func(r *wire.Reader) any { return r.Uint16() }, nil},
+		{"negative float as uint64", f64(-1), func(r *wire.Reader) any { return r.Uint64() }, nil},
+		{"negative zero as uint64", f64(math.Copysign(0, -1)), func(r *wire.Reader) any { return r.Uint64() }, uint64(0)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := wire.NewReader(tt.in)
+			got := tt.read(r)
+			if tt.want == nil {
+				require.ErrorIs(t, r.Err(), wire.ErrRange)
+				return
+			}
+			require.NoError(t, r.Err())
+			require.Equal(t, tt.want, got)
+			require.Empty(t, r.Rest())
+		})
+	}
+	// A float32 keeps its bits, a signalling NaN's too.
+	r := wire.NewReader(f32(math.Float32frombits(0x7f800001)))
+	require.Equal(t, uint32(0x7f800001), math.Float32bits(r.Float32()))
+	// Anything but a number is still the wrong type.
+	r = wire.NewReader([]byte{0xa1, '1'})
+	r.Float32()
+	require.ErrorIs(t, r.Err(), wire.ErrType)
 }
 
 func TestReader_Skip(t *testing.T) {

@@ -9,10 +9,12 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/hearth-dev/hearth/core/wire"
+	"github.com/hearth-dev/hearth/core/wire/wiretest"
 )
 
 // The lean codec (message_lean_gen.go) against the msgp-generated reference
-// (message_gen.go): same bytes out, same values in, same refusals.
+// (message_gen.go): same bytes out, same values in, same refusals, but for
+// numbers of another kind than the field's, which only the lean codec reads.
 
 // readRequest decodes b with the lean codec, as decodeRequest does in the
 // engine.
@@ -69,6 +71,11 @@ func FuzzWire_ReadRequest(f *testing.F) {
 		var ref, lean Request
 		refRest, refErr := ref.UnmarshalMsg(b)
 		leanRest, leanErr := readRequest(&lean, b)
+		if refErr != nil && leanErr == nil {
+			// Only the lean codec reads numbers of another kind than the field's.
+			require.NoError(t, wiretest.Widened(b, &lean, nil, len(leanRest)), "msgp: %v", refErr)
+			return
+		}
 		require.Equal(t, refErr == nil, leanErr == nil, "msgp: %v, lean: %v", refErr, leanErr)
 		if refErr != nil {
 			return

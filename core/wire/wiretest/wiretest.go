@@ -1,15 +1,21 @@
 // Package wiretest helps test a codec built on core/wire
 // against the msgp-generated reference: it fills values from fuzz input with
-// every encoding width msgp can choose, compares decoded values exactly, and
-// tells when msgp-generated decoders may safely run on hostile bytes. It
-// uses reflect and is imported by tests only, never by the engine.
+// every encoding width msgp can choose, compares decoded values exactly,
+// tells when msgp-generated decoders may safely run on hostile bytes, and
+// checks that what only the lean decoders accept differs from what msgp
+// accepts in the kind of its numbers alone. It uses reflect and is imported
+// by tests only, never by the engine.
 package wiretest
 
 import (
+	"bytes"
 	"encoding/binary"
+	"errors"
 	"math"
 	"reflect"
+	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/tinylib/msgp/msgp"
 )
@@ -370,4 +376,199 @@ func appendWidth(b []byte, t byte, u uint64, size int) []byte {
 		b = append(b, byte(u>>(8*k)))
 	}
 	return b
+}
+
+// Canonical returns b, a MessagePack document of the type ptr points to,
+// with every number of a numeric field rewritten in the kind msgp's decoder
+// of the field reads, when it converts as core/wire's Reader converts it:
+// a whole float of an integer field within its range as an integer, an
+// integer or a float64 within float32's range of a float32 field as a
+// float32 (rounded to the nearest), an integer of a float64 field as a
+// float64. Everything else (numbers that do not convert, unknown fields,
+// values of the wrong type, bytes after the document) is copied as it is.
+func Canonical(b []byte, ptr any) []byte {
+	out, rest := canonical(nil, b, reflect.TypeOf(ptr).Elem())
+	return append(out, rest...)
+}
+
+// canonical appends the value at the start of in, its numbers canonical
+// for t, and returns the bytes after it; a value it cannot walk is copied
+// with everything after it.
+func canonical(out, in []byte, t reflect.Type) ([]byte, []byte) {
+	rest, err := msgp.Skip(in)
+	if err != nil {
+		return append(out, in...), nil
+	}
+	raw := in[:len(in)-len(rest)]
+	next := msgp.NextType(in)
+	switch t.Kind() {
+	case reflect.Pointer:
+		if next != msgp.NilType {
+			return canonical(out, in, t.Elem())
+		}
+	case reflect.Struct:
+		switch next {
+		case msgp.MapType:
+			n, body, _ := msgp.ReadMapHeaderBytes(in)
+			out = append(out, in[:len(in)-len(body)]...)
+			for range n {
+				key, after, err := msgp.ReadMapKeyZC(body)
+				if err != nil { // not a key msgp reads: it refuses the document
+					return append(out, body...), rest
+				}
+				out = append(out, body[:len(body)-len(after)]...)
+				if f, ok := fieldByKey(t, string(key)); ok {
+					out, body = canonical(out, after, f.Type)
+				} else {
+					out, body = copyValue(out, after)
+				}
+			}
+			return out, rest
+		case msgp.ArrayType: // a //msgp:tuple type
+			n, body, _ := msgp.ReadArrayHeaderBytes(in)
+			out = append(out, in[:len(in)-len(body)]...)
+			fields := encodedFields(t)
+			for k := range int(n) {
+				if k < len(fields) {
+					out, body = canonical(out, body, fields[k].Type)
+				} else {
+					out, body = copyValue(out, body)
+				}
+			}
+			return out, rest
+		}
+	case reflect.Slice, reflect.Map:
+		if t.Kind() == reflect.Slice && t.Elem() == reflect.TypeFor[byte]() {
+			break // a bin ([]Kind of a named byte type is an array)
+		}
+		var n uint32
+		var body []byte
+		if t.Kind() == reflect.Slice && next == msgp.ArrayType {
+			n, body, _ = msgp.ReadArrayHeaderBytes(in)
+		} else if t.Kind() == reflect.Map && next == msgp.MapType {
+			n, body, _ = msgp.ReadMapHeaderBytes(in)
+		} else {
+			break
+		}
+		out = append(out, in[:len(in)-len(body)]...)
+		for range n {
+			if t.Kind() == reflect.Map {
+				out, body = copyValue(out, body) // the key
+			}
+			out, body = canonical(out, body, t.Elem())
+		}
+		return out, rest
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		if f, ok := readFloat(in, next); ok && f == math.Trunc(f) && f >= -math.Ldexp(1, t.Bits()-1) && f < math.Ldexp(1, t.Bits()-1) {
+			return msgp.AppendInt64(out, int64(f)), rest
+		}
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		if f, ok := readFloat(in, next); ok && f == math.Trunc(f) && f >= 0 && f < math.Ldexp(1, t.Bits()) {
+			return msgp.AppendUint64(out, uint64(f)), rest
+		}
+	case reflect.Float32:
+		switch next {
+		case msgp.IntType:
+			i, _, _ := msgp.ReadInt64Bytes(in)
+			return msgp.AppendFloat32(out, float32(i)), rest
+		case msgp.UintType:
+			u, _, _ := msgp.ReadUint64Bytes(in)
+			return msgp.AppendFloat32(out, float32(u)), rest
+		case msgp.Float64Type:
+			if f, _, _ := msgp.ReadFloat64Bytes(in); math.Abs(f) <= math.MaxFloat32 || math.IsInf(f, 0) || f != f {
+				return msgp.AppendFloat32(out, float32(f)), rest
+			}
+		}
+	case reflect.Float64:
+		switch next {
+		case msgp.IntType:
+			i, _, _ := msgp.ReadInt64Bytes(in)
+			return msgp.AppendFloat64(out, float64(i)), rest
+		case msgp.UintType:
+			u, _, _ := msgp.ReadUint64Bytes(in)
+			return msgp.AppendFloat64(out, float64(u)), rest
+		}
+	}
+	return append(out, raw...), rest
+}
+
+// readFloat reads a float32 or float64 at the start of in.
+func readFloat(in []byte, next msgp.Type) (float64, bool) {
+	switch next {
+	case msgp.Float32Type:
+		f, _, err := msgp.ReadFloat32Bytes(in)
+		return float64(f), err == nil
+	case msgp.Float64Type:
+		f, _, err := msgp.ReadFloat64Bytes(in)
+		return f, err == nil
+	}
+	return 0, false
+}
+
+// copyValue appends the value at the start of in as it is.
+func copyValue(out, in []byte) ([]byte, []byte) {
+	rest, err := msgp.Skip(in)
+	if err != nil {
+		return append(out, in...), nil
+	}
+	return append(out, in[:len(in)-len(rest)]...), rest
+}
+
+// encodedFields are the fields of struct type t that msgp encodes.
+func encodedFields(t reflect.Type) []reflect.StructField {
+	var out []reflect.StructField
+	for i := range t.NumField() {
+		f := t.Field(i)
+		if f.IsExported() && !strings.HasPrefix(f.Tag.Get("msg"), "-") {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// keyed caches the fields of each struct type by their msgp keys.
+var keyed sync.Map // reflect.Type → map[string]reflect.StructField
+
+// fieldByKey is the field of struct type t that msgp keys key.
+func fieldByKey(t reflect.Type, key string) (reflect.StructField, bool) {
+	m, ok := keyed.Load(t)
+	if !ok {
+		byKey := map[string]reflect.StructField{}
+		for _, f := range encodedFields(t) {
+			name, _, _ := strings.Cut(f.Tag.Get("msg"), ",")
+			if name == "" {
+				name = f.Name
+			}
+			byKey[name] = f
+		}
+		m, _ = keyed.LoadOrStore(t, byKey)
+	}
+	f, ok := m.(map[string]reflect.StructField)[key]
+	return f, ok
+}
+
+// Widened reports whether b, which a lean decoder read into lean (a
+// pointer) with leanRest bytes left where msgp's decoder refuses it,
+// differs from a document msgp accepts in the kind of its numbers alone:
+// with its numbers [Canonical], fresh (a value equal to what lean was
+// before, of the same type; nil for a zero value) must decode it to the
+// same value with the same bytes left. It returns nil, or what is wrong.
+func Widened(b []byte, lean any, fresh msgp.Unmarshaler, leanRest int) error {
+	if fresh == nil {
+		fresh = reflect.New(reflect.TypeOf(lean).Elem()).Interface().(msgp.Unmarshaler)
+	}
+	c := Canonical(b, lean)
+	if bytes.Equal(c, b) {
+		return errors.New("msgp refuses it, and no number of it converts to its field's kind")
+	}
+	rest, err := fresh.UnmarshalMsg(c)
+	switch {
+	case err != nil:
+		return errors.New("msgp refuses it with its numbers canonical: " + err.Error())
+	case !Equal(fresh, lean):
+		return errors.New("msgp decodes it with its numbers canonical to another value")
+	case len(rest) != leanRest:
+		return errors.New("bytes left over: " + strconv.Itoa(leanRest) + ", msgp " + strconv.Itoa(len(rest)))
+	}
+	return nil
 }

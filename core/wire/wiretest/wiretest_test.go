@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+	"github.com/tinylib/msgp/msgp"
 )
 
 type sample struct {
@@ -70,4 +71,43 @@ func TestVariants(t *testing.T) {
 	require.Contains(t, variants, []byte{0x82, 0xc4, 0x01, 'a', 0x05, 0xa1, 'b', 0x91, 0xca, 0x3f, 0x80, 0, 0}, "a bin key")
 	require.Contains(t, variants, []byte{0xde, 0x00, 0x02, 0xa1, 'a', 0x05, 0xa1, 'b', 0x91, 0xca, 0x3f, 0x80, 0, 0}, "a map16 header")
 	require.Contains(t, variants, []byte{0x82, 0xa1, 'a', 0x05, 0xa1, 'b', 0xc0}, "a nil array")
+}
+
+func TestCanonical(t *testing.T) {
+	doc := func(n, u, f, m, pf, x func([]byte) []byte) []byte {
+		b := msgp.AppendMapHeader(nil, 6)
+		b = n(msgp.AppendString(b, "N"))
+		b = u(msgp.AppendString(b, "U"))
+		b = f(msgp.AppendString(b, "F"))
+		b = msgp.AppendMapHeader(msgp.AppendString(b, "M"), 1)
+		b = m(msgp.AppendString(b, "a"))
+		b = msgp.AppendMapHeader(msgp.AppendString(b, "P"), 1)
+		b = pf(msgp.AppendString(b, "F"))
+		return x(msgp.AppendString(b, "x"))
+	}
+	f32 := func(f float32) func([]byte) []byte { return func(b []byte) []byte { return msgp.AppendFloat32(b, f) } }
+	f64 := func(f float64) func([]byte) []byte { return func(b []byte) []byte { return msgp.AppendFloat64(b, f) } }
+	i64 := func(i int64) func([]byte) []byte { return func(b []byte) []byte { return msgp.AppendInt64(b, i) } }
+	u64 := func(u uint64) func([]byte) []byte { return func(b []byte) []byte { return msgp.AppendUint64(b, u) } }
+	tests := []struct {
+		name     string
+		in, want []byte
+	}{
+		{"every number converts, unknown fields stay",
+			doc(f64(3), f32(7), i64(554), i64(1), f64(0.1), f64(2)),
+			doc(i64(3), u64(7), f32(554), f32(1), f32(0.1), f64(2))},
+		{"numbers that do not convert stay",
+			doc(f64(3.5), f64(-1), f64(1e300), f64(-1e300), f64(math.NaN()), i64(1)),
+			doc(f64(3.5), f64(-1), f64(1e300), f64(-1e300), f32(float32(math.NaN())), i64(1))},
+		{"canonical already", doc(i64(-3), u64(7), f32(1), f32(2), f32(3), i64(1)), doc(i64(-3), u64(7), f32(1), f32(2), f32(3), i64(1))},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			require.Equal(t, tt.want, Canonical(tt.in, &sample{}))
+			// Bytes after the document are copied; bytes that are not a
+			// document are copied as they are.
+			require.Equal(t, append(tt.want, 0xc1, 0x01), Canonical(append(tt.in, 0xc1, 0x01), &sample{}))
+			require.Equal(t, tt.in[:5], Canonical(tt.in[:5], &sample{}))
+		})
+	}
 }

@@ -15,7 +15,8 @@ import (
 
 // The lean codec leangen wrote (sample_lean_gen.go) against the one msgp
 // wrote (sample_gen.go) from the same declarations: same bytes out, same
-// values in, also into used values, same refusals.
+// values in, also into used values, same refusals, but for numbers of
+// another kind than the field's, which only the lean codec reads.
 
 // msg is a type both codecs encode.
 type msg interface {
@@ -94,8 +95,17 @@ func requireSameDecoding(t testing.TB, kind string, used, b []byte) {
 		return // msgp would allocate what a hostile header claims
 	}
 	rest, err := ref.UnmarshalMsg(b)
+	if err != nil && r.Err() == nil {
+		// Only the lean codec reads numbers of another kind than the
+		// field's: msgp must read them in their fields' kinds.
+		fresh := kinds[kind]()
+		if len(used) > 0 {
+			fill(fresh, used)
+		}
+		require.NoError(t, wiretest.Widened(b, lean, fresh, len(r.Rest())), "msgp refuses % x: %v", b, err)
+		return
+	}
 	if err != nil {
-		require.Error(t, r.Err(), "msgp refuses % x: %v", b, err)
 		return
 	}
 	require.NoError(t, r.Err(), "msgp accepts % x", b)
