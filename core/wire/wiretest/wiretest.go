@@ -414,7 +414,7 @@ func canonical(out, in []byte, t reflect.Type) ([]byte, []byte) {
 			for range n {
 				key, after, err := msgp.ReadMapKeyZC(body)
 				if err != nil { // not a key msgp reads: it refuses the document
-					return append(out, body...), rest
+					return append(out, body[:len(body)-len(rest)]...), rest
 				}
 				out = append(out, body[:len(body)-len(after)]...)
 				if f, ok := fieldByKey(t, string(key)); ok {

@@ -110,4 +110,15 @@ func TestCanonical(t *testing.T) {
 			require.Equal(t, tt.in[:5], Canonical(tt.in[:5], &sample{}))
 		})
 	}
+	// A key msgp cannot read (an integer) ends the rewriting of its map,
+	// which is copied as it is, and only it.
+	in := msgp.AppendMapHeader(nil, 2)
+	in = msgp.AppendFloat64(msgp.AppendString(in, "N"), 3)
+	in = msgp.AppendInt(msgp.AppendInt(in, 7), 1)
+	in = append(in, 0xa1, 'x')
+	want := msgp.AppendMapHeader(nil, 2)
+	want = msgp.AppendInt64(msgp.AppendString(want, "N"), 3)
+	want = msgp.AppendInt(msgp.AppendInt(want, 7), 1)
+	want = append(want, 0xa1, 'x')
+	require.Equal(t, want, Canonical(in, &sample{}))
 }
