@@ -97,17 +97,24 @@ func decodeV1(b []byte) (*catalog.Catalogue, error) {
 	if err != nil {
 		return nil, fmt.Errorf("upgrade catalogue format 1: %w", err)
 	}
-	c, err = catalog.Decode(upgraded)
+	c, err = catalog.DecodeLimits(upgraded, readLimits)
 	if err != nil {
 		return nil, fmt.Errorf("upgrade catalogue format 1: %w", err)
 	}
 	return c, nil
 }
 
+// readLimits are the limits the builder reads a publisher's own catalogue
+// with (-previous, -merge, inspect): a reader's memory bounds (128 MiB, 8
+// bytes per byte) protect browsers from hostile files, but a 100,000-item
+// catalogue with text is charged about 160 MB, and the publisher must be
+// able to carry it over.
+var readLimits = catalog.Limits{MaxMemory: 2 << 30, MaxMemoryRatio: 64}
+
 // decode decodes a catalogue in this release's format, or upgrades one in
 // format 1.
 func decode(b []byte) (*catalog.Catalogue, error) {
-	c, err := catalog.Decode(b)
+	c, err := catalog.DecodeLimits(b, readLimits)
 	if errors.Is(err, catalog.ErrVersion) && catalog.FormatOf(b) == 1 {
 		return decodeV1(b)
 	}

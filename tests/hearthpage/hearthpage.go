@@ -1,3 +1,5 @@
+//go:build !js
+
 // Package hearthpage reads a Hearth page in a Chromium tab for tests: the
 // controls of its <hearth-consent> prompt, and the messages Hearth writes
 // to the console (those starting "hearth: ").
