@@ -309,29 +309,11 @@ func workerMemory(t testing.TB, tab context.Context, id target.ID) Memory {
 	defer cancel()
 	var m Memory
 	require.NoError(t, chromedp.Do(wctx, chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
-		proto, err := chromedp.Call(ctx, runtime.Evaluate, runtime.EvaluateParams{Expression: "WebAssembly.Memory.prototype"})
+		wasm, err := browser.WasmMemory(ctx)
 		if err != nil {
 			return err
 		}
-		objs, err := chromedp.Call(ctx, runtime.QueryObjects, runtime.QueryObjectsParams{PrototypeObjectID: proto.Result.ObjectID})
-		if err != nil {
-			return err
-		}
-		byValue := true
-		res, err := chromedp.Call(ctx, runtime.CallFunctionOn, runtime.CallFunctionOnParams{
-			FunctionDeclaration: `function() { return this.map((m) => m.buffer.byteLength); }`,
-			ObjectID:            objs.Objects.ObjectID,
-			ReturnByValue:       &byValue,
-		})
-		if err != nil {
-			return err
-		}
-		if res.ExceptionDetails != nil {
-			return fmt.Errorf("measure wasm memory: %s", res.ExceptionDetails.Text)
-		}
-		if err := json.Unmarshal(res.Result.Value, &m.Wasm); err != nil {
-			return err
-		}
+		m.Wasm = wasm
 		heap, err := chromedp.Call(ctx, runtime.GetHeapUsage, cdp.Empty{})
 		if err != nil {
 			return err

@@ -5,8 +5,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
-	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -17,10 +15,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hearth-dev/hearth/tests/browser"
 	"github.com/hearth-dev/hearth/web/serve"
 
 	cdpbrowser "github.com/chromedp/cdproto/browser"
-	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/cdproto/target"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
@@ -563,27 +561,9 @@ func (p *tab) workerWasmMemory() int64 {
 	defer cancel()
 	var sizes []int64
 	require.NoError(p.t, chromedp.Do(wctx, chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
-		proto, err := chromedp.Call(ctx, runtime.Evaluate, runtime.EvaluateParams{Expression: "WebAssembly.Memory.prototype"})
-		if err != nil {
-			return err
-		}
-		objs, err := chromedp.Call(ctx, runtime.QueryObjects, runtime.QueryObjectsParams{PrototypeObjectID: proto.Result.ObjectID})
-		if err != nil {
-			return err
-		}
-		byValue := true
-		res, err := chromedp.Call(ctx, runtime.CallFunctionOn, runtime.CallFunctionOnParams{
-			FunctionDeclaration: `function() { return this.map((m) => m.buffer.byteLength); }`,
-			ObjectID:            objs.Objects.ObjectID,
-			ReturnByValue:       &byValue,
-		})
-		if err != nil {
-			return err
-		}
-		if res.ExceptionDetails != nil {
-			return fmt.Errorf("measure wasm memory: %s", res.ExceptionDetails.Text)
-		}
-		return json.Unmarshal(res.Result.Value, &sizes)
+		var err error
+		sizes, err = browser.WasmMemory(ctx)
+		return err
 	})))
 	require.NotEmpty(p.t, sizes, "no wasm memory in the Worker")
 	var sum int64
