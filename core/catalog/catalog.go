@@ -176,6 +176,10 @@ type document struct {
 	Gram      []float32   `msg:"gram" limit:"gram"`
 	Lambda    float32     `msg:"lambda"`
 	Items     itemColumns `msg:"items"`
+	// Base and Removed are set only in a segment (segment.go): the id of
+	// the catalogue it extends, and the ids of the items it removes.
+	Base    string   `msg:"base,omitempty"`
+	Removed []string `msg:"removed,omitempty" limit:"column"`
 }
 
 // itemColumns are the items, one array per field. A per-item column has

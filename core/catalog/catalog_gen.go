@@ -458,47 +458,77 @@ func (z *Weights) Msgsize() (s int) {
 // MarshalMsg implements msgp.Marshaler
 func (z *document) MarshalMsg(b []byte) (o []byte, err error) {
 	o = msgp.Require(b, z.Msgsize())
-	// map header, size 9
-	// string "v"
-	o = append(o, 0x89, 0xa1, 0x76)
-	o = msgp.AppendInt(o, z.Version)
-	// string "id"
-	o = append(o, 0xa2, 0x69, 0x64)
-	o = msgp.AppendString(o, z.ID)
-	// string "gen"
-	o = append(o, 0xa3, 0x67, 0x65, 0x6e)
-	o = msgp.AppendInt64(o, z.Generated)
-	// string "policy"
-	o = append(o, 0xa6, 0x70, 0x6f, 0x6c, 0x69, 0x63, 0x79)
-	o, err = z.Policy.MarshalMsg(o)
-	if err != nil {
-		err = msgp.WrapError(err, "Policy")
-		return
+	// check for omitted fields
+	zb0001Len := uint32(11)
+	var zb0001Mask uint16 /* 11 bits */
+	_ = zb0001Mask
+	if z.Base == "" {
+		zb0001Len--
+		zb0001Mask |= 0x200
 	}
-	// string "topics"
-	o = append(o, 0xa6, 0x74, 0x6f, 0x70, 0x69, 0x63, 0x73)
-	o = msgp.AppendArrayHeader(o, uint32(len(z.Topics)))
-	for za0001 := range z.Topics {
-		o = msgp.AppendString(o, z.Topics[za0001])
+	if z.Removed == nil {
+		zb0001Len--
+		zb0001Mask |= 0x400
 	}
-	// string "dim"
-	o = append(o, 0xa3, 0x64, 0x69, 0x6d)
-	o = msgp.AppendInt(o, z.Dim)
-	// string "gram"
-	o = append(o, 0xa4, 0x67, 0x72, 0x61, 0x6d)
-	o = msgp.AppendArrayHeader(o, uint32(len(z.Gram)))
-	for za0002 := range z.Gram {
-		o = msgp.AppendFloat32(o, z.Gram[za0002])
-	}
-	// string "lambda"
-	o = append(o, 0xa6, 0x6c, 0x61, 0x6d, 0x62, 0x64, 0x61)
-	o = msgp.AppendFloat32(o, z.Lambda)
-	// string "items"
-	o = append(o, 0xa5, 0x69, 0x74, 0x65, 0x6d, 0x73)
-	o, err = z.Items.MarshalMsg(o)
-	if err != nil {
-		err = msgp.WrapError(err, "Items")
-		return
+	// variable map header, size zb0001Len
+	o = append(o, 0x80|uint8(zb0001Len))
+
+	// skip if no fields are to be emitted
+	if zb0001Len != 0 {
+		// string "v"
+		o = append(o, 0xa1, 0x76)
+		o = msgp.AppendInt(o, z.Version)
+		// string "id"
+		o = append(o, 0xa2, 0x69, 0x64)
+		o = msgp.AppendString(o, z.ID)
+		// string "gen"
+		o = append(o, 0xa3, 0x67, 0x65, 0x6e)
+		o = msgp.AppendInt64(o, z.Generated)
+		// string "policy"
+		o = append(o, 0xa6, 0x70, 0x6f, 0x6c, 0x69, 0x63, 0x79)
+		o, err = z.Policy.MarshalMsg(o)
+		if err != nil {
+			err = msgp.WrapError(err, "Policy")
+			return
+		}
+		// string "topics"
+		o = append(o, 0xa6, 0x74, 0x6f, 0x70, 0x69, 0x63, 0x73)
+		o = msgp.AppendArrayHeader(o, uint32(len(z.Topics)))
+		for za0001 := range z.Topics {
+			o = msgp.AppendString(o, z.Topics[za0001])
+		}
+		// string "dim"
+		o = append(o, 0xa3, 0x64, 0x69, 0x6d)
+		o = msgp.AppendInt(o, z.Dim)
+		// string "gram"
+		o = append(o, 0xa4, 0x67, 0x72, 0x61, 0x6d)
+		o = msgp.AppendArrayHeader(o, uint32(len(z.Gram)))
+		for za0002 := range z.Gram {
+			o = msgp.AppendFloat32(o, z.Gram[za0002])
+		}
+		// string "lambda"
+		o = append(o, 0xa6, 0x6c, 0x61, 0x6d, 0x62, 0x64, 0x61)
+		o = msgp.AppendFloat32(o, z.Lambda)
+		// string "items"
+		o = append(o, 0xa5, 0x69, 0x74, 0x65, 0x6d, 0x73)
+		o, err = z.Items.MarshalMsg(o)
+		if err != nil {
+			err = msgp.WrapError(err, "Items")
+			return
+		}
+		if (zb0001Mask & 0x200) == 0 { // if not omitted
+			// string "base"
+			o = append(o, 0xa4, 0x62, 0x61, 0x73, 0x65)
+			o = msgp.AppendString(o, z.Base)
+		}
+		if (zb0001Mask & 0x400) == 0 { // if not omitted
+			// string "removed"
+			o = append(o, 0xa7, 0x72, 0x65, 0x6d, 0x6f, 0x76, 0x65, 0x64)
+			o = msgp.AppendArrayHeader(o, uint32(len(z.Removed)))
+			for za0003 := range z.Removed {
+				o = msgp.AppendString(o, z.Removed[za0003])
+			}
+		}
 	}
 	return
 }
@@ -601,6 +631,31 @@ func (z *document) UnmarshalMsg(bts []byte) (o []byte, err error) {
 				err = msgp.WrapError(err, "Items")
 				return
 			}
+		case "base":
+			z.Base, bts, err = msgp.ReadStringBytes(bts)
+			if err != nil {
+				err = msgp.WrapError(err, "Base")
+				return
+			}
+		case "removed":
+			var zb0004 uint32
+			zb0004, bts, err = msgp.ReadArrayHeaderBytes(bts)
+			if err != nil {
+				err = msgp.WrapError(err, "Removed")
+				return
+			}
+			if cap(z.Removed) >= int(zb0004) {
+				z.Removed = (z.Removed)[:zb0004]
+			} else {
+				z.Removed = make([]string, zb0004)
+			}
+			for za0003 := range z.Removed {
+				z.Removed[za0003], bts, err = msgp.ReadStringBytes(bts)
+				if err != nil {
+					err = msgp.WrapError(err, "Removed", za0003)
+					return
+				}
+			}
 		default:
 			bts, err = msgp.Skip(bts)
 			if err != nil {
@@ -619,7 +674,10 @@ func (z *document) Msgsize() (s int) {
 	for za0001 := range z.Topics {
 		s += msgp.StringPrefixSize + len(z.Topics[za0001])
 	}
-	s += 4 + msgp.IntSize + 5 + msgp.ArrayHeaderSize + (len(z.Gram) * (msgp.Float32Size)) + 7 + msgp.Float32Size + 6 + z.Items.Msgsize()
+	s += 4 + msgp.IntSize + 5 + msgp.ArrayHeaderSize + (len(z.Gram) * (msgp.Float32Size)) + 7 + msgp.Float32Size + 6 + z.Items.Msgsize() + 5 + msgp.StringPrefixSize + len(z.Base) + 8 + msgp.ArrayHeaderSize
+	for za0003 := range z.Removed {
+		s += msgp.StringPrefixSize + len(z.Removed[za0003])
+	}
 	return
 }
 

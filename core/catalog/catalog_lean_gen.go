@@ -196,6 +196,10 @@ func (z *document) readMsg(r *wire.Reader, l *limiter) {
 			z.Lambda = r.Float32()
 		case "items":
 			z.Items.readMsg(r, l)
+		case "base":
+			z.Base = r.String()
+		case "removed":
+			z.Removed = r.Strings(z.Removed, l.array(r, 1, key))
 		default:
 			l.skip(r, 1, key)
 		}
@@ -204,7 +208,15 @@ func (z *document) readMsg(r *wire.Reader, l *limiter) {
 
 // appendMsg appends z as (*document).MarshalMsg does.
 func (z *document) appendMsg(b []byte) []byte {
-	b = wire.AppendRaw(b, "\x89\xa1v")
+	n := uint32(11)
+	if z.Base == "" {
+		n--
+	}
+	if z.Removed == nil {
+		n--
+	}
+	b = wire.AppendMapHeader(b, n)
+	b = wire.AppendRaw(b, "\xa1v")
 	b = wire.AppendInt(b, z.Version)
 	b = wire.AppendRaw(b, "\xa2id")
 	b = wire.AppendString(b, z.ID)
@@ -222,12 +234,20 @@ func (z *document) appendMsg(b []byte) []byte {
 	b = wire.AppendFloat32(b, z.Lambda)
 	b = wire.AppendRaw(b, "\xa5items")
 	b = z.Items.appendMsg(b)
+	if z.Base != "" {
+		b = wire.AppendRaw(b, "\xa4base")
+		b = wire.AppendString(b, z.Base)
+	}
+	if z.Removed != nil {
+		b = wire.AppendRaw(b, "\xa7removed")
+		b = wire.AppendStrings(b, z.Removed)
+	}
 	return b
 }
 
 // sizeHint is an upper bound of the size of z's encoding.
 func (z *document) sizeHint() int {
-	n := 97
+	n := 120
 	n += len(z.ID)
 	n += z.Policy.sizeHint()
 	for i1 := range z.Topics {
@@ -236,6 +256,11 @@ func (z *document) sizeHint() int {
 	}
 	n += 5 * len(z.Gram)
 	n += z.Items.sizeHint()
+	n += len(z.Base)
+	for i3 := range z.Removed {
+		n += len(z.Removed[i3])
+		n += 5
+	}
 	return n
 }
 
@@ -372,6 +397,8 @@ func limitOf(depth int, key string) limit {
 			return limitTopics
 		case "gram":
 			return limitGram
+		case "removed":
+			return limitColumn
 		}
 	case 2:
 		switch key {

@@ -206,8 +206,9 @@ func (b *Bridge) loadCatalogue(r *Request, now int64) (Response, error) {
 		return Response{}, fail(CodeBadArgument, "load catalogue: consent must be granted or denied, not "+quote(r.Consent))
 	}
 	// r.Bytes is the engine's own: Dispatch's request decoder copied it,
-	// and DispatchBytes's caller gave it up.
-	cat, err := catalog.DecodeOwned(r.Bytes)
+	// and DispatchBytes's caller gave it up. A catalogue in segments comes
+	// as its files concatenated (catalog.DecodeChain).
+	cat, err := catalog.DecodeChain(r.Bytes, catalog.Limits{}, true)
 	if err != nil {
 		return Response{}, failErr(CodeBadCatalogue, "load catalogue", err)
 	}
