@@ -24,7 +24,7 @@ func (s *state) relatedOf(i int, prior, personal float32) float32 {
 	e, c := s.e, s.current
 	sim := e.topicSim(c, i)
 	if e.inv[c] != 0 && e.inv[i] != 0 {
-		sim = relatedVector*dot(e.row(c), e.row(i))*e.inv[c]*e.inv[i] + (1-relatedVector)*sim
+		sim = relatedVector*e.dotItems(c, i)*e.inv[c]*e.inv[i] + (1-relatedVector)*sim
 	}
 	sc := sim + relatedPrior*prior/max(e.priorSum, 1e-6)
 	if s.personal {

@@ -124,7 +124,7 @@ func TestState_Learn(t *testing.T) {
 	// The user vector points toward what was read and away from the dislike.
 	sim := func(id string) float32 {
 		i := idx(t, c, id)
-		return dot(s.user, e.row(i)) * e.inv[i]
+		return e.dotRow(s.user, i) * e.inv[i]
 	}
 	require.Greater(t, sim("go-errors"), sim("cook-pasta"))
 	require.Greater(t, sim("wasm-threads"), sim("travel-trains"))

@@ -109,7 +109,7 @@ func (s *state) add(k int, w float32, idx []int32, acc []float32) {
 		u := s.user
 		for j, i := range idx {
 			if inv := e.inv[i]; inv != 0 {
-				acc[j] += w * dot(u, e.row(int(i))) * inv
+				acc[j] += w * e.dotRow(u, int(i)) * inv
 			}
 		}
 	case termTopic:

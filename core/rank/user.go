@@ -144,12 +144,13 @@ func history(e *Engine, p *profile.Profile, ref int64) []hist {
 // unit vectors of the reader's items. It returns nil when there is none.
 func (e *Engine) meanVector(hs []hist) []float32 {
 	u := make([]float32, e.dim)
+	y := make([]float32, e.dim)
 	for _, h := range hs {
 		if e.inv[h.item] == 0 {
 			continue
 		}
 		f := h.weight * e.inv[h.item]
-		for k, v := range e.row(h.item) {
+		for k, v := range e.row(h.item, y) {
 			u[k] += f * v
 		}
 	}
@@ -172,13 +173,14 @@ func (e *Engine) foldIn(hs []hist) []float32 {
 		a[k*d+k] += e.lambda
 	}
 	b := make([]float64, d)
+	y := make([]float32, d)
 	positive := false
 	for _, h := range hs {
 		if e.inv[h.item] == 0 || h.weight == 0 {
 			continue
 		}
 		c := 1 + alsAlpha*float64(abs(h.weight))
-		y := e.row(h.item)
+		e.row(h.item, y)
 		// Only the lower triangle is read by the Cholesky factorisation.
 		for r := range d {
 			f := (c - 1) * float64(y[r])

@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/hearth-dev/hearth/core/catalog"
 )
 
 // gaussSolve solves a dense system by Gaussian elimination with partial
@@ -63,7 +65,7 @@ func TestEngine_FoldIn(t *testing.T) {
 	b := make([]float64, d)
 	for _, h := range hs {
 		cf := 1 + alsAlpha*math.Abs(float64(h.weight))
-		y := e.row(h.item)
+		y := e.row(h.item, make([]float32, d))
 		for r := range d {
 			for k := range d {
 				a[r][k] += (cf - 1) * float64(y[r]) * float64(y[k])
@@ -97,44 +99,57 @@ func TestEngine_MeanVector(t *testing.T) {
 		n += float64(v) * float64(v)
 	}
 	require.InDelta(t, 1, n, 1e-5)
-	require.Greater(t, dot(u, e.row(a)), float32(0))
-	require.Less(t, dot(u, e.row(b)), float32(0))
+	require.Greater(t, e.dotRow(u, a), float32(0))
+	require.Less(t, e.dotRow(u, b), float32(0))
 	require.Nil(t, e.meanVector(nil))
 }
 
-func TestDot(t *testing.T) {
-	for n := range 40 {
-		a := make([]float32, n)
-		b := make([]float32, n)
-		var want float32
-		for k := range n {
-			a[k], b[k] = float32(k+1), float32(2*k-3)
-			want += a[k] * b[k]
+// dot4 is the scoring loops' order of summation: four accumulators in turn,
+// the elements after the last full four into the first, then (s0+s1)+(s2+s3).
+func dot4(a, b []float32) float32 {
+	var s [4]float32
+	k := 0
+	for ; k+4 <= len(a); k += 4 {
+		for j := range 4 {
+			s[j] += a[k+j] * b[k+j]
 		}
-		require.Equal(t, want, dot(a, b), "n=%d", n)
 	}
+	for ; k < len(a); k++ {
+		s[0] += a[k] * b[k]
+	}
+	return (s[0] + s[1]) + (s[2] + s[3])
 }
 
-// TestDot_FourAccumulators checks that the 16-step loop sums in the order of
-// the plain 4-accumulator loop, bit for bit, so that unrolling it changed no
-// score.
-func TestDot_FourAccumulators(t *testing.T) {
+// TestEngine_dot checks that the products over the quantised rows (dotRow's
+// 16-step loop, dotItems) are bit for bit dot4 over the rows expanded to
+// float32 as the catalogue defines them, for every dimension up to 70, so
+// that keeping the rows quantised changed no score.
+func TestEngine_dot(t *testing.T) {
 	r := newRNG(9)
-	for n := range 70 {
-		a, b := make([]float32, n), make([]float32, n)
-		for k := range n {
-			a[k], b[k] = r.float32()*2-1, r.float32()*2-1
-		}
-		var s [4]float32
-		k := 0
-		for ; k+4 <= n; k += 4 {
-			for j := range 4 {
-				s[j] += a[k+j] * b[k+j]
+	for d := 1; d <= 70; d++ {
+		c := &catalog.Catalogue{Version: catalog.FormatVersion, Dim: d, Generated: now.Unix()}
+		for i := range 3 {
+			v := make([]byte, d)
+			for k := range v {
+				v[k] = byte(r.next())
 			}
+			c.Items = append(c.Items, catalog.Item{ID: string(rune('a' + i)), URL: "/x", Title: "x", Vector: v, Scale: r.float32() + 1e-3})
 		}
-		for ; k < n; k++ {
-			s[0] += a[k] * b[k]
+		require.NoError(t, c.Validate())
+		e := New(c)
+		a := make([]float32, d)
+		for k := range a {
+			a[k] = r.float32()*2 - 1
 		}
-		require.Equal(t, (s[0]+s[1])+(s[2]+s[3]), dot(a, b), "n=%d", n)
+		row := func(i int) []float32 {
+			out := make([]float32, d)
+			for k, b := range c.Items[i].Vector {
+				out[k] = float32(int8(b)) * c.Items[i].Scale
+			}
+			return out
+		}
+		require.Equal(t, row(1), e.row(1, make([]float32, d)), "d=%d", d)
+		require.Equal(t, dot4(a, row(1)), e.dotRow(a, 1), "d=%d", d)
+		require.Equal(t, dot4(row(0), row(2)), e.dotItems(0, 2), "d=%d", d)
 	}
 }

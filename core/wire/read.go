@@ -16,8 +16,9 @@ type Reader struct {
 	b   []byte
 	off int
 	err error
-	s   string // a copy of b after ShareStrings, b itself after ShareInput
-	str bool   // String returns slices of s
+	s    string // a copy of b after ShareStrings, b itself after ShareInput
+	str  bool   // String returns slices of s
+	bins bool   // Bytes returns slices of b (ShareInput)
 }
 
 // NewReader returns a Reader positioned at the start of b. The Reader never
@@ -37,11 +38,13 @@ func (r *Reader) ShareStrings() {
 // returns substrings of the input itself, so the caller must never change
 // the input afterwards. Use it for input that is read once and then kept,
 // as the engine keeps the catalogue it was given (a copy of 5 MB saved at
-// 10,000 items). Bytes still copies: aliasing bins too saved 10,000 small
-// allocations at 10,000 items but cost the engine 0.4 KB of brotli.
+// 10,000 items). [Reader.Bytes] returns slices of the input too (capped,
+// so that appending to one copies): the catalogue's vectors, one bin of
+// 6.4 MB at 100,000 items, stay where they arrived instead of in a second
+// copy.
 func (r *Reader) ShareInput() {
 	if len(r.b) > 0 {
-		r.s, r.str = unsafe.String(&r.b[0], len(r.b)), true
+		r.s, r.str, r.bins = unsafe.String(&r.b[0], len(r.b)), true, true
 	}
 }
 
@@ -327,6 +330,9 @@ func (r *Reader) Bytes(scratch []byte) []byte {
 	p := r.take(n)
 	if r.err != nil {
 		return nil
+	}
+	if r.bins && len(p) > 0 {
+		return p[:len(p):len(p)]
 	}
 	v := scratch
 	if cap(v) >= len(p) {
