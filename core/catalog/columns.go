@@ -197,10 +197,10 @@ func (cols *itemColumns) check(n, dim int) error {
 }
 
 func columnError(name string, got int, want string) error {
-	return errfmt.Wrap("", ErrCorrupt, ": items: column "+strconv.Quote(name)+" has "+strconv.Itoa(got)+" entries, want "+want)
+	return errfmt.Wrap("", ErrCorrupt, ": items: column "+errfmt.Quote(name)+" has "+strconv.Itoa(got)+" entries, want "+want)
 }
 
 // itemName names item i for an error: its position and clipped id.
 func itemName(i int, it *Item) string {
-	return "item " + strconv.Itoa(i) + " " + strconv.Quote(clip(it.ID))
+	return "item " + strconv.Itoa(i) + " " + errfmt.Quote(clip(it.ID))
 }

@@ -112,14 +112,14 @@ func (p Policy) Validate() error {
 	switch p.Consent {
 	case "", ConsentOptIn, ConsentOptOut:
 	default:
-		return policyError("consent", strconv.Quote(clip(p.Consent))+", want "+strconv.Quote(ConsentOptIn)+" or "+strconv.Quote(ConsentOptOut))
+		return policyError("consent", errfmt.Quote(clip(p.Consent))+", want "+errfmt.Quote(ConsentOptIn)+" or "+errfmt.Quote(ConsentOptOut))
 	}
 	for k, sc := range p.SectionCaps {
 		if strings.TrimSpace(sc.Section) == "" {
 			return policyError("caps", "entry "+strconv.Itoa(k)+": empty section")
 		}
 		if sc.Max < 1 {
-			return policyError("caps", "entry "+strconv.Itoa(k)+" ("+strconv.Quote(clip(sc.Section))+"): max "+strconv.Itoa(sc.Max)+", want >= 1")
+			return policyError("caps", "entry "+strconv.Itoa(k)+" ("+errfmt.Quote(clip(sc.Section))+"): max "+strconv.Itoa(sc.Max)+", want >= 1")
 		}
 	}
 	for _, l := range []struct {
@@ -136,7 +136,7 @@ func (p Policy) Validate() error {
 		// A host name as URLHost reads it from a URL: no scheme, path,
 		// user, port or escapes (an IPv6 address keeps its brackets).
 		if hasAny(h, &hostRefusedBits) || strings.IndexByte(h, ':') >= 0 && h[0] != '[' {
-			return policyError("hosts", "entry "+strconv.Itoa(k)+" "+strconv.Quote(clip(h))+": want a host name such as example.com")
+			return policyError("hosts", "entry "+strconv.Itoa(k)+" "+errfmt.Quote(clip(h))+": want a host name such as example.com")
 		}
 	}
 	return nil

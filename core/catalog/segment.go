@@ -102,7 +102,7 @@ func decodeChain(b []byte, lim Limits, owned bool) (*Catalogue, error) {
 		}
 		if n == 0 {
 			if d.Base != "" {
-				return nil, errfmt.Wrap("", ErrInvalid, ": a segment of "+strconv.Quote(clip(d.Base))+" without its base")
+				return nil, errfmt.Wrap("", ErrInvalid, ": a segment of "+errfmt.Quote(clip(d.Base))+" without its base")
 			}
 			c = doc
 			continue
@@ -110,7 +110,7 @@ func decodeChain(b []byte, lim Limits, owned bool) (*Catalogue, error) {
 		at := "segment " + strconv.Itoa(n) + ": "
 		switch {
 		case d.Base != c.ID:
-			return nil, errfmt.Wrap("", ErrInvalid, ": "+at+"extends "+strconv.Quote(clip(d.Base))+", not "+strconv.Quote(clip(c.ID)))
+			return nil, errfmt.Wrap("", ErrInvalid, ": "+at+"extends "+errfmt.Quote(clip(d.Base))+", not "+errfmt.Quote(clip(c.ID)))
 		case d.Dim != c.Dim || len(d.Gram) != 0:
 			return nil, errfmt.Wrap("", ErrInvalid, ": "+at+"dim "+strconv.Itoa(d.Dim)+" and "+strconv.Itoa(len(d.Gram))+" gram values, want the base's dim "+strconv.Itoa(c.Dim)+" and none")
 		}
@@ -162,4 +162,54 @@ func decodeChain(b []byte, lim Limits, owned bool) (*Catalogue, error) {
 		c.ID, c.Generated = s.ID, s.Generated
 	}
 	return c, c.Validate()
+}
+
+// DecodeSegment decodes one segment alone, for builders that merge
+// segments: the limits of [DecodeLimits] apply, and its items are checked
+// as [Catalogue.Validate] checks items, but for their topics, which index
+// a vocabulary the segment alone does not hold.
+func DecodeSegment(b []byte, lim Limits) (*Segment, error) {
+	lim = lim.withDefaults()
+	if len(b) > lim.MaxBytes {
+		return nil, errfmt.Wrap("decode segment: ", ErrTooLarge, ": "+strconv.Itoa(len(b))+" bytes, limit "+strconv.Itoa(lim.MaxBytes))
+	}
+	l := newLimiter(lim, len(b))
+	r := newReader(b, false)
+	var d document
+	d.readMsg(r, l)
+	err := l.err
+	switch {
+	case err != nil:
+	case r.Err() != nil:
+		err = corrupt(r.Err())
+	case len(r.Rest()) != 0:
+		err = trailing(len(r.Rest()))
+	case d.Version != FormatVersion:
+		err = versionError(d.Version)
+	case d.Base == "":
+		err = errfmt.Wrap("", ErrInvalid, ": no base: a catalogue, not a segment")
+	default:
+		err = l.decoded(&d)
+	}
+	var c *Catalogue
+	if err == nil {
+		c, err = d.catalogue()
+	}
+	if err == nil {
+		err = c.checkLimits(lim)
+	}
+	if err == nil {
+		// Validate the items against a vocabulary as large as indices go.
+		v := *c
+		v.Topics = make([]string, DefaultMaxTopics)
+		for k := range v.Topics {
+			v.Topics[k] = strconv.Itoa(k)
+		}
+		err = v.Validate()
+	}
+	if err != nil {
+		return nil, errfmt.Wrap("decode segment: ", err, "")
+	}
+	return &Segment{ID: d.ID, Base: d.Base, Generated: d.Generated, Policy: d.Policy, Topics: d.Topics, Dim: d.Dim,
+		Items: c.Items, Removed: d.Removed}, nil
 }

@@ -51,7 +51,7 @@ func (c *Catalogue) Validate() error {
 			return errfmt.Wrap("", ErrInvalid, ": topic "+strconv.Itoa(i)+" is empty")
 		}
 		if _, dup := seenTopic[t]; dup {
-			return errfmt.Wrap("", ErrInvalid, ": topic "+strconv.Itoa(i)+" "+strconv.Quote(clip(t))+" appears twice in the vocabulary")
+			return errfmt.Wrap("", ErrInvalid, ": topic "+strconv.Itoa(i)+" "+errfmt.Quote(clip(t))+" appears twice in the vocabulary")
 		}
 		seenTopic[t] = struct{}{}
 	}
@@ -65,7 +65,7 @@ func (c *Catalogue) Validate() error {
 		}
 		id := c.Items[i].ID
 		if j, dup := index[id]; dup {
-			return errfmt.Wrap("", ErrInvalid, ": item "+strconv.Itoa(i)+" "+strconv.Quote(clip(id))+": id: duplicate of item "+strconv.Itoa(j))
+			return errfmt.Wrap("", ErrInvalid, ": item "+strconv.Itoa(i)+" "+errfmt.Quote(clip(id))+": id: duplicate of item "+strconv.Itoa(j))
 		}
 		index[id] = i
 	}
@@ -85,7 +85,7 @@ func (c *Catalogue) validateItem(i int) error {
 		return itemError(i, it.ID, "url", reason)
 	}
 	if !c.Policy.AllowsURL(it.URL) {
-		return itemError(i, it.ID, "url", "host "+strconv.Quote(clip(URLHost(it.URL)))+" is not one of the policy's hosts")
+		return itemError(i, it.ID, "url", "host "+errfmt.Quote(clip(URLHost(it.URL)))+" is not one of the policy's hosts")
 	}
 	if strings.TrimSpace(it.Title) == "" {
 		return itemError(i, it.ID, "title", "empty")
@@ -301,5 +301,5 @@ func (c *Catalogue) Sensitive(i int) bool {
 //
 //go:noinline
 func itemError(i int, id, field, msg string) error {
-	return errfmt.Wrap("", ErrInvalid, ": item "+strconv.Itoa(i)+" "+strconv.Quote(clip(id))+": "+field+": "+msg)
+	return errfmt.Wrap("", ErrInvalid, ": item "+strconv.Itoa(i)+" "+errfmt.Quote(clip(id))+": "+field+": "+msg)
 }

@@ -149,7 +149,7 @@ func (p *Profile) Validate() error {
 	switch p.Settings.Consent {
 	case ConsentUnset, ConsentGranted, ConsentDenied:
 	default:
-		return invalidField("settings.consent", strconv.Quote(clip(p.Settings.Consent)))
+		return invalidField("settings.consent", errfmt.Quote(clip(p.Settings.Consent)))
 	}
 	if v := p.Settings.Variety; !finite(v) || v < -1 || v > 1 {
 		return invalidField("settings.variety", errfmt.Float(v)+" out of [-1, 1]")
@@ -216,13 +216,13 @@ func checkInterests(field string, list []Interest, sorted bool) error {
 		case !finite(in.Weight) || abs(in.Weight) > maxWeight:
 			return errfmt.Wrap("", ErrInvalid, ": "+field+"["+strconv.Itoa(i)+"].weight: "+errfmt.Float(in.Weight))
 		case sorted && i > 0 && strings.Compare(list[i-1].Topic, in.Topic) >= 0:
-			return errfmt.Wrap("", ErrInvalid, ": "+field+"["+strconv.Itoa(i)+"].topic: "+strconv.Quote(clip(in.Topic))+" not in order or repeated")
+			return errfmt.Wrap("", ErrInvalid, ": "+field+"["+strconv.Itoa(i)+"].topic: "+errfmt.Quote(clip(in.Topic))+" not in order or repeated")
 		}
 	}
 	if !sorted {
 		for i, in := range list {
 			if slices.ContainsFunc(list[:i], func(o Interest) bool { return o.Topic == in.Topic }) {
-				return errfmt.Wrap("", ErrInvalid, ": "+field+"["+strconv.Itoa(i)+"].topic: "+strconv.Quote(clip(in.Topic))+" repeated")
+				return errfmt.Wrap("", ErrInvalid, ": "+field+"["+strconv.Itoa(i)+"].topic: "+errfmt.Quote(clip(in.Topic))+" repeated")
 			}
 		}
 	}

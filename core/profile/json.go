@@ -110,7 +110,7 @@ func ImportJSON(b []byte) (*Profile, error) {
 		return nil, errfmt.Wrap("import profile: ", err, "")
 	}
 	if x.Format != ExportFormat {
-		return nil, errfmt.Wrap("import profile: ", ErrInvalid, ": format "+strconv.Quote(clip(x.Format))+", want "+strconv.Quote(ExportFormat))
+		return nil, errfmt.Wrap("import profile: ", ErrInvalid, ": format "+errfmt.Quote(clip(x.Format))+", want "+errfmt.Quote(ExportFormat))
 	}
 	if x.Version != FormatVersion {
 		return nil, errfmt.Wrap("import profile: ", ErrVersion, " "+strconv.Itoa(x.Version)+" (this code imports "+strconv.Itoa(FormatVersion)+")")
@@ -152,7 +152,7 @@ func rfc3339(sec int64) string { return string(appendRFC3339(nil, sec)) }
 func parseTime(field, s string) (int64, error) {
 	t, ok := parseRFC3339(s)
 	if !ok {
-		return 0, errfmt.Wrap("", ErrInvalid, ": "+field+": "+strconv.Quote(clip(s))+" is not an RFC 3339 time")
+		return 0, errfmt.Wrap("", ErrInvalid, ": "+field+": "+errfmt.Quote(clip(s))+" is not an RFC 3339 time")
 	}
 	if t < 0 {
 		return 0, errfmt.Wrap("", ErrInvalid, ": "+field+": "+clip(s)+" is before 1970")

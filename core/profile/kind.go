@@ -60,7 +60,7 @@ func ParseKind(name string) (Kind, error) {
 			return k, nil
 		}
 	}
-	return 0, errfmt.Wrap("", ErrInvalid, ": unknown event kind "+strconv.Quote(clip(name)))
+	return 0, errfmt.Wrap("", ErrInvalid, ": unknown event kind "+errfmt.Quote(clip(name)))
 }
 
 // Kinds returns every defined kind, in order.

@@ -72,7 +72,7 @@ func (p *Profile) SetConsent(state string) error {
 		p.Settings.Consent = state
 		return nil
 	}
-	return errfmt.Wrap("set consent: ", ErrInvalid, ": "+strconv.Quote(clip(state)))
+	return errfmt.Wrap("set consent: ", ErrInvalid, ": "+errfmt.Quote(clip(state)))
 }
 
 // SetVariety records the reader's variety setting in [-1, 1].

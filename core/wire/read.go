@@ -13,9 +13,9 @@ const maxDepth = 100000
 // Reader decodes MessagePack values one after another from a byte slice.
 // The zero value reads an empty input; use [NewReader].
 type Reader struct {
-	b   []byte
-	off int
-	err error
+	b    []byte
+	off  int
+	err  error
 	s    string // a copy of b after ShareStrings, b itself after ShareInput
 	str  bool   // String returns slices of s
 	bins bool   // Bytes returns slices of b (ShareInput)

@@ -3,11 +3,16 @@
 // fmt costs the engine about 123 KB of brotli (docs/size.md): linking it in
 // the wasm keeps reflect, os and their initialisation. Core's errors need
 // only three of its verbs, so they are built by concatenation here: %w by
-// [Wrap], %v of a float32 by [Float], %q by strconv.Quote and %d by
-// strconv.Itoa. The messages are the ones fmt printed.
+// [Wrap], %v of a float32 by [Float], %q by [Quote] and %d by
+// strconv.Itoa. The messages are the ones fmt printed, but for [Quote]'s
+// escaping of non-ASCII text.
 package errfmt
 
-import "strconv"
+import (
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
 
 // wrapError is fmt.Errorf's error for a format with one %w: its own
 // message, unwrapping to the wrapped error so that errors.Is and errors.As
@@ -39,3 +44,55 @@ func Wrap(prefix string, err error, suffix string) error {
 //
 //go:noinline
 func Float(v float32) string { return strconv.FormatFloat(float64(v), 'g', -1, 32) }
+
+// Quote returns s in double quotes, escaped as strconv.QuoteToASCII does:
+// printable ASCII as it is, everything else as a Go escape (\n, \x00,
+// \u00e9, \U0001f600; \x for each byte of invalid UTF-8).
+//
+// strconv.Quote keeps printable non-ASCII runes, and telling those apart
+// needs its tables of printable runes (strconv.IsPrint and its escaping,
+// 9 KB of code and 3 KB of tables); escaping all of them here costs
+// nothing, keeps error messages free of invisible or bidirectional
+// characters, and is the same for ASCII, which nearly every message
+// quotes. Not inlined, as Wrap.
+//
+//go:noinline
+func Quote(s string) string {
+	b := make([]byte, 0, len(s)+2)
+	b = append(b, '"')
+	for i := 0; i < len(s); {
+		r, size := rune(s[i]), 1
+		if r >= utf8.RuneSelf {
+			r, size = utf8.DecodeRuneInString(s[i:])
+		}
+		switch {
+		case size == 1 && r == utf8.RuneError:
+			b = appendEscape(b, 'x', uint32(s[i]), 2)
+		case r == '"' || r == '\\':
+			b = append(b, '\\', byte(r))
+		case r >= ' ' && r < 0x7f:
+			b = append(b, byte(r))
+		case r < ' ' || r == 0x7f:
+			if j := strings.IndexByte("\a\b\f\n\r\t\v", byte(r)); j >= 0 {
+				b = append(b, '\\', "abfnrtv"[j])
+			} else {
+				b = appendEscape(b, 'x', uint32(r), 2)
+			}
+		case r < 0x10000:
+			b = appendEscape(b, 'u', uint32(r), 4)
+		default:
+			b = appendEscape(b, 'U', uint32(r), 8)
+		}
+		i += size
+	}
+	return string(append(b, '"'))
+}
+
+// appendEscape appends \ and kind, then v as n lower-case hex digits.
+func appendEscape(b []byte, kind byte, v uint32, n int) []byte {
+	b = append(b, '\\', kind)
+	for s := 4 * (n - 1); s >= 0; s -= 4 {
+		b = append(b, "0123456789abcdef"[v>>s&0xF])
+	}
+	return b
+}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strconv"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -32,5 +33,23 @@ func FuzzFloat(f *testing.F) {
 	f.Fuzz(func(t *testing.T, bits uint32) {
 		v := math.Float32frombits(bits)
 		require.Equal(t, fmt.Sprintf("%v", v), Float(v))
+	})
+}
+
+func TestQuote(t *testing.T) {
+	for _, s := range []string{"", "plain", `say "hi" \ bye`, "tab\tnew\nline\a\b\f\r\v", "\x00\x1f\x7f",
+		"caf\u00e9", "\u2028\u202e\ufeff", "\U0001f600", "\ufffd", "\xff\xfe", "ab\xe2\x82", "\xed\xa0\x80"} {
+		t.Run(s, func(t *testing.T) {
+			require.Equal(t, strconv.QuoteToASCII(s), Quote(s))
+		})
+	}
+}
+
+func FuzzQuote(f *testing.F) {
+	for _, s := range []string{"", "x\"y\\", "\n\x00\x7f", "\u00e9\U0001f600", "\xff"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		require.Equal(t, strconv.QuoteToASCII(s), Quote(s))
 	})
 }
