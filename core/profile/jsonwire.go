@@ -373,7 +373,7 @@ func (r *jsonReader) event(e *eventJSON) error {
 }
 
 func (r *jsonReader) unknown(key []byte) error {
-	return errfmt.Wrap("", ErrInvalid, ": unknown field "+strconv.Quote(string(key)))
+	return errfmt.Wrap("", ErrInvalid, ": unknown field "+errfmt.Quote(string(key)))
 }
 
 // foldKey reports whether key names the field name (lower-case ASCII) as
@@ -437,7 +437,7 @@ func (r *jsonReader) null() (bool, error) {
 func (r *jsonReader) expect(c byte) error {
 	r.space()
 	if r.i >= len(r.b) || r.b[r.i] != c {
-		return r.fail("want " + strconv.QuoteRune(rune(c)))
+		return r.fail("want '" + string(rune(c)) + "'")
 	}
 	r.i++
 	return nil
@@ -568,16 +568,45 @@ func (r *jsonReader) int(n *int) error {
 	if err != nil {
 		return err
 	}
-	v, err := strconv.ParseInt(string(num), 10, 64)
-	if err != nil {
+	v, ok := parseInt(num)
+	if !ok {
 		return errfmt.Wrap("", ErrInvalid, ": number "+string(num)+" is not an integer")
 	}
-	*n = int(v)
+	*n = v
 	return nil
 }
 
+// parseInt reads a JSON number as an int, as strconv.ParseInt(s, 10, 0)
+// does for the numbers number returns: false for a fraction, an exponent
+// or a value out of range. strconv's error (NumError) would link its
+// quoting and tables of printable runes (docs/size.md).
+func parseInt(num []byte) (int, bool) {
+	neg := len(num) > 0 && num[0] == '-'
+	if neg {
+		num = num[1:]
+	}
+	// Counted towards the negative side, which holds one more value.
+	v := 0
+	for _, c := range num {
+		if c < '0' || c > '9' || v < math.MinInt/10 {
+			return 0, false
+		}
+		v = v*10 - int(c-'0')
+		if v > 0 {
+			return 0, false
+		}
+	}
+	if !neg {
+		if v == math.MinInt {
+			return 0, false
+		}
+		v = -v
+	}
+	return v, len(num) > 0
+}
+
 // float32 reads a number (or null) into *f; numbers out of float32's range
-// are refused.
+// are refused, and so is what parseFloat32 cannot decide.
 func (r *jsonReader) float32(f *float32) error {
 	if null, err := r.null(); null || err != nil {
 		return err
@@ -586,11 +615,11 @@ func (r *jsonReader) float32(f *float32) error {
 	if err != nil {
 		return err
 	}
-	v, err := strconv.ParseFloat(string(num), 32)
+	v, err := parseFloat32(num)
 	if err != nil {
-		return errfmt.Wrap("", ErrInvalid, ": number "+string(num)+" out of range")
+		return errfmt.Wrap("", ErrInvalid, ": number "+string(num)+" "+err.Error())
 	}
-	*f = float32(v)
+	*f = v
 	return nil
 }
 
