@@ -21,6 +21,15 @@
 // sites lack, are not needed). A BroadcastChannel tells the other Workers
 // that the stored profile changed, so that they reload it before they next
 // rank or show it.
+//
+// The Worker also keeps the lists it ranked (store.Key.recs, store.js Recs)
+// for the loader to show on the next page before the engine has started.
+// Ranking's clock and exploration seed are fixed per period (an hour,
+// store.periodMs), so that the engine's answer for a profile, catalogue and
+// slot does not drift between the pages of a period; every write of the
+// profile removes the lists in the same transaction, and after it the
+// Worker ranks them again, for this page's slots and the pages its lists
+// lead to.
 
 import { Code, Op } from './ops.gen.js';
 import { encode, decode, engineEnv } from './protocol.js';
@@ -54,6 +63,12 @@ let fresh = true;
 let reportedBad = false;
 // Whether a stored profile of a newer release was reported (once a Worker).
 let reportedNewer = false;
+// The digest of the stored profile the engine holds (store.digest), and
+// the versions of the catalogue and engine it loaded (store.versionOf): what
+// kept lists are valid for.
+let held = '';
+let catalogueVersion = '';
+let engineVersion = '';
 
 /** @type {BroadcastChannel | null} */
 const channel = typeof BroadcastChannel === 'function' ? new BroadcastChannel('hearth') : null;
@@ -104,9 +119,9 @@ function text(err) {
  * @param {Uint8Array} [data]
  * @returns {OpResults[K]}
  */
-function call(op, args, data = undefined) {
+function call(op, args, data = undefined, now = Date.now()) {
   if (!dispatch) throw new HearthError(Code.notReady, 'the engine is not loaded');
-  const resp = decode(dispatch(encode({ op, now: Date.now(), ...args }), data));
+  const resp = decode(dispatch(encode({ op, now, ...args }), data));
   if (resp.code) throw new HearthError(resp.code, resp.msg || resp.code);
   return resp;
 }
@@ -151,8 +166,10 @@ async function atomically(create, withBytes, without) {
   /** @type {R} */
   let resp;
   try {
-    resp = await store.update([store.Key.profile], (stored) => {
+    resp = await store.update([store.Key.profile, store.Key.recs], (stored) => {
       ran = true;
+      /** @type {store.Recs | undefined} */
+      const kept = stored[store.Key.recs];
       const raw = stored[store.Key.profile];
       const bytes = raw instanceof ArrayBuffer ? new Uint8Array(raw) : raw;
       let aside = false;
@@ -176,6 +193,12 @@ async function atomically(create, withBytes, without) {
       const put = {};
       if (aside) put[store.Key.corrupt] = { value: raw, time: Date.now() };
       if (r.profile) put[store.Key.profile] = r.profile;
+      held = store.digest(r.profile || (aside ? undefined : bytes));
+      if (kept) {
+        learnShapes(kept);
+        // Lists ranked on the profile as it was go with it.
+        if (r.profile || aside) put[store.Key.recs] = { ...kept, profile: '', lists: {} };
+      }
       return { result: r, put, remove: aside && !r.profile ? [store.Key.profile] : [] };
     }, create);
   } catch (err) {
@@ -185,7 +208,13 @@ async function atomically(create, withBytes, without) {
     if (ran) stale = true;
     throw new HearthError(Code.storage, `${ran ? 'store' : 'read'} profile: ${text(err)}`);
   }
-  if (resp.profile && channel) channel.postMessage('changed');
+  if (resp.profile) {
+    if (channel) channel.postMessage('changed');
+    // Once the changes of a moment (a like, a read) are made, and not in
+    // between them and the calls that follow.
+    clearTimeout(refreshTimer);
+    refreshTimer = setTimeout(refreshLater, 1000);
+  }
   return resp;
 }
 
@@ -348,7 +377,10 @@ async function readLimited(resp, limit, code) {
 async function loadEngine(wasmURL, wasmExecURL) {
   // Compilation starts with the download, before importScripts holds this
   // thread while it fetches and runs wasm_exec.js; it needs no imports.
-  const compiled = fetchBytes(wasmURL, Code.wasm).then(compile);
+  const compiled = fetchBytes(wasmURL, Code.wasm).then((r) => {
+    engineVersion = store.versionOf(r);
+    return compile(r);
+  });
   compiled.catch(() => {});
   try {
     importScripts(wasmExecURL);
@@ -405,7 +437,10 @@ async function compile(resp) {
 const handlers = {
   async init({ catalogue, wasm, wasmExec, consent }) {
     const catalogueBytes = fetchBytes(catalogue, Code.catalogue)
-      .then((r) => readLimited(r, maxCatalogueBytes, Code.badCatalogue))
+      .then((r) => {
+        catalogueVersion = store.versionOf(r);
+        return readLimited(r, maxCatalogueBytes, Code.badCatalogue);
+      })
       .then((b) => {
         mark('catalogue-bytes');
         return b;
@@ -432,6 +467,7 @@ const handlers = {
   async clear() {
     call(Op.clear, {});
     fresh = true;
+    held = '';
     try {
       // The deletion waits for every open transaction of every tab.
       await store.remove();
@@ -452,9 +488,26 @@ const handlers = {
       throw err;
     }
   },
-  async recommend({ count, item, related, seed }) {
+  async recommend({ count, item, related, period, keep }) {
     await current();
-    return call(Op.recommend, { count, item, related, seed }).recs || [];
+    const recs = rank(count, item, related, period);
+    if (keep && item) {
+      // A slot of the page: its list is kept, and after it the lists of
+      // the pages it leads to.
+      pageSlots.set(store.context(count, related, item), [count, related, item]);
+      for (const r of recs) {
+        try {
+          links.add(new URL(r.url, item).href);
+        } catch {
+          // Not a URL: no page to rank for.
+        }
+      }
+      shapes.set(JSON.stringify([count, related]), [count, related]);
+      const ranked = held;
+      later(() => keepLists(ranked, period, [[store.context(count, related, item), recs]]));
+      refreshLater();
+    }
+    return recs;
   },
   async profile() {
     await current();
@@ -495,6 +548,124 @@ const handlers = {
     return null;
   },
 };
+
+// What the Worker ranks lists for after a change: this page's slots
+// (context to [count, related, item]), the links of their lists, and the
+// slots' shapes ([count, related]) seen on the site, this page's and those
+// the kept record names.
+/** @type {Map<string, [number, boolean, string]>} */
+const pageSlots = new Map();
+/** @type {Set<string>} */
+const links = new Set();
+/** @type {Map<string, [number, boolean]>} */
+const shapes = new Map();
+// Bounds of the kept record: lists, and shapes of slots.
+const maxLists = 24;
+const maxShapes = 4;
+
+/** @param {store.Recs} kept */
+function learnShapes(kept) {
+  for (const [count, related] of kept.shapes || []) {
+    if (shapes.size < maxShapes) shapes.set(JSON.stringify([count, related]), [count, related]);
+  }
+}
+
+/**
+ * Ranks a list at the period's start with the period's seed, which the
+ * stored profile also seeds: the same answer for the same profile,
+ * catalogue and slot all period long, and exploration that differs
+ * between readers and changes with their profile.
+ * @param {number} count
+ * @param {string | undefined} item
+ * @param {boolean} related
+ * @param {number} period
+ */
+function rank(count, item, related, period) {
+  const seed = (parseInt(held.slice(-12) || '0', 16) + period) % 2 ** 48;
+  return call(Op.recommend, { count, item, related, seed }, undefined, period * store.periodMs).recs || [];
+}
+
+/**
+ * Runs f after the calls already queued, as a call of its own; its
+ * failure is no call's.
+ * @param {() => Promise<void>} f
+ */
+function later(f) {
+  queue = queue.then(f).catch(() => {});
+}
+
+/**
+ * Keeps lists ranked in period on the stored profile of digest ranked,
+ * added to those kept for the same profile, files and period, when the
+ * stored profile is still that one (a change since, of this tab or
+ * another, makes them another profile's).
+ * @param {string} ranked
+ * @param {number} period
+ * @param {[string, import('./hearth.js').Recommendation[]][]} lists
+ */
+async function keepLists(ranked, period, lists) {
+  if (!ranked || !catalogueVersion || !engineVersion || !lists.length) return;
+  const valid = `${ranked} ${period}`;
+  await store.update([store.Key.profile, store.Key.recs], (stored) => {
+    if (store.digest(stored[store.Key.profile]) !== ranked) return { result: undefined };
+    /** @type {store.Recs | undefined} */
+    const kept = stored[store.Key.recs];
+    if (kept) learnShapes(kept);
+    const same = kept && kept.profile === ranked && kept.catalogue === catalogueVersion &&
+      kept.engine === engineVersion && kept.period === period;
+    const all = Object.entries(same ? kept.lists : {}).filter(([k]) => !lists.some(([n]) => n === k));
+    /** @type {store.Recs} */
+    const rec = {
+      profile: ranked, catalogue: catalogueVersion, engine: engineVersion, period,
+      lists: Object.fromEntries([...all, ...lists].slice(-maxLists)),
+      shapes: Array.from(shapes.values()),
+    };
+    if (keptFor !== valid) keptKeys.clear();
+    keptFor = valid;
+    for (const [k] of lists) keptKeys.add(k);
+    return { result: undefined, put: { [store.Key.recs]: rec } };
+  }, false);
+}
+
+// The contexts of the lists kept for the profile and period keptFor, which
+// a refresh need not rank again.
+let keptFor = '';
+/** @type {Set<string>} */
+const keptKeys = new Set();
+
+let refreshing = false;
+/** @type {ReturnType<typeof setTimeout> | undefined} */
+let refreshTimer;
+
+// refreshLater ranks again, once the calls already queued are answered,
+// the lists a reader's next page may show: this page's slots and, in each
+// shape of slot seen, the pages this page's lists link to.
+function refreshLater() {
+  if (refreshing) return;
+  refreshing = true;
+  later(async () => {
+    refreshing = false;
+    if (!held) return;
+    await current();
+    const period = Math.floor(Date.now() / store.periodMs);
+    /** @type {Map<string, [number, boolean, string]>} */
+    const todo = new Map(pageSlots);
+    for (const link of links) {
+      for (const [count, related] of shapes.values()) todo.set(store.context(count, related, link), [count, related, link]);
+    }
+    if (keptFor === `${held} ${period}`) for (const k of keptKeys) todo.delete(k);
+    /** @type {[string, import('./hearth.js').Recommendation[]][]} */
+    const lists = [];
+    for (const [key, [count, related, item]] of Array.from(todo).slice(0, maxLists)) {
+      try {
+        lists.push([key, rank(count, item, related, period)]);
+      } catch {
+        // A link that is no item of a related slot: nothing to keep.
+      }
+    }
+    await keepLists(held, period, lists);
+  });
+}
 
 /**
  * Answers one call.

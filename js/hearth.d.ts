@@ -86,11 +86,16 @@ export interface ReadyDetail {
   personalized: boolean;
 }
 
-/** The detail of hearth:recommendations, fired after a slot was filled. */
+/**
+ * The detail of hearth:recommendations, fired when a slot shows a list: once
+ * per list, so not again when the engine's answer equals the list shown.
+ */
 export interface RecommendationsDetail {
   slot: string;
   related: boolean;
   items: Recommendation[];
+  /** The list is the one the Worker kept on the device for this page, shown before the engine started. */
+  kept: boolean;
 }
 
 /** The detail of hearth:error. */

@@ -172,8 +172,9 @@ const config = readConfig();
 // and Global Privacy Control (a browser may not know the property).
 const consent = new PageConsent(config.consent,
   /** @type {{globalPrivacyControl?: boolean}} */ (navigator).globalPrivacyControl === true, config.fallback);
-// A session's exploration seed; the Worker needs no other randomness.
-const seed = Math.floor(Math.random() * 0x100000000);
+// The page's period: the engine ranks at its start, with its seed, so that
+// its lists hold all period long (store.periodMs).
+const period = Math.floor(Date.now() / store.periodMs);
 
 /** @type {Worker | null} */
 let worker = null;
@@ -255,15 +256,76 @@ async function fill(el) {
       count: el.count,
       related: el.related,
       item: canonical(),
-      seed,
+      period,
+      keep: true,
     });
-    if (!worker) return;
+    // The list shown from what was kept is the engine's: nothing changes.
+    if (!worker || el.same(recs)) return;
     el.show(recs);
-    emit('recommendations', { slot: el.slotName, related: el.related, items: recs });
+    emit('recommendations', { slot: el.slotName, related: el.related, items: recs, kept: false });
   } catch (err) {
     const [code, message] = failure(err);
     if (code !== Code.off) emitError(code, message);
   }
+}
+
+/**
+ * Shows at once each slot's list that the Worker kept (store.Recs), when
+ * the engine would rank it now: on the stored profile as it is, in this
+ * period, with the catalogue and engine the Worker loads. The Worker ranks
+ * again meanwhile, and an equal list changes nothing (fill).
+ * @param {Record<string, any>} stored the profile and the kept lists
+ */
+async function showKept(stored) {
+  /** @type {store.Recs | undefined} */
+  const kept = stored[store.Key.recs];
+  if (!kept || kept.period !== period || !kept.profile || kept.profile !== store.digest(stored[store.Key.profile])) return;
+  const found = Array.from(slots, (el) => /** @type {const} */ ([el, kept.lists[store.context(el.count, el.related, canonical())]]));
+  if (!found.some(([, recs]) => recs)) return;
+  const versions = await Promise.all([served(config.catalogue), served(config.wasm)]);
+  if (versions[0] !== kept.catalogue || versions[1] !== kept.engine) return;
+  for (const [el, recs] of found) {
+    // Not once the engine has answered, nor after a switch off.
+    if (!recs || !worker || el.dataset.hearthState !== 'fallback') continue;
+    el.show(recs);
+    emit('recommendations', { slot: el.slotName, related: el.related, items: recs, kept: true });
+  }
+}
+
+/**
+ * The version (store.versionOf) of the file at url that the Worker is about
+ * to load: the HTTP cache's copy while it stays fresh for the next 15
+ * seconds (the Worker takes it from there), else the server's answer to a
+ * HEAD request; '' when neither tells. The age is read from the copy's
+ * Date, so a device clock behind the server's by more than a few seconds
+ * counts it as stale and asks the server.
+ * @param {string} url
+ * @returns {Promise<string>}
+ */
+async function served(url) {
+  /** @type {RequestInit} */
+  const opts = { credentials: 'omit', referrerPolicy: 'no-referrer' };
+  try {
+    const r = await fetch(url, { ...opts, cache: 'only-if-cached', mode: 'same-origin' });
+    r.body?.cancel();
+    const cc = r.headers.get('Cache-Control') || '';
+    const max = /max-age=(\d+)/.exec(cc);
+    const age = (Date.now() - Date.parse(r.headers.get('Date') || '')) / 1000 + Number(r.headers.get('Age') || 0);
+    if (r.ok && max && !/no-cache|no-store/.test(cc) && age > -5 && age + 15 < Number(max[1])) return store.versionOf(r);
+  } catch {
+    // Not cached, or on another origin: the server says.
+  }
+  try {
+    const r = await fetch(url, { ...opts, method: 'HEAD', cache: 'no-cache' });
+    return r.ok ? store.versionOf(r) : '';
+  } catch {
+    return '';
+  }
+}
+
+/** Deletes the kept lists (store.Recs), which personalization switched off leaves no use for. */
+function dropKept() {
+  return store.update([], () => ({ result: undefined, remove: [store.Key.recs] }), false);
 }
 
 function canonical() {
@@ -324,7 +386,7 @@ async function checkURLs(isItem) {
   let urls = Array.from(slots, (el) => (el.recommendations || []).map((r) => r.url)).flat();
   if (!urls.length && isItem === false) {
     try {
-      urls = (await rpc(Op.recommend, { count: defaultCount, related: false, seed })).map((r) => r.url);
+      urls = (await rpc(Op.recommend, { count: defaultCount, related: false, period })).map((r) => r.url);
     } catch {
       return;
     }
@@ -389,6 +451,7 @@ async function followCMP() {
   }
   stopWorker(Code.off, 'consent was withdrawn in the consent management platform');
   if (consent.cmp === 'denied') await storage('delete profile', () => store.remove());
+  else await storage('delete kept lists', dropKept);
 }
 
 // CMP changes apply one at a time, in order.
@@ -399,6 +462,9 @@ function onCMP() {
 
 /** @returns {Promise<import('./hearth.js').ReadyDetail>} */
 async function start() {
+  // Read beside the consent, used only once it is on.
+  /** @type {Promise<Record<string, any>>} */
+  const stored = store.read([store.Key.profile, store.Key.recs]).catch(() => ({}));
   try {
     await storage('read consent', () => consent.load());
   } catch (err) {
@@ -420,11 +486,16 @@ async function start() {
     }
   }
   if (consent.state === 'granted' && config.catalogue) {
+    const personal = personalize();
+    await showKept(await stored).catch(() => {});
     try {
-      await personalize();
+      await personal;
     } catch (err) {
       emitError(...failure(err));
     }
+  } else if ((await stored)[store.Key.recs]) {
+    // Lists kept while it was on (GPC or a denial since) go.
+    await storage('delete kept lists', dropKept).catch((err) => emitError(...failure(err)));
   }
   started = true;
   const detail = { consent: consent.state, personalized: worker !== null };
@@ -515,7 +586,7 @@ const api = {
     return onWorker(Op.track, { kind, item, dwell, topic }, false);
   },
   recommend: ({ count = defaultCount, item, related = false } = {}) =>
-    onWorker(Op.recommend, { count, item, related, seed }, []),
+    onWorker(Op.recommend, { count, item, related, period }, []),
   profile: () => onWorker(Op.profile, {}, null),
   export: () => onWorker(Op.export, {}, null),
   import: async (json) => {

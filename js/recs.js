@@ -168,14 +168,24 @@ export class HearthRecs extends HTMLElement {
       list.append(li);
     }
     this.recommendations = shown;
+    this.shown = JSON.stringify(recs);
     this.replaceChildren(list);
     this.dataset.hearthState = 'personal';
+  }
+
+  /**
+   * Whether recs is the list shown, as the engine answered it.
+   * @param {Recommendation[]} recs
+   */
+  same(recs) {
+    return this.dataset.hearthState === 'personal' && this.shown === JSON.stringify(recs);
   }
 
   /** Puts the publisher's non-personal content back. */
   reset() {
     if (this.dataset.hearthState === 'fallback') return;
     this.recommendations = undefined;
+    this.shown = undefined;
     this.replaceChildren(...(this.fallback || []).map((n) => n.cloneNode(true)));
     this.dataset.hearthState = 'fallback';
   }

@@ -24,7 +24,72 @@ export const Key = Object.freeze({
   // that a later release or the reader can recover it: {value, time}, the
   // value as it was stored and the time it was set aside (Unix ms).
   corrupt: 'profile-corrupt',
+  // The lists the engine ranked for the stored profile (see Recs), which
+  // the loader shows on the next page before the engine starts.
+  recs: 'recs',
 });
+
+/**
+ * The record under Key.recs: lists the Worker ranked, valid only while
+ * everything they depend on is unchanged. profile is the digest of the
+ * stored profile's bytes they were ranked on (every write of the profile
+ * removes the lists in the same transaction, so they never outlive it);
+ * catalogue and engine the versions of the files the Worker loaded
+ * (versionOf); period the clock's period they were ranked in (rank time and
+ * seed are fixed per period: hearth-worker.js). lists maps a slot's
+ * context (context) to its list; shapes are the slots' count and related
+ * seen on the site, from which the Worker ranks the pages a reader may
+ * open next.
+ * @typedef {{profile: string, catalogue: string, engine: string, period: number,
+ *   lists: Record<string, import('./hearth.js').Recommendation[]>, shapes: [number, boolean][]}} Recs
+ */
+
+/**
+ * The length of the period within which ranking's clock and exploration
+ * seed stay fixed, so that the engine ranks the same list for the same
+ * profile, catalogue and slot on every page of the period: an hour.
+ */
+export const periodMs = 3600000;
+
+/**
+ * The key of a slot's list in Recs.lists: everything the request carries.
+ * @param {number} count
+ * @param {boolean} related
+ * @param {string} item the page's canonical URL
+ */
+export function context(count, related, item) {
+  return JSON.stringify([count, related, item]);
+}
+
+/**
+ * The version of a file as its response names it: the ETag, else
+ * Last-Modified; '' when neither is sent (nothing is then cached).
+ * @param {Response} resp
+ */
+export function versionOf(resp) {
+  return resp.headers.get('ETag') || resp.headers.get('Last-Modified') || '';
+}
+
+/**
+ * A digest of stored profile bytes (53-bit, hex): equal bytes, equal
+ * digest; '' for none. Not cryptographic: crypto.subtle exists only in
+ * secure contexts, and the digest only tells versions of one reader's
+ * profile apart.
+ * @param {unknown} bytes
+ */
+export function digest(bytes) {
+  const b = bytes instanceof ArrayBuffer ? new Uint8Array(bytes) : bytes;
+  if (!(b instanceof Uint8Array)) return '';
+  let h1 = 0xdeadbeef ^ b.length;
+  let h2 = 0x41c6ce57 ^ b.length;
+  for (const c of b) {
+    h1 = Math.imul(h1 ^ c, 2654435761);
+    h2 = Math.imul(h2 ^ c, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return (4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(16);
+}
 
 /**
  * @template T

@@ -17,7 +17,11 @@ export interface WorkerCalls {
   init: { args: { catalogue: string; wasm: string; wasmExec: string; consent: Consent }; value: { catalogue: WireCatalogueInfo } };
   /** Records an event; resolves whether it entered the profile. */
   track: { args: { kind: EventKind; item?: string; dwell?: number; topic?: string }; value: boolean };
-  recommend: { args: { count: number; item?: string; related: boolean; seed: number }; value: Recommendation[] };
+  /**
+   * Ranks at the start of period (store.periodMs) with its seed; keep: a
+   * slot's list, kept for the next page (store.Recs) with those it leads to.
+   */
+  recommend: { args: { count: number; item?: string; related: boolean; period: number; keep?: boolean }; value: Recommendation[] };
   profile: { args: {}; value: ProfileView };
   export: { args: {}; value: string };
   import: { args: { json: string }; value: null };
