@@ -115,7 +115,7 @@ func (p Policy) Validate() error {
 		return policyError("consent", errfmt.Quote(clip(p.Consent))+", want "+errfmt.Quote(ConsentOptIn)+" or "+errfmt.Quote(ConsentOptOut))
 	}
 	for k, sc := range p.SectionCaps {
-		if strings.TrimSpace(sc.Section) == "" {
+		if blank(sc.Section) {
 			return policyError("caps", "entry "+strconv.Itoa(k)+": empty section")
 		}
 		if sc.Max < 1 {
@@ -127,7 +127,7 @@ func (p Policy) Validate() error {
 		v    []string
 	}{{"pinned", p.Pinned}, {"excluded", p.Excluded}, {"sensitive", p.Sensitive}, {"hosts", p.Hosts}} {
 		for k, s := range l.v {
-			if strings.TrimSpace(s) == "" {
+			if blank(s) {
 				return policyError(l.name, "entry "+strconv.Itoa(k)+" is empty")
 			}
 		}

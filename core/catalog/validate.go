@@ -87,7 +87,7 @@ func (c *Catalogue) validateItem(i int) error {
 	if !c.Policy.AllowsURL(it.URL) {
 		return itemError(i, it.ID, "url", "host "+errfmt.Quote(clip(URLHost(it.URL)))+" is not one of the policy's hosts")
 	}
-	if strings.TrimSpace(it.Title) == "" {
+	if blank(it.Title) {
 		return itemError(i, it.ID, "title", "empty")
 	}
 	if n := len(it.Vector); n != 0 && n != c.Dim {
@@ -302,4 +302,20 @@ func (c *Catalogue) Sensitive(i int) bool {
 //go:noinline
 func itemError(i int, id, field, msg string) error {
 	return errfmt.Wrap("", ErrInvalid, ": item "+strconv.Itoa(i)+" "+errfmt.Quote(clip(id))+": "+field+": "+msg)
+}
+
+// blank reports whether s is empty or only white space, as
+// strings.TrimSpace(s) == "" does: TrimSpace links unicode.IsSpace and its
+// table, and the white space runes are these few (TestBlank checks every
+// rune against unicode.IsSpace).
+func blank(s string) bool {
+	for _, r := range s {
+		switch {
+		case r == ' ', '\t' <= r && r <= '\r', r == 0x85, r == 0xA0, r == 0x1680, 0x2000 <= r && r <= 0x200A,
+			r == 0x2028, r == 0x2029, r == 0x202F, r == 0x205F, r == 0x3000:
+		default:
+			return false
+		}
+	}
+	return true
 }

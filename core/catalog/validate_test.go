@@ -2,7 +2,10 @@ package catalog
 
 import (
 	"math"
+	"strings"
 	"testing"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/stretchr/testify/require"
 )
@@ -94,5 +97,16 @@ func TestCatalogue_Validate_hosts(t *testing.T) {
 			require.ErrorIs(t, err, ErrInvalid)
 			require.Contains(t, err.Error(), tt.want)
 		})
+	}
+}
+
+func TestBlank(t *testing.T) {
+	for r := rune(0); r <= utf8.MaxRune; r++ {
+		if s := string(r); blank(s) != unicode.IsSpace(r) || blank(s) != (strings.TrimSpace(s) == "") {
+			t.Fatalf("blank(%U) = %v", r, blank(s))
+		}
+	}
+	for _, s := range []string{"", " \t\n\u00a0\u3000", " x ", "\xff", " \u2028\xa0"} {
+		require.Equal(t, strings.TrimSpace(s) == "", blank(s), "%q", s)
 	}
 }
