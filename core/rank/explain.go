@@ -75,11 +75,11 @@ func (s *state) reasonWeight(k int) float32 {
 	switch {
 	case terms[k].personal:
 		if s.personal {
-			return e.w[k]
+			return e.w[k] * s.scale[k]
 		}
 		return 0
 	case s.personal && !s.relatedMode:
-		return e.w[k]
+		return e.w[k] * s.scale[k]
 	}
 	return e.priorW[k]
 }

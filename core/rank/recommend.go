@@ -138,6 +138,7 @@ type state struct {
 	explored int       // index of the explored item, -1 when none
 
 	relatedMode bool
+	scale       weights // the reader's blend: a scale of each term's weight (adapt)
 }
 
 func (e *Engine) newState(p *profile.Profile, req Request) *state {
@@ -149,7 +150,7 @@ func (e *Engine) newStateMemo(m *Memo, p *profile.Profile, req Request) *state {
 	if now == 0 {
 		now = e.cat.Generated
 	}
-	s := &state{e: e, now: now, factor: e.freshFactor(now), current: -1, explored: -1, blocked: e.excluded}
+	s := &state{e: e, now: now, factor: e.freshFactor(now), current: -1, explored: -1, blocked: e.excluded, scale: ones}
 	if i, ok := e.cat.Find(req.Current); ok && req.Current != "" {
 		s.current = i
 	}
@@ -162,11 +163,13 @@ func (e *Engine) newStateMemo(m *Memo, p *profile.Profile, req Request) *state {
 			l = m.l
 		} else {
 			l = e.learn(p, ref)
+			l.scale = e.adapt(p)
 			if m != nil {
 				m.e, m.l = e, l
 			}
 		}
 		s.use(l)
+		s.scale = l.scale
 		s.personal = s.anyTopic || s.user != nil || len(s.history) > 0
 	}
 	s.setTerms()

@@ -208,9 +208,9 @@ func (s *state) setTerms() {
 	for k := range terms {
 		switch {
 		case !terms[k].personal:
-			s.scoreMix[k], s.priorMix[k] = e.w[k], e.priorW[k]
+			s.scoreMix[k], s.priorMix[k] = e.w[k]*s.scale[k], e.priorW[k]
 		case s.on(k):
-			s.scoreMix[k], s.personalMix[k] = e.w[k], e.w[k]
+			s.scoreMix[k], s.personalMix[k] = e.w[k]*s.scale[k], e.w[k]
 		}
 	}
 }

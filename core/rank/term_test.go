@@ -58,7 +58,8 @@ func TestTerms_Bound(t *testing.T) {
 }
 
 // TestState_Score_Terms checks that a score is the sum of its terms'
-// weighted values in table order, and the prior the sum of the priors'.
+// weighted values in table order, under the reader's blend, and the prior
+// the sum of the priors'.
 func TestState_Score_Terms(t *testing.T) {
 	c := synthetic(200, 16, 4)
 	c.Policy.Weights = catalog.Weights{Similarity: 0.7, Topic: 0.3, Freshness: 0.2, Popularity: 0.5}
@@ -67,7 +68,7 @@ func TestState_Score_Terms(t *testing.T) {
 	for i := range e.n {
 		var sc, prior float32
 		for k := range terms {
-			sc += s.weighted(k, e.w[k], i)
+			sc += s.weighted(k, e.w[k]*s.scale[k], i)
 			if !terms[k].personal {
 				prior += s.weighted(k, e.priorW[k], i)
 			}

@@ -44,6 +44,7 @@ type learned struct {
 	history  []hist    // the reader's items, strongest signal first
 	mean     []float32 // unit mean vector of the history, nil without one
 	blocked  []uint64  // bitset: excluded by the policy, read, hidden or muted
+	scale    weights   // the reader's blend (adapt)
 }
 
 // learn derives from the active profile p what ranking needs, with history

@@ -60,6 +60,11 @@ const maxHistory = 200; // the reader's strongest items it looks at
 const explainHistory = 50; // of which explanations compare with
 const maxLambda = 0.7; // the strongest diversity variety can ask for
 const exploreChoices = 8;
+// The reader's blend (core/rank/adapt.go): the scales of freshness tried,
+// the policy's first; readers with fewer liked or read items keep it.
+const blends = [1, 0];
+const adaptMin = 10;
+const adaptTargets = 5;
 
 /**
  * Each score term of the engine, by its weight's key: its value for item i
@@ -245,6 +250,154 @@ function splitmix(seed) {
   };
 }
 
+/** The freshness of item i at now (seconds): 1 up to a day after now (clocks differ), 0 for an item dated later. */
+function freshAt(m, now) {
+  const factor = 2 ** Math.min((m.freshRef - now) / m.freshHL, 1000);
+  const skew = 2 ** (day / m.freshHL);
+  return (i) => {
+    const f = m.freshBase[i] * factor;
+    return f > 1 ? (f > skew ? 0 : 1) : Math.fround(f);
+  };
+}
+
+/**
+ * The reader's blend, as the engine chooses it (adapt): the reader's
+ * latest liked or read items replayed as if they were next, the history
+ * before them as the profile, and the scale of freshness that ranks them
+ * highest kept. Returns the scale of the freshness weight.
+ */
+function blend(m, prof) {
+  const events = prof.events || [];
+  const pos = [];
+  events.forEach((ev, k) => {
+    const kind = eventKinds[ev.k];
+    if (kind && kind.name !== 'mute' && kindWeight(ev.k, ev.d) > 0 && m.byID.has(ev.i)) pos.push(k);
+  });
+  if (pos.length < adaptMin) return blends[0];
+  const last = pos.slice(pos.length - Math.min(adaptTargets, Math.floor(pos.length / 5)));
+  const cut = last[0];
+  const now = events[cut].at;
+  // Interests before the cut: what the later events credited taken back.
+  const credit = new Map();
+  for (const [t, w] of prof.interests || []) credit.set(t, Math.fround((credit.get(t) || 0) + w));
+  for (const ev of events.slice(cut)) {
+    for (const [t, w] of ev.c || []) if (credit.has(t)) credit.set(t, Math.fround(credit.get(t) - w));
+  }
+  const interest = new Float32Array(m.topics.length);
+  let top = 0;
+  for (const [t, w] of credit) {
+    const k = m.topicByName.get(t);
+    if (k === undefined) continue;
+    interest[k] = w;
+    top = Math.max(top, Math.abs(w));
+  }
+  if (top > 0) for (let k = 0; k < interest.length; k++) interest[k] /= top;
+  let ref = now;
+  if (cut > 0) {
+    ref = -Infinity;
+    for (const ev of events.slice(0, cut)) ref = Math.max(ref, ev.at);
+    ref = Math.min(ref, now);
+  }
+  const signal = new Map();
+  for (const ev of events.slice(0, cut)) {
+    if (!eventKinds[ev.k] || eventKinds[ev.k].name === 'mute') continue;
+    const i = m.byID.get(ev.i);
+    if (i === undefined) continue;
+    signal.set(i, (signal.get(i) || 0) + kindWeight(ev.k, ev.d) * decay(ref - ev.at, m.interestHL));
+  }
+  const history = [...signal].sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, maxHistory);
+  const user = meanVector(m, history);
+  const blocked = Uint8Array.from(m.excluded);
+  muteBlock(m, prof, blocked);
+  for (const [i] of history) blocked[i] = 1;
+  const targets = [];
+  for (const k of last) {
+    const i = m.byID.get(events[k].i);
+    if (!blocked[i]) {
+      blocked[i] = 1;
+      targets.push(i);
+    }
+  }
+  if (targets.length === 0) return blends[0];
+  const fresh = freshAt(m, now);
+  const value = {
+    fresh: (i) => fresh(i),
+    pop: (i) => m.pop[i],
+    sim: (i) => (user && m.hasVec[i] ? dotUnit(m, user, i) : 0),
+    topic: (i) => (top > 0 ? topicOf(m, interest, i) : 0),
+  };
+  let best = blends[0], bestGain = -1;
+  const sc = new Float64Array(m.n);
+  for (const b of blends) {
+    for (let i = 0; i < m.n; i++) {
+      let v = 0;
+      for (const t of scoreTerms) v += m.weights[t.key] * (t.key === 'fresh' ? b : 1) * value[t.key](i);
+      sc[i] = v;
+    }
+    let gain = 0;
+    for (const t of targets) {
+      let above = 0;
+      for (let i = 0; i < m.n; i++) if (sc[i] > sc[t] && !blocked[i]) above++;
+      gain += 1 / (above + 1);
+    }
+    if (gain > bestGain) {
+      best = b;
+      bestGain = gain;
+    }
+  }
+  return best;
+}
+
+/** The unit, signed, weighted mean of the history's item vectors, null without one. */
+function meanVector(m, history) {
+  const dim = m.dim;
+  if (dim === 0) return null;
+  const u = new Float64Array(dim);
+  for (const [i, w] of history) {
+    if (!m.hasVec[i]) continue;
+    const row = m.unit.subarray(i * dim, (i + 1) * dim);
+    for (let k = 0; k < dim; k++) u[k] += w * row[k];
+  }
+  let ss = 0;
+  for (let k = 0; k < dim; k++) ss += u[k] * u[k];
+  if (!(ss > 1e-20 && Number.isFinite(ss))) return null;
+  const user = new Float32Array(dim);
+  const inv = 1 / Math.sqrt(ss);
+  for (let k = 0; k < dim; k++) user[k] = u[k] * inv;
+  return user;
+}
+
+function dotUnit(m, user, i) {
+  let dot = 0;
+  const off = i * m.dim;
+  for (let k = 0; k < m.dim; k++) dot += user[k] * m.unit[off + k];
+  return dot;
+}
+
+function topicOf(m, interest, i) {
+  let t = 0;
+  for (let a = m.topicOff[i]; a < m.topicOff[i + 1]; a++) t += m.topicW[a] * interest[m.topicIdx[a]];
+  return t * m.topicInv[i];
+}
+
+/** Marks the items of a topic the reader muted. */
+function muteBlock(m, prof, blocked) {
+  const muted = new Set();
+  for (const t of prof.muted || []) {
+    const k = m.topicByName.get(t);
+    if (k !== undefined) muted.add(k);
+  }
+  if (muted.size === 0) return;
+  for (let i = 0; i < m.n; i++) {
+    for (let a = m.topicOff[i]; a < m.topicOff[i + 1]; a++) {
+      if (muted.has(m.topicIdx[a])) {
+        blocked[i] = 1;
+        break;
+      }
+    }
+  }
+}
+
 /**
  * Returns the count best items for the profile at now (Unix milliseconds),
  * best first, as {id, reasons: [{code, text, ref}]} (ref only when there is
@@ -285,22 +438,7 @@ export function recommend(m, prof, { count = 10, now, seed = 0 }) {
   const history = [...signal].sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, maxHistory);
 
   // The user vector: the weighted mean of the items' unit vectors.
-  let user = null;
-  if (dim > 0) {
-    const u = new Float64Array(dim);
-    for (const [i, w] of history) {
-      if (!m.hasVec[i]) continue;
-      const row = m.unit.subarray(i * dim, (i + 1) * dim);
-      for (let k = 0; k < dim; k++) u[k] += w * row[k];
-    }
-    let ss = 0;
-    for (let k = 0; k < dim; k++) ss += u[k] * u[k];
-    if (ss > 1e-20 && Number.isFinite(ss)) {
-      user = new Float32Array(dim);
-      const inv = 1 / Math.sqrt(ss);
-      for (let k = 0; k < dim; k++) user[k] = u[k] * inv;
-    }
-  }
+  const user = meanVector(m, history);
 
   // 2. Candidates: not excluded, read, hidden or of a muted topic.
   const blocked = Uint8Array.from(m.excluded);
@@ -308,48 +446,21 @@ export function recommend(m, prof, { count = 10, now, seed = 0 }) {
     const i = m.byID.get(id);
     if (i !== undefined) blocked[i] = 1;
   }
-  const muted = new Set();
-  for (const t of prof.muted || []) {
-    const k = m.topicByName.get(t);
-    if (k !== undefined) muted.add(k);
-  }
-  if (muted.size > 0) {
-    for (let i = 0; i < m.n; i++) {
-      for (let a = m.topicOff[i]; a < m.topicOff[i + 1]; a++) {
-        if (muted.has(m.topicIdx[a])) {
-          blocked[i] = 1;
-          break;
-        }
-      }
-    }
-  }
+  muteBlock(m, prof, blocked);
 
   // 3. Score every candidate and keep the best, best first.
-  const factor = 2 ** Math.min((m.freshRef - nowSec) / m.freshHL, 1000);
-  // Freshness: 1 up to a day after now (clocks differ), 0 for an item
-  // dated later (scheduled, not yet out).
-  const skew = 2 ** (day / m.freshHL);
-  const fresh = (i) => {
-    const f = m.freshBase[i] * factor;
-    return f > 1 ? (f > skew ? 0 : 1) : Math.fround(f);
-  };
-  const cosine = (i) => {
-    let dot = 0;
-    const off = i * dim;
-    for (let k = 0; k < dim; k++) dot += user[k] * m.unit[off + k];
-    return dot;
-  };
-  const topicScore = (i) => {
-    let t = 0;
-    for (let a = m.topicOff[i]; a < m.topicOff[i + 1]; a++) t += m.topicW[a] * interest[m.topicIdx[a]];
-    return t * m.topicInv[i];
-  };
+  const fresh = freshAt(m, nowSec);
+  const cosine = (i) => dotUnit(m, user, i);
+  const topicScore = (i) => topicOf(m, interest, i);
+  // The weights under the reader's blend: freshness scaled.
+  const freshScale = blend(m, prof);
+  const weight = (key) => m.weights[key] * (key === 'fresh' ? freshScale : 1);
   // The request r the terms read, and its terms: those with weight whose
   // reader gives them something to score, in the engine's order.
   const r = { m, fresh, cosine, topicScore, readReason, topicReason, user, anyTopic };
   const on = scoreTerms
-    .filter((t) => m.weights[t.key] !== 0 && (!t.personal || terms[t.key].on(r)))
-    .map((t) => ({ w: m.weights[t.key], value: terms[t.key].value }));
+    .filter((t) => weight(t.key) !== 0 && (!t.personal || terms[t.key].on(r)))
+    .map((t) => ({ w: weight(t.key), value: terms[t.key].value }));
   const score = (i) => {
     let s = 0;
     for (const t of on) s += t.w * t.value(r, i);
@@ -488,7 +599,7 @@ export function recommend(m, prof, { count = 10, now, seed = 0 }) {
   const mainTerm = (i) => {
     let reason = null, best = 0;
     for (const t of scoreTerms) {
-      const w = m.weights[t.key];
+      const w = weight(t.key);
       if (w === 0 || !terms[t.key].reason || (t.personal && !terms[t.key].on(r))) continue;
       const v = value(t, i);
       if (w * v > best) {
@@ -507,7 +618,7 @@ export function recommend(m, prof, { count = 10, now, seed = 0 }) {
     for (const personal of [true, false]) {
       if (personal && i === explored) continue;
       for (const t of scoreTerms) {
-        if (t.personal !== personal || !terms[t.key].reason || !(m.weights[t.key] > 0)) continue;
+        if (t.personal !== personal || !terms[t.key].reason || !(weight(t.key) > 0)) continue;
         const rr = terms[t.key].reason(r, i, value(t, i), Math.fround(t.reasonAt));
         if (rr) reasons.push(rr);
       }
