@@ -19,6 +19,8 @@ const (
 	DefaultAlpha           = 20
 	DefaultTransitionAlpha = 200
 	DefaultIterations      = 10
+	DefaultTwoStep         = 1
+	DefaultTwoStepItems    = 50
 	DefaultSeed            = 0x4865617274680002
 )
 
@@ -55,6 +57,13 @@ type Options struct {
 	// has confidence 1 + TransitionAlpha·r (0 means
 	// DefaultTransitionAlpha).
 	TransitionAlpha float64
+	// TwoStep weighs the items two steps apart in the transition counts
+	// beside the direct neighbours (twoStep): 0 means DefaultTwoStep, a
+	// walk's expected count as much as a counted one; negative leaves them
+	// out. TwoStepItems is how many of them an item's row keeps at most (0
+	// means DefaultTwoStepItems).
+	TwoStep      float64
+	TwoStepItems int
 	// Iterations of alternating least squares (0 means DefaultIterations).
 	Iterations int
 	// Seed seeds the factors' random start (0 means DefaultSeed).
@@ -69,6 +78,9 @@ func (o Options) withDefaults() (Options, error) {
 			return o, fmt.Errorf("%w: lambda %g, alpha %g, transition alpha %g: want finite values ≥ 0",
 				ErrOptions, o.Lambda, o.Alpha, o.TransitionAlpha)
 		}
+	}
+	if math.IsNaN(o.TwoStep) || math.IsInf(o.TwoStep, 0) {
+		return o, fmt.Errorf("%w: two-step weight %g: want a finite value", ErrOptions, o.TwoStep)
 	}
 	if o.Dim < 0 || o.Dim > maxDim-1 || o.Iterations < 0 {
 		return o, fmt.Errorf("%w: dim %d (0 to %d), iterations %d (≥ 0)", ErrOptions, o.Dim, maxDim-1, o.Iterations)
@@ -87,6 +99,12 @@ func (o Options) withDefaults() (Options, error) {
 	}
 	if o.Iterations == 0 {
 		o.Iterations = DefaultIterations
+	}
+	if o.TwoStep == 0 {
+		o.TwoStep = DefaultTwoStep
+	}
+	if o.TwoStepItems <= 0 {
+		o.TwoStepItems = DefaultTwoStepItems
 	}
 	if o.Seed == 0 {
 		o.Seed = DefaultSeed

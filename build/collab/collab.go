@@ -23,9 +23,12 @@
 // heavy-tailed), and itself as strongly as its strongest neighbour. Pairs
 // no more frequent than chance (pointwise mutual information ≤ 0) are
 // dropped: a hub page linked from everywhere is no evidence that two items
-// go together. So an item's factor describes the company it keeps in
-// readers' paths, and a reader folded in from the items they read is a
-// point near those items' neighbours. With both inputs the rows are
+// go together. Items two steps apart in readers' paths join the row too,
+// as strongly as the counts predict walks between them (Options.TwoStep):
+// consecutive pairs are a thin sample of what co-occurs in a history. So
+// an item's factor describes the company it keeps in readers' paths, and a
+// reader folded in from the items they read is a point near those items'
+// neighbours. With both inputs the rows are
 // stacked and trained together.
 //
 // # Example
@@ -167,6 +170,9 @@ func rowsOf(interactions []Interaction, counts []Transition, nItems int, o Optio
 		add(rowOf(t.From), t.To, t.Count)
 		add(rowOf(t.To), t.From, t.Count)
 	}
+	if o.TwoStep > 0 {
+		twoStep(rows, pseudo, o.TwoStep, o.TwoStepItems)
+	}
 	// Symmetrised counts: n_ij in row i, n_i = Σ_j n_ij, N = Σ_i n_i.
 	total := map[int]float64{}
 	var all float64
@@ -258,4 +264,62 @@ func (f *Factors) FoldIn(items []int, alpha float64) []float64 {
 		return nil
 	}
 	return out
+}
+
+// twoStep adds to each item's pseudo-user row the items two steps away in
+// readers' paths: n²_ik = Σ_j n_ij·n_jk / n_j, the number of walks i → j → k
+// the counts predict, times g, for the limit strongest k. Consecutive pairs
+// are a thin sample of what a reader's history co-occurs with (a history
+// of n items has n−1 pairs, not n²/2); a walk of two steps recovers some of
+// the rest. The cap bounds the rows' size: a hub's neighbours' neighbours
+// are half the catalogue.
+func twoStep(rows [][]entry, pseudo map[int]int, g float64, limit int) {
+	tot := make(map[int]float64, len(pseudo))
+	for i, u := range pseudo {
+		for _, e := range rows[u] {
+			tot[i] += e.c
+		}
+	}
+	add := make(map[int][]entry, len(pseudo))
+	for i, u := range pseudo {
+		acc := map[int]float64{}
+		for _, e := range rows[u] {
+			v := pseudo[e.item]
+			for _, f := range rows[v] {
+				if f.item != i {
+					acc[f.item] += e.c * f.c / tot[e.item]
+				}
+			}
+		}
+		var es []entry
+		for k, c := range acc {
+			es = append(es, entry{k, c})
+		}
+		slices.SortFunc(es, func(a, b entry) int {
+			if a.c != b.c {
+				if a.c > b.c {
+					return -1
+				}
+				return 1
+			}
+			return a.item - b.item
+		})
+		if len(es) > limit {
+			es = es[:limit]
+		}
+		add[i] = es
+	}
+	for i, u := range pseudo {
+		have := map[int]int{}
+		for j, e := range rows[u] {
+			have[e.item] = j
+		}
+		for _, e := range add[i] {
+			if j, ok := have[e.item]; ok {
+				rows[u][j].c += g * e.c
+			} else {
+				rows[u] = append(rows[u], entry{e.item, g * e.c})
+			}
+		}
+	}
 }

@@ -244,3 +244,35 @@ func TestFactors_MapText(t *testing.T) {
 	require.Zero(t, mapped, "too few items to fit a map")
 	require.Equal(t, 2, few.Dim)
 }
+
+// TestRowsOf_TwoStep checks that an item's row holds the items two steps
+// away in the counts (weighted by the walks the counts predict) besides
+// its neighbours, and that a negative TwoStep leaves them out.
+func TestRowsOf_TwoStep(t *testing.T) {
+	// A path 0 → 1 → 2 → 3 among 40 items whose other pairs make every
+	// pair above chance.
+	counts := []Transition{{From: 0, To: 1, Count: 3}, {From: 1, To: 2, Count: 3}, {From: 2, To: 3, Count: 3}}
+	for k := 10; k < 40; k += 2 {
+		counts = append(counts, Transition{From: k, To: k + 1, Count: 50})
+	}
+	items := func(o Options) []int {
+		o, err := o.withDefaults()
+		require.NoError(t, err)
+		rows, err := rowsOf(nil, counts, 40, o)
+		require.NoError(t, err)
+		for _, r := range rows {
+			if len(r) > 0 && r[len(r)-1].item == 0 {
+				var out []int
+				for _, e := range r {
+					out = append(out, e.item)
+				}
+				return out
+			}
+		}
+		return nil
+	}
+	require.ElementsMatch(t, []int{1, 2, 0}, items(Options{}))
+	require.ElementsMatch(t, []int{1, 0}, items(Options{TwoStep: -1}))
+	_, err := Options{TwoStep: math.NaN()}.withDefaults()
+	require.ErrorIs(t, err, ErrOptions)
+}
