@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/hearth-dev/hearth/build/collab"
 	"github.com/hearth-dev/hearth/core/catalog"
 	"github.com/hearth-dev/hearth/core/metric"
 )
@@ -233,7 +234,10 @@ func (r *Run) WriteMarkdown(w io.Writer, info ReportInfo) error {
 	p("  stem, tf-idf, truncated SVD, int8) from %s, with a popularity prior from aggregate history\n", words.Text)
 	p("  counts; it is encoded and decoded by core's codec; each reader's profile is built by `profile.Track`, one\n")
 	p("  event per positive (a %s) at its own time; lists come from `rank.Engine.Recommend` with `Now` = the reader's\n", reader.Kind)
-	p("  last history time.\n")
+	p("  last history time. Core chooses each reader's blend on the device from the reader's own history (`rank`'s\n")
+	p("  adapt): it replays the reader's latest liked or read items (the last fifth, at most 5, for a reader with at\n")
+	p("  least 10) as if they were next, against the history before them, and keeps the freshness term only when\n")
+	p("  it ranks them at least as high as without it. It sees the reader's history only, never a target.\n")
 	p("- Collaborative vectors are built as a publisher builds them: the text catalogue goes through the builder's\n")
 	p("  `collab.Attach` (what `hearth-catalog -transitions` and `-panel` run), which learns item factors by implicit ALS,\n")
 	p("  maps the items without data from their text vectors (`Factors.MapText`) and ships the factors int8 with YᵀY and λ;\n")
@@ -550,8 +554,10 @@ func (r *Run) settings(p func(string, ...any), info ReportInfo) {
 	reader := ReaderFor(r.Split.Data)
 	p("  panel vectors (`collab.ALS`) d = %d, λ = %g with α = %g, the confidence core gives a %s (1 + %d × weight %g),\n",
 		set.PanelALS.Dim, set.PanelALS.Lambda, set.PanelALS.Alpha, reader.Kind, coreALSAlpha, reader.Kind.Weight(reader.Dwell))
-	p("  %d iterations; transition vectors (`collab.Transitions`) d = %d, λ = %g, transition α = %g, %d iterations.\n",
+	p("  %d iterations; transition vectors (`collab.Transitions`) d = %d, λ = %g, transition α = %g, %d iterations,\n",
 		set.PanelALS.Iterations, set.TransitALS.Dim, set.TransitALS.Lambda, set.TransitALS.Alpha, set.TransitALS.Iterations)
+	p("  items two steps apart in the counts weighted %g (at most %d per item, the builder's defaults).\n",
+		float64(collab.DefaultTwoStep), collab.DefaultTwoStepItems)
 	p("  Both get one more dimension from `MapText` (the text map's residual, zero for learned items).\n")
 	p("- Text vectors: %d dimensions (catalogue builder, `pack.Options.Dim`).\n", set.TextDim)
 	if info.Previous != nil {
