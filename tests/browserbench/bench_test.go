@@ -90,6 +90,7 @@ func TestBrowser_Bench(t *testing.T) {
 		}
 	}
 	cfg := runsConfig{cold: envInt("HEARTH_BENCH_COLD", 5), warm: envInt("HEARTH_BENCH_WARM", 15), trips: envInt("HEARTH_BENCH_TRIPS", 50)}
+	cfg.kept = envInt("HEARTH_BENCH_KEPT", cfg.warm)
 	sideRuns := envInt("HEARTH_BENCH_SIDE_RUNS", 50)
 	// HEARTH_BENCH_SIDE_ONLY=1 runs only the side-by-side comparison (and
 	// the native timing beside it), skipping the page loads and round trips.
@@ -143,11 +144,39 @@ func brotliSize(t testing.TB, dir, label string) int {
 }
 
 // runsConfig says how many loads and round trips to measure.
-type runsConfig struct{ cold, warm, trips int }
+type runsConfig struct{ cold, warm, kept, trips int }
 
 func (c runsConfig) export() map[string]int {
-	return map[string]int{"coldLoads": c.cold, "warmLoads": c.warm, "roundTrips": c.trips}
+	return map[string]int{"coldLoads": c.cold, "warmLoads": c.warm, "keptLoads": c.kept, "roundTrips": c.trips}
 }
+
+// dropKept waits until tab's Worker has answered every call made so far
+// (the lists it keeps after a page's slots are ranked included), then
+// deletes the lists it kept (js/store.js Key.recs), so that the next load
+// has none: what a returning reader's page finds after a change (an event,
+// another catalogue, a new hour).
+const dropKept = `hearth.recommend({count: 1}).then(() => new Promise((resolve, reject) => {
+  const r = indexedDB.open('hearth', 1);
+  r.onsuccess = () => {
+    const tx = r.result.transaction('kv', 'readwrite');
+    tx.objectStore('kv').delete('recs');
+    tx.oncomplete = () => { r.result.close(); resolve(true); };
+    tx.onerror = () => reject(tx.error);
+  };
+  r.onerror = () => reject(r.error);
+}))`
+
+// awaitKept waits until tab's Worker has answered every call made so far
+// and reports whether it keeps a list.
+const awaitKept = `hearth.recommend({count: 1}).then(() => new Promise((resolve, reject) => {
+  const r = indexedDB.open('hearth', 1);
+  r.onsuccess = () => {
+    const q = r.result.transaction('kv').objectStore('kv').get('recs');
+    q.onsuccess = () => { r.result.close(); resolve(!!q.result && Object.keys(q.result.lists).length > 0); };
+    q.onerror = () => reject(q.error);
+  };
+  r.onerror = () => reject(r.error);
+}))`
 
 // measure runs the load benchmark of one catalogue: cold loads, each in a
 // fresh browser context with an empty cache (a first visit: no profile, the
@@ -155,6 +184,9 @@ func (c runsConfig) export() map[string]int {
 // load opens a new tab in that context (a returning reader: cache and
 // profile warm); recommend round trips, then track round trips, run in the
 // last tab, and the engine's memory is read from its Worker at the end.
+// Warm loads find no kept list (dropKept before each); kept loads, after
+// them, open the same page again with nothing changed, and show the list
+// the Worker kept.
 func (e *env) measure(t testing.TB, c *benchCatalogue, cfg runsConfig) SizeReport {
 	t.Helper()
 	r := SizeReport{Size: c.Label, Items: c.N, CatalogueBytes: len(c.bytes)}
@@ -167,6 +199,7 @@ func (e *env) measure(t testing.TB, c *benchCatalogue, cfg runsConfig) SizeRepor
 		}
 		// The last cold tab's context becomes the returning reader's.
 		require.NoError(t, chromedp.Do(tab, chromedp.Evaluate[chromedp.Void](`hearth.import(`+js(string(c.export))+`)`, chromedp.EvalAwaitPromise)))
+		require.True(t, evalJSON[bool](t, tab, dropKept))
 		require.NoError(t, chromedp.Do(tab, chromedp.Navigate("about:blank")))
 		var last context.Context
 		var seen *workers
@@ -197,16 +230,29 @@ func (e *env) measure(t testing.TB, c *benchCatalogue, cfg runsConfig) SizeRepor
 			seen = watchWorkers(t, w)
 			l := e.visitSteps(t, w, c.Label, 100+j, seen)
 			require.True(t, l.Detail.Personalized)
+			require.False(t, l.Kept, "a warm load's list is the engine's")
 			r.Warm = append(r.Warm, l)
 			if e.b && j%2 == 0 {
 				visitB(j)
 			}
 			if j < cfg.warm-1 {
+				require.True(t, evalJSON[bool](t, w, dropKept))
 				cancel()
 				continue
 			}
 			t.Cleanup(cancel)
 			last = w
+		}
+		if cfg.kept > 0 {
+			require.True(t, evalJSON[bool](t, last, awaitKept), "the Worker kept the slot's list")
+		}
+		for j := range cfg.kept {
+			w, cancel := chromedp.NewContext(tab)
+			l := e.visitSteps(t, w, c.Label, 300+j, watchWorkers(t, w))
+			require.True(t, l.Kept, "a returning reader's list is the one kept, with nothing changed")
+			require.Equal(t, 1, l.Lists, "the engine's answer changed nothing")
+			r.Kept = append(r.Kept, l)
+			cancel()
 		}
 		ids := make([]string, cfg.trips)
 		for k := range ids {

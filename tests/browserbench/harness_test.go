@@ -148,6 +148,10 @@ type Load struct {
 	Prompt string  `json:"prompt"`
 	// Settled is when CLS and Prompt were read.
 	Settled float64 `json:"settled"`
+	// Kept says the first list was the one the Worker kept (js/store.js
+	// Recs), Lists how many lists the slot was given.
+	Kept  bool `json:"kept"`
+	Lists int  `json:"lists"`
 }
 
 // FirstRecs is the time from the loader's start to the first

@@ -63,9 +63,12 @@ type SizeReport struct {
 	CatalogueBytes int    `json:"catalogueBytes"`
 	Brotli         int    `json:"catalogueBrotli"`
 
-	Cold               []Load     `json:"cold"`
-	Warm               []Load     `json:"warm"`
-	WarmB              []Load     `json:"warmB,omitempty"` // the other build's warm loads (HEARTH_BENCH_B)
+	Cold  []Load `json:"cold"`
+	Warm  []Load `json:"warm"`
+	WarmB []Load `json:"warmB,omitempty"` // the other build's warm loads (HEARTH_BENCH_B)
+	// Kept are a returning reader's loads with nothing changed: the
+	// Worker's kept list is valid and shown before the engine starts.
+	Kept               []Load     `json:"kept"`
 	Recommend          Timings    `json:"recommend"`
 	Track              Timings    `json:"track"`
 	RoundTripLongTasks []LongTask `json:"roundTripLongTasks"`
@@ -91,6 +94,9 @@ func (r SizeReport) longTasks() []LongTask {
 		all = append(all, l.LongTasks...)
 	}
 	for _, l := range r.Warm[:max(0, len(r.Warm)-1)] {
+		all = append(all, l.LongTasks...)
+	}
+	for _, l := range r.Kept {
 		all = append(all, l.LongTasks...)
 	}
 	return append(all, r.RoundTripLongTasks...)
@@ -140,6 +146,9 @@ func (r Report) stepsTable(w io.Writer) {
 		rows = append(rows, row{s.Size + " cold", s.Cold}, row{s.Size + " warm", s.Warm})
 		if len(s.WarmB) > 0 {
 			rows = append(rows, row{s.Size + " warm, other side", s.WarmB})
+		}
+		if len(s.Kept) > 0 {
+			rows = append(rows, row{s.Size + " kept", s.Kept})
 		}
 	}
 	median := func(loads []Load, step string) (float64, bool) {
@@ -195,22 +204,22 @@ func (r Report) Print(w io.Writer) {
 func (r Report) Markdown(w io.Writer) {
 	m := r.Machine
 	fmt.Fprintf(w, "Measured %s: %d CPUs (%s), load average %s; %s; %s.\n", m.Date, m.CPUs, m.CPU, m.LoadAvg, m.Go, m.Chromium)
-	fmt.Fprintf(w, "Loads: %d cold, %d warm; %d round trips of each kind.\n\n", r.Config["coldLoads"], r.Config["warmLoads"], r.Config["roundTrips"])
+	fmt.Fprintf(w, "Loads: %d cold, %d warm, %d kept; %d round trips of each kind.\n\n", r.Config["coldLoads"], r.Config["warmLoads"], r.Config["keptLoads"], r.Config["roundTrips"])
 
-	fmt.Fprintln(w, "| items | catalogue (brotli) | first recs, cold (median) | first recs, warm (median, p95) | recommend round trip (median, p95) | track round trip (median, p95) | long tasks > 50 ms (longest) | wasm memory | Worker JS heap |")
-	fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|---|")
+	fmt.Fprintln(w, "| items | catalogue (brotli) | first recs, cold (median) | first recs, warm (median, p95) | first recs, kept (median, p95) | recommend round trip (median, p95) | track round trip (median, p95) | long tasks > 50 ms (longest) | wasm memory | Worker JS heap |")
+	fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|---|---|")
 	for _, s := range r.Sizes {
-		cold, warm := firstRecs(s.Cold), firstRecs(s.Warm)
+		cold, warm, kept := firstRecs(s.Cold), firstRecs(s.Warm), firstRecs(s.Kept)
 		lt := s.longTasks()
-		fmt.Fprintf(w, "| %s | %s | %.0f ms | %.0f ms, %.0f ms | %.1f ms, %.1f ms | %.1f ms, %.1f ms | %d (%.0f ms) | %s | %s |\n",
-			s.Size, mb(int64(s.Brotli)), cold.Median, warm.Median, warm.P95,
+		fmt.Fprintf(w, "| %s | %s | %.0f ms | %.0f ms, %.0f ms | %.0f ms, %.0f ms | %.1f ms, %.1f ms | %.1f ms, %.1f ms | %d (%.0f ms) | %s | %s |\n",
+			s.Size, mb(int64(s.Brotli)), cold.Median, warm.Median, warm.P95, kept.Median, kept.P95,
 			s.Recommend.Median, s.Recommend.P95, s.Track.Median, s.Track.P95,
 			len(lt), maxTask(lt), mb(wasmMemory(s.Memory)), mb(int64(s.Memory.JSHeapUsed)))
 	}
 	fmt.Fprintln(w)
 	for _, s := range r.Sizes {
 		if len(s.Cold) > 0 {
-			fmt.Fprintf(w, "%s, layout shift (CLS) with <hearth-consent> shown: first view (cold) %s, warm %s.\n", s.Size, shiftRange(s.Cold), shiftRange(s.Warm))
+			fmt.Fprintf(w, "%s, layout shift (CLS) with <hearth-consent> shown: first view (cold) %s, warm %s, kept %s.\n", s.Size, shiftRange(s.Cold), shiftRange(s.Warm), shiftRange(s.Kept))
 		}
 	}
 	fmt.Fprintln(w)
@@ -243,10 +252,12 @@ func (r Report) Markdown(w io.Writer) {
 	fmt.Fprintln(w, "Timelines (ms since navigation start; start is the loader's, ready is hearth:ready, recs the slot's DOM update, frame the next animation frame):")
 	fmt.Fprintln(w)
 	for _, s := range r.Sizes {
-		for _, l := range append(append([]Load(nil), s.Cold...), s.Warm...) {
+		for _, l := range append(append(append([]Load(nil), s.Cold...), s.Warm...), s.Kept...) {
 			kind := "warm"
 			if slices.Contains(l.Fetched, "hearth.wasm") {
 				kind = "cold"
+			} else if l.Kept {
+				kind = "kept"
 			}
 			fmt.Fprintf(w, "- %s %s: start %.0f, ready %.0f, recs %.0f, frame %.0f; long tasks %d (longest %.0f); fetched %s\n",
 				s.Size, kind, l.Start, l.Ready, l.Recs, l.Frame, len(l.LongTasks), maxTask(l.LongTasks), strings.Join(l.Fetched, " "))

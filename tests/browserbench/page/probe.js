@@ -3,7 +3,9 @@
 // records, relative to the page's time origin:
 //   start   when this script ran, i.e. when the loader is about to start;
 //   ready   hearth:ready (consent decided, engine loaded, profile read);
-//   recs    the first hearth:recommendations (the slot's DOM is updated);
+//   recs    the first hearth:recommendations (the slot's DOM is updated),
+//           kept whether its list was the one the Worker kept on the device,
+//           and lists how many lists the slot was given (1: never replaced);
 //   frame   the animation frame after it, the frame that paints the list;
 // and every main-thread long task (over 50 ms) of the page's life, with the
 // long animation frames (over 50 ms) that say what ran in them: scripts by
@@ -18,6 +20,8 @@ const bench = {
   start: performance.now(),
   ready: 0,
   recs: 0,
+  kept: false,
+  lists: 0,
   frame: 0,
   items: [],
   errors: [],
@@ -79,8 +83,10 @@ document.addEventListener('hearth:ready', (e) => {
 });
 document.addEventListener('hearth:error', (e) => bench.errors.push(`${e.detail.code}: ${e.detail.message}`));
 document.addEventListener('hearth:recommendations', (e) => {
+  bench.lists++;
   if (bench.recs) return;
   bench.recs = performance.now();
+  bench.kept = e.detail.kept;
   bench.items = e.detail.items.map((r) => r.id);
   requestAnimationFrame(() => {
     bench.frame = performance.now();
