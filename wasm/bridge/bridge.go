@@ -68,14 +68,20 @@ func New() *Bridge {
 
 // opError is an error with the protocol's stable code.
 type opError struct {
+	_    [0]func() // not comparable: no equality function linked for it
 	code string
 	msg  string
 }
 
 func (e *opError) Error() string { return e.code + ": " + e.msg }
 
+// fail and failErr are not inlined: they are called about 30 times,
+// every call on an error path.
+//
+//go:noinline
 func fail(code, msg string) error { return &opError{code: code, msg: msg} }
 
+//go:noinline
 func failErr(code, context string, err error) error {
 	return &opError{code: code, msg: context + ": " + err.Error()}
 }
