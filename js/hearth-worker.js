@@ -369,6 +369,59 @@ async function readLimited(resp, limit, code) {
 }
 
 /**
+ * Fetches the catalogue. A URL whose path ends in .json names a manifest
+ * (catalogue.json, written by hearth-catalog): the base catalogue in its
+ * "name", then the segments in "segments", files beside it whose
+ * content-hashed names are cached for good. They are requested one after
+ * the other in the manifest's order, each once the one before has
+ * answered, so that every reader sends the same requests in the same
+ * order, and are concatenated for the engine (catalog.DecodeChain). Any
+ * other URL is one catalogue file. onResponse is told the response of the
+ * URL itself (the manifest, or the one file).
+ * @param {string} url
+ * @param {(resp: Response) => void} [onResponse]
+ * @returns {Promise<Uint8Array>}
+ */
+async function fetchCatalogue(url, onResponse = () => {}) {
+  const first = await fetchBytes(url, Code.catalogue);
+  onResponse(first);
+  if (!new URL(url).pathname.endsWith('.json')) return readLimited(first, maxCatalogueBytes, Code.badCatalogue);
+  /** @type {{name?: unknown, segments?: {name?: unknown}[]}} */
+  let manifest;
+  try {
+    manifest = JSON.parse(new TextDecoder().decode(await readLimited(first, 1 << 20, Code.badCatalogue)));
+  } catch (err) {
+    if (err instanceof HearthError) throw err;
+    throw new HearthError(Code.badCatalogue, `${url}: ${text(err)}`);
+  }
+  const segments = Array.isArray(manifest.segments) ? manifest.segments : [];
+  /** @type {Promise<Uint8Array>[]} */
+  const bodies = [];
+  let left = maxCatalogueBytes;
+  for (const name of [manifest.name, ...segments.map((s) => s && s.name)]) {
+    // Only files beside the manifest.
+    if (typeof name !== 'string' || !/^\w[\w.-]*$/.test(name)) {
+      throw new HearthError(Code.badCatalogue, `${url}: ${JSON.stringify(name)} is not a file name`);
+    }
+    const resp = await fetchBytes(new URL(name, url).href, Code.catalogue);
+    const body = readLimited(resp, left, Code.badCatalogue).then((b) => {
+      left -= b.length;
+      return b;
+    });
+    body.catch(() => {});
+    bodies.push(body);
+  }
+  const parts = await Promise.all(bodies);
+  const out = new Uint8Array(parts.reduce((n, b) => n + b.length, 0));
+  let at = 0;
+  for (const b of parts) {
+    out.set(b, at);
+    at += b.length;
+  }
+  return out;
+}
+
+/**
  * Starts the engine: compiles hearth.wasm while wasm_exec.js loads, runs
  * it, and keeps the dispatch function it registers.
  * @param {string} wasmURL
@@ -436,11 +489,9 @@ async function compile(resp) {
  */
 const handlers = {
   async init({ catalogue, wasm, wasmExec, consent }) {
-    const catalogueBytes = fetchBytes(catalogue, Code.catalogue)
-      .then((r) => {
-        catalogueVersion = store.versionOf(r);
-        return readLimited(r, maxCatalogueBytes, Code.badCatalogue);
-      })
+    const catalogueBytes = fetchCatalogue(catalogue, (r) => {
+      catalogueVersion = store.versionOf(r);
+    })
       .then((b) => {
         mark('catalogue-bytes');
         return b;

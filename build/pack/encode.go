@@ -28,6 +28,9 @@ type Manifest struct {
 	Generated string `json:"generated"` // RFC 3339, UTC
 	// Siblings are the precompressed copies written beside the file.
 	Siblings []precompress.Sibling `json:"siblings,omitempty"`
+	// Segments are the files a browser appends to the catalogue Name, in
+	// order, when it is written in segments (segment.go).
+	Segments []Part `json:"segments,omitempty"`
 }
 
 // Encode returns the catalogue's msgpack encoding and manifest. A

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"path/filepath"
 	"slices"
 	"strings"
 	"text/tabwriter"
@@ -35,9 +36,24 @@ func inspect(args []string, stdout, stderr io.Writer) error {
 		fs.Usage()
 		return errors.New("inspect: give one catalogue file")
 	}
-	in, err := pack.Inspect(fs.Arg(0))
+	path := fs.Arg(0)
+	var parts []pack.Part
+	var whole *catalog.Catalogue
+	if strings.HasSuffix(path, ".json") {
+		// A manifest: the base file, then the catalogue of base and
+		// segments as a browser decodes it.
+		c, m, err := pack.ReadManifest(path)
+		if err != nil {
+			return fmt.Errorf("inspect: %w", err)
+		}
+		path, parts, whole = filepath.Join(filepath.Dir(path), m.Name), m.Segments, c
+	}
+	in, err := pack.Inspect(path)
 	if err != nil {
 		return fmt.Errorf("inspect: %w", err)
+	}
+	if whole != nil {
+		in.Catalogue = whole
 	}
 	var off []pack.OffSite
 	if *site != "" {
@@ -46,9 +62,15 @@ func inspect(args []string, stdout, stderr io.Writer) error {
 		}
 	}
 	if *asJSON {
-		return printJSON(stdout, in, off)
+		return printJSON(stdout, in, off, parts)
 	}
 	printText(stdout, in)
+	if len(parts) > 0 {
+		fmt.Fprintf(stdout, "\nsegments (%d, appended to %s in this order):\n", len(parts), filepath.Base(path))
+		for _, p := range parts {
+			fmt.Fprintf(stdout, "  %s  %d items, %d removed, %d bytes, generated %s\n", p.Name, p.Items, p.Removed, p.Bytes, p.Generated)
+		}
+	}
 	warnOffSite(stdout, in.Catalogue, *site, off)
 	return nil
 }
@@ -80,7 +102,7 @@ func inspectItems(c *catalog.Catalogue) []inspectItem {
 	return out
 }
 
-func printJSON(w io.Writer, in *pack.Inspection, off []pack.OffSite) error {
+func printJSON(w io.Writer, in *pack.Inspection, off []pack.OffSite, parts []pack.Part) error {
 	c := in.Catalogue
 	vectors := 0
 	for _, it := range c.Items {
@@ -108,10 +130,11 @@ func printJSON(w io.Writer, in *pack.Inspection, off []pack.OffSite) error {
 		OffSite   []offSite           `json:"off_site,omitempty"`
 		Policy    pack.PolicyFile     `json:"policy"`
 		Items     []inspectItem       `json:"items"`
+		Segments  []pack.Part         `json:"segments,omitempty"`
 	}{
 		File: in.Path, ID: c.ID, Generated: time.Unix(c.Generated, 0).UTC().Format(time.RFC3339),
 		Bytes: in.Bytes, SHA256: in.SHA256, Siblings: in.Siblings, Topics: c.Topics, Dim: c.Dim, Vectors: vectors,
-		Hosts: pack.Hosts(c.Items), Policy: pack.PolicyFileOf(c.Policy), Items: inspectItems(c),
+		Hosts: pack.Hosts(c.Items), Policy: pack.PolicyFileOf(c.Policy), Items: inspectItems(c), Segments: parts,
 	}
 	if v.Siblings == nil {
 		v.Siblings = []pack.SiblingState{}

@@ -86,6 +86,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		sizes            = fs.Bool("brotli", false, "also print the size of the .br sibling, as served precompressed")
 		brotliLevel      = fs.Int("brotli-level", 0, "brotli quality of the .br sibling, 1-11 (0: the best, 11; lower builds large catalogues faster: 100,000 items in 33 s at 5, 113 s at 11)")
 		site             = fs.String("site", "", "the `URL` the pages live under (https://example.com): warn about item URLs elsewhere, with the -url-prefix that fixes them")
+		segments         = fs.Bool("segments", false, "write the catalogue in segments into the -out folder: a base, segments with what changed since, and catalogue.json listing them (docs/catalogue.md)")
+		segmentPeriod    = fs.Duration("segment-period", pack.DefaultSegmentPeriod, "with -segments, merge the segments of each period once it is over")
+		rebuildShare     = fs.Float64("rebuild-share", pack.DefaultRebuildShare, "with -segments, rebuild the base when its segments change more items than this share of it")
+		rebuildAge       = fs.Duration("rebuild-age", 0, "with -segments, also rebuild the base once it is older than this (0: never for its age)")
+		rebuild          = fs.Bool("rebuild", false, "with -segments, rebuild the base now (a changed policy takes effect with a rebuild)")
 	)
 	fs.Var(&inputs, "in", "input `file or URL` (RSS, Atom, JSON Feed, JSON Lines, JSON, CSV); repeatable")
 	fs.Var(&prefixes, "url-prefix", "rewrite item URLs: `old=new` replaces a leading old with new; repeatable")
@@ -209,6 +214,28 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	interactive := !*quiet && isTerminal(stderr)
 	if interactive && len(items) >= 1000 {
 		opts.Progress = progress(stderr)
+	}
+	if *segments {
+		if learn || *previous != "" {
+			return errors.New("-segments reads the previous catalogue from -out and keeps text vectors: it does not go with -previous, -transitions or -panel")
+		}
+		rep, err := pack.WriteSegments(items, pol, *out, pack.SegmentOptions{Build: opts, Period: *segmentPeriod,
+			RebuildShare: *rebuildShare, RebuildAge: *rebuildAge, Rebuild: *rebuild, BrotliLevel: *brotliLevel})
+		if err != nil {
+			return fmt.Errorf("write segments: %w", err)
+		}
+		if !*quiet {
+			what := fmt.Sprintf("a segment: %d added, %d replaced, %d removed", rep.Added, rep.Replaced, rep.Removed)
+			switch {
+			case rep.Rebuilt:
+				what = "the base, rebuilt"
+			case rep.Added+rep.Replaced+rep.Removed == 0:
+				what = "no segment: nothing changed"
+			}
+			fmt.Fprintf(stdout, "%s: base %s, %d segments; wrote %s; %d segments merged, %d old files deleted, %.1fs\n",
+				pack.ManifestName, rep.Manifest.Name, len(rep.Manifest.Segments), what, rep.Merged, len(rep.Deleted), time.Since(start).Seconds())
+		}
+		return nil
 	}
 	c, err := pack.Build(items, pol, opts)
 	if err != nil {
