@@ -84,6 +84,8 @@ bench:
 	@mkdir -p bench
 	$(GO) test -run '^$$' -bench . -benchmem -count $(or $(BENCHCOUNT),6) ./core/... | tee bench/native.txt
 	@! grep -q '^\(FAIL\|--- FAIL\)' bench/native.txt
+	HEARTH_BENCH=1 $(GO) test -count=1 -timeout 60m -run '^TestSegments_NewsSite$$' -v ./build/pack/ | tee bench/segments.txt
+	@! grep -q '^\(FAIL\|--- FAIL\)' bench/segments.txt
 	HEARTH_BENCH=1 HEARTH_BENCH_OUT=$(CURDIR)/bench $(GO) test -count=1 -timeout 60m -run '^TestBrowser_(Bench|WhyButtonFont)$$' -v ./tests/browserbench/ | tee bench/browser.txt
 	@! grep -q '^\(FAIL\|--- FAIL\)' bench/browser.txt
 
