@@ -40,8 +40,8 @@ func (c *Catalogue) document() (*document, error) {
 		has.pop = has.pop || it.Popularity != 0
 		has.thumb = has.thumb || len(it.Thumb) != 0
 		if v := len(it.Vector); v != 0 && (v != c.Dim || it.Scale == 0) {
-			return nil, errfmt.Wrap("", ErrInvalid, ": "+itemName(i, it)+": a vector of "+strconv.Itoa(v)+
-				" bytes with scale "+strconv.FormatFloat(float64(it.Scale), 'g', -1, 32)+" (dim "+strconv.Itoa(c.Dim)+", scale not 0)")
+			return nil, errfmt.Wrap("", ErrInvalid, ": "+itemName(i, it)+": a vector of "+errfmt.Itoa(v)+
+				" bytes with scale "+strconv.FormatFloat(float64(it.Scale), 'g', -1, 32)+" (dim "+errfmt.Itoa(c.Dim)+", scale not 0)")
 		}
 	}
 	column(&cols.URL, has.url, c.Items, func(it *Item) string { return it.URL })
@@ -56,7 +56,7 @@ func (c *Catalogue) document() (*document, error) {
 		for i := range c.Items {
 			it := &c.Items[i]
 			if len(it.Topics) > 1<<16-1 {
-				return nil, errfmt.Wrap("", ErrTooLarge, ": "+itemName(i, it)+": "+strconv.Itoa(len(it.Topics))+" topics")
+				return nil, errfmt.Wrap("", ErrTooLarge, ": "+itemName(i, it)+": "+errfmt.Itoa(len(it.Topics))+" topics")
 			}
 			for _, tw := range it.Topics {
 				cols.Topic = append(cols.Topic, tw.Topic)
@@ -69,7 +69,7 @@ func (c *Catalogue) document() (*document, error) {
 		for i := range c.Items {
 			it := &c.Items[i]
 			if len(it.Terms) > 1<<16-1 {
-				return nil, errfmt.Wrap("", ErrTooLarge, ": "+itemName(i, it)+": "+strconv.Itoa(len(it.Terms))+" terms")
+				return nil, errfmt.Wrap("", ErrTooLarge, ": "+itemName(i, it)+": "+errfmt.Itoa(len(it.Terms))+" terms")
 			}
 			cols.Term = append(cols.Term, it.Terms...)
 		}
@@ -171,7 +171,7 @@ func (cols *itemColumns) check(n, dim int) error {
 		{"thumb", len(cols.Thumb)},
 	} {
 		if col.len != 0 && col.len != n {
-			return columnError(col.name, col.len, strconv.Itoa(n)+" (one per item) or none")
+			return columnError(col.name, col.len, errfmt.Itoa(n)+" (one per item) or none")
 		}
 	}
 	topics, terms := 0, 0
@@ -183,13 +183,13 @@ func (cols *itemColumns) check(n, dim int) error {
 	}
 	switch {
 	case len(cols.Topic) != topics:
-		return columnError("topic", len(cols.Topic), strconv.Itoa(topics))
+		return columnError("topic", len(cols.Topic), errfmt.Itoa(topics))
 	case len(cols.Weight) != topics:
-		return columnError("weight", len(cols.Weight), strconv.Itoa(topics))
+		return columnError("weight", len(cols.Weight), errfmt.Itoa(topics))
 	case len(cols.Term) != terms:
-		return columnError("term", len(cols.Term), strconv.Itoa(terms))
+		return columnError("term", len(cols.Term), errfmt.Itoa(terms))
 	case len(cols.Vector) != 0 && (dim <= 0 || len(cols.Vector)%dim != 0 || len(cols.Vector)/dim != n):
-		return columnError("vec", len(cols.Vector), strconv.Itoa(n)+"×dim "+strconv.Itoa(dim)+" or none")
+		return columnError("vec", len(cols.Vector), errfmt.Itoa(n)+"×dim "+errfmt.Itoa(dim)+" or none")
 	case (len(cols.Vector) == 0) != (len(cols.Scale) == 0):
 		return errfmt.Wrap("", ErrCorrupt, ": items: vectors and scales must come together")
 	}
@@ -197,10 +197,10 @@ func (cols *itemColumns) check(n, dim int) error {
 }
 
 func columnError(name string, got int, want string) error {
-	return errfmt.Wrap("", ErrCorrupt, ": items: column "+errfmt.Quote(name)+" has "+strconv.Itoa(got)+" entries, want "+want)
+	return errfmt.Wrap("", ErrCorrupt, ": items: column "+errfmt.Quote(name)+" has "+errfmt.Itoa(got)+" entries, want "+want)
 }
 
 // itemName names item i for an error: its position and clipped id.
 func itemName(i int, it *Item) string {
-	return "item " + strconv.Itoa(i) + " " + errfmt.Quote(clip(it.ID))
+	return "item " + errfmt.Itoa(i) + " " + errfmt.Quote(clip(it.ID))
 }

@@ -127,7 +127,7 @@ func decode(b []byte, lim Limits, owned bool) (*Catalogue, error) {
 func decodeWith(b []byte, lim Limits, owned bool, unmarshalLimited func([]byte, Limits, bool) (*Catalogue, error)) (*Catalogue, error) {
 	lim = lim.withDefaults()
 	if len(b) > lim.MaxBytes {
-		return nil, errfmt.Wrap("decode catalogue: ", ErrTooLarge, ": "+strconv.Itoa(len(b))+" bytes, limit "+strconv.Itoa(lim.MaxBytes))
+		return nil, errfmt.Wrap("decode catalogue: ", ErrTooLarge, ": "+errfmt.Itoa(len(b))+" bytes, limit "+errfmt.Itoa(lim.MaxBytes))
 	}
 	c, err := unmarshalLimited(b, lim, owned)
 	if err != nil {
@@ -172,7 +172,7 @@ func formatError(b []byte, err error) error {
 
 // versionError is the error of a catalogue in format v.
 func versionError(v int) error {
-	msg := " " + strconv.Itoa(v) + " (this code reads " + strconv.Itoa(FormatVersion) + ")"
+	msg := " " + errfmt.Itoa(v) + " (this code reads " + strconv.Itoa(FormatVersion) + ")"
 	if v < FormatVersion && v > 0 {
 		msg += ": rebuild the catalogue with this release's hearth-catalog (its -previous reads the old format)"
 	}
@@ -181,7 +181,7 @@ func versionError(v int) error {
 
 // trailing is the error of n bytes after the catalogue.
 func trailing(n int) error {
-	return errfmt.Wrap("", ErrCorrupt, ": "+strconv.Itoa(n)+" trailing bytes")
+	return errfmt.Wrap("", ErrCorrupt, ": "+errfmt.Itoa(n)+" trailing bytes")
 }
 
 // corrupt is the error of bytes a codec could not decode.
@@ -316,7 +316,7 @@ var bounds = [...]struct {
 func (l *limiter) spend(n, size int, what string) error {
 	l.budget -= n * size
 	if l.budget < 0 {
-		return errfmt.Wrap("", ErrTooLarge, ": "+what+": decoded size over the "+strconv.Itoa(l.total)+"-byte budget")
+		return errfmt.Wrap("", ErrTooLarge, ": "+what+": decoded size over the "+errfmt.Itoa(l.total)+"-byte budget")
 	}
 	return nil
 }
@@ -362,7 +362,7 @@ func (l *limiter) visit(depth int, key []byte, n int, isMap bool) error {
 		if b.keyed {
 			before += string(key) + " has "
 		}
-		return errfmt.Wrap("", ErrTooLarge, ": "+before+strconv.Itoa(n)+b.after+", limit "+strconv.Itoa(max))
+		return errfmt.Wrap("", ErrTooLarge, ": "+before+errfmt.Itoa(n)+b.after+", limit "+errfmt.Itoa(max))
 	}
 	return l.spend(n, b.size, b.what)
 }
@@ -488,14 +488,14 @@ func marshalLean(d *document, b []byte) []byte {
 // checkLimits bounds what the prescan does not see: string and vector sizes.
 func (c *Catalogue) checkLimits(lim Limits) error {
 	if c.Dim < 0 || c.Dim > lim.MaxDim {
-		return errfmt.Wrap("", ErrTooLarge, ": dim "+strconv.Itoa(c.Dim)+", limit "+strconv.Itoa(lim.MaxDim))
+		return errfmt.Wrap("", ErrTooLarge, ": dim "+errfmt.Itoa(c.Dim)+", limit "+errfmt.Itoa(lim.MaxDim))
 	}
 	if len(c.ID) > lim.MaxString {
-		return errfmt.Wrap("", ErrTooLarge, ": id is "+strconv.Itoa(len(c.ID))+" bytes, limit "+strconv.Itoa(lim.MaxString))
+		return errfmt.Wrap("", ErrTooLarge, ": id is "+errfmt.Itoa(len(c.ID))+" bytes, limit "+errfmt.Itoa(lim.MaxString))
 	}
 	for i, t := range c.Topics {
 		if len(t) > lim.MaxString {
-			return errfmt.Wrap("", ErrTooLarge, ": topic "+strconv.Itoa(i)+" is "+strconv.Itoa(len(t))+" bytes, limit "+strconv.Itoa(lim.MaxString))
+			return errfmt.Wrap("", ErrTooLarge, ": topic "+errfmt.Itoa(i)+" is "+errfmt.Itoa(len(t))+" bytes, limit "+errfmt.Itoa(lim.MaxString))
 		}
 	}
 	for i := range c.Items {
@@ -514,7 +514,7 @@ func (c *Catalogue) checkLimits(lim Limits) error {
 func (it *Item) checkLimits(i int, lim Limits) error {
 	long := func(field string, n, limit int) error {
 		if n > limit {
-			return errfmt.Wrap("", ErrTooLarge, ": "+itemName(i, it)+": "+field+" is "+strconv.Itoa(n)+" bytes, limit "+strconv.Itoa(limit))
+			return errfmt.Wrap("", ErrTooLarge, ": "+itemName(i, it)+": "+field+" is "+errfmt.Itoa(n)+" bytes, limit "+errfmt.Itoa(limit))
 		}
 		return nil
 	}
@@ -546,9 +546,9 @@ func (it *Item) checkLimits(i int, lim Limits) error {
 	// limits per item are checked here.
 	switch {
 	case len(it.Topics) > lim.MaxTopicsPerItem:
-		return errfmt.Wrap("", ErrTooLarge, ": "+itemName(i, it)+": "+strconv.Itoa(len(it.Topics))+" topics, limit "+strconv.Itoa(lim.MaxTopicsPerItem))
+		return errfmt.Wrap("", ErrTooLarge, ": "+itemName(i, it)+": "+errfmt.Itoa(len(it.Topics))+" topics, limit "+errfmt.Itoa(lim.MaxTopicsPerItem))
 	case len(it.Terms) > lim.MaxTermsPerItem:
-		return errfmt.Wrap("", ErrTooLarge, ": "+itemName(i, it)+": "+strconv.Itoa(len(it.Terms))+" terms, limit "+strconv.Itoa(lim.MaxTermsPerItem))
+		return errfmt.Wrap("", ErrTooLarge, ": "+itemName(i, it)+": "+errfmt.Itoa(len(it.Terms))+" terms, limit "+errfmt.Itoa(lim.MaxTermsPerItem))
 	}
 	return nil
 }

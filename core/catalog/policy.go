@@ -104,10 +104,10 @@ func (p Policy) Validate() error {
 		}
 	}
 	if p.RetentionDays < 0 || p.RetentionDays > MaxRetentionDays {
-		return policyError("retention", strconv.Itoa(p.RetentionDays)+" days out of [0, "+strconv.Itoa(MaxRetentionDays)+"]")
+		return policyError("retention", errfmt.Itoa(p.RetentionDays)+" days out of [0, "+strconv.Itoa(MaxRetentionDays)+"]")
 	}
 	if p.MaxEvents < 0 || p.MaxEvents > MaxEvents {
-		return policyError("max_events", strconv.Itoa(p.MaxEvents)+" out of [0, "+strconv.Itoa(MaxEvents)+"]")
+		return policyError("max_events", errfmt.Itoa(p.MaxEvents)+" out of [0, "+strconv.Itoa(MaxEvents)+"]")
 	}
 	switch p.Consent {
 	case "", ConsentOptIn, ConsentOptOut:
@@ -116,10 +116,10 @@ func (p Policy) Validate() error {
 	}
 	for k, sc := range p.SectionCaps {
 		if blank(sc.Section) {
-			return policyError("caps", "entry "+strconv.Itoa(k)+": empty section")
+			return policyError("caps", "entry "+errfmt.Itoa(k)+": empty section")
 		}
 		if sc.Max < 1 {
-			return policyError("caps", "entry "+strconv.Itoa(k)+" ("+errfmt.Quote(clip(sc.Section))+"): max "+strconv.Itoa(sc.Max)+", want >= 1")
+			return policyError("caps", "entry "+errfmt.Itoa(k)+" ("+errfmt.Quote(clip(sc.Section))+"): max "+errfmt.Itoa(sc.Max)+", want >= 1")
 		}
 	}
 	for _, l := range []struct {
@@ -128,7 +128,7 @@ func (p Policy) Validate() error {
 	}{{"pinned", p.Pinned}, {"excluded", p.Excluded}, {"sensitive", p.Sensitive}, {"hosts", p.Hosts}} {
 		for k, s := range l.v {
 			if blank(s) {
-				return policyError(l.name, "entry "+strconv.Itoa(k)+" is empty")
+				return policyError(l.name, "entry "+errfmt.Itoa(k)+" is empty")
 			}
 		}
 	}
@@ -136,7 +136,7 @@ func (p Policy) Validate() error {
 		// A host name as URLHost reads it from a URL: no scheme, path,
 		// user, port or escapes (an IPv6 address keeps its brackets).
 		if hasAny(h, &hostRefusedBits) || strings.IndexByte(h, ':') >= 0 && h[0] != '[' {
-			return policyError("hosts", "entry "+strconv.Itoa(k)+" "+errfmt.Quote(clip(h))+": want a host name such as example.com")
+			return policyError("hosts", "entry "+errfmt.Itoa(k)+" "+errfmt.Quote(clip(h))+": want a host name such as example.com")
 		}
 	}
 	return nil

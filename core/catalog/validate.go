@@ -26,17 +26,17 @@ const (
 // so call it after building a catalogue in memory.
 func (c *Catalogue) Validate() error {
 	if c.Dim < 0 || c.Dim > DefaultMaxDim {
-		return errfmt.Wrap("", ErrInvalid, ": dim "+strconv.Itoa(c.Dim)+" out of [0, "+strconv.Itoa(DefaultMaxDim)+"]")
+		return errfmt.Wrap("", ErrInvalid, ": dim "+errfmt.Itoa(c.Dim)+" out of [0, "+strconv.Itoa(DefaultMaxDim)+"]")
 	}
 	if len(c.Topics) > DefaultMaxTopics {
-		return errfmt.Wrap("", ErrInvalid, ": "+strconv.Itoa(len(c.Topics))+" topics, more than uint16 indices address")
+		return errfmt.Wrap("", ErrInvalid, ": "+errfmt.Itoa(len(c.Topics))+" topics, more than uint16 indices address")
 	}
 	if len(c.Gram) != 0 && len(c.Gram) != c.Dim*c.Dim {
-		return errfmt.Wrap("", ErrInvalid, ": gram has "+strconv.Itoa(len(c.Gram))+" values, want dim² = "+strconv.Itoa(c.Dim*c.Dim))
+		return errfmt.Wrap("", ErrInvalid, ": gram has "+errfmt.Itoa(len(c.Gram))+" values, want dim² = "+errfmt.Itoa(c.Dim*c.Dim))
 	}
 	for k, g := range c.Gram {
 		if !finite(g) {
-			return errfmt.Wrap("", ErrInvalid, ": gram["+strconv.Itoa(k)+"] is "+errfmt.Float(g))
+			return errfmt.Wrap("", ErrInvalid, ": gram["+errfmt.Itoa(k)+"] is "+errfmt.Float(g))
 		}
 	}
 	if !finite(c.Lambda) || c.Lambda < 0 {
@@ -48,10 +48,10 @@ func (c *Catalogue) Validate() error {
 	seenTopic := make(map[string]struct{}, len(c.Topics))
 	for i, t := range c.Topics {
 		if t == "" {
-			return errfmt.Wrap("", ErrInvalid, ": topic "+strconv.Itoa(i)+" is empty")
+			return errfmt.Wrap("", ErrInvalid, ": topic "+errfmt.Itoa(i)+" is empty")
 		}
 		if _, dup := seenTopic[t]; dup {
-			return errfmt.Wrap("", ErrInvalid, ": topic "+strconv.Itoa(i)+" "+errfmt.Quote(clip(t))+" appears twice in the vocabulary")
+			return errfmt.Wrap("", ErrInvalid, ": topic "+errfmt.Itoa(i)+" "+errfmt.Quote(clip(t))+" appears twice in the vocabulary")
 		}
 		seenTopic[t] = struct{}{}
 	}
@@ -65,7 +65,7 @@ func (c *Catalogue) Validate() error {
 		}
 		id := c.Items[i].ID
 		if j, dup := index[id]; dup {
-			return errfmt.Wrap("", ErrInvalid, ": item "+strconv.Itoa(i)+" "+errfmt.Quote(clip(id))+": id: duplicate of item "+strconv.Itoa(j))
+			return errfmt.Wrap("", ErrInvalid, ": item "+errfmt.Itoa(i)+" "+errfmt.Quote(clip(id))+": id: duplicate of item "+errfmt.Itoa(j))
 		}
 		index[id] = i
 	}
@@ -91,7 +91,7 @@ func (c *Catalogue) validateItem(i int) error {
 		return itemError(i, it.ID, "title", "empty")
 	}
 	if n := len(it.Vector); n != 0 && n != c.Dim {
-		return itemError(i, it.ID, "vec", strconv.Itoa(n)+" values, want dim "+strconv.Itoa(c.Dim))
+		return itemError(i, it.ID, "vec", errfmt.Itoa(n)+" values, want dim "+errfmt.Itoa(c.Dim))
 	}
 	if !finite(it.Scale) || it.Scale < 0 {
 		return itemError(i, it.ID, "scale", errfmt.Float(it.Scale)+", want a finite value >= 0")
@@ -107,14 +107,14 @@ func (c *Catalogue) validateItem(i int) error {
 	}
 	for k, tw := range it.Topics {
 		if int(tw.Topic) >= len(c.Topics) {
-			return itemError(i, it.ID, "topics", "entry "+strconv.Itoa(k)+": topic index "+strconv.Itoa(int(tw.Topic))+", vocabulary has "+strconv.Itoa(len(c.Topics)))
+			return itemError(i, it.ID, "topics", "entry "+errfmt.Itoa(k)+": topic index "+errfmt.Itoa(int(tw.Topic))+", vocabulary has "+errfmt.Itoa(len(c.Topics)))
 		}
 		if !finite(tw.Weight) || tw.Weight <= 0 || tw.Weight > 1 {
-			return itemError(i, it.ID, "topics", "entry "+strconv.Itoa(k)+": weight "+errfmt.Float(tw.Weight)+" out of (0, 1]")
+			return itemError(i, it.ID, "topics", "entry "+errfmt.Itoa(k)+": weight "+errfmt.Float(tw.Weight)+" out of (0, 1]")
 		}
 		for _, prev := range it.Topics[:k] {
 			if prev.Topic == tw.Topic {
-				return itemError(i, it.ID, "topics", "entry "+strconv.Itoa(k)+": topic "+strconv.Itoa(int(tw.Topic))+" repeated")
+				return itemError(i, it.ID, "topics", "entry "+errfmt.Itoa(k)+": topic "+errfmt.Itoa(int(tw.Topic))+" repeated")
 			}
 		}
 	}
@@ -301,7 +301,7 @@ func (c *Catalogue) Sensitive(i int) bool {
 //
 //go:noinline
 func itemError(i int, id, field, msg string) error {
-	return errfmt.Wrap("", ErrInvalid, ": item "+strconv.Itoa(i)+" "+errfmt.Quote(clip(id))+": "+field+": "+msg)
+	return errfmt.Wrap("", ErrInvalid, ": item "+errfmt.Itoa(i)+" "+errfmt.Quote(clip(id))+": "+field+": "+msg)
 }
 
 // blank reports whether s is empty or only white space, as

@@ -33,7 +33,7 @@ func (newerError) Unwrap() error { return ErrVersion }
 // keep the bytes and fall back to an empty profile.
 func Decode(b []byte) (*Profile, error) {
 	if len(b) > MaxBytes {
-		return nil, errfmt.Wrap("decode profile: ", ErrTooLarge, ": "+strconv.Itoa(len(b))+" bytes, limit "+strconv.Itoa(MaxBytes))
+		return nil, errfmt.Wrap("decode profile: ", ErrTooLarge, ": "+errfmt.Itoa(len(b))+" bytes, limit "+strconv.Itoa(MaxBytes))
 	}
 	if Sealed(b) {
 		var err error
@@ -144,7 +144,7 @@ func (p *Profile) Encode() ([]byte, error) {
 // ErrTooLarge and name the field.
 func (p *Profile) Validate() error {
 	if p.Version != FormatVersion {
-		return errfmt.Wrap("", ErrVersion, " "+strconv.Itoa(p.Version))
+		return errfmt.Wrap("", ErrVersion, " "+errfmt.Itoa(p.Version))
 	}
 	switch p.Settings.Consent {
 	case ConsentUnset, ConsentGranted, ConsentDenied:
@@ -162,7 +162,7 @@ func (p *Profile) Validate() error {
 		n    int
 	}{{"interests", len(p.Interests)}, {"events", len(p.Events)}, {"read", len(p.ReadItems)}, {"hidden", len(p.Hidden)}, {"muted", len(p.Muted)}} {
 		if l.n > MaxList {
-			return errfmt.Wrap("", ErrTooLarge, ": "+l.name+" has "+strconv.Itoa(l.n)+" entries, limit "+strconv.Itoa(MaxList))
+			return errfmt.Wrap("", ErrTooLarge, ": "+l.name+" has "+errfmt.Itoa(l.n)+" entries, limit "+strconv.Itoa(MaxList))
 		}
 	}
 	if err := checkInterests("interests", p.Interests, true); err != nil {
@@ -170,10 +170,10 @@ func (p *Profile) Validate() error {
 	}
 	for i := range p.Events {
 		ev := &p.Events[i]
-		field := "events[" + strconv.Itoa(i) + "]"
+		field := "events[" + errfmt.Itoa(i) + "]"
 		switch {
 		case !ev.Kind.Valid():
-			return invalidField(field+".kind", "unknown kind "+strconv.Itoa(int(ev.Kind)))
+			return invalidField(field+".kind", "unknown kind "+errfmt.Itoa(int(ev.Kind)))
 		case ev.Item == "" && ev.Kind != Mute:
 			return invalidField(field+".item", "empty")
 		case ev.Kind == Mute && ev.Topic == "":
@@ -185,7 +185,7 @@ func (p *Profile) Validate() error {
 		case !finite(ev.Dwell) || ev.Dwell < 0 || ev.Dwell > MaxDwell:
 			return invalidField(field+".dwell", errfmt.Float(ev.Dwell)+" out of [0, "+strconv.Itoa(MaxDwell)+"]")
 		case len(ev.Credit) > MaxCredit:
-			return errfmt.Wrap("", ErrTooLarge, ": "+field+".credit has "+strconv.Itoa(len(ev.Credit))+" entries, limit "+strconv.Itoa(MaxCredit))
+			return errfmt.Wrap("", ErrTooLarge, ": "+field+".credit has "+errfmt.Itoa(len(ev.Credit))+" entries, limit "+strconv.Itoa(MaxCredit))
 		}
 		if err := checkInterests(field+".credit", ev.Credit, false); err != nil {
 			return err
@@ -197,7 +197,7 @@ func (p *Profile) Validate() error {
 	}{{"read", p.ReadItems}, {"hidden", p.Hidden}, {"muted", p.Muted}} {
 		for i, s := range l.v {
 			if s == "" || len(s) > MaxString {
-				return invalidField(l.name+"["+strconv.Itoa(i)+"]", "empty or longer than "+strconv.Itoa(MaxString)+" bytes")
+				return invalidField(l.name+"["+errfmt.Itoa(i)+"]", "empty or longer than "+strconv.Itoa(MaxString)+" bytes")
 			}
 		}
 	}
@@ -212,17 +212,17 @@ func checkInterests(field string, list []Interest, sorted bool) error {
 	for i, in := range list {
 		switch {
 		case in.Topic == "" || len(in.Topic) > MaxString:
-			return errfmt.Wrap("", ErrInvalid, ": "+field+"["+strconv.Itoa(i)+"].topic: empty or longer than "+strconv.Itoa(MaxString)+" bytes")
+			return errfmt.Wrap("", ErrInvalid, ": "+field+"["+errfmt.Itoa(i)+"].topic: empty or longer than "+strconv.Itoa(MaxString)+" bytes")
 		case !finite(in.Weight) || abs(in.Weight) > maxWeight:
-			return errfmt.Wrap("", ErrInvalid, ": "+field+"["+strconv.Itoa(i)+"].weight: "+errfmt.Float(in.Weight))
+			return errfmt.Wrap("", ErrInvalid, ": "+field+"["+errfmt.Itoa(i)+"].weight: "+errfmt.Float(in.Weight))
 		case sorted && i > 0 && strings.Compare(list[i-1].Topic, in.Topic) >= 0:
-			return errfmt.Wrap("", ErrInvalid, ": "+field+"["+strconv.Itoa(i)+"].topic: "+errfmt.Quote(clip(in.Topic))+" not in order or repeated")
+			return errfmt.Wrap("", ErrInvalid, ": "+field+"["+errfmt.Itoa(i)+"].topic: "+errfmt.Quote(clip(in.Topic))+" not in order or repeated")
 		}
 	}
 	if !sorted {
 		for i, in := range list {
 			if slices.ContainsFunc(list[:i], func(o Interest) bool { return o.Topic == in.Topic }) {
-				return errfmt.Wrap("", ErrInvalid, ": "+field+"["+strconv.Itoa(i)+"].topic: "+errfmt.Quote(clip(in.Topic))+" repeated")
+				return errfmt.Wrap("", ErrInvalid, ": "+field+"["+errfmt.Itoa(i)+"].topic: "+errfmt.Quote(clip(in.Topic))+" repeated")
 			}
 		}
 	}

@@ -99,7 +99,7 @@ func (p *Profile) ExportJSON(now int64) ([]byte, error) {
 // types, with the same result (tested against it).
 func ImportJSON(b []byte) (*Profile, error) {
 	if len(b) > MaxJSONBytes {
-		return nil, errfmt.Wrap("import profile: ", ErrTooLarge, ": "+strconv.Itoa(len(b))+" bytes, limit "+strconv.Itoa(MaxJSONBytes))
+		return nil, errfmt.Wrap("import profile: ", ErrTooLarge, ": "+errfmt.Itoa(len(b))+" bytes, limit "+strconv.Itoa(MaxJSONBytes))
 	}
 	n := 0
 	for _, c := range b { // not bytes.Count, which links bytes.Index (4 KB of code)
@@ -108,7 +108,7 @@ func ImportJSON(b []byte) (*Profile, error) {
 		}
 	}
 	if n > maxJSONObjects {
-		return nil, errfmt.Wrap("import profile: ", ErrTooLarge, ": "+strconv.Itoa(n)+" objects, limit "+strconv.Itoa(maxJSONObjects))
+		return nil, errfmt.Wrap("import profile: ", ErrTooLarge, ": "+errfmt.Itoa(n)+" objects, limit "+errfmt.Itoa(maxJSONObjects))
 	}
 	var x exportJSON
 	if err := x.readJSON(b); err != nil {
@@ -118,7 +118,7 @@ func ImportJSON(b []byte) (*Profile, error) {
 		return nil, errfmt.Wrap("import profile: ", ErrInvalid, ": format "+errfmt.Quote(clip(x.Format))+", want "+errfmt.Quote(ExportFormat))
 	}
 	if x.Version != FormatVersion {
-		return nil, errfmt.Wrap("import profile: ", ErrVersion, " "+strconv.Itoa(x.Version)+" (this code imports "+strconv.Itoa(FormatVersion)+")")
+		return nil, errfmt.Wrap("import profile: ", ErrVersion, " "+errfmt.Itoa(x.Version)+" (this code imports "+strconv.Itoa(FormatVersion)+")")
 	}
 	p := New()
 	var err error
@@ -129,14 +129,14 @@ func ImportJSON(b []byte) (*Profile, error) {
 	p.Interests = fromInterestsJSON(x.Interests)
 	sortx.Func(p.Interests, func(a, b Interest) int { return cmp.Compare(a.Topic, b.Topic) })
 	if len(x.Events) > MaxList {
-		return nil, errfmt.Wrap("import profile: ", ErrTooLarge, ": "+strconv.Itoa(len(x.Events))+" events, limit "+strconv.Itoa(MaxList))
+		return nil, errfmt.Wrap("import profile: ", ErrTooLarge, ": "+errfmt.Itoa(len(x.Events))+" events, limit "+strconv.Itoa(MaxList))
 	}
 	for i, e := range x.Events {
 		k, err := ParseKind(e.Kind)
 		if err != nil {
-			return nil, errfmt.Wrap("import profile: events["+strconv.Itoa(i)+"]: ", err, "")
+			return nil, errfmt.Wrap("import profile: events["+errfmt.Itoa(i)+"]: ", err, "")
 		}
-		t, err := parseTime("events["+strconv.Itoa(i)+"].time", e.Time)
+		t, err := parseTime("events["+errfmt.Itoa(i)+"].time", e.Time)
 		if err != nil {
 			return nil, errfmt.Wrap("import profile: ", err, "")
 		}

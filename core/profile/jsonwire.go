@@ -287,7 +287,7 @@ type jsonReader struct {
 var errJSONType = errors.New("value of the wrong type")
 
 func (r *jsonReader) fail(msg string) error {
-	return errfmt.Wrap("", ErrInvalid, ": "+msg+" at byte "+strconv.Itoa(r.i))
+	return errfmt.Wrap("", ErrInvalid, ": "+msg+" at byte "+errfmt.Itoa(r.i))
 }
 
 // readJSON decodes b, one JSON value and nothing after it, into x.
@@ -624,7 +624,7 @@ func (r *jsonReader) float32(f *float32) error {
 }
 
 func (r *jsonReader) typeError() error {
-	return errfmt.Wrap("", ErrInvalid, ": "+errJSONType.Error()+" at byte "+strconv.Itoa(r.i))
+	return errfmt.Wrap("", ErrInvalid, ": "+errJSONType.Error()+" at byte "+errfmt.Itoa(r.i))
 }
 
 // number returns the bytes of a JSON number:

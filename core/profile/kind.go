@@ -1,10 +1,6 @@
 package profile
 
-import (
-	"strconv"
-
-	"github.com/hearth-dev/hearth/core/internal/errfmt"
-)
+import "github.com/hearth-dev/hearth/core/internal/errfmt"
 
 // Event kinds. Explicit feedback (like, dislike, hide, mute) weighs more than
 // implicit signals (view, read, click).
@@ -47,7 +43,7 @@ func (k Kind) String() string {
 	if k.Valid() {
 		return kinds[k].name
 	}
-	return "kind(" + strconv.Itoa(int(k)) + ")"
+	return "kind(" + errfmt.Itoa(int(k)) + ")"
 }
 
 // Valid reports whether k is one of the defined kinds.

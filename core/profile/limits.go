@@ -2,7 +2,6 @@ package profile
 
 import (
 	"errors"
-	"strconv"
 
 	"github.com/hearth-dev/hearth/core/internal/errfmt"
 	"github.com/hearth-dev/hearth/core/internal/scan"
@@ -60,10 +59,10 @@ func (l *limiter) check(depth int, key []byte, n int, known bool) error {
 		charge = 300
 	}
 	if n > max {
-		return errfmt.Wrap("", ErrTooLarge, ": "+clip(string(key))+" has "+strconv.Itoa(n)+" entries, limit "+strconv.Itoa(max))
+		return errfmt.Wrap("", ErrTooLarge, ": "+clip(string(key))+" has "+errfmt.Itoa(n)+" entries, limit "+errfmt.Itoa(max))
 	}
 	if l.budget -= n * charge; l.budget < 0 {
-		return errfmt.Wrap("", ErrTooLarge, ": decoded size over the "+strconv.Itoa(maxMemory)+"-byte budget")
+		return errfmt.Wrap("", ErrTooLarge, ": decoded size over the "+errfmt.Itoa(maxMemory)+"-byte budget")
 	}
 	return nil
 }
@@ -129,7 +128,7 @@ func scanError(err error, rest []byte) error {
 	case err != nil:
 		return errfmt.Wrap("", ErrCorrupt, ": "+err.Error())
 	case len(rest) != 0:
-		return errfmt.Wrap("", ErrCorrupt, ": "+strconv.Itoa(len(rest))+" trailing bytes")
+		return errfmt.Wrap("", ErrCorrupt, ": "+errfmt.Itoa(len(rest))+" trailing bytes")
 	}
 	return nil
 }

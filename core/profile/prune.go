@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"math"
 	"slices"
-	"strconv"
 
 	"github.com/hearth-dev/hearth/core/catalog"
 	"github.com/hearth-dev/hearth/core/internal/errfmt"
@@ -158,7 +157,7 @@ func (p *Profile) ForgetItem(id string) {
 // item's place in the read or hidden set or the topic's mute.
 func (p *Profile) ForgetEvent(i int) error {
 	if i < 0 || i >= len(p.Events) {
-		return errfmt.Wrap("forget event "+strconv.Itoa(i)+": ", ErrNoEvent, " (log has "+strconv.Itoa(len(p.Events))+")")
+		return errfmt.Wrap("forget event "+errfmt.Itoa(i)+": ", ErrNoEvent, " (log has "+errfmt.Itoa(len(p.Events))+")")
 	}
 	ev := p.Events[i]
 	p.Events = slices.Delete(p.Events, i, i+1)

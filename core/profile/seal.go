@@ -1,10 +1,6 @@
 package profile
 
-import (
-	"strconv"
-
-	"github.com/hearth-dev/hearth/core/internal/errfmt"
-)
+import "github.com/hearth-dev/hearth/core/internal/errfmt"
 
 // The stored form of a profile is sealed: a two-byte header, the profile's
 // MessagePack bytes and a CRC-32C of everything before it, big-endian.
@@ -72,7 +68,7 @@ func Open(b []byte) ([]byte, error) {
 	}
 	switch v := b[1]; {
 	case v > sealVersion:
-		return nil, errfmt.Wrap("", ErrNewer, ": seal version "+strconv.Itoa(int(v)))
+		return nil, errfmt.Wrap("", ErrNewer, ": seal version "+errfmt.Itoa(int(v)))
 	case v < sealVersion:
 		return nil, errfmt.Wrap("", ErrCorrupt, ": seal version 0")
 	}

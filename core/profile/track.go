@@ -170,7 +170,7 @@ func (p *Profile) Track(c *catalog.Catalogue, ev Event, now int64) (learned bool
 func checkEvent(ev *Event) error {
 	switch {
 	case !ev.Kind.Valid():
-		return errfmt.Wrap("", ErrInvalid, ": kind "+strconv.Itoa(int(ev.Kind)))
+		return errfmt.Wrap("", ErrInvalid, ": kind "+errfmt.Itoa(int(ev.Kind)))
 	case ev.Item == "" && ev.Kind != Mute:
 		return errfmt.Wrap("", ErrInvalid, ": no item")
 	case len(ev.Item) > MaxString || len(ev.Topic) > MaxString:

@@ -58,41 +58,49 @@ func Float(v float32) string { return strconv.FormatFloat(float64(v), 'g', -1, 3
 //
 //go:noinline
 func Quote(s string) string {
-	b := make([]byte, 0, len(s)+2)
-	b = append(b, '"')
+	b := make([]byte, 1, len(s)+2)
+	b[0] = '"'
 	for i := 0; i < len(s); {
 		r, size := rune(s[i]), 1
 		if r >= utf8.RuneSelf {
 			r, size = utf8.DecodeRuneInString(s[i:])
 		}
+		// One append of a literal byte or an escape: \ and a letter,
+		// then n hex digits of v.
+		c, n, v := byte(r), 0, uint32(r)
 		switch {
 		case size == 1 && r == utf8.RuneError:
-			b = appendEscape(b, 'x', uint32(s[i]), 2)
+			c, n, v = 'x', 2, uint32(s[i])
 		case r == '"' || r == '\\':
-			b = append(b, '\\', byte(r))
 		case r >= ' ' && r < 0x7f:
-			b = append(b, byte(r))
+			c = 0
 		case r < ' ' || r == 0x7f:
+			c, n = 'x', 2
 			if j := strings.IndexByte("\a\b\f\n\r\t\v", byte(r)); j >= 0 {
-				b = append(b, '\\', "abfnrtv"[j])
-			} else {
-				b = appendEscape(b, 'x', uint32(r), 2)
+				c, n = "abfnrtv"[j], 0
 			}
 		case r < 0x10000:
-			b = appendEscape(b, 'u', uint32(r), 4)
+			c, n = 'u', 4
 		default:
-			b = appendEscape(b, 'U', uint32(r), 8)
+			c, n = 'U', 8
+		}
+		if c != 0 {
+			b = append(b, '\\', c)
+		} else {
+			b = append(b, byte(r))
+		}
+		for n > 0 {
+			n--
+			b = append(b, "0123456789abcdef"[v>>(4*n)&0xF])
 		}
 		i += size
 	}
 	return string(append(b, '"'))
 }
 
-// appendEscape appends \ and kind, then v as n lower-case hex digits.
-func appendEscape(b []byte, kind byte, v uint32, n int) []byte {
-	b = append(b, '\\', kind)
-	for s := 4 * (n - 1); s >= 0; s -= 4 {
-		b = append(b, "0123456789abcdef"[v>>s&0xF])
-	}
-	return b
-}
+// Itoa is strconv.Itoa, not inlined: core's error messages call it about
+// 200 times, each inlined with its own small-number path and call
+// (-1.1 KB of brotli). Constants keep strconv.Itoa, which folds them.
+//
+//go:noinline
+func Itoa(i int) string { return strconv.Itoa(i) }
