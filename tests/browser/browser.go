@@ -170,6 +170,31 @@ func (b *Browser) Tab(t testing.TB, opts ...chromedp.CreateBrowserContextOption)
 	return tctx
 }
 
+// Profile opens a tab in the browser's regular profile and closes it when
+// the test ends. A fresh context (Tab) is off the record: its HTTP cache
+// lives in memory and keeps no response of about 9 MB or more, so a
+// returning reader of a large catalogue would download it again on every
+// page (TestBrowser_ProfileCache in tests/browserbench); the profile's
+// cache is on disk, as a reader's is. Tabs of the profile share its
+// storage and cache across tests: clear what a test depends on.
+func (b *Browser) Profile(t testing.TB) context.Context {
+	t.Helper()
+	if b == nil {
+		t.Skip(ErrNoBrowser)
+	}
+	ctx, cancel := chromedp.NewContext(b.ctx)
+	if err := chromedp.Do(ctx); err != nil {
+		cancel()
+		t.Fatalf("open tab: %v", err)
+	}
+	tctx, cancelTimeout := context.WithTimeout(ctx, b.timeout)
+	t.Cleanup(func() {
+		cancelTimeout()
+		cancel()
+	})
+	return tctx
+}
+
 // Main starts the browser, runs the tests and stops it; use it from
 // TestMain. Without a Chromium it runs the tests with a nil *b, so that
 // browser tests skip and the others run.

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
@@ -19,6 +20,7 @@ import (
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/cdproto/storage"
 	"github.com/chromedp/cdproto/target"
 	"github.com/chromedp/chromedp"
 	"github.com/hearth-dev/hearth/build/assets"
@@ -349,6 +351,17 @@ func workerSteps(t testing.TB, tab context.Context, id target.ID) map[string]flo
 		steps[name] = marks.Origin + at - page
 	}
 	return steps
+}
+
+// clearSite empties the browser's HTTP cache and the storage of the
+// origin of siteURL (IndexedDB: profile, consent, kept lists).
+func clearSite(t testing.TB, tab context.Context, siteURL string) {
+	t.Helper()
+	clearCache(t, tab)
+	u, err := url.Parse(siteURL)
+	require.NoError(t, err)
+	_, err = chromedp.Call(tab, storage.ClearDataForOrigin, storage.ClearDataForOriginParams{Origin: u.Scheme + "://" + u.Host, StorageTypes: "all"})
+	require.NoError(t, err)
 }
 
 // clearCache empties the browser's HTTP cache.
