@@ -5,6 +5,7 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/hearth-dev/hearth/core/internal/errfmt"
@@ -494,52 +495,65 @@ func (r *jsonReader) object(member func(key []byte) error) error {
 
 // readList reads a list into *s as encoding/json does: null sets nil, []
 // a new empty list; elements decode into those already there (up to the
-// capacity), and the list is cut to the elements read.
+// capacity), and the list is cut to the elements read. The brackets and
+// commas are read by list, one body for every element type.
 func readList[T any](r *jsonReader, s *[]T, elem func(*jsonReader, *T) error) error {
-	if null, err := r.null(); null || err != nil {
-		if null {
+	list := *s
+	n, err := r.list(func(i int) error {
+		if i >= cap(list) {
+			list = slices.Grow(list, 1)
+		}
+		if i >= len(list) {
+			list = list[:i+1]
+		}
+		return elem(r, &list[i])
+	})
+	switch {
+	case n < 0: // null
+		if err == nil {
 			*s = nil
 		}
 		return err
+	case err != nil:
+		*s = list // the elements decoded so far stay, as encoding/json leaves them
+		return err
+	case n == 0:
+		list = make([]T, 0)
+	case n < len(list):
+		list = list[:n]
+	}
+	*s = list
+	return nil
+}
+
+// list reads a JSON list (n < 0 for null), calling elem with the index of
+// each element once the reader stands before it, and returns how many it
+// read.
+func (r *jsonReader) list(elem func(i int) error) (n int, err error) {
+	if null, err := r.null(); null || err != nil {
+		return -1, err
 	}
 	if r.peek() != '[' {
-		return r.fail("want a list")
+		return 0, r.fail("want a list")
 	}
 	r.i++
-	list := *s
-	i := 0
 	if r.peek() != ']' {
 		for {
-			if i >= cap(list) {
-				list = slices.Grow(list, 1)
+			if err := elem(n); err != nil {
+				return n, err
 			}
-			if i >= len(list) {
-				list = list[:i+1]
-			}
-			if err := elem(r, &list[i]); err != nil {
-				*s = list
-				return err
-			}
-			i++
+			n++
 			if c := r.peek(); c == ',' {
 				r.i++
 				continue
 			} else if c != ']' {
-				*s = list
-				return r.fail("want , or ]")
+				return n, r.fail("want , or ]")
 			}
 			break
 		}
 	}
 	r.i++
-	if i < len(list) {
-		list = list[:i]
-	}
-	if i == 0 {
-		list = make([]T, 0)
-	}
-	*s = list
-	return nil
+	return n, nil
 }
 
 // str reads a string (or null, which changes nothing) into *s.
@@ -689,61 +703,51 @@ func (r *jsonReader) quoted() ([]byte, error) {
 			return out, nil
 		case c < 0x20:
 			return nil, r.fail("control character in string")
-		case c == '\\':
-			out = append(out, r.b[start:r.i]...)
-			r.i++
-			if r.i >= len(r.b) {
-				return nil, r.fail("unterminated string")
-			}
-			switch e := r.b[r.i]; e {
-			case '"', '\\', '/':
-				out = append(out, e)
-			case 'b':
-				out = append(out, '\b')
-			case 'f':
-				out = append(out, '\f')
-			case 'n':
-				out = append(out, '\n')
-			case 'r':
-				out = append(out, '\r')
-			case 't':
-				out = append(out, '\t')
-			case 'u':
-				rr := hex4(r.b[r.i+1:])
-				if rr < 0 {
-					return nil, r.fail("invalid \\u escape")
+		case c == '\\' || c >= utf8.RuneSelf:
+			// An escape or a byte of invalid UTF-8 (U+FFFD): the text
+			// before it, then its rune, in one place.
+			end := r.i
+			rr, size := utf8.RuneError, 1
+			if c >= utf8.RuneSelf {
+				if rr, size = utf8.DecodeRune(r.b[r.i:]); rr != utf8.RuneError || size != 1 {
+					r.i += size
+					continue
 				}
-				r.i += 4
-				if 0xD800 <= rr && rr < 0xE000 {
-					// A high surrogate followed by an escaped low one is
-					// one rune; any other surrogate is replaced.
-					if rest := r.b[r.i+1:]; rr < 0xDC00 && len(rest) >= 2 && rest[0] == '\\' && rest[1] == 'u' {
-						if lo := hex4(rest[2:]); 0xDC00 <= lo && lo < 0xE000 {
-							rr = 0x10000 + (rr-0xD800)<<10 + (lo - 0xDC00)
-							r.i += 6
+			} else {
+				r.i++
+				if r.i >= len(r.b) {
+					return nil, r.fail("unterminated string")
+				}
+				if e := r.b[r.i]; e != 'u' {
+					j := strings.IndexByte(`"\/bfnrt`, e)
+					if j < 0 {
+						return nil, r.fail("invalid escape")
+					}
+					rr = rune("\"\\/\b\f\n\r\t"[j])
+				} else {
+					if rr = hex4(r.b[r.i+1:]); rr < 0 {
+						return nil, r.fail("invalid \\u escape")
+					}
+					r.i += 4
+					if 0xD800 <= rr && rr < 0xE000 {
+						// A high surrogate followed by an escaped low one is
+						// one rune; any other surrogate is replaced.
+						if rest := r.b[r.i+1:]; rr < 0xDC00 && len(rest) >= 2 && rest[0] == '\\' && rest[1] == 'u' {
+							if lo := hex4(rest[2:]); 0xDC00 <= lo && lo < 0xE000 {
+								rr = 0x10000 + (rr-0xD800)<<10 + (lo - 0xDC00)
+								r.i += 6
+							} else {
+								rr = utf8.RuneError
+							}
 						} else {
 							rr = utf8.RuneError
 						}
-					} else {
-						rr = utf8.RuneError
 					}
 				}
-				out = utf8.AppendRune(out, rr)
-			default:
-				return nil, r.fail("invalid escape")
 			}
+			out = utf8.AppendRune(append(out, r.b[start:end]...), rr)
 			r.i++
 			start = r.i
-		case c >= utf8.RuneSelf:
-			rr, size := utf8.DecodeRune(r.b[r.i:])
-			if rr == utf8.RuneError && size == 1 {
-				out = append(out, r.b[start:r.i]...)
-				out = append(out, "\uFFFD"...)
-				r.i++
-				start = r.i
-				continue
-			}
-			r.i += size
 		default:
 			r.i++
 		}
