@@ -554,6 +554,9 @@ func (it *Item) checkLimits(i int, lim Limits) error {
 }
 
 // clip shortens an id for an error message, so a hostile id cannot flood logs.
+// Not inlined: about 10 calls, all on error paths.
+//
+//go:noinline
 func clip(s string) string {
 	const n = 64
 	if len(s) <= n {

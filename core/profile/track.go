@@ -216,6 +216,10 @@ func finite(f float32) bool {
 	return !math.IsNaN(float64(f)) && !math.IsInf(float64(f), 0)
 }
 
+// clip shortens a value for an error message. Not inlined: about 10 calls,
+// all on error paths.
+//
+//go:noinline
 func clip(s string) string {
 	const n = 64
 	if len(s) <= n {

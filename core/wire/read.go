@@ -63,6 +63,10 @@ func (r *Reader) Rest() []byte { return r.b[r.off:] }
 // then returns err at the current offset.
 func (r *Reader) Fail(err error) { r.fail(err) }
 
+// fail is not inlined: it is called at about 30 places, all on error
+// paths, and inlined each carried its own allocation.
+//
+//go:noinline
 func (r *Reader) fail(err error) {
 	if r.err == nil {
 		r.err = &Error{Offset: r.off, Err: err}
