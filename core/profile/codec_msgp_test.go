@@ -38,7 +38,7 @@ func TestDecode_Errors(t *testing.T) {
 		{"version 0", encode(&Profile{Version: 0}), ErrVersion, "0"},
 		{"hostile events header", []byte{0x82, 0xa1, 'v', 0x02, 0xa6, 'e', 'v', 'e', 'n', 't', 's', 0xdd, 0x7f, 0xff, 0xff, 0xff}, ErrCorrupt, ""},
 		{"unknown kind", encode(&Profile{Version: 2, Events: []Event{{Item: "a", Kind: 9}}}), ErrInvalid, "events[0].kind"},
-		{"unsorted interests", encode(&Profile{Version: 2, Interests: []Interest{{"b", 1}, {"a", 1}}}), ErrInvalid, "interests[1].topic"},
+		{"unsorted interests", encode(&Profile{Version: 2, Interests: []Interest{{Topic: "b", Weight: 1}, {Topic: "a", Weight: 1}}}), ErrInvalid, "interests[1].topic"},
 		{"bad consent", encode(&Profile{Version: 2, Settings: Settings{Consent: "yes"}}), ErrInvalid, "settings.consent"},
 		{"variety out of range", encode(&Profile{Version: 2, Settings: Settings{Variety: 2}}), ErrInvalid, "settings.variety"},
 		{"too many credits", encode(&Profile{Version: 2, Events: []Event{{Item: "a", Kind: View, Credit: make([]Interest, MaxCredit+1)}}}), ErrTooLarge, "c has 65 entries"},
@@ -87,7 +87,7 @@ func TestDecode_MigratesV1(t *testing.T) {
 	require.Equal(t, &Profile{
 		Version:   FormatVersion,
 		Settings:  Settings{Consent: ConsentGranted},
-		Interests: []Interest{{"go", 1.5}, {"wasm", 0.75}},
+		Interests: []Interest{{Topic: "go", Weight: 1.5}, {Topic: "wasm", Weight: 0.75}},
 		Events: []Event{
 			{Item: "a", Kind: Read, Time: t0.Unix()},
 			{Item: "b", Kind: Like, Time: t0.Add(time.Hour).Unix()},

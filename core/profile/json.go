@@ -38,8 +38,9 @@ type settingsJSON struct {
 }
 
 type interestJSON struct {
-	Topic  string  `json:"topic"`
-	Weight float32 `json:"weight"`
+	_      [0]func() // as Interest, which converts to it
+	Topic  string    `json:"topic"`
+	Weight float32   `json:"weight"`
 }
 
 type eventJSON struct {

@@ -64,6 +64,7 @@ type Profile struct {
 
 // Settings are the reader's choices.
 type Settings struct {
+	_ [0]func() // not comparable: no equality function linked (docs/size.md)
 	// Consent is ConsentUnset, ConsentGranted or ConsentDenied.
 	Consent string `msg:"consent"`
 	// Variety in [-1, 1] moves the publisher's diversity toward more
@@ -74,8 +75,9 @@ type Settings struct {
 // Interest is the decayed weight of one topic as of Profile.Updated.
 // Negative weights come from dislikes.
 type Interest struct {
-	Topic  string  `msg:"t"`
-	Weight float32 `msg:"w"`
+	_      [0]func() // not comparable: no equality function linked (docs/size.md)
+	Topic  string    `msg:"t"`
+	Weight float32   `msg:"w"`
 }
 
 // Event is one thing the reader did.

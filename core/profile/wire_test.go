@@ -98,7 +98,7 @@ func TestProfile_appendMsg(t *testing.T) {
 			{Item: "a", Kind: Read, Time: 1, Dwell: 30},
 			{Item: "b", Kind: Mute, Time: 2, Topic: "go"},
 			{Item: "c", Kind: View, Time: 3, Credit: []Interest{}},
-			{Item: "d", Kind: Like, Time: 4, Credit: []Interest{{"go", 0.5}}},
+			{Item: "d", Kind: Like, Time: 4, Credit: []Interest{{Topic: "go", Weight: 0.5}}},
 		}}},
 	}
 	for _, tt := range tests {
@@ -163,9 +163,9 @@ func TestProfile_readMsg(t *testing.T) {
 func TestProfile_readMsgVariants(t *testing.T) {
 	// Every field set, so every field's decoder meets every variant.
 	p := &Profile{Version: FormatVersion, Settings: Settings{Consent: ConsentGranted, Variety: 0.5},
-		Interests: []Interest{{"go", 0.5}}, ReadItems: []string{"a"}, Hidden: []string{"b"},
+		Interests: []Interest{{Topic: "go", Weight: 0.5}}, ReadItems: []string{"a"}, Hidden: []string{"b"},
 		Muted: []string{"m"}, Updated: 1_700_000_000,
-		Events: []Event{{Item: "a", Kind: Read, Time: 1_700_000_000, Dwell: 30, Topic: "t", Credit: []Interest{{"go", 0.25}}}}}
+		Events: []Event{{Item: "a", Kind: Read, Time: 1_700_000_000, Dwell: 30, Topic: "t", Credit: []Interest{{Topic: "go", Weight: 0.25}}}}}
 	docs := [][]byte{p.appendMsg(nil), v1Bytes(t)}
 	for _, doc := range docs {
 		variants := wiretest.Variants(doc)
@@ -231,7 +231,7 @@ func benchProfile(n int) *Profile {
 	for i := range n {
 		id := "item-" + strconv.Itoa(i)
 		p.Events = append(p.Events, Event{Item: id, Kind: Read, Time: 1_700_000_000 + int64(i)*60, Dwell: 42,
-			Credit: []Interest{{"topic-101", 0.3}, {"topic-102", 0.2}}})
+			Credit: []Interest{{Topic: "topic-101", Weight: 0.3}, {Topic: "topic-102", Weight: 0.2}}})
 		p.ReadItems = append(p.ReadItems, id)
 	}
 	p.Updated = 1_700_000_000 + int64(n)*60

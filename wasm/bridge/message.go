@@ -123,15 +123,17 @@ type Rec struct {
 // Reason explains a recommendation: Code is stable, Text is for the reader,
 // Ref is the item id or topic it refers to.
 type Reason struct {
-	Code string `msg:"code"`
-	Text string `msg:"text"`
-	Ref  string `msg:"ref,omitempty"`
+	_    [0]func() // not comparable: no equality function linked (docs/size.md)
+	Code string    `msg:"code"`
+	Text string    `msg:"text"`
+	Ref  string    `msg:"ref,omitempty"`
 }
 
 // CatalogueInfo describes the loaded catalogue.
 type CatalogueInfo struct {
-	ID    string `msg:"id"`
-	Items int    `msg:"items"`
+	_     [0]func() // not comparable: no equality function linked (docs/size.md)
+	ID    string    `msg:"id"`
+	Items int       `msg:"items"`
 	// Consent is the publisher's default consent mode from the catalogue's
 	// policy (the page's decision, if any, is not reflected here).
 	Consent string `msg:"consent" ts:"'opt-in' | 'opt-out'"`
@@ -153,26 +155,29 @@ type View struct {
 
 // Interest is one topic the profile follows, strongest first.
 type Interest struct {
-	Topic  string  `msg:"topic"`
-	Weight float32 `msg:"weight"`
+	_      [0]func() // not comparable: no equality function linked (docs/size.md)
+	Topic  string    `msg:"topic"`
+	Weight float32   `msg:"weight"`
 }
 
 // EventView is one logged event; Index is what OpForgetEvent takes.
 type EventView struct {
-	Index int     `msg:"index"`
-	Item  string  `msg:"item"`
-	Title string  `msg:"title"`
-	URL   string  `msg:"url"`
-	Kind  string  `msg:"kind" ts:"EventKind"`
-	Time  int64   `msg:"time"` // Unix seconds
-	Dwell float32 `msg:"dwell,omitempty"`
-	Topic string  `msg:"topic,omitempty"`
+	_     [0]func() // not comparable: no equality function linked (docs/size.md)
+	Index int       `msg:"index"`
+	Item  string    `msg:"item"`
+	Title string    `msg:"title"`
+	URL   string    `msg:"url"`
+	Kind  string    `msg:"kind" ts:"EventKind"`
+	Time  int64     `msg:"time"` // Unix seconds
+	Dwell float32   `msg:"dwell,omitempty"`
+	Topic string    `msg:"topic,omitempty"`
 }
 
 // ItemRef names an item the profile refers to. Title and URL are empty when
 // the item has left the catalogue.
 type ItemRef struct {
-	ID    string `msg:"id"`
-	Title string `msg:"title"`
-	URL   string `msg:"url"`
+	_     [0]func() // not comparable: no equality function linked (docs/size.md)
+	ID    string    `msg:"id"`
+	Title string    `msg:"title"`
+	URL   string    `msg:"url"`
 }

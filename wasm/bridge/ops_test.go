@@ -144,6 +144,10 @@ func fill(v reflect.Value) {
 	case reflect.Slice:
 		v.Set(reflect.MakeSlice(v.Type(), 1, 1))
 		fill(v.Index(0))
+	case reflect.Array:
+		for i := range v.Len() { // none for the blank [0]func() of an incomparable type
+			fill(v.Index(i))
+		}
 	case reflect.String:
 		v.SetString("x")
 	case reflect.Int, reflect.Int64, reflect.Int32:

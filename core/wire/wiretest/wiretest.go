@@ -231,6 +231,13 @@ func equal(a, b reflect.Value) bool {
 			}
 		}
 		return true
+	case reflect.Array:
+		for i := range a.Len() { // none for the blank [0]func() of an incomparable type
+			if !equal(a.Index(i), b.Index(i)) {
+				return false
+			}
+		}
+		return true
 	}
 	panic("wiretest: cannot compare a " + a.Type().String())
 }

@@ -243,7 +243,9 @@ func object(fields []string) string {
 func fields(t reflect.Type) map[string]reflect.StructField {
 	out := map[string]reflect.StructField{}
 	for i := range t.NumField() {
-		out[key(t.Field(i))] = t.Field(i)
+		if t.Field(i).IsExported() {
+			out[key(t.Field(i))] = t.Field(i)
+		}
 	}
 	return out
 }
@@ -316,6 +318,9 @@ func genDTS(ops, codes []constant) []byte {
 		fmt.Fprintf(&b, "\n/** %s of wasm/bridge on the wire. */\nexport interface Wire%s {\n", t.Name(), t.Name())
 		for j := range t.NumField() {
 			f := t.Field(j)
+			if !f.IsExported() {
+				continue // the blank field that keeps a type incomparable
+			}
 			fmt.Fprintf(&b, "  %s;\n", sh.field(f, omitempty(f)))
 		}
 		b.WriteString("}\n")
