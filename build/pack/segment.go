@@ -11,6 +11,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -19,7 +20,6 @@ import (
 	"github.com/hearth-dev/hearth/build/feed"
 	"github.com/hearth-dev/hearth/build/text"
 	"github.com/hearth-dev/hearth/core/catalog"
-	"github.com/hearth-dev/hearth/web/serve"
 )
 
 // Segment files: a catalogue written by [WriteSegments] is a base
@@ -176,7 +176,9 @@ func WriteSegments(items []feed.Item, pol catalog.Policy, dir string, o SegmentO
 	if err != nil {
 		return rep, err
 	}
-	if err := precompress.WriteFile(filepath.Join(dir, ManifestName), append(mb, '\n')); err != nil {
+	// The manifest is the file every visit revalidates, and it grows with
+	// the segments: it gets siblings too.
+	if _, err := precompress.Write(dir, ManifestName, append(mb, '\n'), o.BrotliLevel); err != nil {
 		return rep, fmt.Errorf("write catalogue manifest: %w", err)
 	}
 	rep.Deleted, err = deleteUnlisted(dir, old, m)
@@ -511,9 +513,15 @@ func mergeSegments(dir string, parts []Part, level int) (Part, error) {
 	return writeSegment(dir, &m, level)
 }
 
-// deleteUnlisted removes the catalogue files of dir, with their siblings,
-// that neither the previous manifest nor the new one lists: a browser that
-// read the previous manifest may still fetch its files.
+// hashedFile matches the names WriteSegments gives its files; other
+// files of dir (a catalogue.msgpack written by the asset build) are not
+// its to delete.
+var hashedFile = regexp.MustCompile(`^(catalogue|segment)\.[0-9a-f]{16}\.msgpack$`)
+
+// deleteUnlisted removes the catalogue files of dir, with their siblings
+// and their lines of the sibling index, that neither the previous manifest
+// nor the new one lists: a browser that read the previous manifest may
+// still fetch its files.
 func deleteUnlisted(dir string, old, m Manifest) ([]string, error) {
 	keep := map[string]bool{old.Name: true, m.Name: true}
 	for _, p := range append(slices.Clip(old.Segments), m.Segments...) {
@@ -526,13 +534,11 @@ func deleteUnlisted(dir string, old, m Manifest) ([]string, error) {
 	var deleted []string
 	for _, path := range names {
 		name := filepath.Base(path)
-		if keep[name] || !(strings.HasPrefix(name, "catalogue.") || strings.HasPrefix(name, "segment.")) {
+		if keep[name] || !hashedFile.MatchString(name) {
 			continue
 		}
-		for _, f := range []string{name, name + serve.SiblingExt("br"), name + serve.SiblingExt("gzip")} {
-			if err := os.Remove(filepath.Join(dir, f)); err != nil && !errors.Is(err, fs.ErrNotExist) {
-				return deleted, err
-			}
+		if err := precompress.Remove(dir, name); err != nil {
+			return deleted, err
 		}
 		deleted = append(deleted, name)
 	}

@@ -1,14 +1,18 @@
 package pack_test
 
 import (
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/hearth-dev/hearth/build/pack"
 	"github.com/hearth-dev/hearth/core/catalog"
+	"github.com/hearth-dev/hearth/web/serve"
 	"github.com/stretchr/testify/require"
 )
 
@@ -78,4 +82,52 @@ func TestWriteSegments(t *testing.T) {
 	rep = build(72)
 	require.Contains(t, rep.Deleted, base)
 	require.True(t, slices.ContainsFunc(rep.Manifest.Segments, func(p pack.Part) bool { return p.Items > 0 }))
+}
+
+// TestWriteSegments_siblings: the manifest is sent compressed as the files
+// it lists are, and a deleted file leaves neither siblings nor lines of the
+// sibling index behind; files of the folder that are not the builder's
+// own stay.
+func TestWriteSegments_siblings(t *testing.T) {
+	site := newNewsSite(100, 4, 2)
+	dir := t.TempDir()
+	other := filepath.Join(dir, serve.Catalogue)
+	require.NoError(t, os.WriteFile(other, []byte("the asset build's catalogue"), 0o644))
+	h := serve.New(os.DirFS(dir), serve.Options{})
+	build := func(hour int) pack.SegmentReport {
+		t.Helper()
+		now := site.start.Add(time.Duration(hour) * time.Hour)
+		rep, err := pack.WriteSegments(site.at(now), catalog.Policy{}, dir, pack.SegmentOptions{Build: pack.Options{Generated: now}, BrotliLevel: 1})
+		require.NoError(t, err)
+		mb, err := os.ReadFile(filepath.Join(dir, pack.ManifestName))
+		require.NoError(t, err)
+		r := httptest.NewRequest(http.MethodGet, "/"+pack.ManifestName, nil)
+		r.Header.Set("Accept-Encoding", "gzip, deflate, br")
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, r)
+		require.Equal(t, http.StatusOK, w.Code)
+		require.Equal(t, "br", w.Header().Get("Content-Encoding"), "the manifest's current sibling is sent")
+		require.Less(t, w.Body.Len(), len(mb))
+		return rep
+	}
+	build(0)
+	build(6)
+	build(12)
+	rep := build(24) // merges the first day's two segments
+	require.Equal(t, 2, rep.Merged)
+	rep = build(30)
+	require.Len(t, rep.Deleted, 2)
+	idx, err := os.ReadFile(filepath.Join(dir, serve.SiblingIndex))
+	require.NoError(t, err)
+	for _, name := range rep.Deleted {
+		require.True(t, strings.HasPrefix(name, "segment."), name)
+		for _, f := range []string{name, name + ".br", name + ".gz"} {
+			require.NoFileExists(t, filepath.Join(dir, f))
+		}
+		require.NotContains(t, string(idx), name, "the sibling index keeps no line of a deleted file")
+	}
+	for _, p := range rep.Manifest.Segments {
+		require.Contains(t, string(idx), p.Name+".br\t")
+	}
+	require.FileExists(t, other, "a file the builder did not name is not deleted")
 }

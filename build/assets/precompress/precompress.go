@@ -136,6 +136,32 @@ func Refresh(dir, name string, level int) ([]Sibling, error) {
 	return write(dir, name, b, level, false)
 }
 
+// Remove deletes dir/name and its siblings, and their lines from dir's
+// sibling index. A file already gone is no error.
+func Remove(dir, name string) error {
+	if name == "" || name != filepath.Base(name) {
+		return fmt.Errorf("precompress: %q is not a file name", name)
+	}
+	var errs []error
+	changes := map[string]*serve.Sibling{}
+	for _, coding := range codings {
+		sib := name + serve.SiblingExt(coding)
+		if err := os.Remove(filepath.Join(dir, sib)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			errs = append(errs, fmt.Errorf("precompress: remove %s: %w", sib, err))
+			continue
+		}
+		changes[sib] = nil
+	}
+	// The original last, so that no sibling outlives it.
+	if err := os.Remove(filepath.Join(dir, name)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		errs = append(errs, fmt.Errorf("precompress: remove %s: %w", name, err))
+	}
+	if err := updateIndex(dir, changes); err != nil {
+		errs = append(errs, err)
+	}
+	return errors.Join(errs...)
+}
+
 // staged is a file written to a temporary name, waiting for its rename.
 type staged struct {
 	sib Sibling

@@ -168,3 +168,28 @@ func TestCompress(t *testing.T) {
 	_, err := Compress(in, "zstd", 0)
 	require.Error(t, err)
 }
+
+func TestRemove(t *testing.T) {
+	dir := t.TempDir()
+	for _, name := range []string{"segment.a.msgpack", "segment.b.msgpack"} {
+		_, err := Write(dir, name, []byte(strings.Repeat(name, 50)), 1)
+		require.NoError(t, err)
+	}
+	require.NoError(t, Remove(dir, "segment.a.msgpack"))
+	for _, f := range []string{"segment.a.msgpack", "segment.a.msgpack.br", "segment.a.msgpack.gz"} {
+		require.NoFileExists(t, filepath.Join(dir, f))
+	}
+	idx := index(t, dir)
+	require.NotContains(t, idx, "segment.a.msgpack.br")
+	require.NotContains(t, idx, "segment.a.msgpack.gz")
+	require.Contains(t, idx, "segment.b.msgpack.br", "the other file's lines stay")
+	require.Contains(t, idx, "segment.b.msgpack.gz")
+	body, enc := get(t, dir, "segment.b.msgpack")
+	require.Equal(t, "br", enc)
+	require.Equal(t, strings.Repeat("segment.b.msgpack", 50), body)
+
+	require.NoError(t, Remove(dir, "segment.a.msgpack"), "a file already gone")
+	require.Error(t, Remove(dir, "../segment.b.msgpack"))
+	require.NoError(t, Remove(dir, "segment.b.msgpack"))
+	require.NoFileExists(t, filepath.Join(dir, serve.SiblingIndex), "an empty index is removed")
+}
