@@ -42,7 +42,8 @@ func (p *Profile) Prune(pol catalog.Policy, now int64) {
 		return abs(in.Weight) < negligibleInterest
 	})
 	if over := len(p.Interests) - MaxInterests; over > 0 {
-		// Keep the strongest, then restore the topic order.
+		// Keep the strongest (of equal weights, the topics first in
+		// order: the sort is stable), then restore the topic order.
 		sortx.Func(p.Interests, func(a, b Interest) int { return cmp.Compare(abs(b.Weight), abs(a.Weight)) })
 		p.Interests = p.Interests[:MaxInterests]
 		sortx.Func(p.Interests, func(a, b Interest) int { return cmp.Compare(a.Topic, b.Topic) })

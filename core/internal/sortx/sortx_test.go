@@ -24,14 +24,15 @@ func pairs(b []byte) []pair {
 func byKey(a, b pair) int { return cmp.Compare(a.key, b.key) }
 
 // FuzzFunc: Func and StableFunc leave every element, tied ones included,
-// where slices.SortFunc and slices.SortStableFunc leave it.
+// where slices.SortStableFunc leaves it; with no ties, Func sorts as
+// slices.SortFunc.
 func FuzzFunc(f *testing.F) {
 	f.Add([]byte{})
 	f.Add([]byte{3, 1, 2})
 	f.Add(slices.Repeat([]byte{9, 4, 7, 1, 1, 0, 3, 8, 2, 6, 5}, 40))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		want, got := pairs(b), pairs(b)
-		slices.SortFunc(want, byKey)
+		slices.SortStableFunc(want, byKey)
 		Func(got, byKey)
 		require.Equal(t, want, got)
 
@@ -39,23 +40,35 @@ func FuzzFunc(f *testing.F) {
 		slices.SortStableFunc(want, byKey)
 		StableFunc(got, byKey)
 		require.Equal(t, want, got)
+
+		want, got = pairs(b), pairs(b)
+		slices.SortFunc(want, byKeyPos)
+		Func(got, byKeyPos)
+		require.Equal(t, want, got)
 	})
 }
 
+// byKeyPos orders every pair: no ties.
+func byKeyPos(a, b pair) int { return cmp.Or(cmp.Compare(a.key, b.key), cmp.Compare(a.pos, b.pos)) }
+
 func TestFunc(t *testing.T) {
-	// Long enough for pdqsort's partitioning and pattern breaking, not only
-	// its insertion sort.
+	// Long enough for the stable sort's merges, not only its insertion
+	// sort, and for pdqsort's partitioning in slices.SortFunc.
 	b := make([]byte, 5000)
 	for i := range b {
 		b[i] = byte(i*7919 + i/3)
 	}
 	want, got := pairs(b), pairs(b)
-	slices.SortFunc(want, byKey)
+	slices.SortStableFunc(want, byKey)
 	Func(got, byKey)
 	require.Equal(t, want, got)
 	slices.Reverse(want)
 	got = slices.Clone(want)
 	slices.SortStableFunc(want, byKey)
 	StableFunc(got, byKey)
+	require.Equal(t, want, got)
+	want, got = pairs(b), pairs(b)
+	slices.SortFunc(want, byKeyPos)
+	Func(got, byKeyPos)
 	require.Equal(t, want, got)
 }
