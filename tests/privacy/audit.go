@@ -53,6 +53,12 @@ type Site struct {
 	// comparison between readers, since whether the browser asks for them
 	// depends on its icon cache, not on the page.
 	Icon []string
+	// Ordered lists URL paths whose requests must come in the same order
+	// for every reader, over the whole recording: a segmented catalogue's
+	// manifest and files, which the Worker fetches one after another in
+	// the manifest's order. The comparison of page views does not see
+	// order (the engine's files arrive in either order).
+	Ordered []string
 }
 
 // Span is a range of request indices [From, To) of a recording; To < 0
@@ -92,6 +98,7 @@ const (
 	RuleCookie      = "cookie"      // a cookie sent, set, or in the jar
 	RuleForeign     = "foreign"     // a request of the page or a Worker to another host
 	RuleSame        = "same"        // the requests differ between readers
+	RuleOrder       = "order"       // the requests for Site.Ordered come in another order, or other ones, than another reader's
 	RuleRecommended = "recommended" // a recommended URL fetched that the reader did not open
 	RuleSpeculative = "speculative" // prefetch, prerender or speculation rules
 	RuleOff         = "off"         // an engine request while personalization was off
@@ -151,6 +158,7 @@ func Audit(s Site, recs []Recording) []Finding {
 		out = append(out, auditOne(s, rec)...)
 	}
 	out = append(out, same(s, recs)...)
+	out = append(out, order(s, recs)...)
 	return out
 }
 
@@ -318,7 +326,39 @@ func same(s Site, recs []Recording) []Finding {
 	return out
 }
 
-// diff describes the first difference of two sorted lists, or "".
+// order compares every reader's requests for s.Ordered, in order, with
+// the first reader's.
+func order(s Site, recs []Recording) []Finding {
+	if len(s.Ordered) == 0 || len(recs) < 2 {
+		return nil
+	}
+	var out []Finding
+	base := orderedRequests(s, recs[0])
+	for _, rec := range recs[1:] {
+		if d := diff(base, orderedRequests(s, rec)); d != "" {
+			out = append(out, Finding{Persona: rec.Persona, Rule: RuleOrder,
+				Detail: fmt.Sprintf("the requests for %v differ from %s's: %s", s.Ordered, recs[0].Persona, d)})
+		}
+	}
+	return out
+}
+
+// orderedRequests returns the method and URL of the judged requests of
+// rec for s.Ordered, in the order they were sent.
+func orderedRequests(s Site, rec Recording) []string {
+	var out []string
+	for _, r := range rec.Requests {
+		if !s.judged(r) || Navigation(r) {
+			continue
+		}
+		if u, err := url.Parse(r.URL); err == nil && slices.Contains(s.Ordered, u.Path) {
+			out = append(out, r.Method+" "+r.URL)
+		}
+	}
+	return out
+}
+
+// diff describes the first difference of two lists, or "".
 func diff(a, b []string) string {
 	for i := 0; i < len(a) || i < len(b); i++ {
 		switch {
