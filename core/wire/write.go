@@ -2,18 +2,18 @@ package wire
 
 import "math"
 
-// appendUint appends the n low bytes of u, big-endian, after the type byte t.
+// appendUint appends the n low bytes of u, big-endian, after the type byte
+// t. Not inlined, and one loop rather than a case per width: inlined with
+// four appends into every appender and encoder, it cost the engine 1.9 KB
+// of brotli.
+//
+//go:noinline
 func appendUint(b []byte, t byte, u uint64, n int) []byte {
-	switch n {
-	case 1:
-		return append(b, t, byte(u))
-	case 2:
-		return append(b, t, byte(u>>8), byte(u))
-	case 4:
-		return append(b, t, byte(u>>24), byte(u>>16), byte(u>>8), byte(u))
+	b = append(b, t)
+	for s := 8 * (n - 1); s >= 0; s -= 8 {
+		b = append(b, byte(u>>s))
 	}
-	return append(b, t, byte(u>>56), byte(u>>48), byte(u>>40), byte(u>>32),
-		byte(u>>24), byte(u>>16), byte(u>>8), byte(u))
+	return b
 }
 
 // AppendMapHeader appends a header for a map of n entries.
