@@ -61,7 +61,7 @@ var Tuned = Settings{
 	TextDim:            64,
 	Text:               HearthSettings{Weights: catalog.Weights{Similarity: 0.1, Topic: 0.1, Freshness: 0.2, Popularity: 1}, Diversity: 0.2},
 	Panel:              HearthSettings{Weights: catalog.Weights{Similarity: 1, Topic: 0.1, Popularity: 1}, Diversity: 0.3},
-	Transit:            HearthSettings{Weights: catalog.Weights{Similarity: 1, Topic: 0.1, Popularity: 0.5}, Diversity: 0.1},
+	Transit:            HearthSettings{Weights: catalog.Weights{Similarity: 1, Topic: 0.1, Popularity: 0.5}, Diversity: 0.01},
 	Seed:               1,
 }
 
