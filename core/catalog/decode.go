@@ -3,7 +3,6 @@ package catalog
 import (
 	"errors"
 	"slices"
-	"strconv"
 	"unsafe"
 
 	"github.com/hearth-dev/hearth/core/internal/errfmt"
@@ -172,7 +171,7 @@ func formatError(b []byte, err error) error {
 
 // versionError is the error of a catalogue in format v.
 func versionError(v int) error {
-	msg := " " + errfmt.Itoa(v) + " (this code reads " + strconv.Itoa(FormatVersion) + ")"
+	msg := " " + errfmt.Itoa(v) + " (this code reads " + errfmt.Itoa(FormatVersion) + ")"
 	if v < FormatVersion && v > 0 {
 		msg += ": rebuild the catalogue with this release's hearth-catalog (its -previous reads the old format)"
 	}

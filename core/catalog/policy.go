@@ -1,7 +1,6 @@
 package catalog
 
 import (
-	"strconv"
 	"strings"
 
 	"github.com/hearth-dev/hearth/core/internal/errfmt"
@@ -104,10 +103,10 @@ func (p Policy) Validate() error {
 		}
 	}
 	if p.RetentionDays < 0 || p.RetentionDays > MaxRetentionDays {
-		return policyError("retention", errfmt.Itoa(p.RetentionDays)+" days out of [0, "+strconv.Itoa(MaxRetentionDays)+"]")
+		return policyError("retention", errfmt.Itoa(p.RetentionDays)+" days out of [0, "+errfmt.Itoa(MaxRetentionDays)+"]")
 	}
 	if p.MaxEvents < 0 || p.MaxEvents > MaxEvents {
-		return policyError("max_events", errfmt.Itoa(p.MaxEvents)+" out of [0, "+strconv.Itoa(MaxEvents)+"]")
+		return policyError("max_events", errfmt.Itoa(p.MaxEvents)+" out of [0, "+errfmt.Itoa(MaxEvents)+"]")
 	}
 	switch p.Consent {
 	case "", ConsentOptIn, ConsentOptOut:

@@ -26,7 +26,7 @@ const (
 // so call it after building a catalogue in memory.
 func (c *Catalogue) Validate() error {
 	if c.Dim < 0 || c.Dim > DefaultMaxDim {
-		return errfmt.Wrap("", ErrInvalid, ": dim "+errfmt.Itoa(c.Dim)+" out of [0, "+strconv.Itoa(DefaultMaxDim)+"]")
+		return errfmt.Wrap("", ErrInvalid, ": dim "+errfmt.Itoa(c.Dim)+" out of [0, "+errfmt.Itoa(DefaultMaxDim)+"]")
 	}
 	if len(c.Topics) > DefaultMaxTopics {
 		return errfmt.Wrap("", ErrInvalid, ": "+errfmt.Itoa(len(c.Topics))+" topics, more than uint16 indices address")

@@ -33,7 +33,7 @@ func (newerError) Unwrap() error { return ErrVersion }
 // keep the bytes and fall back to an empty profile.
 func Decode(b []byte) (*Profile, error) {
 	if len(b) > MaxBytes {
-		return nil, errfmt.Wrap("decode profile: ", ErrTooLarge, ": "+errfmt.Itoa(len(b))+" bytes, limit "+strconv.Itoa(MaxBytes))
+		return nil, errfmt.Wrap("decode profile: ", ErrTooLarge, ": "+errfmt.Itoa(len(b))+" bytes, limit "+errfmt.Itoa(MaxBytes))
 	}
 	if Sealed(b) {
 		var err error
@@ -74,7 +74,7 @@ func decodeWith(b []byte, unmarshalChecked func([]byte) (*Profile, error)) (*Pro
 			if v > FormatVersion {
 				err = ErrNewer
 			}
-			return nil, errfmt.Wrap("", err, " "+strconv.FormatInt(v, 10)+" (this code reads 1 to "+strconv.Itoa(FormatVersion)+")")
+			return nil, errfmt.Wrap("", err, " "+strconv.FormatInt(v, 10)+" (this code reads 1 to "+errfmt.Itoa(FormatVersion)+")")
 		}
 	}
 	if err != nil {
@@ -162,7 +162,7 @@ func (p *Profile) Validate() error {
 		n    int
 	}{{"interests", len(p.Interests)}, {"events", len(p.Events)}, {"read", len(p.ReadItems)}, {"hidden", len(p.Hidden)}, {"muted", len(p.Muted)}} {
 		if l.n > MaxList {
-			return errfmt.Wrap("", ErrTooLarge, ": "+l.name+" has "+errfmt.Itoa(l.n)+" entries, limit "+strconv.Itoa(MaxList))
+			return errfmt.Wrap("", ErrTooLarge, ": "+l.name+" has "+errfmt.Itoa(l.n)+" entries, limit "+errfmt.Itoa(MaxList))
 		}
 	}
 	if err := checkInterests("interests", p.Interests, true); err != nil {
@@ -179,13 +179,13 @@ func (p *Profile) Validate() error {
 		case ev.Kind == Mute && ev.Topic == "":
 			return invalidField(field+".topic", "empty for a mute")
 		case len(ev.Item) > MaxString || len(ev.Topic) > MaxString:
-			return errfmt.Wrap("", ErrTooLarge, ": "+field+": item or topic longer than "+strconv.Itoa(MaxString)+" bytes")
+			return errfmt.Wrap("", ErrTooLarge, ": "+field+": item or topic longer than "+errfmt.Itoa(MaxString)+" bytes")
 		case ev.Time < 0:
 			return invalidField(field+".time", strconv.FormatInt(ev.Time, 10))
 		case !finite(ev.Dwell) || ev.Dwell < 0 || ev.Dwell > MaxDwell:
-			return invalidField(field+".dwell", errfmt.Float(ev.Dwell)+" out of [0, "+strconv.Itoa(MaxDwell)+"]")
+			return invalidField(field+".dwell", errfmt.Float(ev.Dwell)+" out of [0, "+errfmt.Itoa(MaxDwell)+"]")
 		case len(ev.Credit) > MaxCredit:
-			return errfmt.Wrap("", ErrTooLarge, ": "+field+".credit has "+errfmt.Itoa(len(ev.Credit))+" entries, limit "+strconv.Itoa(MaxCredit))
+			return errfmt.Wrap("", ErrTooLarge, ": "+field+".credit has "+errfmt.Itoa(len(ev.Credit))+" entries, limit "+errfmt.Itoa(MaxCredit))
 		}
 		if err := checkInterests(field+".credit", ev.Credit, false); err != nil {
 			return err
@@ -197,7 +197,7 @@ func (p *Profile) Validate() error {
 	}{{"read", p.ReadItems}, {"hidden", p.Hidden}, {"muted", p.Muted}} {
 		for i, s := range l.v {
 			if s == "" || len(s) > MaxString {
-				return invalidField(l.name+"["+errfmt.Itoa(i)+"]", "empty or longer than "+strconv.Itoa(MaxString)+" bytes")
+				return invalidField(l.name+"["+errfmt.Itoa(i)+"]", "empty or longer than "+errfmt.Itoa(MaxString)+" bytes")
 			}
 		}
 	}
@@ -212,7 +212,7 @@ func checkInterests(field string, list []Interest, sorted bool) error {
 	for i, in := range list {
 		switch {
 		case in.Topic == "" || len(in.Topic) > MaxString:
-			return errfmt.Wrap("", ErrInvalid, ": "+field+"["+errfmt.Itoa(i)+"].topic: empty or longer than "+strconv.Itoa(MaxString)+" bytes")
+			return errfmt.Wrap("", ErrInvalid, ": "+field+"["+errfmt.Itoa(i)+"].topic: empty or longer than "+errfmt.Itoa(MaxString)+" bytes")
 		case !finite(in.Weight) || abs(in.Weight) > maxWeight:
 			return errfmt.Wrap("", ErrInvalid, ": "+field+"["+errfmt.Itoa(i)+"].weight: "+errfmt.Float(in.Weight))
 		case sorted && i > 0 && strings.Compare(list[i-1].Topic, in.Topic) >= 0:

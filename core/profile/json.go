@@ -2,7 +2,6 @@ package profile
 
 import (
 	"cmp"
-	"strconv"
 
 	"github.com/hearth-dev/hearth/core/internal/errfmt"
 	"github.com/hearth-dev/hearth/core/internal/sortx"
@@ -100,7 +99,7 @@ func (p *Profile) ExportJSON(now int64) ([]byte, error) {
 // types, with the same result (tested against it).
 func ImportJSON(b []byte) (*Profile, error) {
 	if len(b) > MaxJSONBytes {
-		return nil, errfmt.Wrap("import profile: ", ErrTooLarge, ": "+errfmt.Itoa(len(b))+" bytes, limit "+strconv.Itoa(MaxJSONBytes))
+		return nil, errfmt.Wrap("import profile: ", ErrTooLarge, ": "+errfmt.Itoa(len(b))+" bytes, limit "+errfmt.Itoa(MaxJSONBytes))
 	}
 	n := 0
 	for _, c := range b { // not bytes.Count, which links bytes.Index (4 KB of code)
@@ -119,7 +118,7 @@ func ImportJSON(b []byte) (*Profile, error) {
 		return nil, errfmt.Wrap("import profile: ", ErrInvalid, ": format "+errfmt.Quote(clip(x.Format))+", want "+errfmt.Quote(ExportFormat))
 	}
 	if x.Version != FormatVersion {
-		return nil, errfmt.Wrap("import profile: ", ErrVersion, " "+errfmt.Itoa(x.Version)+" (this code imports "+strconv.Itoa(FormatVersion)+")")
+		return nil, errfmt.Wrap("import profile: ", ErrVersion, " "+errfmt.Itoa(x.Version)+" (this code imports "+errfmt.Itoa(FormatVersion)+")")
 	}
 	p := New()
 	var err error
@@ -130,7 +129,7 @@ func ImportJSON(b []byte) (*Profile, error) {
 	p.Interests = fromInterestsJSON(x.Interests)
 	sortx.Func(p.Interests, func(a, b Interest) int { return cmp.Compare(a.Topic, b.Topic) })
 	if len(x.Events) > MaxList {
-		return nil, errfmt.Wrap("import profile: ", ErrTooLarge, ": "+errfmt.Itoa(len(x.Events))+" events, limit "+strconv.Itoa(MaxList))
+		return nil, errfmt.Wrap("import profile: ", ErrTooLarge, ": "+errfmt.Itoa(len(x.Events))+" events, limit "+errfmt.Itoa(MaxList))
 	}
 	for i, e := range x.Events {
 		k, err := ParseKind(e.Kind)

@@ -409,7 +409,10 @@ func foldKey(key []byte, name string) bool {
 	return j == len(name)
 }
 
-// space skips JSON whitespace.
+// space skips JSON whitespace. Not inlined, nor is peek: they are called
+// at about 30 places.
+//
+//go:noinline
 func (r *jsonReader) space() {
 	for r.i < len(r.b) {
 		switch r.b[r.i] {
@@ -445,6 +448,8 @@ func (r *jsonReader) expect(c byte) error {
 }
 
 // peek returns the next non-space byte, or 0 at the end.
+//
+//go:noinline
 func (r *jsonReader) peek() byte {
 	r.space()
 	if r.i >= len(r.b) {

@@ -174,7 +174,7 @@ func checkEvent(ev *Event) error {
 	case ev.Item == "" && ev.Kind != Mute:
 		return errfmt.Wrap("", ErrInvalid, ": no item")
 	case len(ev.Item) > MaxString || len(ev.Topic) > MaxString:
-		return errfmt.Wrap("", ErrTooLarge, ": item or topic longer than "+strconv.Itoa(MaxString)+" bytes")
+		return errfmt.Wrap("", ErrTooLarge, ": item or topic longer than "+errfmt.Itoa(MaxString)+" bytes")
 	case !finite(ev.Dwell) || ev.Dwell < 0:
 		return errfmt.Wrap("", ErrInvalid, ": dwell "+errfmt.Float(ev.Dwell))
 	case ev.Time < 0:
