@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/hearth-dev/hearth/core/internal/errfmt"
+	"github.com/hearth-dev/hearth/core/internal/fold"
 )
 
 // Publication times an item may carry, in Unix seconds: the years 1900 to
@@ -189,7 +190,7 @@ func (p *Policy) AllowsURL(u string) bool {
 		return true
 	}
 	for _, h := range p.Hosts {
-		if strings.EqualFold(h, host) {
+		if fold.EqualFold(h, host) {
 			return true
 		}
 	}
@@ -283,11 +284,11 @@ func (c *Catalogue) Sensitive(i int) bool {
 	}
 	it := &c.Items[i]
 	for _, s := range c.Policy.Sensitive {
-		if strings.EqualFold(s, it.Section) && it.Section != "" {
+		if fold.EqualFold(s, it.Section) && it.Section != "" {
 			return true
 		}
 		for _, tw := range it.Topics {
-			if int(tw.Topic) < len(c.Topics) && strings.EqualFold(s, c.Topics[tw.Topic]) {
+			if int(tw.Topic) < len(c.Topics) && fold.EqualFold(s, c.Topics[tw.Topic]) {
 				return true
 			}
 		}
