@@ -73,9 +73,10 @@ var Budgets = []Budget{
 	// A Go 1.26 js/wasm binary that imports only syscall/js, built with
 	// -ldflags="-s -w" as the pipeline builds, is 432 KB of brotli
 	// (docs/size.md), so the goal leaves 18 KB for the engine itself. The
-	// ceiling keeps 3.7 KB over the engine as it is (581.3 KB at d17797a):
-	// a change that grows it more must pay for itself first.
-	{Name: "engine", Suffix: ".wasm", Max: 585 * KB, Goal: 450 * KB},
+	// ceiling is the round's 560 KB mark, which the engine passed at
+	// 8517354 (559.5 KB, from 578.3 at c326ec8 with this round's features
+	// in): a change that grows it must pay for itself first.
+	{Name: "engine", Suffix: ".wasm", Max: 560 * KB, Goal: 450 * KB},
 	{Name: "without consent", Files: []string{"hearth.js"}, Max: 15 * KB},
 }
 
