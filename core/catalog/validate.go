@@ -132,7 +132,7 @@ func checkURL(u string) string {
 	case hasAny(u, &urlRefusedBits):
 		return "contains spaces, quotes, backslashes or control characters"
 	case strings.HasPrefix(u, "https://"), strings.HasPrefix(u, "http://"):
-		host := u[strings.Index(u, "//")+2:]
+		host := u[strings.IndexByte(u, ':')+len("://"):]
 		if host == "" || host[0] == '/' || host[0] == '?' || host[0] == '#' {
 			return "no host"
 		}
