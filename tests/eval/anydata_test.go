@@ -153,7 +153,7 @@ func TestAssess_anyData(t *testing.T) {
 			_, err = png.Decode(&plot)
 			require.NoError(t, err)
 			text := md.String()
-			for _, s := range append(tc.want, tc.candidates, "## Targets", "## Items without data", "## Observations", "## Failures", "Produced on 2019-11-15", "(quality.png)", "| "+RowTransit+" |") {
+			for _, s := range append(tc.want, tc.candidates, "## Targets", "## Slices", "Tuning procedure: ", "## Items without data", "## Observations", "## Failures", "Produced on 2019-11-15", "(quality.png)", "| "+RowTransit+" |") {
 				require.Contains(t, text, s)
 			}
 			for _, s := range tc.not {

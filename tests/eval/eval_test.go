@@ -257,6 +257,12 @@ func TestSplit_fraction(t *testing.T) {
 	require.Len(t, s.Users, 1)
 	require.Equal(t, []int{3, 2, 1, 0}, s.Users[0].Targets, "the latest 20% (4.6, rounded down) are held out")
 	require.Equal(t, 19, s.NumUniverse, "held-out items nobody else has are not candidates")
+
+	v := s.Validation()
+	require.Len(t, v.Users, 1)
+	require.Equal(t, []int{6, 5, 4}, v.Users[0].Targets, "validation holds out the latest 20% of the history (3.8) by the same rule")
+	require.Len(t, v.Users[0].History, 16)
+	require.Len(t, v.Train, 16)
 }
 
 func TestTopK(t *testing.T) {

@@ -224,8 +224,15 @@ func (r *Run) WriteMarkdown(w io.Writer, info ReportInfo) error {
 	p("  resampled for both methods). A comparison is stated as above or below only when its paired interval excludes 0.\n")
 	if info.Tuned {
 		p("- Settings of the baselines, of the panel and transition vectors and of the tuned row were tuned in this run on validation targets\n")
-		p("  carved from the histories (each test user's last history positive, with popularity, tags and factors recomputed\n")
-		p("  without them), never on test targets. Hearth's default row is core's shipped policy, not tuned here.\n")
+		p("  carved from the histories by the same holdout rule (")
+		if pr.TargetFraction > 0 {
+			p("the latest %.0f%% of each test user's history positives, at least one", 100*pr.TargetFraction)
+		} else {
+			p("each test user's last history positive")
+		}
+		p(", with popularity, tags and factors\n")
+		p("  recomputed without them), never on test targets, each by its worst slice of users (see Slices). Hearth's\n")
+		p("  default row is core's shipped policy, not tuned here.\n")
 	} else {
 		p("- Settings are the harness's stored ones (`Tuned` in tests/eval); Hearth's default row is core's shipped policy.\n")
 	}
@@ -292,6 +299,7 @@ func (r *Run) WriteMarkdown(w io.Writer, info ReportInfo) error {
 		}
 	}
 	p("\n")
+	r.sliceFigures(p, info)
 	r.observations(p)
 	r.settings(p, info)
 
@@ -543,8 +551,8 @@ func (r *Run) settings(p func(string, ...any), info ReportInfo) {
 	p("  at most %d events. The freshness half-life is derived by the catalogue builder when the policy sets none\n", sp.MaxEvents)
 	p("  (`pack.Build`, within [1, %d] days): %s on this data.\n", catalog.MaxHalfLifeDays, days(r.textCat.Policy.FreshnessHalfLifeDays))
 	if info.Tuned {
-		p("- Tuned row: %s, chosen by validation nDCG@10 among settings whose validation lists are more\n", set.Text)
-		p("  diverse than item-kNN's and ALS's.\n")
+		p("- Tuned row: %s, chosen by the worst slice's validation gain over popularity among settings whose\n", set.Text)
+		p("  validation lists are more diverse than item-kNN's and ALS's.\n")
 	} else {
 		p("- Tuned row: %s.\n", set.Text)
 	}
@@ -564,7 +572,7 @@ func (r *Run) settings(p func(string, ...any), info ReportInfo) {
 		p("\nThe quick evaluation in `go test` uses other settings (`Tuned` in tests/eval): %s.\n", *info.Previous)
 	}
 	if len(info.TuneLog) > 0 {
-		p("\n<details><summary>Tuning log (validation nDCG@10)</summary>\n\n```\n%s\n```\n</details>\n", strings.Join(info.TuneLog, "\n"))
+		p("\n<details><summary>Tuning log (worst slice's validation gain over popularity)</summary>\n\n```\n%s\n```\n</details>\n", strings.Join(info.TuneLog, "\n"))
 	}
 	p("\n")
 }

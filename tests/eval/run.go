@@ -2,6 +2,7 @@ package eval
 
 import (
 	"fmt"
+	"math"
 	"slices"
 
 	"github.com/hearth-dev/hearth/build/collab"
@@ -517,43 +518,54 @@ func (r *Run) Sweep(diversities []float32) ([]Sweep, error) {
 // policy for each kind of vectors. Only validation targets are looked at.
 // logf receives one line per choice.
 func Tune(v *Split, set Settings, textHeld map[[2]int]bool, logf func(format string, args ...any)) (Settings, error) {
-	// Every choice maximises validation nDCG@10; Hearth's text settings
-	// only among settings whose lists are more diverse than the
-	// collaborative baselines', the diversity the target asks of the
-	// default.
+	// Every choice maximises the worst slice's validation gain over
+	// popularity (worstGain over Slices of v), not the mean: a setting
+	// must hold in every period and for light and heavy readers alike.
+	// Hearth's text settings are chosen only among settings whose lists
+	// are more diverse than the collaborative baselines', the diversity
+	// the target asks of the default.
+	sls, pop := Slices(v), Evaluate(v, NewPopularity(v)).NDCG
 	minILD := 0.0
-	var lastILD float64
+	var lastILD, lastNDCG float64
+	var lastSlice Slice
 	var firstErr error
 	score := func(m Method, err error) float64 {
 		if err != nil {
 			if firstErr == nil {
 				firstErr = err
 			}
-			return -1
+			return math.Inf(-1)
 		}
 		res := Evaluate(v, m)
-		lastILD = metric.Mean(res.ILD)
-		return metric.Mean(res.NDCG)
+		lastILD, lastNDCG = metric.Mean(res.ILD), metric.Mean(res.NDCG)
+		var g float64
+		g, lastSlice = worstGain(sls, res.NDCG, pop)
+		return g
+	}
+	type choice struct {
+		k         int
+		val       float64
+		ndcg, ild float64
+		slice     string
 	}
 	pick := func(what string, n int, eval func(k int) float64) int {
-		best, bestVal, bestILD := -1, -1.0, 0.0
-		fallback, fallbackVal, fallbackILD := 0, -1.0, 0.0
+		best, fallback := choice{k: -1, val: math.Inf(-1)}, choice{val: math.Inf(-1)}
 		for k := range n {
-			val := eval(k)
-			if val > fallbackVal {
-				fallback, fallbackVal, fallbackILD = k, val, lastILD
+			c := choice{k, eval(k), lastNDCG, lastILD, lastSlice.Name}
+			if c.val > fallback.val {
+				fallback = c
 			}
-			if lastILD > minILD && val > bestVal {
-				best, bestVal, bestILD = k, val, lastILD
+			if c.ild > minILD && c.val > best.val {
+				best = c
 			}
 		}
-		if best < 0 {
+		if best.k < 0 {
 			logf("tune %s: no choice has diversity above %.3f", what, minILD)
-			best, bestVal, bestILD = fallback, fallbackVal, fallbackILD
+			best = fallback
 		}
-		logf("tune %s: choice %d of %d, validation nDCG@10 %.4f, diversity %.3f (best without a diversity bound: %.4f)",
-			what, best+1, n, bestVal, bestILD, fallbackVal)
-		return best
+		logf("tune %s: choice %d of %d, worst slice's gain %+.4f (%s), validation nDCG@10 %.4f, diversity %.3f (best without a diversity bound: %+.4f)",
+			what, best.k+1, n, best.val, best.slice, best.ndcg, best.ild, fallback.val)
+		return best.k
 	}
 	var collabILD []float64
 

@@ -81,10 +81,7 @@ func NewSplit(ds *Dataset) *Split {
 			s.Train = append(s.Train, pos...)
 			continue
 		}
-		n := 1
-		if p.TargetFraction > 0 {
-			n = max(1, int(math.Floor(p.TargetFraction*float64(len(pos)))))
-		}
+		n := p.targets(len(pos))
 		hist := pos[:len(pos)-n]
 		tu := TestUser{User: u, History: hist, Now: hist[len(hist)-1].Time, Seen: s.seenBefore(u, pos[len(pos)-n].Time)}
 		for _, x := range pos[len(pos)-n:] {
@@ -97,10 +94,15 @@ func NewSplit(ds *Dataset) *Split {
 	return s
 }
 
-// Validation carves a validation task out of the histories: each test user
-// with at least two history positives gets their last history positive as
-// the single target, and every method learns from what remains. Settings
-// tuned on it never see a test target.
+// Validation carves a validation task out of the histories by the test
+// protocol itself: each test user with at least two history positives
+// gets the latest TargetFraction of them (rounded down, at least one; one
+// when the protocol holds out one) as targets, and every method learns
+// from what remains. So settings are chosen for the task they are judged
+// on, lists that must find the reader's next several items, not the next
+// one alone; a next-item task favours what follows the last item and
+// underweighs what the reader goes on to like later. Settings tuned on it
+// never see a test target.
 func (s *Split) Validation() *Split {
 	v := &Split{Data: s.Data, seen: s.seen, Eligible: s.Eligible}
 	held := make(map[[2]int]bool)
@@ -108,10 +110,14 @@ func (s *Split) Validation() *Split {
 		if len(u.History) < 2 {
 			continue
 		}
-		last := u.History[len(u.History)-1]
-		hist := u.History[:len(u.History)-1]
-		v.Users = append(v.Users, TestUser{User: u.User, History: hist, Targets: []int{last.Item}, Now: hist[len(hist)-1].Time, Seen: s.seenBefore(u.User, last.Time)})
-		held[[2]int{last.User, last.Item}] = true
+		n := min(len(u.History)-1, s.Data.Protocol.targets(len(u.History)))
+		hist, out := u.History[:len(u.History)-n], u.History[len(u.History)-n:]
+		tu := TestUser{User: u.User, History: hist, Now: hist[len(hist)-1].Time, Seen: s.seenBefore(u.User, out[0].Time)}
+		for _, x := range out {
+			tu.Targets = append(tu.Targets, x.Item)
+			held[[2]int{x.User, x.Item}] = true
+		}
+		v.Users = append(v.Users, tu)
 	}
 	for _, x := range s.Train {
 		if !held[[2]int{x.User, x.Item}] {
@@ -120,6 +126,14 @@ func (s *Split) Validation() *Split {
 	}
 	v.finish()
 	return v
+}
+
+// targets is how many of n positives the protocol holds out.
+func (p Protocol) targets(n int) int {
+	if p.TargetFraction > 0 {
+		return max(1, int(math.Floor(p.TargetFraction*float64(n))))
+	}
+	return 1
 }
 
 func (s *Split) finish() {
