@@ -437,11 +437,10 @@ func (r *jsonReader) null() (bool, error) {
 	return false, nil
 }
 
-// expect consumes c after optional whitespace.
-func (r *jsonReader) expect(c byte) error {
-	r.space()
-	if r.i >= len(r.b) || r.b[r.i] != c {
-		return r.fail("want '" + string(rune(c)) + "'")
+// colon consumes the ':' after a key, after optional whitespace.
+func (r *jsonReader) colon() error {
+	if r.peek() != ':' {
+		return r.fail("want ':'")
 	}
 	r.i++
 	return nil
@@ -480,7 +479,7 @@ func (r *jsonReader) object(member func(key []byte) error) error {
 		if err != nil {
 			return err
 		}
-		if err := r.expect(':'); err != nil {
+		if err := r.colon(); err != nil {
 			return err
 		}
 		if err := member(key); err != nil {
