@@ -437,10 +437,11 @@ func (r *jsonReader) null() (bool, error) {
 	return false, nil
 }
 
-// colon consumes the ':' after a key, after optional whitespace.
-func (r *jsonReader) colon() error {
-	if r.peek() != ':' {
-		return r.fail("want ':'")
+// expect consumes c after optional whitespace.
+func (r *jsonReader) expect(c byte) error {
+	r.space()
+	if r.i >= len(r.b) || r.b[r.i] != c {
+		return r.fail("want '" + string(rune(c)) + "'")
 	}
 	r.i++
 	return nil
@@ -479,7 +480,7 @@ func (r *jsonReader) object(member func(key []byte) error) error {
 		if err != nil {
 			return err
 		}
-		if err := r.colon(); err != nil {
+		if err := r.expect(':'); err != nil {
 			return err
 		}
 		if err := member(key); err != nil {
