@@ -513,10 +513,11 @@ func (r *Run) Sweep(diversities []float32) ([]Sweep, error) {
 }
 
 // Tune chooses every method's settings on the validation split v, starting
-// from set: baselines and the collaborative vectors' regularisation by a
-// small grid each, then Hearth's weights and diversity by a grid over the
-// policy for each kind of vectors. Only validation targets are looked at.
-// logf receives one line per choice.
+// from set: the baselines' by a small grid each, Hearth's text weights and
+// diversity by a grid over the policy, then for each kind of
+// collaborative vectors their regularisation and Hearth's weights on them
+// in turn. Only validation targets are looked at. logf receives one line
+// per choice.
 func Tune(v *Split, set Settings, textHeld map[[2]int]bool, logf func(format string, args ...any)) (Settings, error) {
 	// Every choice maximises the worst slice's validation gain over
 	// popularity (worstGain over Slices of v), not the mean: a setting
@@ -619,49 +620,6 @@ func Tune(v *Split, set Settings, textHeld map[[2]int]bool, logf func(format str
 		return score(NewHearth("tune", v, cats, fold, ps, set.Seed), nil)
 	}
 
-	// The collaborative vectors' λ (and the transitions' α) are chosen by
-	// Hearth's validation nDCG@10 on the catalogue the builder makes with
-	// them, under the stored weights; the weights are tuned after.
-	var panel []ALSConfig
-	for _, lambda := range []float64{10, 50, 200} {
-		c := set.PanelALS
-		c.Lambda, c.Alpha = lambda, panelAlpha(v.Data)
-		panel = append(panel, c)
-	}
-	set.PanelALS = panel[pick("panel vectors λ", len(panel), func(k int) float64 {
-		r.forget()
-		r.Settings.PanelALS = panel[k]
-		cats, err := r.panelCatalogues()
-		if err != nil {
-			return score(nil, err)
-		}
-		return try(set.Panel, cats, r.otherFold)
-	})]
-	logf("  panel vectors: %+v", set.PanelALS)
-	var transit []ALSConfig
-	for _, lambda := range []float64{50, 100, 200, 400} {
-		for _, alpha := range []float64{20, 50, 200} {
-			c := set.TransitALS
-			c.Lambda, c.Alpha = lambda, alpha
-			transit = append(transit, c)
-		}
-	}
-	set.TransitALS = transit[pick("transition vectors λ, α", len(transit), func(k int) float64 {
-		r.forget()
-		r.Settings.TransitALS = transit[k]
-		c, err := r.transitCatalogue()
-		if err != nil {
-			return score(nil, err)
-		}
-		return try(set.Transit, []*catalog.Catalogue{c}, nil)
-	})]
-	logf("  transition vectors: %+v", set.TransitALS)
-	r.forget()
-	r.Settings = set
-	if firstErr != nil {
-		return set, firstErr
-	}
-
 	// The freshness half-life is the builder's, derived from the items'
 	// dates (a policy that sets none gets it). Core's shipped weights and
 	// diversity are always among the choices.
@@ -683,9 +641,29 @@ func Tune(v *Split, set Settings, textHeld map[[2]int]bool, logf func(format str
 	text := []*catalog.Catalogue{r.textCat}
 	set.Text = grid[pick("Hearth text settings", len(grid), func(k int) float64 { return try(grid[k], text, nil) })]
 	logf("  Hearth text: %s", set.Text)
-
-	// Collaborative vectors: similarity leads, the rest is tuned.
 	minILD = 0
+
+	// Collaborative vectors: their λ (and the transitions' α), chosen by
+	// Hearth's validation score on the catalogue the builder makes with
+	// them, and Hearth's weights on them (similarity leads, the rest is
+	// tuned) are chosen in turn: the vectors under the stored weights, the
+	// weights on those vectors, then the vectors again under the chosen
+	// weights and, when that changes them, the weights again, so that
+	// neither choice rests on the other's stale value.
+	var panel []ALSConfig
+	for _, lambda := range []float64{10, 50, 200} {
+		c := set.PanelALS
+		c.Lambda, c.Alpha = lambda, panelAlpha(v.Data)
+		panel = append(panel, c)
+	}
+	var transit []ALSConfig
+	for _, lambda := range []float64{50, 100, 200, 400} {
+		for _, alpha := range []float64{20, 50, 200} {
+			c := set.TransitALS
+			c.Lambda, c.Alpha = lambda, alpha
+			transit = append(transit, c)
+		}
+	}
 	grid = grid[:0]
 	for _, pop := range []float32{0, 0.25, 0.5, 0.75, 1, 1.5, 2, 3} {
 		for _, topic := range []float32{0, 0.1} {
@@ -694,19 +672,54 @@ func Tune(v *Split, set Settings, textHeld map[[2]int]bool, logf func(format str
 			}
 		}
 	}
-	panelCats, err := r.panelCatalogues()
-	if err != nil {
-		return set, err
+	for round := 1; round <= 2; round++ {
+		again := ""
+		if round > 1 {
+			again = " again"
+		}
+		was := [2]ALSConfig{set.PanelALS, set.TransitALS}
+		set.PanelALS = panel[pick("panel vectors λ"+again, len(panel), func(k int) float64 {
+			r.forget()
+			r.Settings.PanelALS = panel[k]
+			cats, err := r.panelCatalogues()
+			if err != nil {
+				return score(nil, err)
+			}
+			return try(set.Panel, cats, r.otherFold)
+		})]
+		logf("  panel vectors: %+v", set.PanelALS)
+		set.TransitALS = transit[pick("transition vectors λ, α"+again, len(transit), func(k int) float64 {
+			r.forget()
+			r.Settings.TransitALS = transit[k]
+			c, err := r.transitCatalogue()
+			if err != nil {
+				return score(nil, err)
+			}
+			return try(set.Transit, []*catalog.Catalogue{c}, nil)
+		})]
+		logf("  transition vectors: %+v", set.TransitALS)
+		r.forget()
+		r.Settings = set
+		if firstErr != nil {
+			return set, firstErr
+		}
+		if round > 1 && was == [2]ALSConfig{set.PanelALS, set.TransitALS} {
+			break
+		}
+		panelCats, err := r.panelCatalogues()
+		if err != nil {
+			return set, err
+		}
+		set.Panel = grid[pick("Hearth panel settings"+again, len(grid), func(k int) float64 { return try(grid[k], panelCats, r.otherFold) })]
+		logf("  Hearth panel: %s", set.Panel)
+		transitCat, err := r.transitCatalogue()
+		if err != nil {
+			return set, err
+		}
+		transitCats := []*catalog.Catalogue{transitCat}
+		set.Transit = grid[pick("Hearth transition settings"+again, len(grid), func(k int) float64 { return try(grid[k], transitCats, nil) })]
+		logf("  Hearth transitions: %s", set.Transit)
 	}
-	set.Panel = grid[pick("Hearth panel settings", len(grid), func(k int) float64 { return try(grid[k], panelCats, r.otherFold) })]
-	logf("  Hearth panel: %s", set.Panel)
-	transitCat, err := r.transitCatalogue()
-	if err != nil {
-		return set, err
-	}
-	transitCats := []*catalog.Catalogue{transitCat}
-	set.Transit = grid[pick("Hearth transition settings", len(grid), func(k int) float64 { return try(grid[k], transitCats, nil) })]
-	logf("  Hearth transitions: %s", set.Transit)
 	return set, firstErr
 }
 
