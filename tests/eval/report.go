@@ -231,8 +231,8 @@ func (r *Run) WriteMarkdown(w io.Writer, info ReportInfo) error {
 			p("each test user's last history positive")
 		}
 		p(", with popularity, tags and factors\n")
-		p("  recomputed without them), never on test targets, each by its worst slice of users (see Slices). Hearth's\n")
-		p("  default row is core's shipped policy, not tuned here.\n")
+		p("  recomputed without them), never on test targets: Hearth's by their worst slice of users, the baselines' by\n")
+		p("  their mean (see Slices). Hearth's default row is core's shipped policy, not tuned here.\n")
 	} else {
 		p("- Settings are the harness's stored ones (`Tuned` in tests/eval); Hearth's default row is core's shipped policy.\n")
 	}
@@ -572,7 +572,7 @@ func (r *Run) settings(p func(string, ...any), info ReportInfo) {
 		p("\nThe quick evaluation in `go test` uses other settings (`Tuned` in tests/eval): %s.\n", *info.Previous)
 	}
 	if len(info.TuneLog) > 0 {
-		p("\n<details><summary>Tuning log (worst slice's validation gain over popularity)</summary>\n\n```\n%s\n```\n</details>\n", strings.Join(info.TuneLog, "\n"))
+		p("\n<details><summary>Tuning log (validation targets)</summary>\n\n```\n%s\n```\n</details>\n", strings.Join(info.TuneLog, "\n"))
 	}
 	p("\n")
 }

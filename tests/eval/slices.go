@@ -39,10 +39,10 @@ type Slice struct {
 func Slices(s *Split) []Slice {
 	var out []Slice
 	when := func(i int) int64 { return s.Users[i].Now }
-	for _, g := range cut(len(s.Users), numPeriods, func(i int) float64 { return float64(when(i)) }) {
+	for k, g := range cut(len(s.Users), numPeriods, func(i int) float64 { return float64(when(i)) }) {
 		lo, hi := when(g[0]), when(g[len(g)-1])
 		out = append(out, Slice{Kind: "period", Users: g,
-			Name: fmt.Sprintf("lists made %s to %s", day(lo), day(hi))})
+			Name: fmt.Sprintf("period %d, lists made %s to %s", k+1, day(lo), day(hi))})
 	}
 	hist := func(i int) int { return len(s.Users[i].History) }
 	groups := cut(len(s.Users), numActivity, func(i int) float64 { return float64(hist(i)) })
@@ -165,12 +165,16 @@ func (r *Run) sliceFigures(p func(string, ...any), info ReportInfo) {
 	}
 	p("\n\n")
 	if info.Tuned {
-		p("Tuning procedure: every setting this run chooses on validation targets (the baselines', the collaborative vectors'\n")
-		p("and Hearth's rows', listed in the tuning log) is chosen by its worst slice: the validation users are cut the\n")
-		p("same way, each setting's mean validation nDCG@10 minus popularity's is taken in each slice, and the setting\n")
-		p("whose smallest such gain is largest wins, not the one with the best mean (Hearth's text settings only among\n")
-		p("those more diverse than item-kNN and ALS on validation). Core's shipped policy, the default row, is not\n")
-		p("chosen here: its constants are core's, and its per-reader blend is chosen on the device from the reader's own\n")
-		p("history. The diversity sweep of the plot chooses nothing.\n\n")
+		p("Tuning procedure: every setting of Hearth's this run chooses on validation targets (the collaborative vectors'\n")
+		p("regularisation and Hearth's weights and diversity on each kind of vectors, listed in the tuning log) is chosen\n")
+		p("by its worst slice: the validation users are cut the same way, the setting's mean validation nDCG@10 minus\n")
+		p("popularity's is taken in each slice, and the setting whose smallest such gain is largest wins, not the one\n")
+		p("with the best mean (Hearth's text settings only among those more diverse than item-kNN and ALS on validation).\n")
+		p("The server-side baselines' settings are chosen by their mean validation nDCG@10 instead, so that Hearth is\n")
+		p("measured against their strongest setting on the measure the targets use. Not chosen here, and so not by slices:\n")
+		p("core's shipped policy, the default row, whose constants are core's and whose per-reader blend is chosen on the\n")
+		p("device from the reader's own history; the builder's defaults a publisher's build uses as they are (the\n")
+		p("collaborative vectors' dimensions, iterations and two-step weight, the text vectors' dimensions); and the plot's\n")
+		p("diversity sweep.\n\n")
 	}
 }

@@ -63,7 +63,7 @@ func TestSlices(t *testing.T) {
 		require.Len(t, seen, len(s.Users), kind)
 	}
 	require.Contains(t, byKind["activity"][0].Name, "light, ")
-	require.Contains(t, byKind["period"][0].Name, "lists made 1970-01-01 to ")
+	require.Contains(t, byKind["period"][0].Name, "period 1, lists made 1970-01-01 to ")
 
 	// The worst slice is one whose gain over the reference is smallest,
 	// whatever the mean: the heavy readers' (or the latest period's, whose
