@@ -158,16 +158,7 @@ func (b *Browser) Tab(t testing.TB, opts ...chromedp.CreateBrowserContextOption)
 		t.Skip(ErrNoBrowser)
 	}
 	ctx, cancel := chromedp.NewContext(b.ctx, chromedp.WithNewBrowserContext(opts...))
-	if err := chromedp.Do(ctx); err != nil {
-		cancel()
-		t.Fatalf("open tab: %v", err)
-	}
-	tctx, cancelTimeout := context.WithTimeout(ctx, b.timeout)
-	t.Cleanup(func() {
-		cancelTimeout()
-		cancel()
-	})
-	return tctx
+	return b.open(t, ctx, cancel)
 }
 
 // Profile opens a tab in the browser's regular profile and closes it when
@@ -183,6 +174,13 @@ func (b *Browser) Profile(t testing.TB) context.Context {
 		t.Skip(ErrNoBrowser)
 	}
 	ctx, cancel := chromedp.NewContext(b.ctx)
+	return b.open(t, ctx, cancel)
+}
+
+// open starts the tab of ctx, bounds it by the browser's tab timeout and
+// closes it when the test ends.
+func (b *Browser) open(t testing.TB, ctx context.Context, cancel context.CancelFunc) context.Context {
+	t.Helper()
 	if err := chromedp.Do(ctx); err != nil {
 		cancel()
 		t.Fatalf("open tab: %v", err)

@@ -130,15 +130,23 @@ func aReader(t *testing.T, p *page) {
 	}
 }
 
-func TestKept_ShownAtOnceAndUnchanged(t *testing.T) {
+// keptReader opens the home page of a site built from dir for a returning
+// reader (aReader) and waits until the Worker kept the home slot's list;
+// it returns the page and the list's key.
+func keptReader(t *testing.T, dir string) (*page, string) {
+	t.Helper()
 	opts := readerOptions
 	opts.Consent = "opt-out"
-	p := newPage(t, site(t, built, opts))
+	p := newPage(t, site(t, dir, opts))
 	p.watchKept()
 	aReader(t, p)
 	p.open("/")
 	require.Equal(t, readyDetail{Consent: "granted", Personalized: true}, p.ready())
-	p.waitKept(false, "/")
+	return p, p.waitKept(false, "/")
+}
+
+func TestKept_ShownAtOnceAndUnchanged(t *testing.T) {
+	p, _ := keptReader(t, built)
 
 	t.Run("the home page again: the kept list, equal to the engine's, given once", func(t *testing.T) {
 		p.reload()
@@ -183,14 +191,7 @@ func TestKept_ShownAtOnceAndUnchanged(t *testing.T) {
 // TestKept_Invalid holds the loader to each part of what a kept list is
 // valid for: a list that is valid except for one part is never shown.
 func TestKept_Invalid(t *testing.T) {
-	opts := readerOptions
-	opts.Consent = "opt-out"
-	p := newPage(t, site(t, built, opts))
-	p.watchKept()
-	aReader(t, p)
-	p.open("/")
-	p.ready()
-	key := p.waitKept(false, "/")
+	p, key := keptReader(t, built)
 	good := p.kept()
 	fake := json.RawMessage(`{"id":"x","url":"/blog/x","title":"Not the engine's list","reasons":[]}`)
 
@@ -247,14 +248,7 @@ func TestKept_CatalogueChanged(t *testing.T) {
 		require.NoError(t, err)
 		require.NoError(t, os.WriteFile(filepath.Join(dir, e.Name()), b, 0o644))
 	}
-	opts := readerOptions
-	opts.Consent = "opt-out"
-	p := newPage(t, site(t, dir, opts))
-	p.watchKept()
-	aReader(t, p)
-	p.open("/")
-	p.ready()
-	p.waitKept(false, "/")
+	p, _ := keptReader(t, dir)
 	emptyCache := func() {
 		_, err := chromedp.Call(p.ctx, network.ClearBrowserCache, cdp.Empty{})
 		require.NoError(t, err)
@@ -291,15 +285,8 @@ func TestKept_CatalogueChanged(t *testing.T) {
 }
 
 func TestKept_Removed(t *testing.T) {
-	opts := readerOptions
-	opts.Consent = "opt-out"
 	setup := func(t *testing.T) *page {
-		p := newPage(t, site(t, built, opts))
-		p.watchKept()
-		aReader(t, p)
-		p.open("/")
-		p.ready()
-		p.waitKept(false, "/")
+		p, _ := keptReader(t, built)
 		return p
 	}
 	t.Run("clear", func(t *testing.T) {
