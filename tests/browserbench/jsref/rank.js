@@ -298,14 +298,7 @@ function blend(m, prof) {
     for (const ev of events.slice(0, cut)) ref = Math.max(ref, ev.at);
     ref = Math.min(ref, now);
   }
-  const signal = new Map();
-  for (const ev of events.slice(0, cut)) {
-    if (!eventKinds[ev.k] || eventKinds[ev.k].name === 'mute') continue;
-    const i = m.byID.get(ev.i);
-    if (i === undefined) continue;
-    signal.set(i, (signal.get(i) || 0) + kindWeight(ev.k, ev.d) * decay(ref - ev.at, m.interestHL));
-  }
-  const history = [...signal].sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, maxHistory);
+  const history = historyOf(m, events.slice(0, cut), ref);
   const user = meanVector(m, history);
   const blocked = Uint8Array.from(m.excluded);
   muteBlock(m, prof, blocked);
@@ -319,19 +312,17 @@ function blend(m, prof) {
     }
   }
   if (targets.length === 0) return blends[0];
-  const fresh = freshAt(m, now);
-  const value = {
-    fresh: (i) => fresh(i),
-    pop: (i) => m.pop[i],
-    sim: (i) => (user && m.hasVec[i] ? dotUnit(m, user, i) : 0),
-    topic: (i) => (top > 0 ? topicOf(m, interest, i) : 0),
+  // The request the terms read, as recommend builds it, on the past.
+  const r = {
+    m, fresh: freshAt(m, now), cosine: (i) => dotUnit(m, user, i), topicScore: (i) => topicOf(m, interest, i),
+    user, anyTopic: top > 0,
   };
   let best = blends[0], bestGain = -1;
   const sc = new Float64Array(m.n);
   for (const b of blends) {
     for (let i = 0; i < m.n; i++) {
       let v = 0;
-      for (const t of scoreTerms) v += m.weights[t.key] * (t.key === 'fresh' ? b : 1) * value[t.key](i);
+      for (const t of scoreTerms) v += m.weights[t.key] * (t.key === 'fresh' ? b : 1) * termValue(r, t, i);
       sc[i] = v;
     }
     let gain = 0;
@@ -365,6 +356,27 @@ function meanVector(m, history) {
   const inv = 1 / Math.sqrt(ss);
   for (let k = 0; k < dim; k++) user[k] = u[k] * inv;
   return user;
+}
+
+/**
+ * The reader's items, each with its net signal decayed to ref (Unix
+ * seconds), strongest first (ties to the lower index), at most maxHistory.
+ * As the engine: every valid kind but a mute, which names a topic.
+ */
+function historyOf(m, events, ref) {
+  const signal = new Map();
+  for (const ev of events) {
+    if (!eventKinds[ev.k] || eventKinds[ev.k].name === 'mute') continue;
+    const i = m.byID.get(ev.i);
+    if (i === undefined) continue;
+    signal.set(i, (signal.get(i) || 0) + kindWeight(ev.k, ev.d) * decay(ref - ev.at, m.interestHL));
+  }
+  return [...signal].sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, maxHistory);
+}
+
+/** Term t's value for item i in request r, 0 for a personal term the reader gives nothing to score. */
+function termValue(r, t, i) {
+  return t.personal && !terms[t.key].on(r) ? 0 : terms[t.key].value(r, i);
 }
 
 function dotUnit(m, user, i) {
@@ -424,18 +436,7 @@ export function recommend(m, prof, { count = 10, now, seed = 0 }) {
   const anyTopic = top > 0;
   if (anyTopic) for (let k = 0; k < interest.length; k++) interest[k] /= top;
 
-  // The reader's items, each with its net, decayed signal, strongest first
-  // (ties to the lower index).
-  const signal = new Map();
-  for (const ev of prof.events || []) {
-    // As the engine: every valid kind but a mute, which names a topic.
-    if (!eventKinds[ev.k] || eventKinds[ev.k].name === 'mute') continue;
-    const i = m.byID.get(ev.i);
-    if (i === undefined) continue;
-    const w = kindWeight(ev.k, ev.d) * decay(nowSec - ev.at, m.interestHL);
-    signal.set(i, (signal.get(i) || 0) + w);
-  }
-  const history = [...signal].sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, maxHistory);
+  const history = historyOf(m, prof.events || [], nowSec);
 
   // The user vector: the weighted mean of the items' unit vectors.
   const user = meanVector(m, history);
@@ -592,9 +593,7 @@ export function recommend(m, prof, { count = 10, now, seed = 0 }) {
     if (best < 0) return null;
     return { code: 'topic', text: 'You follow ' + m.topics[best], ref: m.topics[best] };
   }
-  // A term's value for item i, 0 for a personal term the reader gives
-  // nothing to score.
-  const value = (t, i) => (t.personal && !terms[t.key].on(r) ? 0 : terms[t.key].value(r, i));
+  const value = (t, i) => termValue(r, t, i);
   // The reason of the largest term of item i's score, if it is above zero.
   const mainTerm = (i) => {
     let reason = null, best = 0;
