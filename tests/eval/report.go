@@ -41,40 +41,30 @@ func (r *Run) paired(a, b []float64) metric.Interval {
 	return metric.PairedBootstrap(a, b, resamples, level, r.Settings.Seed)
 }
 
+// side names where an interval lies with respect to zero: above (its low
+// end above 0), below (its high end below 0) or neither.
+func side(iv metric.Interval, above, below, neither string) string {
+	switch {
+	case iv.Lo > 0:
+		return above
+	case iv.Hi < 0:
+		return below
+	}
+	return neither
+}
+
 // relation says where a paired difference's interval lies: "above",
 // "below" or "indistinguishable from" what it is measured against.
 func relation(iv metric.Interval) string {
-	switch {
-	case iv.Lo > 0:
-		return "above"
-	case iv.Hi < 0:
-		return "below"
-	}
-	return "indistinguishable from"
+	return side(iv, "above", "below", "indistinguishable from")
 }
 
 // position says where an interval lies with respect to zero.
-func position(iv metric.Interval) string {
-	switch {
-	case iv.Lo > 0:
-		return "above 0"
-	case iv.Hi < 0:
-		return "below 0"
-	}
-	return "contains 0"
-}
+func position(iv metric.Interval) string { return side(iv, "above 0", "below 0", "contains 0") }
 
 // goalWord says whether a goal judged by the interval of a difference is
 // met (above 0), not shown (contains 0) or missed (below 0).
-func goalWord(iv metric.Interval) string {
-	switch {
-	case iv.Lo > 0:
-		return "is met"
-	case iv.Hi < 0:
-		return "is missed"
-	}
-	return "is not shown"
-}
+func goalWord(iv metric.Interval) string { return side(iv, "is met", "is missed", "is not shown") }
 
 func fmtIv(iv metric.Interval) string {
 	return fmt.Sprintf("%+.4f [%+.4f, %+.4f]", iv.Mean, iv.Lo, iv.Hi)
