@@ -336,34 +336,58 @@ async function fetchBytes(url, code) {
 }
 
 /**
- * Reads a response body, refusing it beyond limit bytes.
+ * Reads a response body, refusing it beyond the bytes left in budget, which
+ * it spends as the body arrives: bodies read at the same time from one
+ * budget are held to it together.
  * @param {Response} resp
- * @param {number} limit
+ * @param {{limit: number, left: number}} budget the bytes allowed, and those not spent yet
  * @param {ErrorCode} code the error code of a refusal
  * @returns {Promise<Uint8Array>}
  */
-async function readLimited(resp, limit, code) {
+async function readLimited(resp, budget, code) {
   const declared = Number(resp.headers.get('Content-Length'));
-  if (declared > limit) throw new HearthError(code, `${resp.url}: ${declared} bytes, limit ${limit}`);
-  if (!resp.body) return new Uint8Array(await resp.arrayBuffer());
+  const over = () => new HearthError(code, `${resp.url}: more than ${budget.limit} bytes`);
+  if (declared > budget.left) throw new HearthError(code, `${resp.url}: ${declared} bytes, limit ${budget.limit}`);
+  if (!resp.body) {
+    const body = new Uint8Array(await resp.arrayBuffer());
+    if (body.length > budget.left) throw over();
+    budget.left -= body.length;
+    return body;
+  }
   const reader = resp.body.getReader();
   const chunks = [];
-  let size = 0;
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;
-    size += value.length;
-    if (size > limit) {
+    if (value.length > budget.left) {
       reader.cancel();
-      throw new HearthError(code, `${resp.url}: more than ${limit} bytes`);
+      throw over();
     }
+    budget.left -= value.length;
     chunks.push(value);
   }
-  const out = new Uint8Array(size);
+  return concat(chunks);
+}
+
+/**
+ * A budget of limit bytes for readLimited.
+ * @param {number} limit
+ */
+function budgetOf(limit) {
+  return { limit, left: limit };
+}
+
+/**
+ * The bytes of parts, one after the other.
+ * @param {Uint8Array[]} parts
+ * @returns {Uint8Array}
+ */
+function concat(parts) {
+  const out = new Uint8Array(parts.reduce((n, b) => n + b.length, 0));
   let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
+  for (const b of parts) {
+    out.set(b, at);
+    at += b.length;
   }
   return out;
 }
@@ -385,11 +409,11 @@ async function readLimited(resp, limit, code) {
 async function fetchCatalogue(url, onResponse = () => {}) {
   const first = await fetchBytes(url, Code.catalogue);
   onResponse(first);
-  if (!new URL(url).pathname.endsWith('.json')) return readLimited(first, maxCatalogueBytes, Code.badCatalogue);
+  if (!new URL(url).pathname.endsWith('.json')) return readLimited(first, budgetOf(maxCatalogueBytes), Code.badCatalogue);
   /** @type {{name?: unknown, segments?: {name?: unknown}[]}} */
   let manifest;
   try {
-    manifest = JSON.parse(new TextDecoder().decode(await readLimited(first, 1 << 20, Code.badCatalogue)));
+    manifest = JSON.parse(new TextDecoder().decode(await readLimited(first, budgetOf(1 << 20), Code.badCatalogue)));
   } catch (err) {
     if (err instanceof HearthError) throw err;
     throw new HearthError(Code.badCatalogue, `${url}: ${text(err)}`);
@@ -397,28 +421,20 @@ async function fetchCatalogue(url, onResponse = () => {}) {
   const segments = Array.isArray(manifest.segments) ? manifest.segments : [];
   /** @type {Promise<Uint8Array>[]} */
   const bodies = [];
-  let left = maxCatalogueBytes;
+  // The files' bodies arrive at the same time; together they are held to
+  // what one catalogue may be.
+  const budget = budgetOf(maxCatalogueBytes);
   for (const name of [manifest.name, ...segments.map((s) => s && s.name)]) {
     // Only files beside the manifest.
     if (typeof name !== 'string' || !/^\w[\w.-]*$/.test(name)) {
       throw new HearthError(Code.badCatalogue, `${url}: ${JSON.stringify(name)} is not a file name`);
     }
     const resp = await fetchBytes(new URL(name, url).href, Code.catalogue);
-    const body = readLimited(resp, left, Code.badCatalogue).then((b) => {
-      left -= b.length;
-      return b;
-    });
+    const body = readLimited(resp, budget, Code.badCatalogue);
     body.catch(() => {});
     bodies.push(body);
   }
-  const parts = await Promise.all(bodies);
-  const out = new Uint8Array(parts.reduce((n, b) => n + b.length, 0));
-  let at = 0;
-  for (const b of parts) {
-    out.set(b, at);
-    at += b.length;
-  }
-  return out;
+  return concat(await Promise.all(bodies));
 }
 
 /**
