@@ -14,7 +14,9 @@
 // Catalogue and profile text reach the page only as textContent, and links
 // only for http(s) and site-relative URLs.
 
-import { Code, kindWords } from './ops.gen.js';
+// An import refuses files over maxImportBytes (profile.MaxJSONBytes);
+// refusing them here first spares reading a large file into memory.
+import { Code, kindWords, maxImportBytes } from './ops.gen.js';
 import { plain, safeURL } from './recs.js';
 import * as store from './store.js';
 
@@ -28,10 +30,6 @@ import * as store from './store.js';
 export const profileTagName = 'hearth-profile';
 
 const svgNS = 'http://www.w3.org/2000/svg';
-
-// The engine refuses imported profiles over 4 MiB (profile.MaxJSONBytes);
-// refusing them here first spares reading a large file into memory.
-const maxImportBytes = 4 << 20;
 
 // The format name an exported profile carries (profile.ExportFormat).
 const exportFormat = 'hearth-profile';

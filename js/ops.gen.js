@@ -15,9 +15,9 @@ export const Op = Object.freeze({
   recommend: 'recommend',
   /** Replies the whole profile in plain terms. */
   profile: 'profile',
-  /** Replies the profile as the JSON document the reader keeps. */
+  /** Replies the profile as the document the reader keeps (doc: its JSON values in MessagePack, which the Worker writes as JSON text). */
   export: 'export',
-  /** Replaces the profile with an exported one (json). */
+  /** Replaces the profile with an exported one (doc: the file's JSON values in MessagePack, as the Worker parsed them). */
   import: 'import',
   /** Forgets everything the engine holds; the Worker deletes what is stored. */
   clear: 'clear',
@@ -78,6 +78,9 @@ export const defaultCount = 5;
 
 /** The longest recommendation list (rank.MaxCount). */
 export const maxCount = 100;
+
+/** The largest profile file an import reads, in bytes of UTF-8 (profile.MaxJSONBytes). */
+export const maxImportBytes = 4194304;
 
 /** How the profile page begins a sentence about each event kind (core/profile's kinds). */
 export const kindWords = Object.freeze({

@@ -48,10 +48,10 @@ export interface OpArgs {
   'recommend': { seed?: number; item?: string; count?: number; related?: boolean };
   /** Replies the whole profile in plain terms. */
   'profile': {};
-  /** Replies the profile as the JSON document the reader keeps. */
+  /** Replies the profile as the document the reader keeps (doc: its JSON values in MessagePack, which the Worker writes as JSON text). */
   'export': {};
-  /** Replaces the profile with an exported one (json). */
-  'import': { bytes?: Uint8Array; json?: string };
+  /** Replaces the profile with an exported one (doc: the file's JSON values in MessagePack, as the Worker parsed them). */
+  'import': { bytes?: Uint8Array; doc?: Uint8Array };
   /** Forgets everything the engine holds; the Worker deletes what is stored. */
   'clear': {};
   /** Forgets one item (an id or URL) and what it taught. */
@@ -75,7 +75,7 @@ export interface OpResults {
   'track': { profile?: Uint8Array; learned?: boolean };
   'recommend': { recs?: WireRec[] };
   'profile': { view?: WireView };
-  'export': { json?: string };
+  'export': { doc?: Uint8Array };
   'import': { profile?: Uint8Array };
   'clear': {};
   'forget-item': { profile?: Uint8Array };

@@ -51,6 +51,36 @@ export function encode(msg) {
 }
 
 /**
+ * Encodes an export's document, what JSON.parse made of a profile file, as
+ * one MessagePack value for the import request (profile.ImportDoc reads it;
+ * profile.JSONDoc encodes a file the same way natively). Every number is an
+ * integer when it is a safe one and a float64 otherwise, whatever its key;
+ * null members are left out, as in a request.
+ * @param {unknown} doc
+ * @returns {Uint8Array}
+ */
+export function encodeDoc(doc) {
+  const w = new Writer(false);
+  w.value(doc, '');
+  return w.bytes();
+}
+
+/**
+ * Writes an export's document, as the engine replies it, as the JSON file
+ * the reader keeps: two spaces of indentation and <, >, &, U+2028 and
+ * U+2029 escaped, the bytes Go's json.MarshalIndent writes (profile.DocJSON
+ * writes the same natively; wasm/bridge's TestProtocol_JSDoc compares the
+ * two). The engine writes each float as the float64 that JSON.stringify
+ * prints as the float32's shortest digits.
+ * @param {Uint8Array} bytes
+ * @returns {string}
+ */
+export function docText(bytes) {
+  return JSON.stringify(decode(bytes), null, 2)
+    .replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/**
  * Decodes one response map.
  * @param {Uint8Array} bytes
  * @returns {any}
@@ -63,7 +93,9 @@ export function decode(bytes) {
 }
 
 class Writer {
-  constructor() {
+  /** @param {boolean} [float32Keys] whether the request's float32 keys (float32Keys) are written as float32 */
+  constructor(float32Keys = true) {
+    this.float32Keys = float32Keys;
     this.buf = new Uint8Array(256);
     this.view = new DataView(this.buf.buffer);
     this.pos = 0;
@@ -118,7 +150,7 @@ class Writer {
     if (v === null || v === undefined) return this.u8(0xc0);
     if (v === true) return this.u8(0xc3);
     if (v === false) return this.u8(0xc2);
-    if (typeof v === 'number') return this.number(v, float32.has(key));
+    if (typeof v === 'number') return this.number(v, this.float32Keys && float32.has(key));
     if (typeof v === 'string') {
       const b = utf8.encode(v);
       if (b.length < 32) this.u8(0xa0 | b.length);

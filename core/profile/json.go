@@ -1,199 +1,174 @@
+//go:build !hearthlean
+
 package profile
 
 import (
-	"cmp"
+	"bytes"
+	"encoding/json"
+	"io"
+	"math"
+	"slices"
+	"strconv"
 
 	"github.com/hearth-dev/hearth/core/internal/errfmt"
-	"github.com/hearth-dev/hearth/core/internal/sortx"
+	"github.com/hearth-dev/hearth/core/wire"
 )
 
-// ExportFormat names the JSON export, so an import can refuse other files.
-const ExportFormat = "hearth-profile"
+// The export's JSON text, for native code (tools, tests): encoding/json
+// parses and prints it as the Worker's JSON.parse and JSON.stringify do in
+// the browser, and doc.go maps the document. Left out of the engine
+// (hearthlean builds), which takes and gives the document only.
 
-// MaxJSONBytes bounds an imported file.
-const MaxJSONBytes = 4 << 20
-
-// maxJSONObjects bounds the objects an import may contain. Counting '{' is
-// an upper bound (braces inside strings count too), checked before decoding
-// because decoding would otherwise allocate ~100 bytes per 2-byte "{}".
-const maxJSONObjects = 4 * MaxList
-
-type exportJSON struct {
-	Format    string         `json:"format"`
-	Version   int            `json:"version"`
-	Exported  string         `json:"exported"`
-	Updated   string         `json:"updated"`
-	Settings  settingsJSON   `json:"settings"`
-	Interests []interestJSON `json:"interests"`
-	Events    []eventJSON    `json:"events"`
-	Read      []string       `json:"read"`
-	Hidden    []string       `json:"hidden"`
-	Muted     []string       `json:"muted"`
-}
-
-type settingsJSON struct {
-	Consent string  `json:"consent"`
-	Variety float32 `json:"variety"`
-}
-
-type interestJSON struct {
-	_      [0]func() // as Interest, which converts to it
-	Topic  string    `json:"topic"`
-	Weight float32   `json:"weight"`
-}
-
-type eventJSON struct {
-	Item         string         `json:"item,omitempty"`
-	Kind         string         `json:"kind"`
-	Time         string         `json:"time"`
-	DwellSeconds float32        `json:"dwell_seconds,omitempty"`
-	Topic        string         `json:"topic,omitempty"`
-	Taught       []interestJSON `json:"taught,omitempty"`
-}
-
-// ExportJSON returns a readable copy of everything stored: plain field
-// names, RFC 3339 times, kind names as words, and for each event what it
-// taught ("taught": the topic weights it adds to the interests). Weights
-// are as stored (as of "updated"); now is recorded as the export time.
-//
-// The JSON is written by hand (jsonwire.go), byte for byte as
-// encoding/json's MarshalIndent(x, "", "  ") writes it (tested against it):
-// encoding/json would add about 144 KB of brotli to the engine, and keep
-// reflect and fmt linked (docs/size.md).
+// ExportJSON returns the export as a file: [Profile.ExportDoc]'s document
+// as JSON text ([DocJSON]), the bytes the Worker writes.
 func (p *Profile) ExportJSON(now int64) ([]byte, error) {
-	x := exportJSON{
-		Format:    ExportFormat,
-		Version:   FormatVersion,
-		Exported:  rfc3339(now),
-		Updated:   rfc3339(p.Updated),
-		Settings:  settingsJSON{Consent: p.Settings.Consent, Variety: p.Settings.Variety},
-		Interests: interestsJSON(p.Interests),
-		Events:    make([]eventJSON, len(p.Events)),
-		Read:      nonNil(p.ReadItems),
-		Hidden:    nonNil(p.Hidden),
-		Muted:     nonNil(p.Muted),
-	}
-	for i, ev := range p.Events {
-		x.Events[i] = eventJSON{
-			Item: ev.Item, Kind: ev.Kind.String(), Time: rfc3339(ev.Time),
-			DwellSeconds: ev.Dwell, Topic: ev.Topic, Taught: interestsJSON(ev.Credit),
-		}
-	}
-	b, err := x.appendJSON(nil)
+	doc, err := p.ExportDoc(now)
 	if err != nil {
-		return nil, errfmt.Wrap("export profile: ", err, "")
+		return nil, err
 	}
-	return b, nil
+	return DocJSON(doc)
 }
 
-// ImportJSON reads a file written by [Profile.ExportJSON]. It is strict:
-// unknown fields, another format or version, unknown kinds, bad times and
-// oversized files or lists are refused with an error naming the problem.
-// Interests may come in any order; they are sorted. Times are kept as
-// written: ones more than [MaxClockSkew] after the importer's clock are
-// brought back to it by the first [Profile.Prune] (the bridge's import
-// commits through it).
-//
-// The reader is hand-written (jsonwire.go) and accepts exactly what
-// encoding/json's Decoder with DisallowUnknownFields accepts into these
-// types, with the same result (tested against it).
+// ImportJSON reads a file written by [Profile.ExportJSON] or the Worker: a
+// text within [MaxJSONBytes], parsed into a document as the Worker parses
+// it ([JSONDoc]), which [ImportDoc] reads.
 func ImportJSON(b []byte) (*Profile, error) {
 	if len(b) > MaxJSONBytes {
 		return nil, errfmt.Wrap("import profile: ", ErrTooLarge, ": "+errfmt.Itoa(len(b))+" bytes, limit "+errfmt.Itoa(MaxJSONBytes))
 	}
-	n := 0
-	for _, c := range b { // not bytes.Count, which links bytes.Index (4 KB of code)
-		if c == '{' {
-			n++
-		}
-	}
-	if n > maxJSONObjects {
-		return nil, errfmt.Wrap("import profile: ", ErrTooLarge, ": "+errfmt.Itoa(n)+" objects, limit "+errfmt.Itoa(maxJSONObjects))
-	}
-	var x exportJSON
-	if err := x.readJSON(b); err != nil {
+	doc, err := JSONDoc(b)
+	if err != nil {
 		return nil, errfmt.Wrap("import profile: ", err, "")
 	}
-	if x.Format != ExportFormat {
-		return nil, errfmt.Wrap("import profile: ", ErrInvalid, ": format "+errfmt.Quote(clip(x.Format))+", want "+errfmt.Quote(ExportFormat))
+	return ImportDoc(doc)
+}
+
+// JSONDoc parses one JSON value and encodes it as the Worker encodes what
+// JSON.parse returns (js/protocol.js, encodeDoc): of repeated keys the last
+// one, null members left out, a number as an integer when it is a whole
+// one within ±(2^53 - 1), else as a float64 (±Inf beyond its range). Its
+// errors wrap ErrInvalid.
+func JSONDoc(text []byte) ([]byte, error) {
+	dec := json.NewDecoder(bytes.NewReader(text))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return nil, errfmt.Wrap("", ErrInvalid, ": not JSON: "+err.Error())
 	}
-	if x.Version != FormatVersion {
-		return nil, errfmt.Wrap("import profile: ", ErrVersion, " "+errfmt.Itoa(x.Version)+" (this code imports "+errfmt.Itoa(FormatVersion)+")")
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, errfmt.Wrap("", ErrInvalid, ": data after the profile")
 	}
-	p := New()
-	var err error
-	if p.Updated, err = parseTime("updated", x.Updated); err != nil {
-		return nil, errfmt.Wrap("import profile: ", err, "")
-	}
-	p.Settings = Settings{Consent: x.Settings.Consent, Variety: x.Settings.Variety}
-	p.Interests = fromInterestsJSON(x.Interests)
-	sortx.Func(p.Interests, func(a, b Interest) int { return cmp.Compare(a.Topic, b.Topic) })
-	if len(x.Events) > MaxList {
-		return nil, errfmt.Wrap("import profile: ", ErrTooLarge, ": "+errfmt.Itoa(len(x.Events))+" events, limit "+errfmt.Itoa(MaxList))
-	}
-	for i, e := range x.Events {
-		k, err := ParseKind(e.Kind)
-		if err != nil {
-			return nil, errfmt.Wrap("import profile: events["+errfmt.Itoa(i)+"]: ", err, "")
+	return appendDoc(nil, v), nil
+}
+
+func appendDoc(b []byte, v any) []byte {
+	switch v := v.(type) {
+	case nil:
+		return wire.AppendNil(b)
+	case bool:
+		return wire.AppendBool(b, v)
+	case string:
+		return wire.AppendString(b, v)
+	case json.Number:
+		f, _ := strconv.ParseFloat(string(v), 64) // ±Inf beyond range, as JSON.parse
+		if f == math.Trunc(f) && math.Abs(f) <= 1<<53-1 {
+			return wire.AppendInt64(b, int64(f))
 		}
-		t, err := parseTime("events["+errfmt.Itoa(i)+"].time", e.Time)
-		if err != nil {
-			return nil, errfmt.Wrap("import profile: ", err, "")
+		return wire.AppendFloat64(b, f)
+	case []any:
+		b = wire.AppendArrayHeader(b, uint32(len(v)))
+		for _, x := range v {
+			b = appendDoc(b, x)
 		}
-		p.Events = append(p.Events, Event{
-			Item: e.Item, Kind: k, Time: t, Dwell: e.DwellSeconds, Topic: e.Topic,
-			Credit: fromInterestsJSON(e.Taught),
-		})
+		return b
+	case map[string]any:
+		keys := make([]string, 0, len(v))
+		for k, x := range v {
+			if x != nil {
+				keys = append(keys, k)
+			}
+		}
+		slices.Sort(keys)
+		b = wire.AppendMapHeader(b, uint32(len(keys)))
+		for _, k := range keys {
+			b = appendDoc(wire.AppendString(b, k), v[k])
+		}
+		return b
 	}
-	p.ReadItems, p.Hidden, p.Muted = nilIfEmpty(x.Read), nilIfEmpty(x.Hidden), nilIfEmpty(x.Muted)
-	if err := p.Validate(); err != nil {
-		return nil, errfmt.Wrap("import profile: ", err, "")
-	}
-	return p, nil
+	panic("profile: not a value encoding/json decodes into any")
 }
 
-func rfc3339(sec int64) string { return string(appendRFC3339(nil, sec)) }
-
-func parseTime(field, s string) (int64, error) {
-	t, ok := parseRFC3339(s)
-	if !ok {
-		return 0, errfmt.Wrap("", ErrInvalid, ": "+field+": "+errfmt.Quote(clip(s))+" is not an RFC 3339 time")
+// DocJSON writes a document as JSON text as the Worker writes the export
+// (JSON.stringify(doc, null, 2), with <, >, &, U+2028 and U+2029 escaped):
+// json.MarshalIndent(x, "", "  ")'s bytes, members in the document's order.
+// Its errors wrap ErrInvalid.
+func DocJSON(doc []byte) ([]byte, error) {
+	r := wire.NewReader(doc)
+	compact := appendJSON(nil, r)
+	if err := r.Err(); err != nil {
+		return nil, errfmt.Wrap("", ErrInvalid, ": not a MessagePack document: "+err.Error())
 	}
-	if t < 0 {
-		return 0, errfmt.Wrap("", ErrInvalid, ": "+field+": "+clip(s)+" is before 1970")
+	if len(r.Rest()) != 0 {
+		return nil, errfmt.Wrap("", ErrInvalid, ": data after the document")
 	}
-	return t, nil
+	var out bytes.Buffer
+	if err := json.Indent(&out, compact, "", "  "); err != nil {
+		return nil, errfmt.Wrap("", ErrInvalid, ": "+err.Error())
+	}
+	return out.Bytes(), nil
 }
 
-func interestsJSON(in []Interest) []interestJSON {
-	out := make([]interestJSON, len(in))
-	for i, v := range in {
-		out[i] = interestJSON(v)
+// appendJSON appends the next value of r as compact JSON.
+func appendJSON(b []byte, r *wire.Reader) []byte {
+	rest := r.Rest()
+	if r.Err() != nil || len(rest) == 0 {
+		r.Skip() // fails at the end of the input
+		return b
 	}
-	return out
-}
-
-func fromInterestsJSON(in []interestJSON) []Interest {
-	if len(in) == 0 {
-		return nil
+	var v any
+	switch docType(rest[0]) {
+	case docNull:
+		r.Nil()
+	case docBool:
+		v = r.Bool()
+	case docNumber:
+		if rest[0] == 0xca || rest[0] == 0xcb {
+			v = r.Float64()
+		} else {
+			v = r.Int64()
+		}
+	case docString:
+		v = r.String()
+	case docList:
+		n := r.ArrayHeader()
+		b = append(b, '[')
+		for i := range n {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendJSON(b, r)
+		}
+		return append(b, ']')
+	case docObject:
+		n := r.MapHeader()
+		b = append(b, '{')
+		for i := range n {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendJSON(b, r)
+			b = append(b, ':')
+			b = appendJSON(b, r)
+		}
+		return append(b, '}')
+	default:
+		r.Fail(wire.ErrType)
+		return b
 	}
-	out := make([]Interest, len(in))
-	for i, v := range in {
-		out[i] = Interest(v)
+	j, err := json.Marshal(v)
+	if err != nil { // NaN or an infinity
+		r.Fail(wire.ErrRange)
+		return b
 	}
-	return out
-}
-
-func nonNil(s []string) []string {
-	if s == nil {
-		return []string{}
-	}
-	return s
-}
-
-func nilIfEmpty(s []string) []string {
-	if len(s) == 0 {
-		return nil
-	}
-	return s
+	return append(b, j...)
 }

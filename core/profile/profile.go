@@ -18,7 +18,7 @@
 // # Time
 //
 // Every time in this package, stored or passed (the now of [Profile.Track],
-// [Profile.Prune], [Profile.InterestsAt] and [Profile.ExportJSON]), is in
+// [Profile.Prune], [Profile.InterestsAt] and [Profile.ExportDoc]), is in
 // Unix seconds as an int64. Package time is not used: importing it alone
 // links its initialisation into the WebAssembly engine, 34 KB of brotli
 // (docs/size.md).

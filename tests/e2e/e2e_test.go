@@ -22,6 +22,7 @@ import (
 
 	"github.com/hearth-dev/hearth/build/assets"
 	"github.com/hearth-dev/hearth/core/catalog"
+	"github.com/hearth-dev/hearth/core/profile"
 	"github.com/hearth-dev/hearth/tests/browser"
 	"github.com/hearth-dev/hearth/web/demo"
 	"github.com/stretchr/testify/require"
@@ -234,10 +235,25 @@ func TestReader(t *testing.T) {
 	t.Run("export and import move the profile to another browser", func(t *testing.T) {
 		exported := eval[string](t, p, `hearth.export()`)
 		require.True(t, json.Valid([]byte(exported)), exported)
+		// The Worker writes the file native code writes for the same profile.
+		imported, err := profile.ImportJSON([]byte(exported))
+		require.NoError(t, err)
+		var at struct{ Exported string }
+		require.NoError(t, json.Unmarshal([]byte(exported), &at))
+		exportedAt, err := time.Parse(time.RFC3339, at.Exported)
+		require.NoError(t, err)
+		native, err := imported.ExportJSON(exportedAt.Unix())
+		require.NoError(t, err)
+		require.Equal(t, string(native), exported)
 		other := newPage(t, p.base)
 		other.open("/")
 		other.accept()
 		other.waitSlot("home", "personal")
+		for _, bad := range []string{`{"format": "hearth-profile"`, `{"format": "hearth-profile", "version": 2, "events": [{"kind": "love"}]}`} {
+			code := eval[string](t, other, `hearth.import(`+strconvQuote(bad)+`).then(() => 'imported', (err) => err.code)`)
+			require.Equal(t, "bad-import", code, bad)
+		}
+		require.Empty(t, evalJSON[profileView](t, other, `hearth.profile()`).Read, "a refused import changes nothing")
 		eval[bool](t, other, `hearth.import(`+strconvQuote(exported)+`).then(() => true)`)
 		v := evalJSON[profileView](t, other, `hearth.profile()`)
 		require.Len(t, v.Read, len(read))

@@ -59,6 +59,10 @@ type Bridge struct {
 	// which commit installs; load-catalogue's in-place adopt and prune come
 	// with a new engine, which the memo does not match).
 	memo rank.Memo
+	// Loaded, when set, is called after each catalogue is installed: the
+	// browser's engine (wasm/main.go) schedules its collector's settling
+	// there.
+	Loaded func()
 }
 
 // New returns a Bridge with an empty profile and no catalogue.
@@ -226,6 +230,9 @@ func (b *Bridge) loadCatalogue(r *Request, now int64) (Response, error) {
 	b.consent = r.Consent
 	b.adopt(b.prof)
 	b.prof.Prune(b.policy, now)
+	if b.Loaded != nil {
+		b.Loaded()
+	}
 	return Response{Catalogue: info}, nil
 }
 
@@ -346,11 +353,11 @@ func (b *Bridge) profileView(*Request, int64) (Response, error) {
 }
 
 func (b *Bridge) export(_ *Request, now int64) (Response, error) {
-	j, err := b.prof.ExportJSON(now)
+	doc, err := b.prof.ExportDoc(now)
 	if err != nil {
 		return Response{}, failErr(CodeInternal, "export profile", err)
 	}
-	return Response{JSON: string(j)}, nil
+	return Response{Doc: doc}, nil
 }
 
 func (b *Bridge) clear(*Request, int64) (Response, error) {
@@ -358,8 +365,8 @@ func (b *Bridge) clear(*Request, int64) (Response, error) {
 	return Response{}, nil
 }
 
-func (b *Bridge) importJSON(p *profile.Profile, r *Request, _ int64) (Response, error) {
-	q, err := profile.ImportJSON([]byte(r.JSON))
+func (b *Bridge) importDoc(p *profile.Profile, r *Request, _ int64) (Response, error) {
+	q, err := profile.ImportDoc(r.Doc)
 	if err != nil {
 		return Response{}, failErr(CodeBadImport, "import profile", err)
 	}

@@ -82,7 +82,7 @@ func declared(t testing.TB, name string, resp Response) {
 	}
 	require.NotNil(t, o)
 	var got resultSet
-	for i, present := range []bool{resp.Profile != nil, resp.Learned, resp.Recs != nil, resp.View != nil, resp.JSON != "", resp.Catalogue != nil} {
+	for i, present := range []bool{resp.Profile != nil, resp.Learned, resp.Recs != nil, resp.View != nil, resp.Doc != nil, resp.Catalogue != nil} {
 		if present {
 			got |= 1 << i
 		}
@@ -365,14 +365,16 @@ func TestBridge_Dispatch(t *testing.T) {
 		setup: reader,
 		req:   Request{Op: OpExport},
 		check: func(t *testing.T, _ *Bridge, resp Response) {
-			require.True(t, json.Valid([]byte(resp.JSON)), resp.JSON)
-			require.Contains(t, resp.JSON, `"go2"`)
+			text, err := profile.DocJSON(resp.Doc)
+			require.NoError(t, err)
+			require.True(t, json.Valid(text), string(text))
+			require.Contains(t, string(text), `"go2"`)
 		},
 	}, {
 		name:  "import takes no consent from the file",
 		setup: loaded,
-		req: Request{Op: OpImport, JSON: strings.Replace(ok(t, reader(t), Request{Op: OpExport}).JSON,
-			`"consent": ""`, `"consent": "denied"`, 1)},
+		req: Request{Op: OpImport, Doc: docOf(t, strings.Replace(exportText(t, ok(t, reader(t), Request{Op: OpExport}).Doc),
+			`"consent": ""`, `"consent": "denied"`, 1))},
 		check: func(t *testing.T, b *Bridge, resp Response) {
 			p := decodeProfile(t, resp.Profile)
 			require.Equal(t, []string{"go1", "go2"}, p.ReadItems)
@@ -382,7 +384,7 @@ func TestBridge_Dispatch(t *testing.T) {
 	}, {
 		name:  "import something else",
 		setup: reader,
-		req:   Request{Op: OpImport, JSON: `{"cookies": true}`},
+		req:   Request{Op: OpImport, Doc: docOf(t, `{"cookies": true}`)},
 		code:  CodeBadImport,
 		check: func(t *testing.T, b *Bridge, _ Response) {
 			require.Len(t, ok(t, b, Request{Op: OpProfile}).View.Read, 2)
@@ -699,4 +701,20 @@ func TestBridge_findURL(t *testing.T) {
 		}
 		require.NotNil(t, b.urls.byURL, "the map is built by the second URL asked for")
 	}
+}
+
+// docOf is the document the Worker makes of an export's text.
+func docOf(t testing.TB, text string) []byte {
+	t.Helper()
+	doc, err := profile.JSONDoc([]byte(text))
+	require.NoError(t, err)
+	return doc
+}
+
+// exportText is the text the Worker writes of an export's document.
+func exportText(t testing.TB, doc []byte) string {
+	t.Helper()
+	text, err := profile.DocJSON(doc)
+	require.NoError(t, err)
+	return string(text)
 }

@@ -16,7 +16,7 @@ func FuzzBridge_Dispatch(f *testing.F) {
 	for _, r := range []Request{
 		{Op: OpTrack, Item: "go1", Kind: "read", Dwell: 12},
 		{Op: OpRecommend, Count: 3, Related: true, Item: "/p/go2", Seed: 7},
-		{Op: OpImport, JSON: `{"version":2}`},
+		{Op: OpImport, Doc: []byte{0x81, 0xa7, 'v', 'e', 'r', 's', 'i', 'o', 'n', 2}},
 		{Op: OpForgetEvent, Index: 1},
 		{Op: OpVariety, Variety: -0.5},
 		{Op: OpLoadProfile, Bytes: []byte{0x80}},

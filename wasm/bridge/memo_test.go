@@ -16,7 +16,7 @@ import (
 // engine lists for the bridge's current profile.
 func TestBridge_RecommendMemo(t *testing.T) {
 	b := reader(t)
-	exported := ok(t, b, Request{Op: OpExport}).JSON
+	exported := ok(t, b, Request{Op: OpExport}).Doc
 	stored := ok(t, b, Request{Op: OpTrack, Item: "go3", Kind: "view"}).Profile
 	steps := []Request{
 		{Op: OpTrack, Item: "soup", Kind: "like"},
@@ -29,7 +29,7 @@ func TestBridge_RecommendMemo(t *testing.T) {
 		{Op: OpForgetTopic, Topic: "go"},
 		{Op: OpTrack, Item: "bread", Kind: "like", Bytes: stored},
 		{Op: OpClear},
-		{Op: OpImport, JSON: exported},
+		{Op: OpImport, Doc: exported},
 		{Op: OpLoadProfile, Bytes: stored},
 		{Op: OpLoadCatalogue, Bytes: testCatalogue(t), Consent: profile.ConsentGranted},
 		{Op: OpTrack, Item: "go2", Kind: "dislike"},

@@ -24,9 +24,11 @@ const (
 	OpRecommend = "recommend"
 	// OpProfile replies the whole profile in plain terms.
 	OpProfile = "profile"
-	// OpExport replies the profile as the JSON document the reader keeps.
+	// OpExport replies the profile as the document the reader keeps (doc:
+	// its JSON values in MessagePack, which the Worker writes as JSON text).
 	OpExport = "export"
-	// OpImport replaces the profile with an exported one (json).
+	// OpImport replaces the profile with an exported one (doc: the file's
+	// JSON values in MessagePack, as the Worker parsed them).
 	OpImport = "import"
 	// OpClear forgets everything the engine holds; the Worker deletes what
 	// is stored.
@@ -82,8 +84,10 @@ type Request struct {
 	// Bytes is the catalogue (OpLoadCatalogue), a stored profile
 	// (OpLoadProfile), or for a change of the profile the stored profile
 	// it applies to. It may travel beside the request (DispatchBytes).
-	Bytes   []byte  `msg:"bytes,omitempty"`
-	JSON    string  `msg:"json,omitempty"`
+	Bytes []byte `msg:"bytes,omitempty"`
+	// Doc is an export's document for OpImport: MessagePack of the JSON
+	// values the Worker parsed from the file (core/profile, doc.go).
+	Doc     []byte  `msg:"doc,omitempty"`
 	Item    string  `msg:"item,omitempty"`                // an item id or URL
 	Kind    string  `msg:"kind,omitempty" ts:"EventKind"` // view, read, click, like, dislike, hide, mute
 	Dwell   float32 `msg:"dwell,omitempty"`
@@ -105,10 +109,11 @@ type Response struct {
 	Profile []byte `msg:"profile,omitempty"`
 	// Learned reports whether a tracked event entered the profile (reads
 	// of sensitive items do not).
-	Learned   bool           `msg:"learned,omitempty"`
-	Recs      []Rec          `msg:"recs,omitempty"`
-	View      *View          `msg:"view,omitempty"`
-	JSON      string         `msg:"json,omitempty"`
+	Learned bool  `msg:"learned,omitempty"`
+	Recs    []Rec `msg:"recs,omitempty"`
+	View    *View `msg:"view,omitempty"`
+	// Doc is OpExport's document: MessagePack of the export's JSON values.
+	Doc       []byte         `msg:"doc,omitempty"`
 	Catalogue *CatalogueInfo `msg:"cat,omitempty"`
 }
 

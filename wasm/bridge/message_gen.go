@@ -602,7 +602,7 @@ func (z *Request) MarshalMsg(b []byte) (o []byte, err error) {
 		zb0001Len--
 		zb0001Mask |= 0x8
 	}
-	if z.JSON == "" {
+	if z.Doc == nil {
 		zb0001Len--
 		zb0001Mask |= 0x10
 	}
@@ -664,9 +664,9 @@ func (z *Request) MarshalMsg(b []byte) (o []byte, err error) {
 			o = msgp.AppendBytes(o, z.Bytes)
 		}
 		if (zb0001Mask & 0x10) == 0 { // if not omitted
-			// string "json"
-			o = append(o, 0xa4, 0x6a, 0x73, 0x6f, 0x6e)
-			o = msgp.AppendString(o, z.JSON)
+			// string "doc"
+			o = append(o, 0xa3, 0x64, 0x6f, 0x63)
+			o = msgp.AppendBytes(o, z.Doc)
 		}
 		if (zb0001Mask & 0x20) == 0 { // if not omitted
 			// string "item"
@@ -759,10 +759,10 @@ func (z *Request) UnmarshalMsg(bts []byte) (o []byte, err error) {
 				err = msgp.WrapError(err, "Bytes")
 				return
 			}
-		case "json":
-			z.JSON, bts, err = msgp.ReadStringBytes(bts)
+		case "doc":
+			z.Doc, bts, err = msgp.ReadBytesBytes(bts, z.Doc)
 			if err != nil {
-				err = msgp.WrapError(err, "JSON")
+				err = msgp.WrapError(err, "Doc")
 				return
 			}
 		case "item":
@@ -833,7 +833,7 @@ func (z *Request) UnmarshalMsg(bts []byte) (o []byte, err error) {
 
 // Msgsize returns an upper bound estimate of the number of bytes occupied by the serialized message
 func (z *Request) Msgsize() (s int) {
-	s = 1 + 3 + msgp.StringPrefixSize + len(z.Op) + 4 + msgp.Int64Size + 5 + msgp.Uint64Size + 6 + msgp.BytesPrefixSize + len(z.Bytes) + 5 + msgp.StringPrefixSize + len(z.JSON) + 5 + msgp.StringPrefixSize + len(z.Item) + 5 + msgp.StringPrefixSize + len(z.Kind) + 6 + msgp.Float32Size + 6 + msgp.StringPrefixSize + len(z.Topic) + 6 + msgp.IntSize + 6 + msgp.IntSize + 8 + msgp.BoolSize + 8 + msgp.StringPrefixSize + len(z.Consent) + 8 + msgp.Float32Size
+	s = 1 + 3 + msgp.StringPrefixSize + len(z.Op) + 4 + msgp.Int64Size + 5 + msgp.Uint64Size + 6 + msgp.BytesPrefixSize + len(z.Bytes) + 4 + msgp.BytesPrefixSize + len(z.Doc) + 5 + msgp.StringPrefixSize + len(z.Item) + 5 + msgp.StringPrefixSize + len(z.Kind) + 6 + msgp.Float32Size + 6 + msgp.StringPrefixSize + len(z.Topic) + 6 + msgp.IntSize + 6 + msgp.IntSize + 8 + msgp.BoolSize + 8 + msgp.StringPrefixSize + len(z.Consent) + 8 + msgp.Float32Size
 	return
 }
 
@@ -868,7 +868,7 @@ func (z *Response) MarshalMsg(b []byte) (o []byte, err error) {
 		zb0001Len--
 		zb0001Mask |= 0x20
 	}
-	if z.JSON == "" {
+	if z.Doc == nil {
 		zb0001Len--
 		zb0001Mask |= 0x40
 	}
@@ -927,9 +927,9 @@ func (z *Response) MarshalMsg(b []byte) (o []byte, err error) {
 			}
 		}
 		if (zb0001Mask & 0x40) == 0 { // if not omitted
-			// string "json"
-			o = append(o, 0xa4, 0x6a, 0x73, 0x6f, 0x6e)
-			o = msgp.AppendString(o, z.JSON)
+			// string "doc"
+			o = append(o, 0xa3, 0x64, 0x6f, 0x63)
+			o = msgp.AppendBytes(o, z.Doc)
 		}
 		if (zb0001Mask & 0x80) == 0 { // if not omitted
 			// string "cat"
@@ -1031,10 +1031,10 @@ func (z *Response) UnmarshalMsg(bts []byte) (o []byte, err error) {
 					return
 				}
 			}
-		case "json":
-			z.JSON, bts, err = msgp.ReadStringBytes(bts)
+		case "doc":
+			z.Doc, bts, err = msgp.ReadBytesBytes(bts, z.Doc)
 			if err != nil {
-				err = msgp.WrapError(err, "JSON")
+				err = msgp.WrapError(err, "Doc")
 				return
 			}
 		case "cat":
@@ -1113,7 +1113,7 @@ func (z *Response) Msgsize() (s int) {
 	} else {
 		s += z.View.Msgsize()
 	}
-	s += 5 + msgp.StringPrefixSize + len(z.JSON) + 4
+	s += 4 + msgp.BytesPrefixSize + len(z.Doc) + 4
 	if z.Catalogue == nil {
 		s += msgp.NilSize
 	} else {

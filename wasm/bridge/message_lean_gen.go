@@ -16,8 +16,8 @@ func (z *Request) readMsg(r *wire.Reader) {
 			z.Seed = r.Uint64()
 		case "bytes":
 			z.Bytes = r.Bytes(z.Bytes)
-		case "json":
-			z.JSON = r.String()
+		case "doc":
+			z.Doc = r.Bytes(z.Doc)
 		case "item":
 			z.Item = r.String()
 		case "kind":
@@ -51,7 +51,7 @@ func (z *Request) appendMsg(b []byte) []byte {
 	if z.Bytes == nil {
 		n--
 	}
-	if z.JSON == "" {
+	if z.Doc == nil {
 		n--
 	}
 	if z.Item == "" {
@@ -94,9 +94,9 @@ func (z *Request) appendMsg(b []byte) []byte {
 		b = wire.AppendRaw(b, "\xa5bytes")
 		b = wire.AppendBytes(b, z.Bytes)
 	}
-	if z.JSON != "" {
-		b = wire.AppendRaw(b, "\xa4json")
-		b = wire.AppendString(b, z.JSON)
+	if z.Doc != nil {
+		b = wire.AppendRaw(b, "\xa3doc")
+		b = wire.AppendBytes(b, z.Doc)
 	}
 	if z.Item != "" {
 		b = wire.AppendRaw(b, "\xa4item")
@@ -139,10 +139,10 @@ func (z *Request) appendMsg(b []byte) []byte {
 
 // sizeHint is an upper bound of the size of z's encoding.
 func (z *Request) sizeHint() int {
-	n := 168
+	n := 167
 	n += len(z.Op)
 	n += len(z.Bytes)
-	n += len(z.JSON)
+	n += len(z.Doc)
 	n += len(z.Item)
 	n += len(z.Kind)
 	n += len(z.Topic)
@@ -177,8 +177,8 @@ func (z *Response) readMsg(r *wire.Reader) {
 				}
 				z.View.readMsg(r)
 			}
-		case "json":
-			z.JSON = r.String()
+		case "doc":
+			z.Doc = r.Bytes(z.Doc)
 		case "cat":
 			if r.IsNil() {
 				r.Nil()
@@ -216,7 +216,7 @@ func (z *Response) appendMsg(b []byte) []byte {
 	if z.View == nil {
 		n--
 	}
-	if z.JSON == "" {
+	if z.Doc == nil {
 		n--
 	}
 	if z.Catalogue == nil {
@@ -254,9 +254,9 @@ func (z *Response) appendMsg(b []byte) []byte {
 			b = z.View.appendMsg(b)
 		}
 	}
-	if z.JSON != "" {
-		b = wire.AppendRaw(b, "\xa4json")
-		b = wire.AppendString(b, z.JSON)
+	if z.Doc != nil {
+		b = wire.AppendRaw(b, "\xa3doc")
+		b = wire.AppendBytes(b, z.Doc)
 	}
 	if z.Catalogue != nil {
 		b = wire.AppendRaw(b, "\xa3cat")
@@ -271,7 +271,7 @@ func (z *Response) appendMsg(b []byte) []byte {
 
 // sizeHint is an upper bound of the size of z's encoding.
 func (z *Response) sizeHint() int {
-	n := 77
+	n := 76
 	n += len(z.Code)
 	n += len(z.Message)
 	n += len(z.Profile)
@@ -281,7 +281,7 @@ func (z *Response) sizeHint() int {
 	if z.View != nil {
 		n += z.View.sizeHint()
 	}
-	n += len(z.JSON)
+	n += len(z.Doc)
 	if z.Catalogue != nil {
 		n += z.Catalogue.sizeHint()
 	}

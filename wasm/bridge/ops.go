@@ -16,7 +16,7 @@ type argSet uint16
 const (
 	argSeed argSet = 1 << iota
 	argBytes
-	argJSON
+	argDoc
 	argItem
 	argKind
 	argDwell
@@ -28,7 +28,7 @@ const (
 	argVariety
 )
 
-var argNames = [...]string{"seed", "bytes", "json", "item", "kind", "dwell", "topic", "index", "count", "related", "consent", "variety"}
+var argNames = [...]string{"seed", "bytes", "doc", "item", "kind", "dwell", "topic", "index", "count", "related", "consent", "variety"}
 
 // resultSet is a set of Response fields a success may carry: one bit per
 // field after Code and Message, in the struct's order.
@@ -39,7 +39,7 @@ const (
 	resLearned
 	resRecs
 	resView
-	resJSON
+	resDoc
 	resCatalogue
 )
 
@@ -78,9 +78,9 @@ var ops = [...]op{
 	{name: OpRecommend, args: argCount | argItem | argRelated | argSeed, results: resRecs,
 		codes: []string{CodeNoCatalogue, CodeUnknownItem, CodeBadArgument}, run: (*Bridge).recommend},
 	{name: OpProfile, results: resView, run: (*Bridge).profileView},
-	{name: OpExport, results: resJSON, run: (*Bridge).export},
-	{name: OpImport, args: argBytes | argJSON, results: resProfile,
-		codes: []string{CodeBadProfile, CodeProfileNewer, CodeBadImport}, change: (*Bridge).importJSON},
+	{name: OpExport, results: resDoc, run: (*Bridge).export},
+	{name: OpImport, args: argBytes | argDoc, results: resProfile,
+		codes: []string{CodeBadProfile, CodeProfileNewer, CodeBadImport}, change: (*Bridge).importDoc},
 	{name: OpClear, run: (*Bridge).clear},
 	{name: OpForgetItem, args: argBytes | argItem, results: resProfile,
 		codes: []string{CodeBadProfile, CodeProfileNewer, CodeBadArgument}, change: (*Bridge).forgetItem},
@@ -110,7 +110,7 @@ func lookup(name string) *op {
 // are not zero.
 func (r *Request) args() argSet {
 	var s argSet
-	for i, present := range [...]bool{r.Seed != 0, len(r.Bytes) > 0, r.JSON != "", r.Item != "", r.Kind != "",
+	for i, present := range [...]bool{r.Seed != 0, len(r.Bytes) > 0, len(r.Doc) > 0, r.Item != "", r.Kind != "",
 		r.Dwell != 0, r.Topic != "", r.Index != 0, r.Count != 0, r.Related, r.Consent != "", r.Variety != 0} {
 		if present {
 			s |= 1 << i

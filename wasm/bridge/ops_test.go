@@ -33,7 +33,7 @@ func TestOps_Names(t *testing.T) {
 	require.Equal(t, argSet(1)<<len(req), argVariety<<1, "one bit per argument")
 	resp := msgKeys(reflect.TypeFor[Response](), 2)
 	require.Equal(t, resultSet(1)<<len(resp), resCatalogue<<1, "one bit per result")
-	require.Equal(t, []string{"profile", "learned", "recs", "view", "json", "cat"}, resp)
+	require.Equal(t, []string{"profile", "learned", "recs", "view", "doc", "cat"}, resp)
 	require.Equal(t, resp, specResults(^resultSet(0)))
 }
 
@@ -101,7 +101,7 @@ func constValues(t *testing.T, prefix string) []string {
 // encoded twice (a copy by encoding and decoding, then the result).
 func TestBridge_Encodes(t *testing.T) {
 	stored := ok(t, reader(t), Request{Op: OpTrack, Item: "go3", Kind: "view"}).Profile
-	exported := ok(t, reader(t), Request{Op: OpExport}).JSON
+	exported := ok(t, reader(t), Request{Op: OpExport}).Doc
 	n := 0
 	orig := encodeProfile
 	encodeProfile = func(p *profile.Profile) ([]byte, error) {
@@ -120,7 +120,7 @@ func TestBridge_Encodes(t *testing.T) {
 		{Request{Op: OpForgetItem, Item: "go1", Bytes: stored}, 1},
 		{Request{Op: OpForgetEvent, Index: 0}, 1},
 		{Request{Op: OpVariety, Variety: 0.5, Bytes: stored}, 1},
-		{Request{Op: OpImport, JSON: exported, Bytes: stored}, 1},
+		{Request{Op: OpImport, Doc: exported, Bytes: stored}, 1},
 		{Request{Op: OpLoadProfile, Bytes: stored}, 0},
 		{Request{Op: OpRecommend, Count: 3}, 0},
 		{Request{Op: OpProfile}, 0},

@@ -25,7 +25,7 @@ func changeRequests(t *testing.T) []Request {
 	t.Helper()
 	by := map[string]Request{
 		OpTrack:       {Op: OpTrack, Item: "soup", Kind: "like"},
-		OpImport:      {Op: OpImport, JSON: ok(t, reader(t), Request{Op: OpExport}).JSON},
+		OpImport:      {Op: OpImport, Doc: ok(t, reader(t), Request{Op: OpExport}).Doc},
 		OpForgetItem:  {Op: OpForgetItem, Item: "go1"},
 		OpForgetEvent: {Op: OpForgetEvent, Index: 1},
 		OpForgetTopic: {Op: OpForgetTopic, Topic: "go"},

@@ -59,7 +59,7 @@ func FuzzWire_ReadRequest(f *testing.F) {
 	for _, r := range []Request{
 		{Op: OpTrack, Now: 1, Item: "go1", Kind: "read", Dwell: 12},
 		{Op: OpRecommend, Now: math.MaxInt64, Count: 3, Related: true, Item: "/p/go2", Seed: math.MaxUint64},
-		{Op: OpImport, Now: -5, JSON: `{"version":2}`, Index: -1},
+		{Op: OpImport, Now: -5, Doc: []byte{0x80}, Index: -1},
 		{Op: OpVariety, Variety: -0.5, Consent: "granted", Topic: "t", Bytes: []byte{1, 2}},
 	} {
 		b, err := r.MarshalMsg(nil)
@@ -91,7 +91,7 @@ func FuzzWire_AppendResponse(f *testing.F) {
 	f.Add("code", "msg", []byte{1}, true, "id", "t", "ref", float32(1.5), int64(7), 3)
 	f.Add("", "", []byte(nil), false, "", "", "", float32(0), int64(0), 0)
 	f.Fuzz(func(t *testing.T, code, msg string, profile []byte, learned bool, id, title, ref string, w float32, at int64, n int) {
-		resp := Response{Code: code, Message: msg, Profile: profile, Learned: learned, JSON: title}
+		resp := Response{Code: code, Message: msg, Profile: profile, Learned: learned, Doc: []byte(title)}
 		if n%2 == 1 {
 			resp.Recs = []Rec{{ID: id, URL: ref, Title: title, Reasons: []Reason{{Code: code, Text: msg, Ref: ref}}}}
 			resp.Catalogue = &CatalogueInfo{ID: id, Items: n, Consent: ref}

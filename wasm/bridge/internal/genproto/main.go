@@ -159,6 +159,7 @@ func genJS(ops, codes []constant) []byte {
 	b.WriteString("});\n\n")
 	fmt.Fprintf(&b, "/** The length of a recommendation list when a request names none (rank.DefaultCount). */\nexport const defaultCount = %d;\n\n", rank.DefaultCount)
 	fmt.Fprintf(&b, "/** The longest recommendation list (rank.MaxCount). */\nexport const maxCount = %d;\n\n", rank.MaxCount)
+	fmt.Fprintf(&b, "/** The largest profile file an import reads, in bytes of UTF-8 (profile.MaxJSONBytes). */\nexport const maxImportBytes = %d;\n\n", profile.MaxJSONBytes)
 	b.WriteString("/** How the profile page begins a sentence about each event kind (core/profile's kinds). */\nexport const kindWords = Object.freeze({\n")
 	for _, k := range profile.Kinds() {
 		fmt.Fprintf(&b, "  %s: '%s',\n", k, k.Words())
