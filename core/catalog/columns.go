@@ -122,8 +122,30 @@ func (d *document) catalogue() (*Catalogue, error) {
 			topics[k] = TopicWeight{Topic: cols.Topic[k], Weight: cols.Weight[k]}
 		}
 	}
-	topic, term := 0, 0
-	for i := range c.Items {
+	// In chunks: a loop runs in the code its function was entered with,
+	// and the browser optimises a function only for its later calls, so
+	// one loop over every item ran unoptimised to its end.
+	var cur cursor
+	for lo := 0; lo < n; lo += itemChunk {
+		cur = d.fill(c, topics, lo, min(lo+itemChunk, n), cur)
+	}
+	return c, nil
+}
+
+// itemChunk is how many items one call of fill turns from columns into
+// items.
+const itemChunk = 1024
+
+// cursor is where the next item's topics and terms start in their columns.
+type cursor struct{ topic, term int }
+
+// fill turns items lo to hi from the columns into c.Items.
+//
+//go:noinline
+func (d *document) fill(c *Catalogue, topics []TopicWeight, lo, hi int, cur cursor) cursor {
+	cols := &d.Items
+	topic, term := cur.topic, cur.term
+	for i := lo; i < hi; i++ {
 		it := &c.Items[i]
 		it.ID = cols.ID[i]
 		it.URL = at(cols.URL, i)
@@ -147,7 +169,7 @@ func (d *document) catalogue() (*Catalogue, error) {
 			it.Thumb = t
 		}
 	}
-	return c, nil
+	return cursor{topic, term}
 }
 
 // at is col[i], or the zero value when the column is empty.

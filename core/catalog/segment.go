@@ -116,11 +116,15 @@ func decodeChain(b []byte, lim Limits, owned bool) (*Catalogue, error) {
 		if k == 0 {
 			c, base = doc, doc.ID
 			lists = [][]Item{c.Items}
+			continue
+		}
+		if where == nil {
+			// Only a chain needs the positions: a lone base (most
+			// loads) is spared a map of every item.
 			where = make(map[string]int, len(c.Items))
 			for i, it := range c.Items {
 				where[it.ID] = i
 			}
-			continue
 		}
 		for _, id := range d.Removed {
 			where[id] = -1

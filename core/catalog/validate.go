@@ -64,11 +64,16 @@ func (c *Catalogue) Validate() error {
 		if err := c.validateItem(i); err != nil {
 			return err
 		}
+		// One hashing per item: the map grows by one unless the id was
+		// there, and only then is the earlier item looked for.
 		id := c.Items[i].ID
-		if j, dup := index[id]; dup {
+		if index[id] = i; len(index) == i {
+			j := 0
+			for c.Items[j].ID != id {
+				j++
+			}
 			return errfmt.Wrap("", ErrInvalid, ": item "+errfmt.Itoa(i)+" "+errfmt.Quote(clip(id))+": id: duplicate of item "+errfmt.Itoa(j))
 		}
-		index[id] = i
 	}
 	c.index = index
 	return nil
