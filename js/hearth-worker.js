@@ -32,7 +32,7 @@
 // lead to.
 
 import { Code, Op, maxImportBytes } from './ops.gen.js';
-import { encode, encodeDoc, decode, docText, engineEnv } from './protocol.js';
+import { encode, encodeDoc, decode, docText } from './protocol.js';
 import * as store from './store.js';
 
 /**
@@ -457,8 +457,8 @@ async function loadEngine(wasmURL, wasmExecURL) {
     throw new HearthError(Code.wasm, `load ${wasmExecURL}: ${text(err)}`);
   }
   mark('wasm-exec');
+  // The engine sets its own collector policy (wasm/main.go).
   const go = new self.Go();
-  go.env = { ...engineEnv };
   let instance;
   try {
     const module = await compiled;

@@ -19,20 +19,6 @@
 
 import { float32Keys } from './ops.gen.js';
 
-/**
- * The environment the engine's Go runtime starts with (go.env), the same in
- * Hearth's Worker and in the benchmark's side-by-side Worker.
- *
- * GOGC: the collector runs when the heap has grown by this many percent
- * since the last collection (Go's default is 100). Loading a catalogue
- * allocates most of what the engine will ever hold, and at 100 the
- * collector ran two or three times during it, over a heap it had just
- * built: 400 took about 45 ms off the first recommendations at 10,000
- * items (30 warm loads taking turns), for more memory between collections
- * (docs/performance.md).
- */
-export const engineEnv = Object.freeze({ GOGC: '400' });
-
 // The float32 request keys are declared with the messages in Go.
 const float32 = new Set(float32Keys);
 

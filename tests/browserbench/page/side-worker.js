@@ -17,7 +17,7 @@
 // items and reasons: the report counts the pairs that differ.
 
 import '/hearth/wasm_exec.js';
-import { encode, decode, engineEnv } from '/bench/js/protocol.js';
+import { encode, decode } from '/bench/js/protocol.js';
 import * as ref from '/bench/static/jsref/rank.js';
 
 async function bytes(url) {
@@ -35,11 +35,10 @@ function quantiles(xs) {
 async function run({ wasm, catalogue, profile, profileMsgpack, now, count, runs, warmup }) {
   const out = { timer: crossOriginIsolated ? 'isolated' : 'coarse' };
 
-  // The engine starts as Hearth's Worker starts it (the same environment):
-  // download, then instantiate the bytes.
+  // The engine starts as Hearth's Worker starts it: download, then
+  // instantiate the bytes.
   let t = performance.now();
   const go = new self.Go();
-  go.env = { ...engineEnv };
   const wasmBytes = await bytes(wasm);
   out.wasmFetchMs = performance.now() - t;
   const { instance } = await WebAssembly.instantiate(wasmBytes, go.importObject);
