@@ -222,7 +222,11 @@ func (e *env) measure(t testing.TB, c *benchCatalogue, cfg runsConfig) SizeRepor
 			if id, ok := seen.last(); ok {
 				l.Steps = workerSteps(t, w, id)
 			}
+			// The two builds share the origin's storage: the next load
+			// of either must find no kept list.
+			require.True(t, evalJSON[bool](t, w, dropKept))
 			require.True(t, l.Detail.Personalized)
+			require.False(t, l.Kept, "a warm load's list is the engine's")
 			if j >= 0 {
 				r.WarmB = append(r.WarmB, l)
 			}
@@ -241,12 +245,14 @@ func (e *env) measure(t testing.TB, c *benchCatalogue, cfg runsConfig) SizeRepor
 			require.True(t, l.Detail.Personalized)
 			require.False(t, l.Kept, "a warm load's list is the engine's")
 			r.Warm = append(r.Warm, l)
-			if e.b && j%2 == 0 {
-				visitB(j)
-			}
 			if j < cfg.warm-1 {
 				require.True(t, evalJSON[bool](t, w, dropKept))
 				cancel()
+				// After the last one the other build does not load:
+				// that load's kept list is the kept loads' below.
+				if e.b && j%2 == 0 {
+					visitB(j)
+				}
 				continue
 			}
 			closeLast = cancel
