@@ -223,6 +223,10 @@ func (r *Run) WriteMarkdown(w io.Writer, info ReportInfo) error {
 		p(", with popularity, tags and factors\n")
 		p("  recomputed without them), never on test targets: Hearth's by their worst slice of users, the baselines' by\n")
 		p("  their mean (see Slices). Hearth's default row is core's shipped policy, not tuned here.\n")
+		p("- Decision rule for the collaborative rows, fixed before the run: the panel vectors' λ, the transition vectors'\n")
+		p("  λ and α, and Hearth's weights (popularity, topic, freshness) and diversity on each kind of vectors are chosen\n")
+		p("  by the worst slice of (Hearth − %.2f × the best server-side baseline) on validation, the best baseline being\n", bestShare)
+		p("  the one with the highest mean validation nDCG@10 after the baselines are tuned: the measure of their targets.\n")
 	} else {
 		p("- Settings are the harness's stored ones (`Tuned` in tests/eval); Hearth's default row is core's shipped policy.\n")
 	}
@@ -546,7 +550,11 @@ func (r *Run) settings(p func(string, ...any), info ReportInfo) {
 	} else {
 		p("- Tuned row: %s.\n", set.Text)
 	}
-	p("- With panel vectors: %s; with transition vectors: %s.\n", set.Panel, set.Transit)
+	p("- With panel vectors: %s; with transition vectors: %s", set.Panel, set.Transit)
+	if info.Tuned {
+		p(", each chosen by the worst slice of the\n  validation nDCG@10 minus %.2f × the best server-side baseline's", bestShare)
+	}
+	p(".\n")
 	p("- Baselines: item-kNN k = %d; recency half-life %g days; server ALS d = %d, λ = %g, α = %g, %d iterations;\n",
 		set.KNN, set.RecentHalfLifeDays, set.ServerALS.Dim, set.ServerALS.Lambda, set.ServerALS.Alpha, set.ServerALS.Iterations)
 	reader := ReaderFor(r.Split.Data)

@@ -97,7 +97,8 @@ func (sl Slice) of(values []float64) []float64 {
 
 // worstGain is the robustness score every tuning choice is made by: the
 // smallest, over slices, of the slice's mean nDCG@10 minus the
-// reference's (popularity's) on the same users; and that slice.
+// reference's on the same users (popularity's, or bestShare × the best
+// baseline's for the collaborative rows: Tune); and that slice.
 func worstGain(sls []Slice, ndcg, ref []float64) (float64, Slice) {
 	worst, at := math.Inf(1), Slice{}
 	for _, sl := range sls {
@@ -168,8 +169,10 @@ func (r *Run) sliceFigures(p func(string, ...any), info ReportInfo) {
 		p("Tuning procedure: every setting of Hearth's this run chooses on validation targets (the collaborative vectors'\n")
 		p("regularisation and Hearth's weights and diversity on each kind of vectors, listed in the tuning log) is chosen\n")
 		p("by its worst slice: the validation users are cut the same way, the setting's mean validation nDCG@10 minus\n")
-		p("popularity's is taken in each slice, and the setting whose smallest such gain is largest wins, not the one\n")
-		p("with the best mean (Hearth's text settings only among those more diverse than item-kNN and ALS on validation).\n")
+		p("a reference's is taken in each slice, and the setting whose smallest such gain is largest wins, not the one\n")
+		p("with the best mean. The reference is what the row's target compares it with: popularity for the text settings\n")
+		p("(chosen only among those more diverse than item-kNN and ALS on validation), %.2f × the best server-side\n", bestShare)
+		p("baseline on validation for the collaborative vectors and Hearth's settings on them.\n")
 		p("The server-side baselines' settings are chosen by their mean validation nDCG@10 instead, so that Hearth is\n")
 		p("measured against their strongest setting on the measure the targets use. Not chosen here, and so not by slices:\n")
 		p("core's shipped policy, the default row, whose constants are core's and whose per-reader blend is chosen on the\n")
