@@ -251,8 +251,13 @@ function isNewer(err) {
 // a newer release is reported and left alone; in both cases the engine
 // runs on an empty profile. The engine applies retention and decay on
 // every load; when that dropped something, the minimised profile is stored
-// in the same transaction.
-async function sync() {
+// in the same transaction. early is the stored values init read before
+// the engine was ready (loadEarly).
+/** @param {Promise<Record<string, any> | undefined>} [early] */
+async function sync(early = undefined) {
+  // After an early read, stale may already say that another tab changed
+  // the profile since: it is left for the next call.
+  if (early && loadEarly(await early)) return;
   stale = false;
   try {
     await atomically(false, (bytes) => {
@@ -267,6 +272,36 @@ async function sync() {
     if (!isNewer(err)) throw err;
     newer(/** @type {HearthError} */ (err));
   }
+}
+
+/**
+ * Loads the profile read as the Worker started (init reads it while the
+ * engine and the catalogue arrive): the common case, a stored profile the
+ * engine takes as it is, needs no transaction of its own after the load.
+ * Anything else (nothing stored, a damaged or newer profile, one the engine
+ * changes on loading, a failed read) returns false, and sync's transaction
+ * handles it as before. A change by another tab after the read marks the
+ * engine stale (the channel), so the next call reloads.
+ * @param {Record<string, any> | undefined} stored
+ * @returns {boolean} whether the profile was loaded
+ */
+function loadEarly(stored) {
+  const raw = stored && stored[store.Key.profile];
+  const bytes = raw instanceof ArrayBuffer ? new Uint8Array(raw) : raw;
+  if (!(bytes instanceof Uint8Array)) return false;
+  let loaded;
+  try {
+    loaded = call(Op.loadProfile, {}, bytes);
+  } catch {
+    return false;
+  }
+  if (loaded.profile) return false;
+  fresh = false;
+  reportedBad = false;
+  held = store.digest(bytes);
+  const kept = stored && stored[store.Key.recs];
+  if (kept) learnShapes(kept);
+  return true;
 }
 
 /**
@@ -532,6 +567,10 @@ function importDoc(json) {
  */
 const handlers = {
   async init({ catalogue, wasm, wasmExec, consent }) {
+    // The stored profile is read while the engine and the catalogue
+    // arrive (sync); a change by another tab from now on marks it stale.
+    stale = false;
+    const early = store.read([store.Key.profile, store.Key.recs]).catch(() => undefined);
     const catalogueBytes = fetchCatalogue(catalogue, (r) => {
       catalogueVersion = store.versionOf(r);
     })
@@ -549,7 +588,7 @@ const handlers = {
     if (!info) throw new HearthError(Code.internal, 'load catalogue: no catalogue in the response');
     mark('catalogue');
     try {
-      await sync();
+      await sync(early);
     } catch (err) {
       // Storage is unavailable: the engine runs on an empty profile, and
       // every change fails with storage rather than overwrite a stored

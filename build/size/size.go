@@ -73,10 +73,11 @@ var Budgets = []Budget{
 	// A Go 1.26 js/wasm binary that imports only syscall/js, built with
 	// -ldflags="-s -w" as the pipeline builds, is 432 KB of brotli
 	// (docs/size.md), so the goal leaves 18 KB for the engine itself. The
-	// ceiling is about 2 KB over the engine at 207fcb9 (551.3 KB, the
+	// ceiling is about 2 KB over the engine with the collector's policy
+	// (wasm/main.go, about 2.5 KB; 551.3 KB at 207fcb9 before it, the
 	// profile's JSON text moved to the Worker; 578.3 at c326ec8 with this
 	// round's features in): a change that grows it must pay for itself first.
-	{Name: "engine", Suffix: ".wasm", Max: 553 * KB, Goal: 450 * KB},
+	{Name: "engine", Suffix: ".wasm", Max: 555 * KB, Goal: 450 * KB},
 	{Name: "without consent", Files: []string{"hearth.js"}, Max: 15 * KB},
 }
 
