@@ -46,7 +46,7 @@ import * as store from './store.js';
  * @typedef {import('./worker.js').WorkerReply} WorkerReply
  */
 
-/** @type {((req: Uint8Array, data?: Uint8Array) => Uint8Array) | null} */
+/** @type {((req: Uint8Array, data?: Uint8Array | Uint8Array[]) => Uint8Array) | null} */
 let dispatch = null;
 
 // A catalogue larger than this is refused while it downloads: the engine
@@ -116,7 +116,7 @@ function text(err) {
  * @template {OpName} K
  * @param {K} op
  * @param {OpArgs[K]} args
- * @param {Uint8Array} [data]
+ * @param {Uint8Array | Uint8Array[]} [data] bytes, or bytes in chunks
  * @returns {OpResults[K]}
  */
 function call(op, args, data = undefined, now = Date.now()) {
@@ -377,7 +377,7 @@ async function fetchBytes(url, code) {
  * @param {Response} resp
  * @param {{limit: number, left: number}} budget the bytes allowed, and those not spent yet
  * @param {ErrorCode} code the error code of a refusal
- * @returns {Promise<Uint8Array>}
+ * @returns {Promise<Uint8Array[]>} the body as it arrived, in chunks
  */
 async function readLimited(resp, budget, code) {
   const declared = Number(resp.headers.get('Content-Length'));
@@ -387,7 +387,7 @@ async function readLimited(resp, budget, code) {
     const body = new Uint8Array(await resp.arrayBuffer());
     if (body.length > budget.left) throw over();
     budget.left -= body.length;
-    return body;
+    return [body];
   }
   const reader = resp.body.getReader();
   const chunks = [];
@@ -401,7 +401,7 @@ async function readLimited(resp, budget, code) {
     budget.left -= value.length;
     chunks.push(value);
   }
-  return concat(chunks);
+  return chunks;
 }
 
 /**
@@ -439,7 +439,8 @@ function concat(parts) {
  * URL itself (the manifest, or the one file).
  * @param {string} url
  * @param {(resp: Response) => void} [onResponse]
- * @returns {Promise<Uint8Array>}
+ * @returns {Promise<Uint8Array[]>} the files' bytes in chunks, which the
+ *   engine copies in one after the other (no joined copy of them here)
  */
 async function fetchCatalogue(url, onResponse = () => {}) {
   const first = await fetchBytes(url, Code.catalogue);
@@ -448,13 +449,13 @@ async function fetchCatalogue(url, onResponse = () => {}) {
   /** @type {{name?: unknown, segments?: {name?: unknown}[]}} */
   let manifest;
   try {
-    manifest = JSON.parse(new TextDecoder().decode(await readLimited(first, budgetOf(1 << 20), Code.badCatalogue)));
+    manifest = JSON.parse(new TextDecoder().decode(concat(await readLimited(first, budgetOf(1 << 20), Code.badCatalogue))));
   } catch (err) {
     if (err instanceof HearthError) throw err;
     throw new HearthError(Code.badCatalogue, `${url}: ${text(err)}`);
   }
   const segments = Array.isArray(manifest.segments) ? manifest.segments : [];
-  /** @type {Promise<Uint8Array>[]} */
+  /** @type {Promise<Uint8Array[]>[]} */
   const bodies = [];
   // The files' bodies arrive at the same time; together they are held to
   // what one catalogue may be.
@@ -469,7 +470,7 @@ async function fetchCatalogue(url, onResponse = () => {}) {
     body.catch(() => {});
     bodies.push(body);
   }
-  return concat(await Promise.all(bodies));
+  return (await Promise.all(bodies)).flat();
 }
 
 /**

@@ -58,5 +58,5 @@ declare global {
     };
   };
   /** Registered by the engine (wasm/main.go): a request, the bytes beside it, the response. */
-  var hearthDispatch: ((req: Uint8Array, data?: Uint8Array) => Uint8Array) | undefined;
+  var hearthDispatch: ((req: Uint8Array, data?: Uint8Array | Uint8Array[]) => Uint8Array) | undefined;
 }
