@@ -79,15 +79,24 @@ func (e *Engine) adapt(p *profile.Profile) weights {
 	s := &state{e: e, now: now, factor: e.freshFactor(now), current: -1, explored: -1}
 	s.use(l)
 	// Every term's value of every item, once; a blend is a sum of them.
-	idx := make([]int32, e.n)
-	for i := range idx {
-		idx[i] = int32(i)
-	}
+	// The work over every item is done in calls of adaptChunk items: a
+	// loop runs in the code its function was entered with, and the
+	// browser optimises a function for its later calls only, so on the
+	// reader's first list one call over every item ran unoptimised.
 	var vals [numTerms][]float32
 	for k := range terms {
 		vals[k] = make([]float32, e.n)
-		if s.on(k) {
-			s.add(k, 1, idx, vals[k])
+	}
+	idx := make([]int32, min(adaptChunk, e.n))
+	for lo := 0; lo < e.n; lo += adaptChunk {
+		ids := idx[:min(adaptChunk, e.n-lo)]
+		for j := range ids {
+			ids[j] = int32(lo + j)
+		}
+		for k := range terms {
+			if s.on(k) {
+				s.add(k, 1, ids, vals[k][lo:])
+			}
 		}
 	}
 	best, bestGain := ones, -1.0
@@ -104,26 +113,54 @@ func (e *Engine) adapt(p *profile.Profile) weights {
 		for k := range terms {
 			w[k] = e.w[k] * scale[k]
 		}
-		for i := range sc {
-			var v float32
-			for k := range terms {
-				v += w[k] * vals[k][i]
-			}
-			sc[i] = v
+		for lo := 0; lo < e.n; lo += adaptChunk {
+			blendScores(&w, &vals, sc, lo, min(lo+adaptChunk, e.n))
+		}
+		// Each target's rank: the items not blocked that score above it.
+		var above [adaptTargets]int
+		for lo := 0; lo < e.n; lo += adaptChunk {
+			countAbove(sc, targets, l.blocked, &above, lo, min(lo+adaptChunk, e.n))
 		}
 		gain := 0.0
-		for _, t := range targets {
-			above := 0
-			for i, v := range sc {
-				if v > sc[t] && !bit(l.blocked, i) {
-					above++
-				}
-			}
-			gain += 1 / float64(above+1)
+		for j := range targets {
+			gain += 1 / float64(above[j]+1)
 		}
 		if gain > bestGain {
 			best, bestGain = scale, gain
 		}
 	}
 	return best
+}
+
+// adaptChunk is how many items one call of the replay's loops takes.
+const adaptChunk = 1024
+
+// blendScores sets sc[i], for items lo to hi, to the sum of the terms'
+// values weighted by w.
+//
+//go:noinline
+func blendScores(w *weights, vals *[numTerms][]float32, sc []float32, lo, hi int) {
+	for i := lo; i < hi; i++ {
+		var v float32
+		for k := range terms {
+			v += w[k] * vals[k][i]
+		}
+		sc[i] = v
+	}
+}
+
+// countAbove adds to above[j], for items lo to hi, those not blocked that
+// score above targets[j].
+//
+//go:noinline
+func countAbove(sc []float32, targets []int32, blocked []uint64, above *[adaptTargets]int, lo, hi int) {
+	for j, t := range targets {
+		n, at := 0, sc[t]
+		for i := lo; i < hi; i++ {
+			if sc[i] > at && !bit(blocked, i) {
+				n++
+			}
+		}
+		above[j] += n
+	}
 }

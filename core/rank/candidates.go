@@ -29,7 +29,18 @@ func (e *Engine) blocked(p *profile.Profile) []uint64 {
 	if !anyMuted {
 		return set
 	}
-	for i := range e.n {
+	// In calls of adaptChunk items, optimised after the first few (adapt).
+	for lo := 0; lo < e.n; lo += adaptChunk {
+		e.blockMuted(set, muted, lo, min(lo+adaptChunk, e.n))
+	}
+	return set
+}
+
+// blockMuted sets the bits of items lo to hi that have a muted topic.
+//
+//go:noinline
+func (e *Engine) blockMuted(set []uint64, muted []bool, lo, hi int) {
+	for i := lo; i < hi; i++ {
 		for a := e.topicOff[i]; a < e.topicOff[i+1]; a++ {
 			if muted[e.topicIdx[a]] {
 				setBit(set, i)
@@ -37,7 +48,6 @@ func (e *Engine) blocked(p *profile.Profile) []uint64 {
 			}
 		}
 	}
-	return set
 }
 
 // candidate reports whether item i may be recommended: not the current
