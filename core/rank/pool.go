@@ -134,19 +134,40 @@ func popularityOrder(pop []float32) []int32 {
 	tk, ti := make([]uint32, n), make([]int32, n)
 	for shift := 0; shift < 32; shift += 8 {
 		var at [257]int
-		for _, k := range key {
-			at[k>>shift&0xff+1]++
+		// In calls of adaptChunk keys, optimised after the first few
+		// (adapt).
+		for lo := 0; lo < n; lo += adaptChunk {
+			countDigits(key[lo:min(lo+adaptChunk, n)], shift, &at)
 		}
 		for b := 1; b < len(at); b++ {
 			at[b] += at[b-1]
 		}
 		// Each pass is stable, so ties keep catalogue order.
-		for j, k := range key {
-			d := k >> shift & 0xff
-			tk[at[d]], ti[at[d]] = k, idx[j]
-			at[d]++
+		for lo := 0; lo < n; lo += adaptChunk {
+			hi := min(lo+adaptChunk, n)
+			scatter(key[lo:hi], idx[lo:hi], tk, ti, shift, &at)
 		}
 		key, tk, idx, ti = tk, key, ti, idx
 	}
 	return idx
+}
+
+// countDigits counts keys by their byte at shift, in at[byte+1].
+//
+//go:noinline
+func countDigits(key []uint32, shift int, at *[257]int) {
+	for _, k := range key {
+		at[k>>shift&0xff+1]++
+	}
+}
+
+// scatter moves each key and its index to its byte's next place.
+//
+//go:noinline
+func scatter(key []uint32, idx []int32, tk []uint32, ti []int32, shift int, at *[257]int) {
+	for j, k := range key {
+		d := k >> shift & 0xff
+		tk[at[d]], ti[at[d]] = k, idx[j]
+		at[d]++
+	}
 }
