@@ -83,11 +83,12 @@ type Item struct {
 	// int8(Vector[k]) * Scale. An item without a vector has none and scale 0.
 	Vector []byte
 	Scale  float32
+	// Popularity is an aggregate, non-personal prior in [0, 1], for
+	// example normalised page views. (Beside Scale: two float32 fields
+	// apart took 8 bytes of padding per item, 0.8 MB at 100,000 items.)
+	Popularity float32
 	// Published is the publication time in Unix seconds.
 	Published int64
-	// Popularity is an aggregate, non-personal prior in [0, 1], for
-	// example normalised page views.
-	Popularity float32
 	// Thumb is an optional tiny inline image (a data: URL payload), shipped
 	// for every item alike so that showing one reveals nothing.
 	Thumb []byte
