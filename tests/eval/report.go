@@ -476,8 +476,7 @@ func (r *Run) observations(p func(string, ...any)) {
 	}
 	if cos, pa, panel := r.Cosine, get(RowPanelALS), get(RowPanel); cos != nil && pa != nil && panel != nil {
 		p("- Ranked by cosine, as core's similarity term ranks, that server-side fold-in scores nDCG@10 %.4f,\n", nd(cos))
-		p("  %s. Hearth with panel vectors (similarity %g, popularity %g)\n", vs(cos, pa, "its dot-product ranking"),
-			r.Settings.Panel.Weights.Similarity, r.Settings.Panel.Weights.Popularity)
+		p("  %s. Hearth with panel vectors (%s)\n", vs(cos, pa, "its dot-product ranking"), r.Settings.Panel)
 		p("  scores %.4f, %s and %s.\n", nd(panel), vs(panel, cos, "the cosine ranking"), vs(panel, pa, "the dot-product ranking"))
 	}
 	if tr, panel := get(RowTransit), get(RowPanel); tr != nil && panel != nil {
