@@ -124,50 +124,57 @@ func (s *state) top(m *weights, k int, only int) ([]int, []float32) {
 // replaced took about 25 ms of the first load at 10,000 items.
 func popularityOrder(pop []float32) []int32 {
 	n := len(pop)
-	key, idx := make([]uint32, n), make([]int32, n)
-	for i, p := range pop {
-		if p == 0 {
-			p = 0 // −0 sorts as 0
-		}
-		key[i], idx[i] = ^math.Float32bits(p), int32(i)
+	// The keys are taken from pop in every pass rather than kept beside
+	// the indices: two arrays of n less at the load's peak of memory.
+	idx, ti := make([]int32, n), make([]int32, n)
+	for i := range idx {
+		idx[i] = int32(i)
 	}
-	tk, ti := make([]uint32, n), make([]int32, n)
 	for shift := 0; shift < 32; shift += 8 {
 		var at [257]int
-		// In calls of adaptChunk keys, optimised after the first few
+		// In calls of adaptChunk items, optimised after the first few
 		// (adapt).
 		for lo := 0; lo < n; lo += adaptChunk {
-			countDigits(key[lo:min(lo+adaptChunk, n)], shift, &at)
+			countDigits(pop, idx[lo:min(lo+adaptChunk, n)], shift, &at)
 		}
 		for b := 1; b < len(at); b++ {
 			at[b] += at[b-1]
 		}
 		// Each pass is stable, so ties keep catalogue order.
 		for lo := 0; lo < n; lo += adaptChunk {
-			hi := min(lo+adaptChunk, n)
-			scatter(key[lo:hi], idx[lo:hi], tk, ti, shift, &at)
+			scatter(pop, idx[lo:min(lo+adaptChunk, n)], ti, shift, &at)
 		}
-		key, tk, idx, ti = tk, key, ti, idx
+		idx, ti = ti, idx
 	}
 	return idx
 }
 
-// countDigits counts keys by their byte at shift, in at[byte+1].
+// popKey is popularity p as a key that sorts highest first: its inverted
+// bits, −0 as 0.
+func popKey(p float32) uint32 {
+	if p == 0 {
+		p = 0
+	}
+	return ^math.Float32bits(p)
+}
+
+// countDigits counts the items by their key's byte at shift, in
+// at[byte+1].
 //
 //go:noinline
-func countDigits(key []uint32, shift int, at *[257]int) {
-	for _, k := range key {
-		at[k>>shift&0xff+1]++
+func countDigits(pop []float32, idx []int32, shift int, at *[257]int) {
+	for _, i := range idx {
+		at[popKey(pop[i])>>shift&0xff+1]++
 	}
 }
 
-// scatter moves each key and its index to its byte's next place.
+// scatter moves each item to its key's byte's next place in to.
 //
 //go:noinline
-func scatter(key []uint32, idx []int32, tk []uint32, ti []int32, shift int, at *[257]int) {
-	for j, k := range key {
-		d := k >> shift & 0xff
-		tk[at[d]], ti[at[d]] = k, idx[j]
+func scatter(pop []float32, idx, to []int32, shift int, at *[257]int) {
+	for _, i := range idx {
+		d := popKey(pop[i]) >> shift & 0xff
+		to[at[d]] = i
 		at[d]++
 	}
 }
