@@ -63,7 +63,7 @@ type Catalogue struct {
 	Items  []Item
 
 	// index maps item ids to positions; built by Validate, so by Decode.
-	index map[string]int
+	index ids
 }
 
 // Item is one piece of content. ID is stable across catalogue versions, so a

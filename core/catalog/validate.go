@@ -59,20 +59,13 @@ func (c *Catalogue) Validate() error {
 	if err := c.Policy.Validate(); err != nil {
 		return err
 	}
-	index := make(map[string]int, len(c.Items))
+	index := newIDs(len(c.Items))
 	for i := range c.Items {
 		if err := c.validateItem(i); err != nil {
 			return err
 		}
-		// One hashing per item: the map grows by one unless the id was
-		// there, and only then is the earlier item looked for.
-		id := c.Items[i].ID
-		if index[id] = i; len(index) == i {
-			j := 0
-			for c.Items[j].ID != id {
-				j++
-			}
-			return errfmt.Wrap("", ErrInvalid, ": item "+errfmt.Itoa(i)+" "+errfmt.Quote(clip(id))+": id: duplicate of item "+errfmt.Itoa(j))
+		if j, fresh := index.add(c.Items, i); !fresh {
+			return errfmt.Wrap("", ErrInvalid, ": item "+errfmt.Itoa(i)+" "+errfmt.Quote(clip(c.Items[i].ID))+": id: duplicate of item "+errfmt.Itoa(j))
 		}
 	}
 	c.index = index
@@ -257,10 +250,10 @@ func finite(f float32) bool {
 // Find returns the index of the item with the given id. It uses the index
 // built by Validate and falls back to a scan when the items changed since.
 func (c *Catalogue) Find(id string) (int, bool) {
-	if i, ok := c.index[id]; ok && i < len(c.Items) && c.Items[i].ID == id {
+	if i, ok := c.index.find(c.Items, id); ok {
 		return i, true
 	}
-	if len(c.index) == len(c.Items) && c.index != nil {
+	if c.index.n == len(c.Items) && c.index.slot != nil {
 		return 0, false
 	}
 	for i := range c.Items {
