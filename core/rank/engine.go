@@ -32,6 +32,7 @@ package rank
 
 import (
 	"math"
+	"slices"
 
 	"github.com/hearth-dev/hearth/core/catalog"
 )
@@ -62,7 +63,7 @@ type Engine struct {
 	topicNorm []float32
 	topicByID map[string]int
 
-	sec    []int32 // section index of each item
+	sec    []int32 // capped section of each item (1 + its index among the caps), 0 for none
 	secCap []int32 // cap per section index, 0 when uncapped
 
 	// freshBase[i] = 2^((pub_i − freshRef)/half-life) in [0, 1], so a request
@@ -108,20 +109,11 @@ func New(c *catalog.Catalogue) *Engine {
 	for i, t := range c.Topics {
 		e.topicByID[t] = i
 	}
-	secs := map[string]int32{}
-	var secNames []string
 	e.freshRef = math.MinInt64
 	for i := range c.Items {
 		it := &c.Items[i]
 		e.freshRef = max(e.freshRef, published(it))
 		e.addItem(i, it)
-		s, ok := secs[it.Section]
-		if !ok {
-			s = int32(len(secNames))
-			secs[it.Section] = s
-			secNames = append(secNames, it.Section)
-		}
-		e.sec[i] = s
 	}
 	hl := float64(e.pol.FreshnessHalfLifeDays) * 86400
 	e.freshSkew = math.Exp2(86400 / hl)
@@ -130,10 +122,23 @@ func New(c *catalog.Catalogue) *Engine {
 	}
 	e.byPop = popularityOrder(e.orderColumn())
 	e.w, e.priorW, e.priorSum, e.personalSum = termWeights(e.pol.Weights)
-	e.secCap = make([]int32, len(secNames))
+	// Only the capped sections need telling apart (diversify): every
+	// other item keeps section 0, whose cap is 0, and a catalogue without
+	// caps looks at no item's section at all.
+	e.secCap = []int32{0}
+	var capped []string
 	for _, sc := range e.pol.SectionCaps {
-		if s, ok := secs[sc.Section]; ok {
-			e.secCap[s] = int32(sc.Max)
+		k := slices.Index(capped, sc.Section)
+		if k < 0 {
+			k = len(capped)
+			capped = append(capped, sc.Section)
+			e.secCap = append(e.secCap, 0)
+		}
+		e.secCap[k+1] = int32(sc.Max)
+	}
+	for i := 0; len(capped) > 0 && i < e.n; i++ {
+		if k := slices.Index(capped, c.Items[i].Section); k >= 0 {
+			e.sec[i] = int32(k + 1)
 		}
 	}
 	for _, id := range e.pol.Excluded {
