@@ -1,3 +1,5 @@
+//go:build !hearthlean
+
 package bridge
 
 import (

@@ -1,3 +1,5 @@
+//go:build !hearthlean
+
 // Command genproto writes the JavaScript half of the protocol's
 // declarations from the Go one (go generate ./wasm/bridge): the constants
 // of js/ops.gen.js (operation names, error codes, the default and largest
