@@ -18,17 +18,28 @@ func docOf(t testing.TB, text string) []byte {
 	return doc
 }
 
-func TestImportDoc_RoundTrip(t *testing.T) {
-	for _, p := range []*Profile{New(), fullProfile(t)} {
-		doc, err := p.ExportDoc(t0.Unix())
-		require.NoError(t, err)
-		got, err := ImportDoc(doc)
-		require.NoError(t, err)
-		want, err := p.Encode()
-		require.NoError(t, err)
-		have, err := got.Encode()
-		require.NoError(t, err)
-		require.Equal(t, want, have, "import(export(p)) stores the same bytes as p")
+// TestImport_RoundTrip: import(export(p)) stores the same bytes as p, as
+// a document (the browser's path) and as JSON text (the native one).
+func TestImport_RoundTrip(t *testing.T) {
+	for _, path := range []struct {
+		name    string
+		export  func(*Profile) ([]byte, error)
+		importF func([]byte) (*Profile, error)
+	}{
+		{"doc", func(p *Profile) ([]byte, error) { return p.ExportDoc(t0.Unix()) }, ImportDoc},
+		{"json", func(p *Profile) ([]byte, error) { return p.ExportJSON(t0.Unix()) }, ImportJSON},
+	} {
+		for _, p := range []*Profile{New(), fullProfile(t)} {
+			b, err := path.export(p)
+			require.NoError(t, err)
+			got, err := path.importF(b)
+			require.NoError(t, err)
+			want, err := p.Encode()
+			require.NoError(t, err)
+			have, err := got.Encode()
+			require.NoError(t, err)
+			require.Equal(t, want, have, "%s: import(export(p)) stores the same bytes as p", path.name)
+		}
 	}
 }
 
