@@ -3,6 +3,7 @@ package pack
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"os"
 	"time"
@@ -38,7 +39,8 @@ type Manifest struct {
 // digits of the SHA-256 of its encoding with an empty id, so equal content
 // always gets the same id and file name. A catalogue with an id of its own
 // keeps it, and its file is named by the hash of its bytes; either way the
-// name changes whenever the bytes do.
+// name changes whenever the bytes do. It refuses a catalogue that readers'
+// engines would refuse (EngineAccepts).
 func Encode(c *catalog.Catalogue) ([]byte, Manifest, error) {
 	own := c.ID
 	c.ID = ""
@@ -57,6 +59,9 @@ func Encode(c *catalog.Catalogue) ([]byte, Manifest, error) {
 		return nil, Manifest{}, err
 	}
 	file := sha256.Sum256(b)
+	if err := EngineAccepts(b); err != nil {
+		return nil, Manifest{}, err
+	}
 	hash := content
 	if c.ID != content {
 		hash = hex.EncodeToString(file[:8])
@@ -89,4 +94,21 @@ func Read(path string) (*catalog.Catalogue, error) {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return c, nil
+}
+
+// ErrRefused marks a catalogue that readers' engines would refuse.
+var ErrRefused = errors.New("readers' engines would refuse this catalogue")
+
+// EngineAccepts decodes b, a catalogue or a base and its segments joined,
+// as every reader's engine decodes it (catalog.DecodeChain with the
+// engine's own limits), so that a publisher learns at build time what each
+// browser would otherwise refuse, with nothing written: for example an
+// item whose URL is over the limit on strings, or more items than the
+// engine's memory allows. The error wraps ErrRefused and the decoder's,
+// which names the item and the limit.
+func EngineAccepts(b []byte) error {
+	if _, err := catalog.DecodeChain(b, catalog.Limits{}, false); err != nil {
+		return fmt.Errorf("%w: %w", ErrRefused, err)
+	}
+	return nil
 }

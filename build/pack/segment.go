@@ -171,6 +171,17 @@ func WriteSegments(items []feed.Item, pol catalog.Policy, dir string, o SegmentO
 			return rep, err
 		}
 	}
+	// The manifest is what browsers follow: it names the new files only
+	// once readers' engines would take the chain they make.
+	if !rep.Rebuilt && len(m.Segments) != 0 {
+		all, _, err := chainBytes(dir, m)
+		if err == nil {
+			err = EngineAccepts(all)
+		}
+		if err != nil {
+			return rep, err
+		}
+	}
 	rep.Manifest = m
 	mb, err := json.MarshalIndent(m, "", "  ")
 	if err != nil {
@@ -199,25 +210,35 @@ func readSegmented(dir string) (m Manifest, base, whole *catalog.Catalogue, err 
 	if err := json.Unmarshal(mb, &m); err != nil {
 		return m, nil, nil, fmt.Errorf("%s: %w", ManifestName, err)
 	}
-	b, err := os.ReadFile(filepath.Join(dir, m.Name))
+	all, n, err := chainBytes(dir, m)
 	if err != nil {
-		return m, nil, nil, fmt.Errorf("%s: base: %w", ManifestName, err)
+		return m, nil, nil, err
 	}
-	if base, err = decode(b); err != nil {
+	if base, err = decode(all[:n:n]); err != nil {
 		return m, nil, nil, fmt.Errorf("%s: %w", m.Name, err)
-	}
-	all := b
-	for _, p := range m.Segments {
-		sb, err := os.ReadFile(filepath.Join(dir, p.Name))
-		if err != nil {
-			return m, nil, nil, fmt.Errorf("%s: segment: %w", ManifestName, err)
-		}
-		all = append(all[:len(all):len(all)], sb...)
 	}
 	if whole, err = catalog.DecodeChain(all, readLimits, false); err != nil {
 		return m, nil, nil, fmt.Errorf("%s: %w", ManifestName, err)
 	}
 	return m, base, whole, nil
+}
+
+// chainBytes returns the files m lists in dir, the base and its segments,
+// joined in order as a browser joins them, and the base's length.
+func chainBytes(dir string, m Manifest) ([]byte, int, error) {
+	all, err := os.ReadFile(filepath.Join(dir, m.Name))
+	if err != nil {
+		return nil, 0, fmt.Errorf("%s: base: %w", ManifestName, err)
+	}
+	n := len(all)
+	for _, p := range m.Segments {
+		sb, err := os.ReadFile(filepath.Join(dir, p.Name))
+		if err != nil {
+			return nil, 0, fmt.Errorf("%s: segment: %w", ManifestName, err)
+		}
+		all = append(all, sb...)
+	}
+	return all, n, nil
 }
 
 // ReadManifest reads the catalogue a manifest lists, base and segments, as
