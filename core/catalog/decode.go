@@ -30,7 +30,7 @@ var (
 //
 // The memory budget is the smaller of MaxMemory and MaxMemoryRatio times
 // the encoded size, but never under 1 MiB: a small catalogue of short
-// items decodes to more than 8 times its bytes (an item is 200 bytes in
+// items decodes to more than 8 times its bytes (an item is 192 bytes in
 // memory, its id, URL and title can be 7 on the wire), and 1 MiB is no
 // threat. What decoding, [Catalogue.Validate] and the engine's ranking
 // index (rank.New) will allocate is charged before it is allocated, so a
@@ -211,15 +211,16 @@ const (
 	sizeSlice  = 24 // a []byte, a section cap
 	sizeFloat  = 4
 	sizeNumber = 8 // the widest per-item number, pub's int64
-	// An item: its id, the Item, its entry in the id index (Validate)
-	// and rank.New's arrays (vectors apart: see decoded).
-	sizeItem = sizeString + int(unsafe.Sizeof(Item{})) + 40 + 64
+	// An item: its id, the Item, its slots in the id table (Validate: at
+	// most four slots of 4 bytes) and rank.New's arrays (vectors apart:
+	// see decoded).
+	sizeItem = sizeString + int(unsafe.Sizeof(Item{})) + 16 + 64
 	// A vocabulary topic: its name and its entries in Validate's and
 	// rank.New's maps of names.
 	sizeTopic = sizeString + 128
-	// A section: its name and, when every item has its own, rank.New's
-	// entries for it (a map and a list of names).
-	sizeSection = sizeString + 176
+	// A section: its name (rank.New tells apart only the policy's capped
+	// sections).
+	sizeSection = sizeString
 	// An item's topic, charged on both the topic and the weight column:
 	// the two numbers, the TopicWeight built from them and rank.New's
 	// copies (grown by append).
