@@ -16,8 +16,13 @@ import (
 	"github.com/hearth-dev/hearth/web/serve"
 )
 
-// statusOff: <hearth-consent> says the decline was recorded.
-const statusOff = `document.querySelector('hearth-consent').shadowRoot.querySelector('[role="status"]').textContent === 'Personalization is off.'`
+// statusOff and statusOn: <hearth-consent> says the reader's answer was
+// recorded, which may come after the slot's list (the answer's record and
+// the engine's start run side by side).
+const (
+	statusOff = `document.querySelector('hearth-consent').shadowRoot.querySelector('[role="status"]').textContent === 'Personalization is off.'`
+	statusOn  = `document.querySelector('hearth-consent').shadowRoot.querySelector('[role="status"]').textContent === 'Personalization is on.'`
+)
 
 // accept switches personalization on the way a reader does: with the
 // Accept button of the page's <hearth-consent>, once it shows.
@@ -130,6 +135,7 @@ func TestConsentPrompt(t *testing.T) {
 		require.True(t, eval[bool](t, p, `document.activeElement.localName === 'hearth-consent' && document.activeElement.shadowRoot.activeElement.dataset.consent === 'granted'`))
 		require.NoError(t, chromedp.Do(p.ctx, chromedp.KeyEvent(kb.Enter)))
 		p.waitSlot("home", "personal")
+		p.waitFor(statusOn, 5*time.Second)
 		got = p.prompt()
 		require.Equal(t, "hidden", got.State)
 		require.Equal(t, "Personalization is on.", got.Status)
