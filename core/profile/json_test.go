@@ -186,20 +186,6 @@ func FuzzImportJSON(f *testing.F) {
 	require.NoError(f, err)
 	f.Add(valid)
 	f.Fuzz(func(t *testing.T, b []byte) {
-		p, err := ImportJSON(b)
-		if err != nil {
-			require.Nil(t, p)
-			return
-		}
-		require.NoError(t, p.Validate())
-		out, err := p.ExportJSON(t0.Unix())
-		require.NoError(t, err)
-		again, err := ImportJSON(out)
-		require.NoError(t, err)
-		x, err := p.Encode()
-		require.NoError(t, err)
-		y, err := again.Encode()
-		require.NoError(t, err)
-		require.Equal(t, x, y)
+		reimports(t, b, ImportJSON, func(p *Profile) ([]byte, error) { return p.ExportJSON(t0.Unix()) })
 	})
 }
