@@ -3,6 +3,7 @@ package catalog
 import (
 	"strconv"
 
+	"github.com/hearth-dev/hearth/core/internal/chunk"
 	"github.com/hearth-dev/hearth/core/internal/errfmt"
 )
 
@@ -122,19 +123,12 @@ func (d *document) catalogue() (*Catalogue, error) {
 			topics[k] = TopicWeight{Topic: cols.Topic[k], Weight: cols.Weight[k]}
 		}
 	}
-	// In chunks: a loop runs in the code its function was entered with,
-	// and the browser optimises a function only for its later calls, so
-	// one loop over every item ran unoptimised to its end.
+	// In chunks (package chunk): one loop over every item ran unoptimised
+	// to its end.
 	var cur cursor
-	for lo := 0; lo < n; lo += itemChunk {
-		cur = d.fill(c, topics, lo, min(lo+itemChunk, n), cur)
-	}
+	chunk.Each(n, func(lo, hi int) { cur = d.fill(c, topics, lo, hi, cur) })
 	return c, nil
 }
-
-// itemChunk is how many items one call of fill turns from columns into
-// items.
-const itemChunk = 1024
 
 // cursor is where the next item's topics and terms start in their columns.
 type cursor struct{ topic, term int }

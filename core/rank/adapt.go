@@ -1,6 +1,9 @@
 package rank
 
-import "github.com/hearth-dev/hearth/core/profile"
+import (
+	"github.com/hearth-dev/hearth/core/internal/chunk"
+	"github.com/hearth-dev/hearth/core/profile"
+)
 
 // The reader's blend. One site's best weights are not another's, nor one
 // reader's another's: freshness that carries a film site's gain misleads
@@ -79,17 +82,15 @@ func (e *Engine) adapt(p *profile.Profile) weights {
 	s := &state{e: e, now: now, factor: e.freshFactor(now), current: -1, explored: -1}
 	s.use(l)
 	// Every term's value of every item, once; a blend is a sum of them.
-	// The work over every item is done in calls of adaptChunk items: a
-	// loop runs in the code its function was entered with, and the
-	// browser optimises a function for its later calls only, so on the
-	// reader's first list one call over every item ran unoptimised.
+	// The work over every item is done in chunks (package chunk): on the
+	// reader's first list, one call over every item ran unoptimised.
 	var vals [numTerms][]float32
 	for k := range terms {
 		vals[k] = make([]float32, e.n)
 	}
-	idx := make([]int32, min(adaptChunk, e.n))
-	for lo := 0; lo < e.n; lo += adaptChunk {
-		ids := idx[:min(adaptChunk, e.n-lo)]
+	idx := make([]int32, min(chunk.Size, e.n))
+	chunk.Each(e.n, func(lo, hi int) {
+		ids := idx[:hi-lo]
 		for j := range ids {
 			ids[j] = int32(lo + j)
 		}
@@ -98,7 +99,7 @@ func (e *Engine) adapt(p *profile.Profile) weights {
 				s.add(k, 1, ids, vals[k][lo:])
 			}
 		}
-	}
+	})
 	best, bestGain := ones, -1.0
 	sc := make([]float32, e.n)
 	for _, b := range blends {
@@ -113,14 +114,10 @@ func (e *Engine) adapt(p *profile.Profile) weights {
 		for k := range terms {
 			w[k] = e.w[k] * scale[k]
 		}
-		for lo := 0; lo < e.n; lo += adaptChunk {
-			blendScores(&w, &vals, sc, lo, min(lo+adaptChunk, e.n))
-		}
+		chunk.Each(e.n, func(lo, hi int) { blendScores(&w, &vals, sc, lo, hi) })
 		// Each target's rank: the items not blocked that score above it.
 		var above [adaptTargets]int
-		for lo := 0; lo < e.n; lo += adaptChunk {
-			countAbove(sc, targets, l.blocked, &above, lo, min(lo+adaptChunk, e.n))
-		}
+		chunk.Each(e.n, func(lo, hi int) { countAbove(sc, targets, l.blocked, &above, lo, hi) })
 		gain := 0.0
 		for j := range targets {
 			gain += 1 / float64(above[j]+1)
@@ -131,9 +128,6 @@ func (e *Engine) adapt(p *profile.Profile) weights {
 	}
 	return best
 }
-
-// adaptChunk is how many items one call of the replay's loops takes.
-const adaptChunk = 1024
 
 // blendScores sets sc[i], for items lo to hi, to the sum of the terms'
 // values weighted by w.

@@ -1,6 +1,9 @@
 package rank
 
-import "github.com/hearth-dev/hearth/core/profile"
+import (
+	"github.com/hearth-dev/hearth/core/internal/chunk"
+	"github.com/hearth-dev/hearth/core/profile"
+)
 
 // blocked returns the bitset of items an active profile rules out, besides
 // the policy's exclusions: what the reader read or hid and items of muted
@@ -29,10 +32,7 @@ func (e *Engine) blocked(p *profile.Profile) []uint64 {
 	if !anyMuted {
 		return set
 	}
-	// In calls of adaptChunk items, optimised after the first few (adapt).
-	for lo := 0; lo < e.n; lo += adaptChunk {
-		e.blockMuted(set, muted, lo, min(lo+adaptChunk, e.n))
-	}
+	chunk.Each(e.n, func(lo, hi int) { e.blockMuted(set, muted, lo, hi) })
 	return set
 }
 

@@ -1,6 +1,10 @@
 package rank
 
-import "math"
+import (
+	"math"
+
+	"github.com/hearth-dev/hearth/core/internal/chunk"
+)
 
 // noFloor is a topK's floor before it is full.
 var noFloor = float32(math.Inf(-1))
@@ -132,18 +136,12 @@ func popularityOrder(pop []float32) []int32 {
 	}
 	for shift := 0; shift < 32; shift += 8 {
 		var at [257]int
-		// In calls of adaptChunk items, optimised after the first few
-		// (adapt).
-		for lo := 0; lo < n; lo += adaptChunk {
-			countDigits(pop, idx[lo:min(lo+adaptChunk, n)], shift, &at)
-		}
+		chunk.Each(n, func(lo, hi int) { countDigits(pop, idx[lo:hi], shift, &at) })
 		for b := 1; b < len(at); b++ {
 			at[b] += at[b-1]
 		}
 		// Each pass is stable, so ties keep catalogue order.
-		for lo := 0; lo < n; lo += adaptChunk {
-			scatter(pop, idx[lo:min(lo+adaptChunk, n)], ti, shift, &at)
-		}
+		chunk.Each(n, func(lo, hi int) { scatter(pop, idx[lo:hi], ti, shift, &at) })
 		idx, ti = ti, idx
 	}
 	return idx
