@@ -171,7 +171,7 @@ async function atomically(create, withBytes, without) {
       /** @type {store.Recs | undefined} */
       const kept = stored[store.Key.recs];
       const raw = stored[store.Key.profile];
-      const bytes = raw instanceof ArrayBuffer ? new Uint8Array(raw) : raw;
+      const bytes = store.asBytes(raw);
       let aside = false;
       /** @type {R | undefined} */
       let r;
@@ -287,7 +287,7 @@ async function sync(early = undefined) {
  */
 function loadEarly(stored) {
   const raw = stored && stored[store.Key.profile];
-  const bytes = raw instanceof ArrayBuffer ? new Uint8Array(raw) : raw;
+  const bytes = store.asBytes(raw);
   if (!(bytes instanceof Uint8Array)) return false;
   let loaded;
   try {

@@ -71,6 +71,16 @@ export function versionOf(resp) {
 }
 
 /**
+ * A stored value as bytes: IndexedDB gives back what was stored, which
+ * may be an ArrayBuffer rather than a Uint8Array; anything else is
+ * returned as it is.
+ * @param {unknown} v
+ */
+export function asBytes(v) {
+  return v instanceof ArrayBuffer ? new Uint8Array(v) : v;
+}
+
+/**
  * A digest of stored profile bytes (53-bit, hex): equal bytes, equal
  * digest; '' for none. Not cryptographic: crypto.subtle exists only in
  * secure contexts, and the digest only tells versions of one reader's
@@ -78,7 +88,7 @@ export function versionOf(resp) {
  * @param {unknown} bytes
  */
 export function digest(bytes) {
-  const b = bytes instanceof ArrayBuffer ? new Uint8Array(bytes) : bytes;
+  const b = asBytes(bytes);
   if (!(b instanceof Uint8Array)) return '';
   let h1 = 0xdeadbeef ^ b.length;
   let h2 = 0x41c6ce57 ^ b.length;
