@@ -171,9 +171,10 @@ func WriteSegments(items []feed.Item, pol catalog.Policy, dir string, o SegmentO
 			return rep, err
 		}
 	}
-	// The manifest is what browsers follow: it names the new files only
-	// once readers' engines would take the chain they make.
-	if !rep.Rebuilt && len(m.Segments) != 0 {
+	// The manifest is what browsers follow: it names new files only once
+	// readers' engines would take the chain they make. (A rebuilt base was
+	// checked by Encode; an unchanged list is the one already published.)
+	if !rep.Rebuilt && len(m.Segments) != 0 && !slices.Equal(m.Segments, old.Segments) {
 		all, _, err := chainBytes(dir, m)
 		if err == nil {
 			err = EngineAccepts(all)
