@@ -24,7 +24,8 @@ import (
 // memoryBudget, a soft limit: a load below it runs undisturbed, one at it
 // collects more often, and a catalogue that needs more still loads.
 //
-// Then the engine answers small calls, whose garbage at 400 would grow
+// A Worker loads its catalogue once, at its start (js/hearth-worker.js
+// init), so this phase comes once. Then the engine answers small calls, whose garbage at 400 would grow
 // the heap to five times what the load left live, and wasm memory never
 // shrinks. So once the engine has answered no call for settleIdle after a
 // load, it collects, lifts the limit and keeps the heap within

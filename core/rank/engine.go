@@ -136,9 +136,11 @@ func New(c *catalog.Catalogue) *Engine {
 		}
 		e.secCap[k+1] = int32(sc.Max)
 	}
-	for i := 0; len(capped) > 0 && i < e.n; i++ {
-		if k := slices.Index(capped, c.Items[i].Section); k >= 0 {
-			e.sec[i] = int32(k + 1)
+	if len(capped) > 0 {
+		for i := range e.n {
+			if k := slices.Index(capped, c.Items[i].Section); k >= 0 {
+				e.sec[i] = int32(k + 1)
+			}
 		}
 	}
 	for _, id := range e.pol.Excluded {
