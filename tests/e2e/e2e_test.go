@@ -290,17 +290,7 @@ func TestFallback(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			dir := t.TempDir()
-			entries, err := os.ReadDir(built)
-			require.NoError(t, err)
-			for _, e := range entries {
-				if strings.HasPrefix(e.Name(), tt.missing) {
-					continue
-				}
-				b, err := os.ReadFile(filepath.Join(built, e.Name()))
-				require.NoError(t, err)
-				require.NoError(t, os.WriteFile(filepath.Join(dir, e.Name()), b, 0o644))
-			}
+			dir := without(t, tt.missing)
 			opts := readerOptions
 			// Opt-out, so the loader tries to start the engine at once; the
 			// server renders the fallback from the complete catalogue.

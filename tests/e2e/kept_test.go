@@ -240,14 +240,7 @@ func TestKept_Invalid(t *testing.T) {
 // the server (the HTTP cache emptied, as when its copy went stale) and
 // shows no list kept for the old one.
 func TestKept_CatalogueChanged(t *testing.T) {
-	dir := t.TempDir()
-	entries, err := os.ReadDir(built)
-	require.NoError(t, err)
-	for _, e := range entries {
-		b, err := os.ReadFile(filepath.Join(built, e.Name()))
-		require.NoError(t, err)
-		require.NoError(t, os.WriteFile(filepath.Join(dir, e.Name()), b, 0o644))
-	}
+	dir := copyBuilt(t, nil)
 	p, _ := keptReader(t, dir)
 	emptyCache := func() {
 		_, err := chromedp.Call(p.ctx, network.ClearBrowserCache, cdp.Empty{})
@@ -267,6 +260,8 @@ func TestKept_CatalogueChanged(t *testing.T) {
 	require.True(t, ok)
 	cat.Items[i].Title = "Retitled: " + cat.Items[i].Title
 	b, err := cat.Encode()
+	require.NoError(t, err)
+	entries, err := os.ReadDir(dir)
 	require.NoError(t, err)
 	for _, e := range entries {
 		if strings.HasPrefix(e.Name(), serve.Catalogue) && e.Name() != serve.Catalogue {

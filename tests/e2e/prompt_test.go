@@ -202,16 +202,30 @@ func TestConsentPrompt(t *testing.T) {
 // without copies the built files but those whose names start with prefix.
 func without(t *testing.T, prefix string) string {
 	t.Helper()
+	return copyBuilt(t, func(name string, b []byte) []byte {
+		if strings.HasPrefix(name, prefix) {
+			return nil
+		}
+		return b
+	})
+}
+
+// copyBuilt copies the built files into a new folder, each as edit
+// returns it (nil leaves it out); a nil edit copies them as they are.
+func copyBuilt(t *testing.T, edit func(name string, b []byte) []byte) string {
+	t.Helper()
 	dir := t.TempDir()
 	entries, err := os.ReadDir(built)
 	require.NoError(t, err)
 	for _, e := range entries {
-		if strings.HasPrefix(e.Name(), prefix) {
-			continue
-		}
 		b, err := os.ReadFile(filepath.Join(built, e.Name()))
 		require.NoError(t, err)
-		require.NoError(t, os.WriteFile(filepath.Join(dir, e.Name()), b, 0o644))
+		if edit != nil {
+			b = edit(e.Name(), b)
+		}
+		if b != nil {
+			require.NoError(t, os.WriteFile(filepath.Join(dir, e.Name()), b, 0o644))
+		}
 	}
 	return dir
 }

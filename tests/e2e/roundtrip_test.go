@@ -1,8 +1,6 @@
 package e2e
 
 import (
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -31,17 +29,12 @@ const countCalls = `(() => {
 // encodings); it took three calls before (reload, the profile's view, the
 // event).
 func TestTrack_OneEngineCall(t *testing.T) {
-	dir := t.TempDir()
-	entries, err := os.ReadDir(built)
-	require.NoError(t, err)
-	for _, e := range entries {
-		b, err := os.ReadFile(filepath.Join(built, e.Name()))
-		require.NoError(t, err)
-		if e.Name() == "hearth-worker.js" {
-			b = append([]byte(countCalls), b...)
+	dir := copyBuilt(t, func(name string, b []byte) []byte {
+		if name == "hearth-worker.js" {
+			return append([]byte(countCalls), b...)
 		}
-		require.NoError(t, os.WriteFile(filepath.Join(dir, e.Name()), b, 0o644))
-	}
+		return b
+	})
 	p := newPage(t, site(t, dir, readerOptions))
 	p.open("/")
 	p.accept()
