@@ -70,6 +70,10 @@ let held = '';
 let catalogueVersion = '';
 let engineVersion = '';
 
+// The catalogue's files being kept after the load (store.keepBodies).
+/** @type {Promise<void>} */
+let keeping = Promise.resolve();
+
 /** @type {BroadcastChannel | null} */
 const channel = typeof BroadcastChannel === 'function' ? new BroadcastChannel('hearth') : null;
 if (channel) channel.onmessage = () => { stale = true; };
@@ -428,6 +432,15 @@ function concat(parts) {
 }
 
 /**
+ * A catalogue's files as fetchCatalogue read them: their bytes in chunks,
+ * which the engine copies in one after the other (no joined copy of them
+ * here); the files' URLs; the responses whose bodies were read, with
+ * their chunks (the files to keep once the engine took them); and whether
+ * any file was a kept one.
+ * @typedef {{chunks: Uint8Array[], urls: string[], read: {resp: Response, chunks: Uint8Array[]}[], kept: boolean}} CatalogueFiles
+ */
+
+/**
  * Fetches the catalogue. A URL whose path ends in .json names a manifest
  * (catalogue.json, written by hearth-catalog): the base catalogue in its
  * "name", then the segments in "segments", files beside it whose
@@ -435,17 +448,40 @@ function concat(parts) {
  * the other in the manifest's order, each once the one before has
  * answered, so that every reader sends the same requests in the same
  * order, and are concatenated for the engine (catalog.DecodeChain). Any
- * other URL is one catalogue file. onResponse is told the response of the
- * URL itself (the manifest, or the one file).
+ * other URL is one catalogue file. With useKept, a file kept for the
+ * version its response names (store.keptBody) is read instead of the
+ * response's body. onResponse is told the response of the URL itself (the
+ * manifest, or the one file).
  * @param {string} url
+ * @param {boolean} useKept
  * @param {(resp: Response) => void} [onResponse]
- * @returns {Promise<Uint8Array[]>} the files' bytes in chunks, which the
- *   engine copies in one after the other (no joined copy of them here)
+ * @returns {Promise<CatalogueFiles>}
  */
-async function fetchCatalogue(url, onResponse = () => {}) {
+async function fetchCatalogue(url, useKept, onResponse = () => {}) {
   const first = await fetchBytes(url, Code.catalogue);
   onResponse(first);
-  if (!new URL(url).pathname.endsWith('.json')) return readLimited(first, budgetOf(maxCatalogueBytes), Code.badCatalogue);
+  /** @type {CatalogueFiles} */
+  const files = { chunks: [], urls: [], read: [], kept: false };
+  /**
+   * @param {Response} resp
+   * @param {{limit: number, left: number}} budget
+   */
+  const read = async (resp, budget) => {
+    files.urls.push(resp.url);
+    const kept = useKept && await store.keptBody(resp);
+    if (kept) {
+      files.kept = true;
+      if (resp.body) resp.body.cancel().catch(() => {});
+      return readLimited(kept, budget, Code.badCatalogue);
+    }
+    const chunks = await readLimited(resp, budget, Code.badCatalogue);
+    files.read.push({ resp, chunks });
+    return chunks;
+  };
+  if (!new URL(url).pathname.endsWith('.json')) {
+    files.chunks = await read(first, budgetOf(maxCatalogueBytes));
+    return files;
+  }
   /** @type {{name?: unknown, segments?: {name?: unknown}[]}} */
   let manifest;
   try {
@@ -456,7 +492,7 @@ async function fetchCatalogue(url, onResponse = () => {}) {
   }
   const segments = Array.isArray(manifest.segments) ? manifest.segments : [];
   /** @type {Promise<Uint8Array[]>[]} */
-  const bodies = [];
+  const parts = [];
   // The files' bodies arrive at the same time; together they are held to
   // what one catalogue may be.
   const budget = budgetOf(maxCatalogueBytes);
@@ -465,12 +501,12 @@ async function fetchCatalogue(url, onResponse = () => {}) {
     if (typeof name !== 'string' || !/^\w[\w.-]*$/.test(name)) {
       throw new HearthError(Code.badCatalogue, `${url}: ${JSON.stringify(name)} is not a file name`);
     }
-    const resp = await fetchBytes(new URL(name, url).href, Code.catalogue);
-    const body = readLimited(resp, budget, Code.badCatalogue);
+    const body = read(await fetchBytes(new URL(name, url).href, Code.catalogue), budget);
     body.catch(() => {});
-    bodies.push(body);
+    parts.push(body);
   }
-  return (await Promise.all(bodies)).flat();
+  files.chunks = (await Promise.all(parts)).flat();
+  return files;
 }
 
 /**
@@ -572,21 +608,36 @@ const handlers = {
     // arrive (sync); a change by another tab from now on marks it stale.
     stale = false;
     const early = store.read([store.Key.profile, store.Key.recs]).catch(() => undefined);
-    const catalogueBytes = fetchCatalogue(catalogue, (r) => {
+    /** @param {boolean} useKept */
+    const fetchFiles = (useKept) => fetchCatalogue(catalogue, useKept, (r) => {
       catalogueVersion = store.versionOf(r);
-    })
-      .then((b) => {
-        mark('catalogue-bytes');
-        return b;
-      });
+    });
+    const fetched = fetchFiles(true).then((f) => {
+      mark('catalogue-bytes');
+      return f;
+    });
     // Keep a failed catalogue from being an unhandled rejection while the
     // engine loads; it is awaited below.
-    catalogueBytes.catch(() => {});
+    fetched.catch(() => {});
     await loadEngine(wasm, wasmExec);
     // The page's decision is the engine's: it learns and personalises
     // only while the page says personalization is on.
-    const info = call(Op.loadCatalogue, { consent }, await catalogueBytes).cat;
+    const load = (/** @type {CatalogueFiles} */ f) => call(Op.loadCatalogue, { consent }, f.chunks).cat;
+    let files = await fetched;
+    let info;
+    try {
+      info = load(files);
+    } catch (err) {
+      if (!files.kept) throw err;
+      // The engine refused a kept file (damaged on disk, say): the kept
+      // files go, and the catalogue is read from its responses again.
+      await store.removeBodies();
+      files = await fetchFiles(false);
+      info = load(files);
+    }
     if (!info) throw new HearthError(Code.internal, 'load catalogue: no catalogue in the response');
+    // Only a catalogue the engine took is kept, after the load.
+    keeping = store.keepBodies(files.urls, files.read).catch(() => {});
     mark('catalogue');
     try {
       await sync(early);
@@ -601,6 +652,8 @@ const handlers = {
   async clear() {
     call(Op.clear, {});
     fresh = true;
+    // Deleted after the catalogue's files are kept, not before.
+    await keeping;
     held = '';
     try {
       // The deletion waits for every open transaction of every tab.

@@ -1,8 +1,10 @@
-// Hearth's only storage: one IndexedDB database of the publisher's origin,
-// named "hearth", with one object store of a few keys. The Worker writes the
-// profile; the loader only reads the consent record (and deletes everything
-// on clear). Opening a database that does not exist creates it, which would be
-// a write while personalization is off, so reads abort the creation instead.
+// Hearth's storage, all of it on the publisher's origin: one IndexedDB
+// database named "hearth", with one object store of a few keys, and one
+// Cache Storage cache of the catalogue's files (keptBody). The Worker writes
+// the profile; the loader only reads the consent record (and deletes
+// everything on clear). Opening a database that does not exist creates it,
+// which would be a write while personalization is off, so reads abort the
+// creation instead.
 //
 // Every change of the profile is one readwrite transaction (update): it
 // reads the stored profile, computes the new one synchronously and writes
@@ -259,10 +261,16 @@ export async function update(keys, f, create) {
 }
 
 /**
- * Deletes the whole database: afterwards no trace of Hearth is stored.
+ * Deletes the whole database and the catalogue's kept files: afterwards no
+ * trace of Hearth is stored.
  * @returns {Promise<void>}
  */
-export function remove() {
+export async function remove() {
+  await Promise.all([removeBodies(), removeDatabase()]);
+}
+
+/** @returns {Promise<void>} */
+function removeDatabase() {
   return new Promise((resolve, reject) => {
     const req = indexedDB.deleteDatabase(dbName);
     req.onsuccess = () => resolve();
@@ -271,4 +279,69 @@ export function remove() {
     // closes, and nothing can be written meanwhile.
     req.onblocked = () => resolve();
   });
+}
+
+/** The name of Hearth's one Cache Storage cache (keptBody). */
+export const bodiesName = 'hearth-catalogue';
+
+// The header of a kept file that records the version it was kept for.
+const keptVersion = 'X-Hearth-Version';
+
+/**
+ * The file kept for resp, as a response to read instead of resp's body;
+ * undefined when none is kept for the version resp names.
+ *
+ * The Worker keeps the catalogue's files as the engine reads them, in
+ * Cache Storage, for the next page. The browser's HTTP cache keeps a file
+ * as the server sent it, brotli-compressed, and decompresses it again on
+ * every page: for 100,000 items that takes longer than reading the
+ * decompressed bytes back (docs/performance.md). A kept file stands for a
+ * response only while the response names the same version (versionOf):
+ * the request is still sent and answered, by the HTTP cache or the server,
+ * so every reader's requests stay the same as without it, and a file
+ * changed on the server is read anew. The files are the publisher's public
+ * catalogue, nothing of the reader's, and are deleted with the profile
+ * (remove). Where Cache Storage is missing (a plain-http site) or refused,
+ * nothing is kept.
+ * @param {Response} resp
+ * @returns {Promise<Response | undefined>}
+ */
+export async function keptBody(resp) {
+  const version = versionOf(resp);
+  if (!version || typeof caches === 'undefined') return undefined;
+  // Matching in a named cache never creates it.
+  const kept = await caches.match(resp.url, { cacheName: bodiesName }).catch(() => undefined);
+  return kept && kept.headers.get(keptVersion) === version ? kept : undefined;
+}
+
+/**
+ * Keeps the files of a catalogue the engine loaded, and only them: urls
+ * are all its files, read those whose bodies were read from their
+ * responses, with the chunks read. A response that names no version is
+ * not kept. Failures are ignored: the next page reads the HTTP cache.
+ * @param {string[]} urls
+ * @param {{resp: Response, chunks: Uint8Array[]}[]} read
+ */
+export async function keepBodies(urls, read) {
+  const fresh = read.filter((r) => versionOf(r.resp));
+  if (typeof caches === 'undefined' || (!fresh.length && !(await caches.has(bodiesName)))) return;
+  const cache = await caches.open(bodiesName);
+  for (const req of await cache.keys()) {
+    if (!urls.includes(req.url)) await cache.delete(req);
+  }
+  for (const { resp, chunks } of fresh) {
+    // Chunks a response gave are never shared memory.
+    const body = new Blob(/** @type {BlobPart[]} */ (chunks));
+    await cache.put(resp.url, new Response(body, { headers: { [keptVersion]: versionOf(resp) } }));
+  }
+}
+
+/**
+ * Deletes the kept files (keptBody).
+ * @returns {Promise<void>}
+ */
+export async function removeBodies() {
+  if (typeof caches === 'undefined') return;
+  // Where Cache Storage refuses to work, nothing was kept either.
+  await caches.delete(bodiesName).catch(() => {});
 }

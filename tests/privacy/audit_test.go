@@ -191,10 +191,11 @@ func (r *reader) walk() Recording {
 		habits[(i+r.shift)%len(habits)]()
 	}
 
-	// Everything Hearth keeps is one IndexedDB database.
+	// Everything Hearth keeps is one IndexedDB database and one cache of
+	// the public catalogue's files (js/store.js keptBody).
 	r.nav("/profile")
 	r.waitFor(`document.querySelector('hearth-profile').dataset.hearthState === 'on'`, 10*time.Second)
-	require.Equal(t, storage{IndexedDB: []string{"hearth"}}, normalise(r.storage()))
+	require.Equal(t, storage{IndexedDB: []string{"hearth"}, Caches: []string{"hearth-catalogue"}}, normalise(r.storage()))
 	r.top = r.tab.profile().topics()[0]
 	revoke := r.proxy.Len()
 	r.rec.Off = append(r.rec.Off, Span{From: revoke, To: -1})

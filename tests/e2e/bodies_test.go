@@ -1,0 +1,123 @@
+package e2e
+
+import (
+	"encoding/json"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/chromedp"
+	"github.com/stretchr/testify/require"
+)
+
+// bodiesJS lists and replaces the catalogue files the Worker keeps
+// (js/store.js keptBody) without creating their cache.
+const bodiesJS = `
+window.__bodies = {
+  list: async () => {
+    if (!(await caches.has('hearth-catalogue'))) return [];
+    const c = await caches.open('hearth-catalogue');
+    return Promise.all((await c.keys()).map(async (r) => ({url: r.url, version: (await c.match(r)).headers.get('X-Hearth-Version')})));
+  },
+  put: async (url, version, bytes) => {
+    const c = await caches.open('hearth-catalogue');
+    await c.put(url, new Response(new Uint8Array(bytes), {headers: {'X-Hearth-Version': version}}));
+    return true;
+  },
+};
+`
+
+type keptBody struct {
+	URL     string `json:"url"`
+	Version string `json:"version"`
+}
+
+func (p *page) bodies() []keptBody {
+	p.t.Helper()
+	return evalJSON[[]keptBody](p.t, p, `__bodies.list()`)
+}
+
+// putBody keeps b as the catalogue's file for version, as the Worker would.
+func (p *page) putBody(url, version string, b []byte) {
+	p.t.Helper()
+	eval[bool](p.t, p, `__bodies.put(`+js(url)+`, `+js(version)+`, `+js(b)+`)`)
+}
+
+// js writes v as a JavaScript literal; bytes as a list of numbers.
+func js(v any) string {
+	if b, ok := v.([]byte); ok {
+		n := make([]int, len(b))
+		for i, c := range b {
+			n[i] = int(c)
+		}
+		v = n
+	}
+	out, err := json.Marshal(v)
+	if err != nil {
+		panic(err)
+	}
+	return string(out)
+}
+
+// TestBodies: the Worker keeps the catalogue's file as the engine reads it
+// (the browser's HTTP cache would decompress it again on every page), and
+// reads the kept file only while the response names the same version.
+func TestBodies(t *testing.T) {
+	p, _ := keptReader(t, copyBuilt(t, nil))
+	eval[bool](t, p, `(eval(`+js(bodiesJS)+`), true)`)
+	url := p.base + "/hearth/catalogue.msgpack"
+	version := eval[string](t, p, `fetch('/hearth/catalogue.msgpack').then((r) => r.headers.get('ETag'))`)
+	require.NotEmpty(t, version)
+	p.waitFor(`__bodies.list().then((l) => l.length === 1)`, 10*time.Second)
+	require.Equal(t, []keptBody{{URL: url, Version: version}}, p.bodies())
+	real := p.engineList(false)
+
+	// The same items with the first one retitled, kept as if it were the
+	// server's file: the engine shows whatever was kept for the version.
+	cat := builtCatalogue(t)
+	i, ok := cat.Find(p.slot("home").Links[0].ID)
+	require.True(t, ok)
+	cat.Items[i].Title = "Retitled: " + cat.Items[i].Title
+	retitled, err := cat.Encode()
+	require.NoError(t, err)
+	reload := func() {
+		t.Helper()
+		// The server answers, not the HTTP cache: a kept file stands for
+		// a response from either.
+		_, err := chromedp.Call(p.ctx, network.ClearBrowserCache, cdp.Empty{})
+		require.NoError(t, err)
+		p.reload()
+		require.Equal(t, readyDetail{Consent: "granted", Personalized: true}, p.ready())
+		require.Empty(t, p.hearthErrors())
+		eval[bool](t, p, `(eval(`+js(bodiesJS)+`), true)`)
+	}
+
+	t.Run("a file kept for the version is read", func(t *testing.T) {
+		p.putBody(url, version, retitled)
+		reload()
+		require.Contains(t, p.engineList(false), cat.Items[i].Title)
+	})
+	t.Run("a file kept for another version is not", func(t *testing.T) {
+		p.putBody(url, `"another"`, retitled)
+		reload()
+		require.Equal(t, real, p.engineList(false))
+		p.waitFor(`__bodies.list().then((l) => l.length === 1 && l[0].version === `+js(version)+`)`, 10*time.Second)
+	})
+	t.Run("a kept file the engine refuses is read again from the server", func(t *testing.T) {
+		p.putBody(url, version, []byte("not a catalogue"))
+		reload()
+		require.Equal(t, real, p.engineList(false))
+		// The file read from the server instead is kept.
+		p.waitFor(`__bodies.list().then((l) => l.length === 1 && l[0].version === `+js(version)+`)`, 10*time.Second)
+	})
+	t.Run("only the catalogue loaded is kept", func(t *testing.T) {
+		p.putBody(p.base+"/hearth/catalogue-old.msgpack", `"old"`, retitled)
+		reload()
+		p.waitFor(`__bodies.list().then((l) => l.length === 1 && l[0].url === `+js(url)+`)`, 10*time.Second)
+	})
+	t.Run("cleared with the profile", func(t *testing.T) {
+		eval[bool](t, p, `hearth.clear().then(() => true)`)
+		require.False(t, eval[bool](t, p, `caches.has('hearth-catalogue')`))
+	})
+}
