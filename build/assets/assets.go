@@ -23,9 +23,10 @@
 // A build writes the demo catalogue (id [DemoID]) only when
 // outDir/hearth/catalogue.msgpack is absent or is the demo's own. Any other
 // catalogue there, a publisher's written by hearth-catalog, is kept (its
-// siblings are refreshed if they do not match it), so the asset build and
-// the catalogue build can run in either order. Delete the file to get the
-// demo's back.
+// siblings are refreshed if they do not match it), and so is a publisher's
+// catalogue in segments (catalogue.json naming a content-hashed base), so
+// the asset build and the catalogue build can run in either order. Delete
+// the file, or the manifest, to get the demo's back.
 //
 // # Example
 //
@@ -39,6 +40,7 @@
 package assets
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -186,6 +188,9 @@ func writeCatalogue(dir string, opts Options) (File, string, error) {
 			return File{}, "", err
 		}
 	} else {
+		if f, kept, err := keptSegments(dir); err != nil || kept != "" {
+			return f, kept, err
+		}
 		b, err := os.ReadFile(path)
 		switch {
 		case err == nil:
@@ -212,6 +217,35 @@ func writeCatalogue(dir string, opts Options) (File, string, error) {
 		return File{}, "", err
 	}
 	return file(serve.Catalogue, m.Bytes, m.Siblings), "", nil
+}
+
+// keptSegments returns the manifest of a publisher's catalogue written in
+// segments in dir (hearth-catalog -segments: its manifest names a
+// content-hashed base, not catalogue.msgpack) and the catalogue's id, which
+// writeCatalogue keeps as it keeps a publisher's single file: writing the
+// demo's would replace that manifest. The id is "" when there is no such
+// manifest, or its catalogue is the demo's.
+func keptSegments(dir string) (File, string, error) {
+	path := filepath.Join(dir, pack.ManifestName)
+	b, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return File{}, "", nil
+	} else if err != nil {
+		return File{}, "", err
+	}
+	var m pack.Manifest
+	if json.Unmarshal(b, &m) != nil || m.Name == serve.Catalogue {
+		// catalogue.msgpack's own manifest, which writeCatalogue rules on.
+		return File{}, "", nil
+	}
+	c, _, err := pack.ReadManifest(path)
+	if err != nil {
+		return File{}, "", fmt.Errorf("%s lists a catalogue this release does not read (%v): delete it to build the demo's", path, err)
+	}
+	if c.ID == DemoID {
+		return File{}, "", nil
+	}
+	return File{Name: pack.ManifestName, Raw: len(b)}, c.ID, nil
 }
 
 // file reports a written file and its siblings' sizes.

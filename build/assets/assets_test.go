@@ -177,6 +177,28 @@ func TestWriteCatalogue(t *testing.T) {
 		require.Equal(t, len(pubBytes), f.Raw)
 		require.Equal(t, pubBytes, served(t, dir))
 	})
+	t.Run("a publisher's in segments: kept", func(t *testing.T) {
+		dir := t.TempDir()
+		items := []feed.Item{
+			{ID: "a", URL: "https://example.com/a", Title: "Cats purr", Topics: []string{"cats"}},
+			{ID: "b", URL: "https://example.com/b", Title: "Dogs bark", Topics: []string{"dogs"}},
+		}
+		rep, err := pack.WriteSegments(items, catalog.Policy{}, dir, pack.SegmentOptions{Build: pack.Options{NoVectors: true}, BrotliLevel: 1})
+		require.NoError(t, err)
+		manifest, err := os.ReadFile(filepath.Join(dir, pack.ManifestName))
+		require.NoError(t, err)
+		f, kept, err := writeCatalogue(dir, opts)
+		require.NoError(t, err)
+		require.Equal(t, pack.ManifestName, f.Name)
+		c, m, err := pack.ReadManifest(filepath.Join(dir, pack.ManifestName))
+		require.NoError(t, err)
+		require.Equal(t, c.ID, kept)
+		require.Equal(t, rep.Manifest, m)
+		after, err := os.ReadFile(filepath.Join(dir, pack.ManifestName))
+		require.NoError(t, err)
+		require.Equal(t, manifest, after, "the manifest is the publisher's, unchanged")
+		require.NoFileExists(t, filepath.Join(dir, serve.Catalogue), "no demo catalogue beside it")
+	})
 	t.Run("Options.Catalogue: replaces any", func(t *testing.T) {
 		dir := t.TempDir()
 		_, err = pack.Write(publisher, filepath.Join(dir, serve.Catalogue))

@@ -2,6 +2,7 @@ package privacy
 
 import (
 	"bytes"
+	"encoding/json"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -142,6 +143,17 @@ func TestSegments_Audit(t *testing.T) {
   hearth.recommend({item: u, related: true, count: 1}).then(() => [u, ''], (e) => [u, e.code || String(e)])))
   .then(Object.fromEntries)`)
 				profiles[i] = p.profile()
+				// The Worker keeps the base and every segment as the
+				// engine read them (js/store.js keptBody), not the
+				// manifest, which names them.
+				var kept []string
+				for _, f := range seg.files[1:] {
+					kept = append(kept, "/hearth/"+f)
+				}
+				slices.Sort(kept)
+				want, err := json.Marshal(kept)
+				require.NoError(t, err)
+				p.waitFor(`caches.open('hearth-catalogue').then((c) => c.keys()).then((k) => JSON.stringify(k.map((r) => new URL(r.url).pathname).sort()) === `+quote(string(want))+`)`, 10*time.Second)
 				require.Empty(t, p.exceptions())
 				require.Empty(t, p.violations())
 				rec.Requests = p.proxy.Requests()
