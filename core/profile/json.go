@@ -1,4 +1,4 @@
-//go:build !hearthlean
+//go:build !hearthlean || !js
 
 package profile
 
@@ -17,7 +17,9 @@ import (
 // The export's JSON text, for native code (tools, tests): encoding/json
 // parses and prints it as the Worker's JSON.parse and JSON.stringify do in
 // the browser, and doc.go maps the document. Left out of the engine
-// (hearthlean builds), which takes and gives the document only.
+// (hearthlean builds for js), which takes and gives the document only;
+// native hearthlean builds keep it, so that the package's tests run on the
+// engine's codecs too (make test).
 
 // ExportJSON returns the export as a file: [Profile.ExportDoc]'s document
 // as JSON text ([DocJSON]), the bytes the Worker writes.
