@@ -20,7 +20,15 @@ import (
 
 var chrome *browser.Browser
 
-func TestMain(m *testing.M) { os.Exit(browser.Main(m, &chrome, browser.Options{})) }
+// TestMain starts Chromium; HEARTH_BENCH_JSFLAGS passes V8 flags to it
+// (--js-flags), to see what V8's own choices cost (docs/performance.md).
+func TestMain(m *testing.M) {
+	opts := browser.Options{}
+	if f := os.Getenv("HEARTH_BENCH_JSFLAGS"); f != "" {
+		opts.Flags = map[string]any{"js-flags": f}
+	}
+	os.Exit(browser.Main(m, &chrome, opts))
+}
 
 // TestBrowser_Smoke checks at 1k items that the benchmark pages work: the
 // loader fills the slot cold and warm, the round trips answer, and in the
