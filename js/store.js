@@ -318,7 +318,8 @@ export async function keptBody(resp) {
  * Keeps the files of a catalogue the engine loaded, and only them: urls
  * are all its files, read those whose bodies were read from their
  * responses, with the chunks read. A response that names no version is
- * not kept. Failures are ignored: the next page reads the HTTP cache.
+ * not kept. The Worker ignores a failure: the next page reads the HTTP
+ * cache, as without kept files.
  * @param {string[]} urls
  * @param {{resp: Response, chunks: Uint8Array[]}[]} read
  */

@@ -2,12 +2,15 @@ package e2e
 
 import (
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
+	"github.com/hearth-dev/hearth/web/serve"
 	"github.com/stretchr/testify/require"
 )
 
@@ -18,7 +21,10 @@ window.__bodies = {
   list: async () => {
     if (!(await caches.has('hearth-catalogue'))) return [];
     const c = await caches.open('hearth-catalogue');
-    return Promise.all((await c.keys()).map(async (r) => ({url: r.url, version: (await c.match(r)).headers.get('X-Hearth-Version')})));
+    return Promise.all((await c.keys()).map(async (r) => {
+      const kept = await c.match(r);
+      return {url: r.url, version: kept.headers.get('X-Hearth-Version'), size: (await kept.arrayBuffer()).byteLength};
+    }));
   },
   put: async (url, version, bytes) => {
     const c = await caches.open('hearth-catalogue');
@@ -31,11 +37,7 @@ window.__bodies = {
 type keptBody struct {
 	URL     string `json:"url"`
 	Version string `json:"version"`
-}
-
-func (p *page) bodies() []keptBody {
-	p.t.Helper()
-	return evalJSON[[]keptBody](p.t, p, `__bodies.list()`)
+	Size    int    `json:"size"`
 }
 
 // putBody keeps b as the catalogue's file for version, as the Worker would.
@@ -69,8 +71,14 @@ func TestBodies(t *testing.T) {
 	url := p.base + "/hearth/catalogue.msgpack"
 	version := eval[string](t, p, `fetch('/hearth/catalogue.msgpack').then((r) => r.headers.get('ETag'))`)
 	require.NotEmpty(t, version)
-	p.waitFor(`__bodies.list().then((l) => l.length === 1)`, 10*time.Second)
-	require.Equal(t, []keptBody{{URL: url, Version: version}}, p.bodies())
+	served, err := os.ReadFile(filepath.Join(built, serve.Catalogue))
+	require.NoError(t, err)
+	// keptServed waits until the one file kept is the server's.
+	keptServed := func() {
+		t.Helper()
+		p.waitFor(`__bodies.list().then((l) => JSON.stringify(l) === `+js(js([]keptBody{{URL: url, Version: version, Size: len(served)}}))+`)`, 10*time.Second)
+	}
+	keptServed()
 	real := p.engineList(false)
 
 	// The same items with the first one retitled, kept as if it were the
@@ -81,6 +89,7 @@ func TestBodies(t *testing.T) {
 	cat.Items[i].Title = "Retitled: " + cat.Items[i].Title
 	retitled, err := cat.Encode()
 	require.NoError(t, err)
+	require.NotEqual(t, len(served), len(retitled))
 	reload := func() {
 		t.Helper()
 		// The server answers, not the HTTP cache: a kept file stands for
@@ -102,19 +111,19 @@ func TestBodies(t *testing.T) {
 		p.putBody(url, `"another"`, retitled)
 		reload()
 		require.Equal(t, real, p.engineList(false))
-		p.waitFor(`__bodies.list().then((l) => l.length === 1 && l[0].version === `+js(version)+`)`, 10*time.Second)
+		keptServed()
 	})
 	t.Run("a kept file the engine refuses is read again from the server", func(t *testing.T) {
 		p.putBody(url, version, []byte("not a catalogue"))
 		reload()
 		require.Equal(t, real, p.engineList(false))
 		// The file read from the server instead is kept.
-		p.waitFor(`__bodies.list().then((l) => l.length === 1 && l[0].version === `+js(version)+`)`, 10*time.Second)
+		keptServed()
 	})
 	t.Run("only the catalogue loaded is kept", func(t *testing.T) {
 		p.putBody(p.base+"/hearth/catalogue-old.msgpack", `"old"`, retitled)
 		reload()
-		p.waitFor(`__bodies.list().then((l) => l.length === 1 && l[0].url === `+js(url)+`)`, 10*time.Second)
+		keptServed()
 	})
 	t.Run("cleared with the profile", func(t *testing.T) {
 		eval[bool](t, p, `hearth.clear().then(() => true)`)
