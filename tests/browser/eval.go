@@ -29,3 +29,20 @@ func EvalJSON[T any](t testing.TB, ctx context.Context, expr string) T {
 	require.NoError(t, json.Unmarshal([]byte(s), &v), "decode %s", s)
 	return v
 }
+
+// JS writes v as a JavaScript literal, its JSON; bytes as a list of their
+// numbers (for new Uint8Array(...)), where JSON would write base64.
+func JS(v any) string {
+	if b, ok := v.([]byte); ok {
+		n := make([]int, len(b))
+		for i, c := range b {
+			n[i] = int(c)
+		}
+		v = n
+	}
+	out, err := json.Marshal(v)
+	if err != nil {
+		panic(err)
+	}
+	return string(out)
+}

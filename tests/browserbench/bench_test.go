@@ -214,7 +214,7 @@ func (e *env) measure(t testing.TB, c *benchCatalogue, cfg runsConfig) SizeRepor
 		tab = chrome.Profile(t)
 		clearSite(t, tab, e.url)
 		e.visit(t, tab, c.Label, 99)
-		require.NoError(t, chromedp.Do(tab, chromedp.Evaluate[chromedp.Void](`hearth.import(`+js(string(c.export))+`)`, chromedp.EvalAwaitPromise)))
+		require.NoError(t, chromedp.Do(tab, chromedp.Evaluate[chromedp.Void](`hearth.import(`+browser.JS(string(c.export))+`)`, chromedp.EvalAwaitPromise)))
 		require.True(t, evalJSON[bool](t, tab, dropKept))
 		require.NoError(t, chromedp.Do(tab, chromedp.Navigate("about:blank")))
 		var last context.Context
@@ -283,7 +283,7 @@ func (e *env) measure(t testing.TB, c *benchCatalogue, cfg runsConfig) SizeRepor
 		}
 		r.Recommend = timings(evalJSON[[]float64](t, last, `__bench.time(`+strconv.Itoa(cfg.trips)+`, () => hearth.recommend({count: 10}))`))
 		r.Track = timings(evalJSON[[]float64](t, last,
-			`__bench.time(`+strconv.Itoa(cfg.trips)+`, (i) => hearth.track({kind: 'view', item: `+js(ids)+`[i]}))`))
+			`__bench.time(`+strconv.Itoa(cfg.trips)+`, (i) => hearth.track({kind: 'view', item: `+browser.JS(ids)+`[i]}))`))
 		r.RoundTripLongTasks = evalJSON[Load](t, last, `window.__bench`).LongTasks
 		if id, ok := seen.last(); ok {
 			r.Memory = workerMemory(t, last, id)

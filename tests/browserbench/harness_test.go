@@ -208,15 +208,6 @@ func evalJSON[T any](t testing.TB, ctx context.Context, expr string) T {
 	return browser.EvalJSON[T](t, ctx, expr)
 }
 
-// js returns v as a JavaScript literal.
-func js(v any) string {
-	b, err := json.Marshal(v)
-	if err != nil {
-		panic(err)
-	}
-	return string(b)
-}
-
 // workers records the Worker targets a tab starts, so that the harness can
 // attach to them.
 type workers struct {
@@ -424,23 +415,14 @@ func (e *env) side(t testing.TB, tab context.Context, c *benchCatalogue, run sid
 	opts := map[string]any{
 		"wasm":           "/hearth/" + serve.Wasm,
 		"catalogue":      CataloguePath(c.Label),
-		"profile":        bytesJS(c.encoded),
-		"profileMsgpack": bytesJS(inner),
+		"profile":        json.RawMessage(browser.JS(c.encoded)),
+		"profileMsgpack": json.RawMessage(browser.JS(inner)),
 		"now":            e.now.UnixMilli(),
 		"count":          10,
 		"runs":           run.runs,
 		"warmup":         run.warmup,
 	}
-	return evalJSON[Side](t, tab, `window.__runSide(`+js(opts)+`)`)
-}
-
-// bytesJS returns b as a list of numbers, which JSON encodes as an array.
-func bytesJS(b []byte) []int {
-	out := make([]int, len(b))
-	for i, x := range b {
-		out[i] = int(x)
-	}
-	return out
+	return evalJSON[Side](t, tab, `window.__runSide(`+browser.JS(opts)+`)`)
 }
 
 // engine returns the natively compiled engine for c and c's reader as the

@@ -60,7 +60,7 @@ func TestBrowser_ReadCatalogue(t *testing.T) {
       n += value.length;
     }
   };
-  const brotli = `+js(CataloguePath(s.Label))+`, raw = `+js(raw)+`;
+  const brotli = `+browser.JS(CataloguePath(s.Label))+`, raw = `+browser.JS(raw)+`;
   await read(await fetch(brotli));
   const bytes = new Uint8Array(await (await fetch(raw)).arrayBuffer());
   const cache = await caches.open('read-bench');

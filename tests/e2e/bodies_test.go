@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"testing"
@@ -10,6 +9,7 @@ import (
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
+	"github.com/hearth-dev/hearth/tests/browser"
 	"github.com/hearth-dev/hearth/web/serve"
 	"github.com/stretchr/testify/require"
 )
@@ -43,23 +43,7 @@ type keptBody struct {
 // putBody keeps b as the catalogue's file for version, as the Worker would.
 func (p *page) putBody(url, version string, b []byte) {
 	p.t.Helper()
-	eval[bool](p.t, p, `__bodies.put(`+js(url)+`, `+js(version)+`, `+js(b)+`)`)
-}
-
-// js writes v as a JavaScript literal; bytes as a list of numbers.
-func js(v any) string {
-	if b, ok := v.([]byte); ok {
-		n := make([]int, len(b))
-		for i, c := range b {
-			n[i] = int(c)
-		}
-		v = n
-	}
-	out, err := json.Marshal(v)
-	if err != nil {
-		panic(err)
-	}
-	return string(out)
+	eval[bool](p.t, p, `__bodies.put(`+browser.JS(url)+`, `+browser.JS(version)+`, `+browser.JS(b)+`)`)
 }
 
 // TestBodies: the Worker keeps the catalogue's file as the engine reads it
@@ -67,7 +51,7 @@ func js(v any) string {
 // reads the kept file only while the response names the same version.
 func TestBodies(t *testing.T) {
 	p, _ := keptReader(t, copyBuilt(t, nil))
-	eval[bool](t, p, `(eval(`+js(bodiesJS)+`), true)`)
+	eval[bool](t, p, `(eval(`+browser.JS(bodiesJS)+`), true)`)
 	url := p.base + "/hearth/catalogue.msgpack"
 	version := eval[string](t, p, `fetch('/hearth/catalogue.msgpack').then((r) => r.headers.get('ETag'))`)
 	require.NotEmpty(t, version)
@@ -76,7 +60,7 @@ func TestBodies(t *testing.T) {
 	// keptServed waits until the one file kept is the server's.
 	keptServed := func() {
 		t.Helper()
-		p.waitFor(`__bodies.list().then((l) => JSON.stringify(l) === `+js(js([]keptBody{{URL: url, Version: version, Size: len(served)}}))+`)`, 10*time.Second)
+		p.waitFor(`__bodies.list().then((l) => JSON.stringify(l) === `+browser.JS(browser.JS([]keptBody{{URL: url, Version: version, Size: len(served)}}))+`)`, 10*time.Second)
 	}
 	keptServed()
 	real := p.engineList(false)
@@ -99,7 +83,7 @@ func TestBodies(t *testing.T) {
 		p.reload()
 		require.Equal(t, readyDetail{Consent: "granted", Personalized: true}, p.ready())
 		require.Empty(t, p.hearthErrors())
-		eval[bool](t, p, `(eval(`+js(bodiesJS)+`), true)`)
+		eval[bool](t, p, `(eval(`+browser.JS(bodiesJS)+`), true)`)
 	}
 
 	t.Run("a file kept for the version is read", func(t *testing.T) {

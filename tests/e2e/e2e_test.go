@@ -250,14 +250,14 @@ func TestReader(t *testing.T) {
 		other.accept()
 		other.waitSlot("home", "personal")
 		for _, bad := range []string{`{"format": "hearth-profile"`, `{"format": "hearth-profile", "version": 2, "events": [{"kind": "love"}]}`} {
-			code := eval[string](t, other, `hearth.import(`+strconvQuote(bad)+`).then(() => 'imported', (err) => err.code)`)
+			code := eval[string](t, other, `hearth.import(`+browser.JS(bad)+`).then(() => 'imported', (err) => err.code)`)
 			require.Equal(t, "bad-import", code, bad)
 		}
 		require.Empty(t, evalJSON[profileView](t, other, `hearth.profile()`).Read, "a refused import changes nothing")
-		eval[bool](t, other, `hearth.import(`+strconvQuote(exported)+`).then(() => true)`)
+		eval[bool](t, other, `hearth.import(`+browser.JS(exported)+`).then(() => true)`)
 		v := evalJSON[profileView](t, other, `hearth.profile()`)
 		require.Len(t, v.Read, len(read))
-		eval[bool](t, other, `hearth.forget({item: `+strconvQuote(read[0].ID)+`}).then(() => true)`)
+		eval[bool](t, other, `hearth.forget({item: `+browser.JS(read[0].ID)+`}).then(() => true)`)
 		v = evalJSON[profileView](t, other, `hearth.profile()`)
 		require.Len(t, v.Read, len(read)-1)
 		other.reload()
@@ -372,12 +372,6 @@ func builtCatalogue(t *testing.T) *catalog.Catalogue {
 	cat, err := catalog.Decode(b)
 	require.NoError(t, err)
 	return cat
-}
-
-// strconvQuote quotes s as a JS string literal (JSON strings are valid JS).
-func strconvQuote(s string) string {
-	b, _ := json.Marshal(s)
-	return string(b)
 }
 
 func titles(links []slotLink) []string {

@@ -12,6 +12,7 @@ import (
 	"github.com/chromedp/cdproto/network"
 	cdppage "github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
+	"github.com/hearth-dev/hearth/tests/browser"
 	"github.com/hearth-dev/hearth/web/serve"
 	"github.com/stretchr/testify/require"
 )
@@ -96,7 +97,7 @@ func (p *page) waitKept(related bool, path string) string {
 	p.t.Helper()
 	key, err := json.Marshal([]any{5, related, p.base + path})
 	require.NoError(p.t, err)
-	p.waitFor(`__keptRecord().then((r) => !!r && !!r.lists[`+strconvQuote(string(key))+`])`, 30*time.Second)
+	p.waitFor(`__keptRecord().then((r) => !!r && !!r.lists[`+browser.JS(string(key))+`])`, 30*time.Second)
 	return string(key)
 }
 
@@ -108,7 +109,7 @@ func (p *page) keptEvents() []keptEvent {
 // listsShown is every list the slot was given on this page.
 func (p *page) listsShown(slot string) [][]string {
 	p.t.Helper()
-	return evalJSON[[][]string](p.t, p, `__kept.lists[`+strconvQuote(slot)+`] || []`)
+	return evalJSON[[][]string](p.t, p, `__kept.lists[`+browser.JS(slot)+`] || []`)
 }
 
 // engineList is what the engine ranks now for the slot of this page.
@@ -181,7 +182,7 @@ func TestKept_ShownAtOnceAndUnchanged(t *testing.T) {
 		p.waitFor(`__keptRecord().then((r) => !!r && r.profile !== '')`, 30*time.Second)
 		before := p.kept()
 		item := p.slot("related").Links[0].ID
-		require.True(t, eval[bool](t, p, `hearth.track({kind: 'like', item: `+strconvQuote(item)+`})`))
+		require.True(t, eval[bool](t, p, `hearth.track({kind: 'like', item: `+browser.JS(item)+`})`))
 		after := p.kept()
 		require.NotNil(t, after)
 		require.NotEqual(t, before.Profile, after.Profile, "no list ranked on the profile before the like is kept after it")

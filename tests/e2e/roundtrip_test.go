@@ -3,6 +3,7 @@ package e2e
 import (
 	"testing"
 
+	"github.com/hearth-dev/hearth/tests/browser"
 	"github.com/stretchr/testify/require"
 )
 
@@ -50,7 +51,7 @@ func TestTrack_OneEngineCall(t *testing.T) {
 	ids := evalJSON[[]string](t, p, `hearth.recommend({count: 3}).then((rs) => rs.map((r) => r.id))`)
 	require.Len(t, ids, 3)
 	for _, id := range ids {
-		calls := eval[int](t, p, `window.__calls().then((before) => hearth.track({kind: 'like', item: `+strconvQuote(id)+`})
+		calls := eval[int](t, p, `window.__calls().then((before) => hearth.track({kind: 'like', item: `+browser.JS(id)+`})
   .then((learned) => learned ? window.__calls().then((after) => after - before) : -1))`)
 		require.Equal(t, 1, calls, "engine calls for one tracked like of %s", id)
 	}

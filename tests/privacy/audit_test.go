@@ -12,6 +12,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
+	"github.com/hearth-dev/hearth/tests/browser"
 	"github.com/hearth-dev/hearth/web/demo"
 	"github.com/stretchr/testify/require"
 )
@@ -115,7 +116,7 @@ func (r *reader) like() {
 func (r *reader) hideOne() {
 	r.t.Helper()
 	id := eval[string](r.t, r.tab, `document.querySelector('hearth-recs a[data-hearth-id]').dataset.hearthId`)
-	require.True(r.t, eval[bool](r.t, r.tab, `hearth.track({kind: 'hide', item: `+quote(id)+`})`))
+	require.True(r.t, eval[bool](r.t, r.tab, `hearth.track({kind: 'hide', item: `+browser.JS(id)+`})`))
 }
 
 // home opens the home page and asks "Why this?" about the first

@@ -11,6 +11,7 @@ import (
 	"github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
+	hearthbrowser "github.com/hearth-dev/hearth/tests/browser"
 	"github.com/stretchr/testify/require"
 )
 
@@ -131,13 +132,13 @@ func TestInspector(t *testing.T) {
 	t.Run("forget a topic", func(t *testing.T) {
 		topics := p.profile().topics()
 		last := topics[len(topics)-1]
-		p.act(`hearth-profile .hearth-interest[data-topic=`+quote(last)+`] button[data-action="forget-topic"]`, kb.Enter)
+		p.act(`hearth-profile .hearth-interest[data-topic=`+hearthbrowser.JS(last)+`] button[data-action="forget-topic"]`, kb.Enter)
 		require.NotContains(t, p.profile().topics(), last)
 	})
 
 	t.Run("mute and unmute a topic", func(t *testing.T) {
 		top := p.profile().topics()[0]
-		p.act(`hearth-profile .hearth-interest[data-topic=`+quote(top)+`] button[data-action="mute"]`, kb.Enter)
+		p.act(`hearth-profile .hearth-interest[data-topic=`+hearthbrowser.JS(top)+`] button[data-action="mute"]`, kb.Enter)
 		v := p.profile()
 		require.Equal(t, []string{top}, v.Muted)
 		require.NotContains(t, v.topics(), top)

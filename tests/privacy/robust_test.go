@@ -256,9 +256,9 @@ func TestRobust_NewerProfile(t *testing.T) {
 	check := func(t *testing.T, p *tab) {
 		t.Helper()
 		require.Equal(t, []string{"profile-newer"}, p.hearthErrors())
-		require.False(t, eval[bool](t, p, `hearth.track({kind: 'like', item: `+quote(cat.Items[30].ID)+`})`), "nothing is learned")
+		require.False(t, eval[bool](t, p, `hearth.track({kind: 'like', item: `+browser.JS(cat.Items[30].ID)+`})`), "nothing is learned")
 		require.Equal(t, "profile-newer", eval[string](t, p, `hearth.setVariety(0.5).then(() => 'changed', (err) => err.code)`))
-		require.Equal(t, "profile-newer", eval[string](t, p, `hearth.forget({item: `+quote(cat.Items[0].ID)+`}).then(() => 'changed', (err) => err.code)`))
+		require.Equal(t, "profile-newer", eval[string](t, p, `hearth.forget({item: `+browser.JS(cat.Items[0].ID)+`}).then(() => 'changed', (err) => err.code)`))
 		require.Empty(t, p.profile().Events, "the engine runs on an empty profile")
 		require.Equal(t, newer, p.storedProfile(), "the newer profile is left byte for byte")
 		require.Equal(t, []string{"profile-newer"}, p.hearthErrors(), "reported once")
@@ -299,7 +299,7 @@ func TestRobust_NewerProfile(t *testing.T) {
 		// Another tab of the newer release writes its profile.
 		p.store(map[string]string{"profile": bytesJS(newer)})
 		require.Empty(t, p.hearthErrors())
-		require.False(t, eval[bool](t, p, `hearth.track({kind: 'like', item: `+quote(cat.Items[30].ID)+`})`))
+		require.False(t, eval[bool](t, p, `hearth.track({kind: 'like', item: `+browser.JS(cat.Items[30].ID)+`})`))
 		require.Equal(t, []string{"profile-newer"}, p.hearthErrors())
 		require.Equal(t, newer, p.storedProfile())
 		require.Empty(t, p.profile().Events, "the publisher's order from now on")
@@ -610,7 +610,7 @@ func TestRobust_TextReadsAsItIs(t *testing.T) {
 	p.click(`hearth-recs .hearth-why`)
 	reasons := eval[string](t, p, `[...document.querySelectorAll('hearth-recs .hearth-reason')].map((e) => e.textContent).join(' ')`)
 	require.NotEmpty(t, reasons)
-	require.False(t, eval[bool](t, p, hiddenMarks+`.test(`+quote(reasons)+`)`), "reasons: %q", reasons)
+	require.False(t, eval[bool](t, p, hiddenMarks+`.test(`+browser.JS(reasons)+`)`), "reasons: %q", reasons)
 
 	p.open("/profile")
 	p.waitFor(profileOn, 10*time.Second)
@@ -619,7 +619,7 @@ func TestRobust_TextReadsAsItIs(t *testing.T) {
   return el.textContent + [...el.querySelectorAll('[aria-label]')].map((e) => e.getAttribute('aria-label')).join(' ');
 })()`)
 	require.Contains(t, shown, titles[p.profile().Events[0].Item])
-	require.False(t, eval[bool](t, p, hiddenMarks+`.test(`+quote(shown)+`)`), "the profile page shows a hidden mark")
+	require.False(t, eval[bool](t, p, hiddenMarks+`.test(`+browser.JS(shown)+`)`), "the profile page shows a hidden mark")
 	require.Empty(t, p.hearthErrors())
 	require.Empty(t, p.exceptions())
 }

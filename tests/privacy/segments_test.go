@@ -2,7 +2,6 @@ package privacy
 
 import (
 	"bytes"
-	"encoding/json"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -11,6 +10,7 @@ import (
 
 	"github.com/hearth-dev/hearth/build/feed"
 	"github.com/hearth-dev/hearth/build/pack"
+	"github.com/hearth-dev/hearth/tests/browser"
 	"github.com/hearth-dev/hearth/web/demo"
 	"github.com/hearth-dev/hearth/web/serve"
 	"github.com/stretchr/testify/require"
@@ -133,13 +133,13 @@ func TestSegments_Audit(t *testing.T) {
 					nav(path)
 					// The page's view, which the engine records only for
 					// an item it knows.
-					p.waitFor(`hearth.profile().then((v) => v.events.some((e) => e.kind === 'view' && e.url === `+quote(path)+`))`, 10*time.Second)
+					p.waitFor(`hearth.profile().then((v) => v.events.some((e) => e.kind === 'view' && e.url === `+browser.JS(path)+`))`, 10*time.Second)
 					if path == liked {
 						require.True(t, eval[bool](t, p, `hearth.track({kind: 'like', item: location.href})`))
 					}
 				}
 				nav("/")
-				codes[i] = evalJSON[map[string]string](t, p, `Promise.all(`+jsList(known)+`.map((u) =>
+				codes[i] = evalJSON[map[string]string](t, p, `Promise.all(`+browser.JS(known)+`.map((u) =>
   hearth.recommend({item: u, related: true, count: 1}).then(() => [u, ''], (e) => [u, e.code || String(e)])))
   .then(Object.fromEntries)`)
 				profiles[i] = p.profile()
@@ -151,9 +151,7 @@ func TestSegments_Audit(t *testing.T) {
 					kept = append(kept, "/hearth/"+f)
 				}
 				slices.Sort(kept)
-				want, err := json.Marshal(kept)
-				require.NoError(t, err)
-				p.waitFor(`caches.open('hearth-catalogue').then((c) => c.keys()).then((k) => JSON.stringify(k.map((r) => new URL(r.url).pathname).sort()) === `+quote(string(want))+`)`, 10*time.Second)
+				p.waitFor(`caches.open('hearth-catalogue').then((c) => c.keys()).then((k) => JSON.stringify(k.map((r) => new URL(r.url).pathname).sort()) === `+browser.JS(browser.JS(kept))+`)`, 10*time.Second)
 				require.Empty(t, p.exceptions())
 				require.Empty(t, p.violations())
 				rec.Requests = p.proxy.Requests()
@@ -185,15 +183,6 @@ func TestSegments_Audit(t *testing.T) {
 	findings := Audit(s, recs)
 	require.Empty(t, findings, "the audit found leaks:\n%s", joinFindings(findings))
 	require.Zero(t, srv.reports.Load(), "CSP violation reports")
-}
-
-// jsList is a JS array literal of strings.
-func jsList(ss []string) string {
-	q := make([]string, len(ss))
-	for i, s := range ss {
-		q[i] = quote(s)
-	}
-	return "[" + strings.Join(q, ", ") + "]"
 }
 
 // TestAudit_Ordered: the order rule reports a reader whose requests for

@@ -154,9 +154,9 @@ func (p *tab) click(sel string) {
 // follow clicks the link sel and waits for the page it opens.
 func (p *tab) follow(sel string) string {
 	p.t.Helper()
-	href := eval[string](p.t, p, `document.querySelector(`+quote(sel)+`).href`)
+	href := eval[string](p.t, p, `document.querySelector(`+browser.JS(sel)+`).href`)
 	p.click(sel)
-	p.waitFor(`location.href === `+quote(href)+` && document.readyState === 'complete' && !!window.hearth`, 30*time.Second)
+	p.waitFor(`location.href === `+browser.JS(href)+` && document.readyState === 'complete' && !!window.hearth`, 30*time.Second)
 	p.ready()
 	return href
 }
@@ -272,7 +272,7 @@ func (p *tab) store(entries map[string]string) {
 	p.t.Helper()
 	var puts []string
 	for k, v := range entries {
-		puts = append(puts, `tx.objectStore('kv').put(`+v+`, `+quote(k)+`);`)
+		puts = append(puts, `tx.objectStore('kv').put(`+v+`, `+browser.JS(k)+`);`)
 	}
 	eval[bool](p.t, p, `new Promise((resolve, reject) => {
   const req = indexedDB.open('hearth', 1);
@@ -285,12 +285,6 @@ func (p *tab) store(entries map[string]string) {
     tx.onerror = () => reject(tx.error);
   };
 })`)
-}
-
-// quote quotes s as a JS string literal (JSON strings are valid JS).
-func quote(s string) string {
-	b, _ := json.Marshal(s)
-	return string(b)
 }
 
 // bytesJS is a JS expression for a Uint8Array holding b.

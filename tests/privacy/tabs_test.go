@@ -9,6 +9,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 	"github.com/hearth-dev/hearth/core/profile"
+	"github.com/hearth-dev/hearth/tests/browser"
 	"github.com/stretchr/testify/require"
 )
 
@@ -121,7 +122,7 @@ func jsStrings(ss []string) string {
 		if i > 0 {
 			out += ", "
 		}
-		out += quote(s)
+		out += browser.JS(s)
 	}
 	return out + "]"
 }

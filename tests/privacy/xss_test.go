@@ -11,6 +11,7 @@ import (
 	"github.com/hearth-dev/hearth/web/serve"
 
 	"github.com/chromedp/chromedp"
+	"github.com/hearth-dev/hearth/tests/browser"
 	"github.com/hearth-dev/hearth/web/demo"
 	"github.com/stretchr/testify/require"
 )
@@ -71,7 +72,7 @@ func TestXSS_CatalogueTextIsInert(t *testing.T) {
 	require.Nil(t, evalJSON[any](t, p, `window.__xss`), "a payload ran")
 
 	// The check can fail: the same text parsed as HTML runs in this page.
-	eval[bool](t, p, `(document.body.insertAdjacentHTML('beforeend', `+quote(imgPayload)+`), true)`)
+	eval[bool](t, p, `(document.body.insertAdjacentHTML('beforeend', `+browser.JS(imgPayload)+`), true)`)
 	p.waitFor(`window.__xss === 'img'`, 5*time.Second)
 	require.Empty(t, p.hearthErrors())
 }
