@@ -662,8 +662,7 @@ const handlers = {
     }
     if (!info) throw new HearthError(Code.internal, 'load catalogue: no catalogue in the response');
     // Only a catalogue the engine took is kept.
-    const taken = files;
-    toKeep = () => store.keepBodies(taken.urls, taken.read).catch(() => {});
+    toKeep = () => store.keepBodies(files.urls, files.read).catch(() => {});
     mark('catalogue');
     try {
       await sync(early);
