@@ -70,10 +70,11 @@ check:
 	@bad=$$($(GO) list -deps ./core/... | grep -E '^(syscall/js|net/http|github.com/syumai/workers)$$'); \
 		test -z "$$bad" || { echo "core must stay pure, but imports: $$bad"; exit 1; }
 	@# Size guard: fmt (~123 KB brotli), encoding/json (~144 KB), reflect and the msgp runtime
-	@# (~243 KB), and time (~34 KB: its package initialisation alone; core and the bridge pass
-	@# Unix seconds) must stay out of the engine readers download (docs/size.md).
-	@bad=$$(GOOS=js GOARCH=wasm $(GO) list -tags hearthlean -deps ./wasm | grep -E '^(fmt|encoding/json|reflect|time|github.com/tinylib/msgp(/.*)?)$$'); \
-		test -z "$$bad" || { echo "the hearthlean wasm engine must not link fmt, encoding/json, reflect, time or msgp, but depends on:" $$bad; exit 1; }
+	@# (~243 KB), time (~34 KB: its package initialisation alone; core and the bridge pass
+	@# Unix seconds) and strings with unicode (2.2 KB; core/internal/str) must stay out of the
+	@# engine readers download (docs/size.md).
+	@bad=$$(GOOS=js GOARCH=wasm $(GO) list -tags hearthlean -deps ./wasm | grep -E '^(fmt|encoding/json|reflect|time|strings|unicode|github.com/tinylib/msgp(/.*)?)$$'); \
+		test -z "$$bad" || { echo "the hearthlean wasm engine must not link fmt, encoding/json, reflect, time, strings, unicode or msgp, but depends on:" $$bad; exit 1; }
 	@# Layering: build may import web (the served layout), never the reverse (docs/architecture.md).
 	@bad=$$($(GO) list -deps ./web/... | grep '^github.com/hearth-dev/hearth/build/'); \
 		test -z "$$bad" || { echo "web must not import build, but depends on:" $$bad; exit 1; }

@@ -1,9 +1,8 @@
 package catalog
 
 import (
-	"strings"
-
 	"github.com/hearth-dev/hearth/core/internal/errfmt"
+	"github.com/hearth-dev/hearth/core/internal/str"
 )
 
 // Policy defaults, applied by [Policy.WithDefaults] to unset (zero) fields.
@@ -134,7 +133,7 @@ func (p Policy) Validate() error {
 	for k, h := range p.Hosts {
 		// A host name as URLHost reads it from a URL: no scheme, path,
 		// user, port or escapes (an IPv6 address keeps its brackets).
-		if hasAny(h, &hostRefusedBits) || strings.IndexByte(h, ':') >= 0 && h[0] != '[' {
+		if hasAny(h, &hostRefusedBits) || str.IndexByte(h, ':') >= 0 && h[0] != '[' {
 			return policyError("hosts", "entry "+errfmt.Itoa(k)+" "+errfmt.Quote(clip(h))+": want a host name such as example.com")
 		}
 	}

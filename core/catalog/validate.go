@@ -3,10 +3,10 @@ package catalog
 import (
 	"math"
 	"strconv"
-	"strings"
 
 	"github.com/hearth-dev/hearth/core/internal/errfmt"
 	"github.com/hearth-dev/hearth/core/internal/fold"
+	"github.com/hearth-dev/hearth/core/internal/str"
 )
 
 // Publication times an item may carry, in Unix seconds: the years 1900 to
@@ -129,15 +129,15 @@ func checkURL(u string) string {
 		return "empty"
 	case hasAny(u, &urlRefusedBits):
 		return "contains spaces, quotes, backslashes or control characters"
-	case strings.HasPrefix(u, "https://"), strings.HasPrefix(u, "http://"):
-		host := u[strings.IndexByte(u, ':')+len("://"):]
+	case str.HasPrefix(u, "https://"), str.HasPrefix(u, "http://"):
+		host := u[str.IndexByte(u, ':')+len("://"):]
 		if host == "" || host[0] == '/' || host[0] == '?' || host[0] == '#' {
 			return "no host"
 		}
 		return ""
-	case strings.HasPrefix(u, "//"):
+	case str.HasPrefix(u, "//"):
 		return "scheme-relative URLs are not allowed"
-	case strings.HasPrefix(u, "/"):
+	case str.HasPrefix(u, "/"):
 		return ""
 	}
 	return "want an http(s) URL or a path starting with /"
@@ -150,9 +150,9 @@ func checkURL(u string) string {
 func URLHost(u string) string {
 	var rest string
 	switch {
-	case strings.HasPrefix(u, "https://"):
+	case str.HasPrefix(u, "https://"):
 		rest = u[len("https://"):]
-	case strings.HasPrefix(u, "http://"):
+	case str.HasPrefix(u, "http://"):
 		rest = u[len("http://"):]
 	default:
 		return ""
@@ -164,10 +164,10 @@ func URLHost(u string) string {
 		}
 	}
 	// https://good.example@evil.example/ goes to evil.example.
-	if i := strings.LastIndexByte(rest, '@'); i >= 0 {
+	if i := str.LastIndexByte(rest, '@'); i >= 0 {
 		rest = rest[i+1:]
 	}
-	if i := strings.LastIndexByte(rest, ':'); i > strings.LastIndexByte(rest, ']') {
+	if i := str.LastIndexByte(rest, ':'); i > str.LastIndexByte(rest, ']') {
 		rest = rest[:i]
 	}
 	return rest

@@ -3,7 +3,6 @@ package profile
 import (
 	"slices"
 	"strconv"
-	"strings"
 
 	"github.com/hearth-dev/hearth/core/internal/errfmt"
 	"github.com/hearth-dev/hearth/core/wire"
@@ -215,7 +214,7 @@ func checkInterests(field string, list []Interest, sorted bool) error {
 			return errfmt.Wrap("", ErrInvalid, ": "+field+"["+errfmt.Itoa(i)+"].topic: empty or longer than "+errfmt.Itoa(MaxString)+" bytes")
 		case !finite(in.Weight) || abs(in.Weight) > maxWeight:
 			return errfmt.Wrap("", ErrInvalid, ": "+field+"["+errfmt.Itoa(i)+"].weight: "+errfmt.Float(in.Weight))
-		case sorted && i > 0 && strings.Compare(list[i-1].Topic, in.Topic) >= 0:
+		case sorted && i > 0 && list[i-1].Topic >= in.Topic:
 			return errfmt.Wrap("", ErrInvalid, ": "+field+"["+errfmt.Itoa(i)+"].topic: "+errfmt.Quote(clip(in.Topic))+" not in order or repeated")
 		}
 	}

@@ -1,14 +1,15 @@
 package profile
 
 import (
+	"cmp"
 	"errors"
 	"math"
 	"slices"
 	"strconv"
-	"strings"
 
 	"github.com/hearth-dev/hearth/core/catalog"
 	"github.com/hearth-dev/hearth/core/internal/errfmt"
+	"github.com/hearth-dev/hearth/core/internal/str"
 )
 
 // Errors of this package; test with errors.Is.
@@ -128,7 +129,7 @@ func (p *Profile) Track(c *catalog.Catalogue, ev Event, now int64) (learned bool
 		}
 		p.ForgetTopic(ev.Topic)
 		p.Muted = addBounded(p.Muted, ev.Topic, MaxMuted)
-		ev.Topic = strings.Clone(ev.Topic)
+		ev.Topic = str.Clone(ev.Topic)
 		p.Events = append(p.Events, ev)
 		p.Prune(pol, now)
 		return true, nil
@@ -187,7 +188,7 @@ func checkEvent(ev *Event) error {
 // addInterest adds w to a topic's interest, keeping Interests sorted.
 func (p *Profile) addInterest(topic string, w float32) {
 	i, ok := slices.BinarySearchFunc(p.Interests, topic, func(in Interest, t string) int {
-		return strings.Compare(in.Topic, t)
+		return cmp.Compare(in.Topic, t)
 	})
 	if ok {
 		p.Interests[i].Weight += w
@@ -197,7 +198,7 @@ func (p *Profile) addInterest(topic string, w float32) {
 	// wasm code for this one call.
 	p.Interests = append(p.Interests, Interest{})
 	copy(p.Interests[i+1:], p.Interests[i:])
-	p.Interests[i] = Interest{Topic: strings.Clone(topic), Weight: w}
+	p.Interests[i] = Interest{Topic: str.Clone(topic), Weight: w}
 }
 
 // addBounded appends s unless present, dropping the oldest entries beyond n.
@@ -205,7 +206,7 @@ func addBounded(list []string, s string, n int) []string {
 	if slices.Contains(list, s) {
 		return list
 	}
-	list = append(list, strings.Clone(s))
+	list = append(list, str.Clone(s))
 	if over := len(list) - n; over > 0 {
 		list = slices.Delete(list, 0, over)
 	}

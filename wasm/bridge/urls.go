@@ -1,10 +1,6 @@
 package bridge
 
-import (
-	"strings"
-
-	"github.com/hearth-dev/hearth/core/catalog"
-)
+import "github.com/hearth-dev/hearth/core/catalog"
 
 // urlIndex finds a catalogue's items by URL, for a page that names its item
 // by its address. The map from URL to item is built only when a second
@@ -48,9 +44,10 @@ func (x *urlIndex) resolve(s string) (int, bool) {
 		if s[k:k+3] != "://" {
 			continue
 		}
-		rest, path := s[k+3:], "/"
-		if j := strings.IndexByte(rest, '/'); j >= 0 {
-			path = rest[j:]
+		rest := s[k+3:]
+		path := rest[len(before(rest, '/')):]
+		if path == "" {
+			path = "/"
 		}
 		if i, ok := x.lookup(before(path, '?')); ok {
 			return i, true
@@ -60,10 +57,13 @@ func (x *urlIndex) resolve(s string) (int, bool) {
 	return 0, false
 }
 
-// before returns s up to its first c, all of s without one.
+// before returns s up to its first c, all of s without one. A loop, not
+// strings.IndexByte: the engine does not link package strings.
 func before(s string, c byte) string {
-	if i := strings.IndexByte(s, c); i >= 0 {
-		return s[:i]
+	for i := 0; i < len(s); i++ {
+		if s[i] == c {
+			return s[:i]
+		}
 	}
 	return s
 }

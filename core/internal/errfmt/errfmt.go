@@ -10,7 +10,6 @@ package errfmt
 
 import (
 	"strconv"
-	"strings"
 	"unicode/utf8"
 )
 
@@ -76,8 +75,8 @@ func Quote(s string) string {
 			c = 0
 		case r < ' ' || r == 0x7f:
 			c, n = 'x', 2
-			if j := strings.IndexByte("\a\b\f\n\r\t\v", byte(r)); j >= 0 {
-				c, n = "abfnrtv"[j], 0
+			if r >= '\a' && r <= '\r' { // \a \b \t \n \v \f \r, in byte order
+				c, n = "abtnvfr"[r-'\a'], 0
 			}
 		case r < 0x10000:
 			c, n = 'u', 4
