@@ -31,8 +31,9 @@
 // Worker ranks them again, for this page's slots and the pages its lists
 // lead to.
 
-import { Code, Op, maxImportBytes } from './ops.gen.js';
-import { encode, encodeDoc, decode, docText } from './protocol.js';
+import { Code, Op } from './ops.gen.js';
+import { encode, decode } from './protocol.js';
+import { ImportError, exportText, importProfile } from './export.js';
 import * as store from './store.js';
 
 /**
@@ -597,33 +598,6 @@ async function compile(resp) {
 }
 
 /**
- * The document of an imported file, for the engine, which maps and checks
- * it (profile.ImportDoc): the text is held to profile.MaxJSONBytes and
- * parsed here with the browser's JSON.parse, so that the engine carries no
- * JSON parser. Failures are bad-import, worded as the engine's are.
- * @param {string} json
- * @returns {Uint8Array}
- */
-function importDoc(json) {
-  const refuse = (/** @type {string} */ why) => new HearthError(Code.badImport, `import profile: ${why}`);
-  // UTF-8 takes one to three bytes per UTF-16 unit: only a text that may
-  // be over the limit is encoded to be measured.
-  const size = json.length * 3 > maxImportBytes ? new TextEncoder().encode(json).length : json.length;
-  if (size > maxImportBytes) throw refuse(`profile too large: ${size} bytes, limit ${maxImportBytes}`);
-  let doc;
-  try {
-    doc = JSON.parse(json);
-  } catch (err) {
-    throw refuse(`invalid profile data: not JSON: ${text(err)}`);
-  }
-  try {
-    return encodeDoc(doc);
-  } catch (err) {
-    throw refuse(`invalid profile data: ${text(err)}`);
-  }
-}
-
-/**
  * The Worker's answer to each call of the loader (worker.d.ts).
  * @type {{ [K in WorkerOp]: (msg: import('./worker.js').WorkerRequest<K>) => Promise<WorkerCalls[K]['value']> }}
  */
@@ -732,11 +706,18 @@ const handlers = {
   async export() {
     await current();
     const doc = call(Op.export, {}).doc;
-    if (!doc) throw new HearthError(Code.internal, 'export: no document in the response');
-    return docText(doc);
+    if (!doc) throw new HearthError(Code.internal, 'export: no profile in the response');
+    return exportText(doc, Date.now());
   },
   async import({ json }) {
-    await change(Op.import, { doc: importDoc(json) });
+    let doc;
+    try {
+      doc = importProfile(json);
+    } catch (err) {
+      if (err instanceof ImportError) throw new HearthError(Code.badImport, err.message);
+      throw err;
+    }
+    await change(Op.import, { doc });
     return null;
   },
   async 'forget-item'({ item }) {

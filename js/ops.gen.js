@@ -15,9 +15,9 @@ export const Op = Object.freeze({
   recommend: 'recommend',
   /** Replies the whole profile in plain terms. */
   profile: 'profile',
-  /** Replies the profile as the document the reader keeps (doc: its JSON values in MessagePack, which the Worker writes as JSON text). */
+  /** Replies the profile for the file the reader keeps (doc: its MessagePack bytes in the stored layout, unsealed, which the Worker writes as the export's JSON). */
   export: 'export',
-  /** Replaces the profile with an exported one (doc: the file's JSON values in MessagePack, as the Worker parsed them). */
+  /** Replaces the profile with an exported one (doc: the profile's MessagePack bytes in the stored layout, which the Worker made of the file). */
   import: 'import',
   /** Forgets everything the engine holds; the Worker deletes what is stored. */
   clear: 'clear',
@@ -98,3 +98,18 @@ export const kindWords = Object.freeze({
  * a float32, so these are always written as one, even when integral.
  */
 export const float32Keys = Object.freeze(['dwell', 'variety']);
+
+/**
+ * The stored profile's layout (core/profile): each type's MessagePack keys by
+ * Go field name, or for a type stored as an array its fields' indexes;
+ * the format version; the event kinds' numbers. export.js maps it to the
+ * export's document.
+ */
+export const profileLayout = /* @__PURE__ */ Object.freeze({
+  version: 2,
+  Profile: /* @__PURE__ */ Object.freeze({ Version: 'v', Settings: 'settings', Interests: 'interests', Events: 'events', ReadItems: 'read', Hidden: 'hidden', Muted: 'muted', Updated: 'updated' }),
+  Settings: /* @__PURE__ */ Object.freeze({ Consent: 'consent', Variety: 'variety' }),
+  Interest: /* @__PURE__ */ Object.freeze({ Topic: 0, Weight: 1 }),
+  Event: /* @__PURE__ */ Object.freeze({ Item: 'i', Kind: 'k', Time: 'at', Dwell: 'd', Topic: 't', Credit: 'c' }),
+  kinds: /* @__PURE__ */ Object.freeze({ view: 1, read: 2, click: 3, like: 4, dislike: 5, hide: 6, mute: 7 }),
+});

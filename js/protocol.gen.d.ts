@@ -48,9 +48,9 @@ export interface OpArgs {
   'recommend': { seed?: number; item?: string; count?: number; related?: boolean };
   /** Replies the whole profile in plain terms. */
   'profile': {};
-  /** Replies the profile as the document the reader keeps (doc: its JSON values in MessagePack, which the Worker writes as JSON text). */
+  /** Replies the profile for the file the reader keeps (doc: its MessagePack bytes in the stored layout, unsealed, which the Worker writes as the export's JSON). */
   'export': {};
-  /** Replaces the profile with an exported one (doc: the file's JSON values in MessagePack, as the Worker parsed them). */
+  /** Replaces the profile with an exported one (doc: the profile's MessagePack bytes in the stored layout, which the Worker made of the file). */
   'import': { bytes?: Uint8Array; doc?: Uint8Array };
   /** Forgets everything the engine holds; the Worker deletes what is stored. */
   'clear': {};

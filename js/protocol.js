@@ -36,34 +36,25 @@ export function encode(msg) {
   return w.bytes();
 }
 
-/**
- * Encodes an export's document, what JSON.parse made of a profile file, as
- * one MessagePack value for the import request (profile.ImportDoc reads it;
- * profile.JSONDoc encodes a file the same way natively). Every number is an
- * integer when it is a safe one and a float64 otherwise, whatever its key;
- * null members are left out, as in a request.
- * @param {unknown} doc
- * @returns {Uint8Array}
- */
-export function encodeDoc(doc) {
-  const w = new Writer(false);
-  w.value(doc, '');
-  return w.bytes();
+/** A number the encoder writes as a float32, whatever its key. */
+export class Float32 {
+  /** @param {number} value */
+  constructor(value) {
+    this.value = value;
+  }
 }
 
 /**
- * Writes an export's document, as the engine replies it, as the JSON file
- * the reader keeps: two spaces of indentation and <, >, &, U+2028 and
- * U+2029 escaped, the bytes Go's json.MarshalIndent writes (profile.DocJSON
- * writes the same natively; wasm/bridge's TestProtocol_JSDoc compares the
- * two). The engine writes each float as the float64 that JSON.stringify
- * prints as the float32's shortest digits.
- * @param {Uint8Array} bytes
- * @returns {string}
+ * Encodes one value whose float32 numbers are marked as Float32, and every
+ * other number an integer when it is a safe one and a float64 otherwise:
+ * the profile an import makes (export.js).
+ * @param {unknown} v
+ * @returns {Uint8Array}
  */
-export function docText(bytes) {
-  return JSON.stringify(decode(bytes), null, 2)
-    .replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+export function encodeValue(v) {
+  const w = new Writer(new Set());
+  w.value(v, '');
+  return w.bytes();
 }
 
 /**
@@ -79,9 +70,9 @@ export function decode(bytes) {
 }
 
 class Writer {
-  /** @param {boolean} [float32Keys] whether the request's float32 keys (float32Keys) are written as float32 */
-  constructor(float32Keys = true) {
-    this.float32Keys = float32Keys;
+  /** @param {ReadonlySet<string>} [keys] the keys whose numbers are written as float32 */
+  constructor(keys = float32) {
+    this.float32Keys = keys;
     this.buf = new Uint8Array(256);
     this.view = new DataView(this.buf.buffer);
     this.pos = 0;
@@ -136,7 +127,8 @@ class Writer {
     if (v === null || v === undefined) return this.u8(0xc0);
     if (v === true) return this.u8(0xc3);
     if (v === false) return this.u8(0xc2);
-    if (typeof v === 'number') return this.number(v, this.float32Keys && float32.has(key));
+    if (typeof v === 'number') return this.number(v, this.float32Keys.has(key));
+    if (v instanceof Float32) return this.number(v.value, true);
     if (typeof v === 'string') {
       const b = utf8.encode(v);
       if (b.length < 32) this.u8(0xa0 | b.length);

@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"math"
 	"slices"
-	"strings"
 	"testing"
 	"time"
 
@@ -64,15 +63,16 @@ func TestProfile_Prune_ClockAhead(t *testing.T) {
 	c := testCatalogue()
 	pol := c.Policy.WithDefaults()
 	load := t0.Add(6 * time.Hour) // fullProfile's last event and Updated
-	const present = "2026-03-01T18:00:00Z"
 	y2100 := time.Date(2100, 1, 1, 0, 0, 0, 0, time.UTC).Unix()
 	y2200 := time.Date(2200, 1, 1, 0, 0, 0, 0, time.UTC).Unix()
 
-	imported := func(t *testing.T, edit func(string) string) *Profile {
-		b, err := fullProfile(t).ExportJSON(load.Unix())
+	imported := func(t *testing.T, edit func(*Profile)) *Profile {
+		p := fullProfile(t)
+		require.Equal(t, load.Unix(), p.Updated)
+		edit(p)
+		b, err := p.Plain()
 		require.NoError(t, err)
-		require.Contains(t, string(b), `"updated": "`+present+`"`)
-		p, err := ImportJSON([]byte(edit(string(b))))
+		p, err = Import(b)
 		require.NoError(t, err)
 		p.Prune(pol, load.Unix()) // the bridge's import commits through Prune
 		return p
@@ -95,20 +95,22 @@ func TestProfile_Prune_ClockAhead(t *testing.T) {
 		require.NoError(t, err)
 		return p
 	}
-	same := func(s string) string { return s }
+	same := func(*Profile) {}
 	tests := []struct {
 		name        string
 		ahead, twin func(t *testing.T) *Profile
 	}{{
 		name: "import updated in 2200",
 		ahead: func(t *testing.T) *Profile {
-			return imported(t, replace(`"updated": "`+present, `"updated": "2200-01-01T00:00:00Z`))
+			return imported(t, func(p *Profile) { p.Updated = y2200 })
 		},
 		twin: func(t *testing.T) *Profile { return imported(t, same) },
 	}, {
-		name:  "import updated and last event in 2200",
-		ahead: func(t *testing.T) *Profile { return imported(t, replace(present, "2200-01-01T00:00:00Z")) },
-		twin:  func(t *testing.T) *Profile { return imported(t, same) },
+		name: "import updated and last event in 2200",
+		ahead: func(t *testing.T) *Profile {
+			return imported(t, func(p *Profile) { p.Updated, p.Events[len(p.Events)-1].Time = y2200, y2200 })
+		},
+		twin: func(t *testing.T) *Profile { return imported(t, same) },
 	}, {
 		name: "stored updated and last event in 2200",
 		ahead: func(t *testing.T) *Profile {
@@ -146,10 +148,6 @@ func TestProfile_Prune_ClockAhead(t *testing.T) {
 			require.Empty(t, ahead.Interests, "a year on, nothing learned is left")
 		})
 	}
-}
-
-func replace(old, new string) func(string) string {
-	return func(s string) string { return strings.ReplaceAll(s, old, new) }
 }
 
 func TestProfile_AheadOf(t *testing.T) {

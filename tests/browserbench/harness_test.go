@@ -3,13 +3,16 @@ package browserbench
 import (
 	"cmp"
 	"context"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"net/http/httptest"
 	"net/url"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -96,8 +99,7 @@ func newEnv(t testing.TB, sizes []Size, level int) *env {
 		require.NoError(t, err)
 		enc, err := p.Encode()
 		require.NoError(t, err)
-		exp, err := p.ExportJSON(e.now.Unix())
-		require.NoError(t, err)
+		exp := exportText(t, p, e.now)
 		e.cats[s.Label] = &benchCatalogue{Size: s, bytes: b, cat: c, reader: p, encoded: enc, export: exp}
 	}
 	e.site = NewSite(e.dir, "../../js")
@@ -475,4 +477,19 @@ func (e *env) native(c *benchCatalogue, runs, warmup int) Stats {
 		times[i] = float64(time.Since(start).Nanoseconds()) / 1e6
 	}
 	return Summarise(times)
+}
+
+// exportText is the file the Worker exports of p at now (js/export.js, run
+// by Node): what a returning reader imports.
+func exportText(t testing.TB, p *profile.Profile, now time.Time) []byte {
+	t.Helper()
+	plain, err := p.Plain()
+	require.NoError(t, err)
+	mod, err := filepath.Abs("../../js/export.js")
+	require.NoError(t, err)
+	script := `import { exportText } from ` + strconv.Quote("file://"+mod) + `;
+process.stdout.write(exportText(Buffer.from(process.argv[1], 'hex'), Number(process.argv[2])));`
+	out, err := exec.Command("node", "--input-type=module", "-e", script, hex.EncodeToString(plain), strconv.FormatInt(now.UnixMilli(), 10)).CombinedOutput()
+	require.NoError(t, err, "%s", out)
+	return out
 }

@@ -352,8 +352,8 @@ func (b *Bridge) profileView(*Request, int64) (Response, error) {
 	return Response{View: b.view()}, nil
 }
 
-func (b *Bridge) export(_ *Request, now int64) (Response, error) {
-	doc, err := b.prof.ExportDoc(now)
+func (b *Bridge) export(*Request, int64) (Response, error) {
+	doc, err := b.prof.Plain()
 	if err != nil {
 		return Response{}, failErr(CodeInternal, "export profile", err)
 	}
@@ -366,7 +366,7 @@ func (b *Bridge) clear(*Request, int64) (Response, error) {
 }
 
 func (b *Bridge) importDoc(p *profile.Profile, r *Request, _ int64) (Response, error) {
-	q, err := profile.ImportDoc(r.Doc)
+	q, err := profile.Import(r.Doc)
 	if err != nil {
 		return Response{}, failErr(CodeBadImport, "import profile", err)
 	}

@@ -6,12 +6,17 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"math"
+	"math/rand/v2"
+	"os"
 	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hearth-dev/hearth/core/profile"
-	"github.com/hearth-dev/hearth/core/wire"
 	"github.com/stretchr/testify/require"
 )
 
@@ -111,13 +116,14 @@ func runNode(t *testing.T, node, script string, in []string) []string {
 	return lines
 }
 
-// TestProtocol_JSDoc holds the Worker's half of the export (js/protocol.js,
-// run by Node) to the native one (core/profile's json.go): the file
-// docText writes of the engine's document is ExportJSON's, byte for byte,
-// and the document encodeDoc makes of a file is JSONDoc's (compared as
-// values, integers and floats told apart, where the file's keys come sorted
-// as JSONDoc writes them; else by the profile they import to).
-func TestProtocol_JSDoc(t *testing.T) {
+// TestExport_JS runs the Worker's export mapping (js/export.js, under
+// Node) on the engine's bytes: every profile, odd values included, exports
+// as a file that imports back as the same profile and exports as the same
+// file; the file of one profile is the golden one (the format, pinned);
+// files the format does not allow are refused, naming the field; numbers
+// are the shortest decimals of their float32s (Go's strconv), and times are
+// RFC 3339 as Go's time package writes and reads them.
+func TestExport_JS(t *testing.T) {
 	node, err := exec.LookPath("node")
 	if err != nil {
 		t.Skip("node not installed: the browser tests cover the Worker's export")
@@ -130,91 +136,218 @@ func TestProtocol_JSDoc(t *testing.T) {
 		{Topic: "x", Weight: 1.0 / 3}, {Topic: "y", Weight: -2.5e-5}, {Topic: "z", Weight: 123456.79}}
 	odd.Events = []profile.Event{{Item: "é", Kind: profile.Read, Time: at, Dwell: 86399.99}, {Kind: profile.Mute, Topic: "t", Time: 1}}
 	odd.Muted = []string{"t"}
-	var docs [][]byte
-	var texts []string
+	rng := rand.New(rand.NewPCG(1, 2))
+	profiles := []*profile.Profile{profile.New(), odd, decodeProfile(t, ok(t, reader(t), Request{Op: OpTrack, Item: "soup", Kind: "like"}).Profile)}
+	for range 40 {
+		profiles = append(profiles, randomProfile(rng))
+	}
 	var in []string
-	for _, p := range []*profile.Profile{profile.New(), odd, decodeProfile(t, ok(t, reader(t), Request{Op: OpTrack, Item: "soup", Kind: "like"}).Profile)} {
-		doc, err := p.ExportDoc(at)
+	for _, p := range profiles {
+		b, err := p.Plain()
 		require.NoError(t, err)
-		text, err := p.ExportJSON(at)
-		require.NoError(t, err)
-		docs = append(docs, doc)
-		texts = append(texts, string(text))
-		in = append(in, "text "+hex.EncodeToString(doc))
+		in = append(in, "export "+hex.EncodeToString(b)+" "+strconv.Itoa(at*1000+999))
 	}
-	files := append([]string{`{"a": [2, 2.0, -0, 0.1, 1e400, -1e400, 9007199254740991, 9007199254740992, 4294967296, -33, 1.5e-300]}`,
-		`{"a": null, "b": [true, false, null, "é\ud800"], "c": {"d": {}}}`}, texts...)
-	for _, f := range files {
-		q, err := json.Marshal(f)
-		require.NoError(t, err)
-		in = append(in, "doc "+string(q))
+	texts := decodeLines[string](t, runNode(t, node, "testdata/export.mjs", in))
+
+	golden := filepath.Join("testdata", "export.golden.json")
+	if os.Getenv("HEARTH_UPDATE_GOLDEN") == "1" {
+		require.NoError(t, os.WriteFile(golden, []byte(texts[1]+"\n"), 0o644))
 	}
-	lines := runNode(t, node, "testdata/doc.mjs", in)
-	for i, want := range texts {
+	want, err := os.ReadFile(golden)
+	require.NoError(t, err)
+	require.Equal(t, strings.TrimSuffix(string(want), "\n"), texts[1], "the export format changed: HEARTH_UPDATE_GOLDEN=1 rewrites the golden file")
+
+	in = in[:0]
+	for _, text := range texts {
+		require.True(t, json.Valid([]byte(text)), text)
+		q, err := json.Marshal(text)
+		require.NoError(t, err)
+		in = append(in, "import "+string(q))
+	}
+	imported := runNode(t, node, "testdata/export.mjs", in)
+	in = in[:0]
+	for i, p := range profiles {
+		b, err := hex.DecodeString(imported[i])
+		require.NoError(t, err, imported[i])
+		q, err := profile.Import(b)
+		require.NoError(t, err, texts[i])
+		require.Equal(t, p, q, "profile %d: export, then import", i)
+		in = append(in, "export "+hex.EncodeToString(b)+" "+strconv.Itoa(at*1000+999))
+	}
+	require.Equal(t, texts, decodeLines[string](t, runNode(t, node, "testdata/export.mjs", in)), "an imported file exports as it was")
+}
+
+// TestExport_JSRefused feeds the Worker's import files the format does
+// not allow: each is refused before the engine sees it, with a message
+// naming the field.
+func TestExport_JSRefused(t *testing.T) {
+	node, err := exec.LookPath("node")
+	if err != nil {
+		t.Skip("node not installed: the browser tests cover the Worker's import")
+	}
+	valid := `{"format": "hearth-profile", "version": 2, "updated": "2026-03-01T12:00:00Z"`
+	tests := []struct{ file, want string }{
+		{`[]`, "the document: want an object, not a list"},
+		{`null`, "the document: want an object, not null"},
+		{`{"cookies": true}`, "cookies: unknown field"},
+		{`{"format": "other", "version": 2, "updated": "2026-03-01T12:00:00Z"}`, `format "other", want "hearth-profile"`},
+		{`{"format": "hearth-profile", "version": 3, "updated": "2026-03-01T12:00:00Z"}`, "unsupported profile version 3 (this code imports 2)"},
+		{`{"format": "hearth-profile", "version": 2.5}`, "version: not an integer"},
+		{`{"format": "hearth-profile", "version": 2}`, "updated: missing"},
+		{valid + `, "events": [{"kind": "read", "time": "2026-03-01T12:00:00Z"}, {"kind": "love", "time": "2026-03-01T12:00:00Z"}]}`, `events[1].kind: unknown event kind "love"`},
+		{valid + `, "events": [{"item": "a", "kind": "read"}]}`, "events[0]: no time"},
+		{valid + `, "events": [{"item": "a", "kind": "read", "time": "yesterday"}]}`, `events[0].time: "yesterday" is not an RFC 3339 time`},
+		{valid + `, "events": [{"item": "a", "kind": "read", "time": "1969-12-31T23:59:59Z"}]}`, "events[0].time: 1969-12-31T23:59:59Z is before 1970"},
+		{valid + `, "events": [{"item": "a", "kind": "like", "time": "2026-03-01T12:00:00Z", "taught": [{"topic": "go", "weight": "2"}]}]}`, "events[0].taught[0].weight: want a number, not a string"},
+		{valid + `, "interests": [{"topic": "go", "weight": 1e39}]}`, "interests[0].weight: number out of range"},
+		{valid + `, "settings": {"consent": "", "variety": 0, "theme": "dark"}}`, "settings.theme: unknown field"},
+		{valid + `, "read": ["a", 1]}`, "read[1]: want a string, not a number"},
+		{`{"format": `, "not JSON"},
+		{`"` + strings.Repeat("x", profile.MaxJSONBytes) + `"`, "profile too large"},
+	}
+	var in []string
+	for _, tt := range tests {
+		q, err := json.Marshal(tt.file)
+		require.NoError(t, err)
+		in = append(in, "import "+string(q))
+	}
+	for i, line := range runNode(t, node, "testdata/export.mjs", in) {
+		msg, found := strings.CutPrefix(line, "refused ")
+		require.True(t, found, "%s: imported", tests[i].file[:min(len(tests[i].file), 80)])
 		var got string
-		require.NoError(t, json.Unmarshal([]byte(lines[i]), &got), lines[i])
-		require.Equal(t, want, got, "docText of document %d", i)
-	}
-	for i, f := range files {
-		got, err := hex.DecodeString(lines[len(texts)+i])
-		require.NoError(t, err)
-		want, err := profile.JSONDoc([]byte(f))
-		require.NoError(t, err)
-		if i < 2 {
-			require.Equal(t, canonicalDoc(t, want), canonicalDoc(t, got), f)
-			continue
-		}
-		p, err := profile.ImportDoc(got)
-		require.NoError(t, err)
-		q, err := profile.ImportJSON([]byte(f))
-		require.NoError(t, err)
-		pb, err := p.Encode()
-		require.NoError(t, err)
-		qb, err := q.Encode()
-		require.NoError(t, err)
-		require.Equal(t, qb, pb, f)
-		again, err := p.ExportDoc(at)
-		require.NoError(t, err)
-		require.Equal(t, docs[i-2], again, "the imported document exports as it was")
+		require.NoError(t, json.Unmarshal([]byte(msg), &got))
+		require.True(t, strings.HasPrefix(got, "import profile: "), got)
+		require.Contains(t, got, tests[i].want)
 	}
 }
 
-// canonicalDoc re-encodes a document with each integer in its smallest
-// width: the Worker's encoder writes some wider than core/wire does, which
-// reads them alike.
-func canonicalDoc(t *testing.T, doc []byte) []byte {
-	r := wire.NewReader(doc)
-	var walk func(b []byte) []byte
-	walk = func(b []byte) []byte {
-		switch c := r.Rest()[0]; {
-		case c == 0xc0:
-			r.Nil()
-			return wire.AppendNil(b)
-		case c == 0xc2 || c == 0xc3:
-			return wire.AppendBool(b, r.Bool())
-		case c == 0xca || c == 0xcb:
-			return wire.AppendFloat64(b, r.Float64())
-		case c < 0x80 || c >= 0xe0 || 0xcc <= c && c <= 0xd3:
-			return wire.AppendInt64(b, r.Int64())
-		case c&0xf0 == 0x90 || c == 0xdc || c == 0xdd:
-			n := r.ArrayHeader()
-			b = wire.AppendArrayHeader(b, uint32(n))
-			for range n {
-				b = walk(b)
-			}
-			return b
-		case c&0xf0 == 0x80 || c == 0xde || c == 0xdf:
-			n := r.MapHeader()
-			b = wire.AppendMapHeader(b, uint32(n))
-			for range 2 * n {
-				b = walk(b)
-			}
-			return b
-		}
-		return wire.AppendString(b, r.String())
+// TestExport_JSNumbersAndTimes holds the mapping's numbers to Go's shortest
+// float32 decimals (strconv.FormatFloat(f, 'g', -1, 32)) and its times to
+// package time's RFC 3339.
+func TestExport_JSNumbersAndTimes(t *testing.T) {
+	node, err := exec.LookPath("node")
+	if err != nil {
+		t.Skip("node not installed")
 	}
-	out := walk(nil)
-	require.NoError(t, r.Err())
-	require.Empty(t, r.Rest())
+	rng := rand.New(rand.NewPCG(3, 4))
+	var floats []float32
+	for e := -149; e <= 127; e++ {
+		p := float32(math.Ldexp(1, e))
+		floats = append(floats, p, -p, math.Nextafter32(p, 0), math.Nextafter32(p, math.MaxFloat32))
+	}
+	for range 3000 {
+		f := math.Float32frombits(rng.Uint32())
+		if !math.IsNaN(float64(f)) && !math.IsInf(float64(f), 0) {
+			floats = append(floats, f)
+		}
+	}
+	floats = append(floats, 0.1, 1.0/3, 86399.99, 123456.79, 1e-7, math.MaxFloat32, math.SmallestNonzeroFloat32)
+	secs := []int64{0, 1, 59, 86399, 951782400, 1772366400, 4102444800, 253402300799}
+	for range 200 {
+		secs = append(secs, rng.Int64N(253402300800))
+	}
+	valid := []string{"2026-03-01T12:00:00Z", "2026-03-01t12:00:00z", "2026-03-01T12:00:00.999999Z", "2026-03-01T13:30:00+01:30",
+		"2024-02-29T23:59:59-23:59", "0001-01-01T00:00:00Z", "9999-12-31T23:59:59Z", "1970-01-01T00:00:00Z"}
+	invalid := []string{"", "2026-03-01", "2026-03-01T12:00:00", "2026-03-01 12:00:00Z", "2026-02-29T00:00:00Z", "2026-13-01T00:00:00Z",
+		"2026-03-01T24:00:00Z", "2026-03-01T12:60:00Z", "2026-03-01T12:00:60Z", "2026-03-01T12:00:00+24:00", "2026-03-01T12:00:00.Z",
+		"+2026-03-01T12:00:00Z", "2026-3-01T12:00:00Z", "2026-03-01T12:00:00+0100"}
+	var in []string
+	for _, f := range floats {
+		in = append(in, "decimal "+strconv.FormatFloat(float64(f), 'g', -1, 64))
+	}
+	for _, s := range secs {
+		in = append(in, "time "+strconv.FormatInt(s, 10))
+	}
+	for _, s := range append(append([]string{}, valid...), invalid...) {
+		q, err := json.Marshal(s)
+		require.NoError(t, err)
+		in = append(in, "parse "+string(q))
+	}
+	out := runNode(t, node, "testdata/export.mjs", in)
+	for i, f := range floats {
+		want, err := strconv.ParseFloat(strconv.FormatFloat(float64(f), 'g', -1, 32), 64)
+		require.NoError(t, err)
+		got, err := strconv.ParseFloat(out[i], 64)
+		require.NoError(t, err, out[i])
+		if math.Float32bits(f)&(1<<23-1) == 0 {
+			// At a power of two Go's Dragonbox may pick another decimal of
+			// the same length in f's interval: the same digit count, and it
+			// must read back as f.
+			require.Equal(t, f, float32(got), "decimal32(%g) = %s reads back", f, out[i])
+			require.Equal(t, digits(want), digits(got), "decimal32(%g) = %s, strconv %g", f, out[i], want)
+			continue
+		}
+		require.Equal(t, want, got, "decimal32(%g)", f)
+	}
+	out = out[len(floats):]
+	for i, s := range secs {
+		require.Equal(t, time.Unix(s, 0).UTC().Format(time.RFC3339), out[i])
+	}
+	out = out[len(secs):]
+	for i, s := range valid {
+		want, err := time.Parse(time.RFC3339, strings.ToUpper(s))
+		require.NoError(t, err, s)
+		require.Equal(t, strconv.FormatInt(want.Unix(), 10), out[i], s)
+	}
+	for i, s := range invalid {
+		require.Equal(t, "null", out[len(valid)+i], "%q is not RFC 3339", s)
+	}
+}
+
+// randomProfile is a valid profile of a few events and interests with
+// topics and items of any runes and weights of any float32 in range.
+func randomProfile(rng *rand.Rand) *profile.Profile {
+	word := func() string {
+		runes := []rune("aé📰<&\u2028\"\\\t")
+		b := make([]rune, 1+rng.IntN(6))
+		for i := range b {
+			b[i] = runes[rng.IntN(len(runes))]
+		}
+		return string(b)
+	}
+	weight := func() float32 {
+		return float32(rng.NormFloat64() * math.Pow(10, float64(rng.IntN(10)-5)))
+	}
+	p := profile.New()
+	p.Updated = rng.Int64N(4102444800)
+	p.Settings.Variety = float32(rng.Float64()*2 - 1)
+	topics := map[string]bool{}
+	for range rng.IntN(6) {
+		topics[word()] = true
+	}
+	for topic := range topics {
+		p.Interests = append(p.Interests, profile.Interest{Topic: topic, Weight: weight()})
+	}
+	slices.SortFunc(p.Interests, func(a, b profile.Interest) int { return strings.Compare(a.Topic, b.Topic) })
+	for range rng.IntN(6) {
+		ev := profile.Event{Item: word(), Kind: profile.Kinds()[rng.IntN(len(profile.Kinds()))], Time: rng.Int64N(4102444800)}
+		switch ev.Kind {
+		case profile.Read:
+			ev.Dwell = float32(rng.Float64() * profile.MaxDwell)
+		case profile.Mute:
+			ev.Item, ev.Topic = "", word()
+		case profile.Like:
+			ev.Credit = []profile.Interest{{Topic: word(), Weight: weight()}}
+		}
+		p.Events = append(p.Events, ev)
+	}
+	for range rng.IntN(3) {
+		p.ReadItems = append(p.ReadItems, word())
+	}
+	return p
+}
+
+// digits counts the significant digits of the shortest decimal of v.
+func digits(v float64) int {
+	m, _, _ := strings.Cut(strconv.FormatFloat(math.Abs(v), 'e', -1, 64), "e")
+	return len(strings.ReplaceAll(m, ".", ""))
+}
+
+// decodeLines reads each line as a JSON value.
+func decodeLines[T any](t *testing.T, lines []string) []T {
+	out := make([]T, len(lines))
+	for i, l := range lines {
+		require.NoError(t, json.Unmarshal([]byte(l), &out[i]), l)
+	}
 	return out
 }

@@ -24,11 +24,13 @@ const (
 	OpRecommend = "recommend"
 	// OpProfile replies the whole profile in plain terms.
 	OpProfile = "profile"
-	// OpExport replies the profile as the document the reader keeps (doc:
-	// its JSON values in MessagePack, which the Worker writes as JSON text).
+	// OpExport replies the profile for the file the reader keeps (doc: its
+	// MessagePack bytes in the stored layout, unsealed, which the Worker
+	// writes as the export's JSON).
 	OpExport = "export"
-	// OpImport replaces the profile with an exported one (doc: the file's
-	// JSON values in MessagePack, as the Worker parsed them).
+	// OpImport replaces the profile with an exported one (doc: the
+	// profile's MessagePack bytes in the stored layout, which the Worker
+	// made of the file).
 	OpImport = "import"
 	// OpClear forgets everything the engine holds; the Worker deletes what
 	// is stored.
@@ -85,8 +87,8 @@ type Request struct {
 	// (OpLoadProfile), or for a change of the profile the stored profile
 	// it applies to. It may travel beside the request (DispatchBytes).
 	Bytes []byte `msg:"bytes,omitempty"`
-	// Doc is an export's document for OpImport: MessagePack of the JSON
-	// values the Worker parsed from the file (core/profile, doc.go).
+	// Doc is the imported profile for OpImport: its MessagePack bytes in
+	// the stored layout, which the Worker made of the file (js/export.js).
 	Doc     []byte  `msg:"doc,omitempty"`
 	Item    string  `msg:"item,omitempty"`                // an item id or URL
 	Kind    string  `msg:"kind,omitempty" ts:"EventKind"` // view, read, click, like, dislike, hide, mute
@@ -112,7 +114,8 @@ type Response struct {
 	Learned bool  `msg:"learned,omitempty"`
 	Recs    []Rec `msg:"recs,omitempty"`
 	View    *View `msg:"view,omitempty"`
-	// Doc is OpExport's document: MessagePack of the export's JSON values.
+	// Doc is OpExport's profile: its MessagePack bytes in the stored
+	// layout, unsealed, which the Worker maps to the file (js/export.js).
 	Doc       []byte         `msg:"doc,omitempty"`
 	Catalogue *CatalogueInfo `msg:"cat,omitempty"`
 }

@@ -176,8 +176,69 @@ func genJS(ops, codes []constant) []byte {
 	}
 	b.WriteString("/**\n * Request fields that Go decodes as float32: msgp reads a float32 only from\n" +
 		" * a float32, so these are always written as one, even when integral.\n */\n")
-	fmt.Fprintf(&b, "export const float32Keys = Object.freeze([%s]);\n", strings.Join(f32, ", "))
+	fmt.Fprintf(&b, "export const float32Keys = Object.freeze([%s]);\n\n", strings.Join(f32, ", "))
+	b.Write(genLayout())
 	return b.Bytes()
+}
+
+// genLayout writes profileLayout: the stored profile's MessagePack keys
+// (core/profile's msgp tags, by Go field name; for a type msgp writes as an
+// array, msgp:tuple, each field's index), its format version and the event
+// kinds' stored numbers, which js/export.js maps to and from the export's
+// document.
+func genLayout() []byte {
+	var b bytes.Buffer
+	b.WriteString("/**\n * The stored profile's layout (core/profile): each type's MessagePack keys by\n" +
+		" * Go field name, or for a type stored as an array its fields' indexes;\n" +
+		" * the format version; the event kinds' numbers. export.js maps it to the\n" +
+		" * export's document.\n */\n")
+	// Pure: the loader's bundle, which imports this file but not the
+	// layout, leaves it out.
+	b.WriteString("export const profileLayout = /* @__PURE__ */ Object.freeze({\n")
+	fmt.Fprintf(&b, "  version: %d,\n", profile.FormatVersion)
+	for _, t := range []reflect.Type{reflect.TypeFor[profile.Profile](), reflect.TypeFor[profile.Settings](),
+		reflect.TypeFor[profile.Interest](), reflect.TypeFor[profile.Event]()} {
+		fmt.Fprintf(&b, "  %s: /* @__PURE__ */ Object.freeze({", t.Name())
+		asArray := tuple(t)
+		sep, index := " ", 0
+		for i := range t.NumField() {
+			f := t.Field(i)
+			if !f.IsExported() {
+				continue
+			}
+			if asArray {
+				fmt.Fprintf(&b, "%s%s: %d", sep, f.Name, index)
+			} else {
+				fmt.Fprintf(&b, "%s%s: '%s'", sep, f.Name, key(f))
+			}
+			sep = ", "
+			index++
+		}
+		b.WriteString(" }),\n")
+	}
+	b.WriteString("  kinds: /* @__PURE__ */ Object.freeze({")
+	for i, k := range profile.Kinds() {
+		if i > 0 {
+			b.WriteString(",")
+		}
+		fmt.Fprintf(&b, " %s: %d", k, k)
+	}
+	b.WriteString(" }),\n});\n")
+	return b.Bytes()
+}
+
+// tuple reports whether msgp writes a value of type t as an array (its
+// msgp:tuple directive), by encoding a zero value with the reference codec.
+func tuple(t reflect.Type) bool {
+	m, ok := reflect.New(t).Interface().(interface{ MarshalMsg([]byte) ([]byte, error) })
+	if !ok {
+		log.Fatalf("%s has no msgp encoder", t)
+	}
+	b, err := m.MarshalMsg(nil)
+	if err != nil {
+		log.Fatal(err)
+	}
+	return b[0]&0xf0 == 0x90 || b[0] == 0xdc || b[0] == 0xdd
 }
 
 // key returns a field's msgpack key.
