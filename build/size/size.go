@@ -77,7 +77,7 @@ var Budgets = []Budget{
 	// (wasm/main.go, about 2.5 KB; 551.3 KB at 207fcb9 before it, the
 	// profile's JSON text moved to the Worker; 578.3 at c326ec8 with this
 	// round's features in): a change that grows it must pay for itself first.
-	{Name: "engine", Suffix: ".wasm", Max: 552 * KB, Goal: 450 * KB},
+	{Name: "engine", Suffix: ".wasm", Max: 540 * KB, Goal: 450 * KB},
 	{Name: "without consent", Files: []string{"hearth.js"}, Max: 15 * KB},
 }
 
