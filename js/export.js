@@ -400,15 +400,21 @@ function civilFromDays(days) {
  */
 export function decimal32(f) {
   if (f === 0) return 0;
+  const a = Math.abs(f);
   const [mant, exp2] = binary32(f);
+  // Only at a power of two can a decimal other than the nearest read back
+  // when the nearest does not.
+  const lopsided = (mant & (mant - 1n)) === 0n;
   for (let p = 1; p <= 9; p++) {
-    const [digits, e] = Math.abs(f).toExponential(p - 1).split('e');
+    const s = a.toExponential(p - 1);
+    if (!lopsided && Math.fround(Number(s)) !== a) continue;
+    const [digits, e] = s.split('e');
     const exp10 = Number(e) - (p - 1); // f is about D * 10^exp10
     const near = BigInt(digits.replace('.', ''));
     /** @type {bigint | undefined} */
     let best;
     for (const d of [near - 1n, near, near + 1n]) {
-      if (d <= 0n || Math.fround(Number(`${d}e${exp10}`)) !== Math.abs(f)) continue;
+      if (d <= 0n || Math.fround(Number(`${d}e${exp10}`)) !== a) continue;
       if (best === undefined) {
         best = d;
         continue;
