@@ -6,7 +6,7 @@
 // where the platform parses and writes JSON, so that the engine carries no
 // JSON, date or decimal code (docs/size.md).
 //
-// The document (docs/browser.md, "Export and import"): format
+// The document (docs/browser.md, "Export and import", with an example): format
 // "hearth-profile", version (the profile format), exported and updated
 // (RFC 3339 times, UTC), settings {consent, variety}, interests [{topic,
 // weight}], events [{item, kind, time, dwell_seconds, topic, taught}] (an
