@@ -32,6 +32,10 @@ const P = L.Profile;
 const S = L.Settings;
 const I = L.Interest;
 const E = L.Event;
+// The stored types written as MessagePack arrays (msgp:tuple): the layout
+// gives their fields indexes instead of keys.
+/** @type {Set<object>} */
+const tuples = new Set(/** @type {object[]} */ ([P, S, I, E]).filter((t) => Object.values(t).every((k) => typeof k === 'number')));
 /** @type {Record<number, string>} */
 const kindNames = Object.fromEntries(Object.entries(L.kinds).map(([name, k]) => [k, name]));
 
@@ -78,7 +82,12 @@ function interestsOf(list) {
 }
 
 /** An import's refusal; its message starts "import profile: ". */
-export class ImportError extends Error {}
+export class ImportError extends Error {
+  /** @param {string} why */
+  constructor(why) {
+    super(`import profile: ${why}`);
+  }
+}
 
 /**
  * The profile an export file holds, as MessagePack bytes in the stored
@@ -92,13 +101,13 @@ export function importProfile(json) {
   // be over the limit is encoded to be measured.
   const size = json.length * 3 > maxImportBytes ? new TextEncoder().encode(json).length : json.length;
   if (size > maxImportBytes) {
-    throw new ImportError(`import profile: profile too large: ${size} bytes, limit ${maxImportBytes}`);
+    throw new ImportError(`profile too large: ${size} bytes, limit ${maxImportBytes}`);
   }
   let doc;
   try {
     doc = JSON.parse(json);
   } catch (err) {
-    throw new ImportError(`import profile: invalid profile data: not JSON: ${err instanceof Error ? err.message : err}`);
+    throw new ImportError(`invalid profile data: not JSON: ${err instanceof Error ? err.message : err}`);
   }
   return encodeValue(new DocReader().profile(doc));
 }
@@ -137,7 +146,7 @@ class DocReader {
     for (const step of this.path) {
       where += typeof step === 'number' ? `[${step}]` : (where ? '.' : '') + clip(step);
     }
-    throw new ImportError(`import profile: invalid profile data: ${where || 'the document'}: ${msg}`);
+    throw new ImportError(`invalid profile data: ${where || 'the document'}: ${msg}`);
   }
 
   /**
@@ -260,6 +269,7 @@ class DocReader {
     const out = { Version: L.version };
     /** @param {string} field */
     const strings = (field) => (/** @type {unknown} */ x) => { out[field] = this.list(x, (y) => this.str(y) ?? ''); };
+    if (doc === null) this.invalid('want an object, not null');
     this.object(doc, {
       format: (x) => { format = this.str(x) ?? ''; },
       version: (x) => { version = this.int(x) ?? 0; },
@@ -275,12 +285,11 @@ class DocReader {
       hidden: strings('Hidden'),
       muted: strings('Muted'),
     });
-    if (doc === null || doc === undefined) this.invalid(`want an object, not ${typeName(doc)}`);
     if (format !== exportFormat) {
       this.invalid(`format ${JSON.stringify(clip(format))}, want ${JSON.stringify(exportFormat)}`);
     }
     if (version !== L.version) {
-      throw new ImportError(`import profile: unsupported profile version ${version} (this code imports ${L.version})`);
+      throw new ImportError(`unsupported profile version ${version} (this code imports ${L.version})`);
     }
     if (updated === undefined) {
       this.path.push('updated');
@@ -302,7 +311,7 @@ class DocReader {
  */
 function stored(type, fields) {
   /** @type {any} */
-  const out = Object.values(type).every((k) => typeof k === 'number') ? [] : {};
+  const out = tuples.has(type) ? [] : {};
   for (const [name, v] of Object.entries(fields)) {
     if (v !== undefined) out[type[name]] = v;
   }
