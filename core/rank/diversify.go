@@ -5,7 +5,8 @@ package rank
 //
 //	(1−λ)·relevance − λ·(highest similarity to an item already taken, ≥ 0)
 //
-// with relevance the pool score rescaled to [0, 1], skipping items whose
+// with relevance the pool score rescaled to [0, 1] and similarity the
+// larger of the items' vector and topic cosines, skipping items whose
 // section has reached its cap. λ = 0 keeps the score order.
 func (s *state) diversify(pool []int, scores []float32, count int, lambda float32) []int {
 	e := s.e
@@ -51,9 +52,13 @@ func (s *state) diversify(pool []int, scores []float32, count int, lambda float3
 		caps.add(chosen)
 		for k, i := range pool {
 			if !taken[k] {
+				// An item repeats one taken as much as the closer of their
+				// vectors and their topics: the vectors' likeness (of words,
+				// or of who read them) can miss the sameness readers see in
+				// topics, the "more of the same" a filter bubble is made of.
 				// Opposite is no more different than unrelated: a negative
 				// similarity must not earn a bonus.
-				if sim := e.itemSim(chosen, i); sim > maxSim[k] {
+				if sim := max(e.itemSim(chosen, i), e.topicSim(chosen, i)); sim > maxSim[k] {
 					maxSim[k] = sim
 				}
 			}

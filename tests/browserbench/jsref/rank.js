@@ -481,14 +481,9 @@ export function recommend(m, prof, { count = 10, now, seed = 0 }) {
     pool[j] = { i, score: s };
   }
 
-  // 4. Diversify: maximal marginal relevance within the section caps.
-  const itemSim = (a, b) => {
-    if (m.hasVec[a] && m.hasVec[b]) {
-      let dot = 0;
-      const oa = a * dim, ob = b * dim;
-      for (let k = 0; k < dim; k++) dot += m.unit[oa + k] * m.unit[ob + k];
-      return dot;
-    }
+  // 4. Diversify: maximal marginal relevance within the section caps; an
+  // item repeats one taken by the larger of their vector and topic cosines.
+  const topicSim = (a, b) => {
     if (m.topicNorm[a] === 0 || m.topicNorm[b] === 0) return 0;
     let s = 0;
     for (let x = m.topicOff[a]; x < m.topicOff[a + 1]; x++) {
@@ -497,6 +492,15 @@ export function recommend(m, prof, { count = 10, now, seed = 0 }) {
       }
     }
     return s / (m.topicNorm[a] * m.topicNorm[b]);
+  };
+  const itemSim = (a, b) => {
+    if (m.hasVec[a] && m.hasVec[b]) {
+      let dot = 0;
+      const oa = a * dim, ob = b * dim;
+      for (let k = 0; k < dim; k++) dot += m.unit[oa + k] * m.unit[ob + k];
+      return dot;
+    }
+    return topicSim(a, b);
   };
   const variety = (prof.settings && prof.settings.variety) || 0;
   const d = m.diversity;
@@ -528,7 +532,7 @@ export function recommend(m, prof, { count = 10, now, seed = 0 }) {
     list.push(chosen);
     used[m.sec[chosen]]++;
     for (let k = 0; k < pool.length; k++) {
-      if (!taken[k]) maxSim[k] = Math.max(maxSim[k], itemSim(chosen, pool[k].i));
+      if (!taken[k]) maxSim[k] = Math.max(maxSim[k], itemSim(chosen, pool[k].i), topicSim(chosen, pool[k].i));
     }
   }
 
