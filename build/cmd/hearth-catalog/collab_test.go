@@ -43,6 +43,9 @@ func TestRun_Collab(t *testing.T) {
 	for _, it := range c.Items {
 		require.Len(t, it.Vector, 5, it.URL)
 	}
+	stdout, _, err = runCmd(t, "inspect", out)
+	require.NoError(t, err)
+	require.Contains(t, stdout, "fold-in   learned vectors with YᵀY and λ 2: a reader's vector is fitted to their items (implicit ALS)")
 
 	for _, tc := range []struct {
 		name string

@@ -126,14 +126,20 @@ func printJSON(w io.Writer, in *pack.Inspection, off []pack.OffSite, parts []pac
 		Topics    []string            `json:"topics"`
 		Dim       int                 `json:"dim"`
 		Vectors   int                 `json:"vectors"`
-		Hosts     map[string]int      `json:"hosts"`
-		OffSite   []offSite           `json:"off_site,omitempty"`
-		Policy    pack.PolicyFile     `json:"policy"`
-		Items     []inspectItem       `json:"items"`
-		Segments  []pack.Part         `json:"segments,omitempty"`
+		// Learned says the vectors carry YᵀY and λ for the reader's
+		// fold-in (collaborative vectors); Lambda is that λ.
+		Learned   bool            `json:"learned"`
+		Lambda    float32         `json:"lambda,omitempty"`
+		ReasonMin float32         `json:"topic_reason_min"`
+		Hosts     map[string]int  `json:"hosts"`
+		OffSite   []offSite       `json:"off_site,omitempty"`
+		Policy    pack.PolicyFile `json:"policy"`
+		Items     []inspectItem   `json:"items"`
+		Segments  []pack.Part     `json:"segments,omitempty"`
 	}{
 		File: in.Path, ID: c.ID, Generated: time.Unix(c.Generated, 0).UTC().Format(time.RFC3339),
 		Bytes: in.Bytes, SHA256: in.SHA256, Siblings: in.Siblings, Topics: c.Topics, Dim: c.Dim, Vectors: vectors,
+		Learned: len(c.Gram) > 0, Lambda: c.Lambda, ReasonMin: c.Policy.WithDefaults().TopicReasonMin,
 		Hosts: pack.Hosts(c.Items), Policy: pack.PolicyFileOf(c.Policy), Items: inspectItems(c), Segments: parts,
 	}
 	if v.Siblings == nil {
@@ -157,6 +163,14 @@ func printText(w io.Writer, in *pack.Inspection) {
 	}
 	fmt.Fprintf(w, "%s: catalogue %s, generated %s\n", in.Path, c.ID, time.Unix(c.Generated, 0).UTC().Format(time.RFC3339))
 	fmt.Fprintf(w, "  %d items, %d topics, vectors of %d dimensions on %d items\n", len(c.Items), len(c.Topics), c.Dim, vectors)
+	// What decides a reader's vector and the "You follow" reasons is public
+	// in the file; saying it here lets a publisher or an auditor check it.
+	if len(c.Gram) > 0 {
+		fmt.Fprintf(w, "  fold-in   learned vectors with YᵀY and λ %g: a reader's vector is fitted to their items (implicit ALS)\n", c.Lambda)
+	} else if vectors > 0 {
+		fmt.Fprintln(w, "  fold-in   none: a reader's vector is the weighted mean of their items' vectors")
+	}
+	fmt.Fprintf(w, "  reasons   \"You follow\" a topic when the item weighs it at least %g (a publisher's tag weighs 1)\n", c.Policy.WithDefaults().TopicReasonMin)
 	fmt.Fprintf(w, "  size      %d bytes, sha256 %s\n", in.Bytes, in.SHA256)
 	if len(in.Siblings) == 0 {
 		fmt.Fprintln(w, "  siblings  none: a server sends it uncompressed unless it compresses by itself")

@@ -170,6 +170,8 @@ func TestRun_Inspect(t *testing.T) {
 		"catalogue.msgpack.br: decodes to it; sent by web/serve",
 		"catalogue.msgpack.gz: decodes to it; sent by web/serve",
 		"URLs      https://example.com 4",
+		"fold-in   none: a reader's vector is the weighted mean of their items' vectors",
+		`reasons   "You follow" a topic when the item weighs it at least 1 (a publisher's tag weighs 1)`,
 	} {
 		require.Contains(t, stdout, want)
 	}
@@ -185,8 +187,10 @@ func TestRun_Inspect(t *testing.T) {
 				Bytes          int
 				Matches, Sent  bool
 			}
-			Policy pack.PolicyFile
-			Items  []struct {
+			Policy    pack.PolicyFile
+			Learned   bool
+			ReasonMin float32 `json:"topic_reason_min"`
+			Items     []struct {
 				ID, URL, Title, Published string
 				Topics                    []string
 			}
@@ -199,6 +203,8 @@ func TestRun_Inspect(t *testing.T) {
 		require.True(t, v.Siblings[0].Matches && v.Siblings[0].Sent)
 		require.Equal(t, catalog.ConsentOptOut, v.Policy.Consent)
 		require.Equal(t, float32(0.5), v.Policy.Weights.Topic)
+		require.False(t, v.Learned, "text vectors carry no YᵀY")
+		require.Equal(t, float32(1), v.ReasonMin)
 		require.Len(t, v.Items, 4)
 		require.Equal(t, "https://example.com/d", v.Items[0].URL)
 		require.Equal(t, []string{"dogs"}, v.Items[0].Topics)
