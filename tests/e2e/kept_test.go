@@ -169,9 +169,13 @@ func TestKept_ShownAtOnceAndUnchanged(t *testing.T) {
 		events := p.keptEvents()
 		require.Len(t, events, 1)
 		require.Equal(t, keptEvent{Slot: "related", Kept: true, Titles: events[0].Titles}, events[0])
+		// The engine's answer, ranked on the profile the list was kept
+		// for, did not replace it. (Asking the engine now would rank on the
+		// profile with this page's view, which may order the list
+		// otherwise: the next subtest's case.)
 		shown := p.listsShown("related")
 		require.Len(t, shown, 1)
-		require.Equal(t, p.engineList(true), shown[0])
+		require.Equal(t, events[0].Titles, shown[0])
 		require.Empty(t, p.exceptions())
 		require.Empty(t, p.violations())
 	})
