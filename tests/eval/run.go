@@ -3,6 +3,7 @@ package eval
 import (
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"slices"
 
 	"github.com/hearth-dev/hearth/build/collab"
@@ -103,6 +104,11 @@ type Run struct {
 	// NoFreshness is the Hearth default with its freshness weight set to
 	// zero, nil when not measured (or when the default has none).
 	NoFreshness *Result
+	// DatesPermuted is the Hearth default on the text catalogue with its
+	// items' dates permuted among them: a site whose dates say nothing of
+	// what is read next, where the per-reader blend must find freshness
+	// useless. nil when not measured (no dated items).
+	DatesPermuted *Result
 
 	held    map[[2]int]bool
 	folds   []int
@@ -324,6 +330,13 @@ func (r *Run) Hearth() error {
 		}
 		r.NoFreshness = Evaluate(r.Split, h)
 	}
+	if cat := permutedDates(r.textCat, r.Settings.Seed); cat != nil {
+		h, err := r.textHearthOn(cat, catalog.Policy{})
+		if err != nil {
+			return fmt.Errorf("default with permuted dates: %w", err)
+		}
+		r.DatesPermuted = Evaluate(r.Split, h)
+	}
 	h, err := r.panelHearth(set.Panel.policy(basePolicy))
 	if err != nil {
 		return fmt.Errorf("%s: %w", RowPanel, err)
@@ -402,7 +415,13 @@ func policyNote(p catalog.Policy) string {
 // textHearth is Hearth on the text catalogue under a policy, with profiles
 // built under that policy.
 func (r *Run) textHearth(pol catalog.Policy) (*Hearth, error) {
-	cat, err := WithPolicy(r.textCat, pol)
+	return r.textHearthOn(r.textCat, pol)
+}
+
+// textHearthOn is Hearth on text catalogue c (the run's, or one that
+// differs from it in dates only) under a policy.
+func (r *Run) textHearthOn(c *catalog.Catalogue, pol catalog.Policy) (*Hearth, error) {
+	cat, err := WithPolicy(c, pol)
 	if err != nil {
 		return nil, err
 	}
@@ -790,4 +809,27 @@ func checkLists(s *Split, res *Result) error {
 		}
 	}
 	return nil
+}
+
+// permutedDates returns a copy of c whose dated items carry each other's
+// dates, shuffled with seed: the same dates (so the same derived freshness
+// half-life and generation time), no longer tied to the items. nil when
+// fewer than two items are dated.
+func permutedDates(c *catalog.Catalogue, seed uint64) *catalog.Catalogue {
+	var dated []int
+	for i, it := range c.Items {
+		if it.Published != 0 {
+			dated = append(dated, i)
+		}
+	}
+	if len(dated) < 2 {
+		return nil
+	}
+	out := *c
+	out.Items = slices.Clone(c.Items)
+	perm := rand.New(rand.NewPCG(seed, seed)).Perm(len(dated))
+	for k, i := range dated {
+		out.Items[i].Published = c.Items[dated[perm[k]]].Published
+	}
+	return &out
 }
