@@ -11,10 +11,10 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// TestEngine_Adapt checks the reader's blend: a reader whose latest items
-// are the catalogue's oldest gets freshness turned off, one whose latest
-// are the newest keeps it, and a reader with fewer than adaptMin items, or
-// a policy without freshness, keeps the policy's weights.
+// TestEngine_Adapt checks the reader's blend: a reader who read the
+// catalogue's oldest items gets freshness turned off, one who read the
+// newest keeps it, and a reader with one item, or a policy without
+// freshness, keeps the policy's weights.
 func TestEngine_Adapt(t *testing.T) {
 	c := synthetic(300, 16, 7)
 	c.Policy.Weights = catalog.Weights{Similarity: 0.1, Freshness: 1, Popularity: 0.2}
@@ -44,7 +44,7 @@ func TestEngine_Adapt(t *testing.T) {
 	}{
 		{"oldest items", byAge[:20], c.Policy.Weights, off},
 		{"newest items", byAge[len(byAge)-20:], c.Policy.Weights, ones},
-		{"too few items", byAge[:adaptMin-1], c.Policy.Weights, ones},
+		{"one item", byAge[:1], c.Policy.Weights, ones},
 		{"no freshness", byAge[:20], catalog.Weights{Similarity: 0.1, Popularity: 0.2}, ones},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -1,6 +1,7 @@
 package browserbench
 
 import (
+	"cmp"
 	"encoding/json"
 	"os"
 	"os/exec"
@@ -49,6 +50,17 @@ func TestJSRef_MatchesEngine(t *testing.T) {
 	curious, err := Reader(c, now)
 	require.NoError(t, err)
 	require.NoError(t, curious.SetVariety(0.5))
+	// A reader of the newest items, each read an hour after it came out:
+	// the reader's blend keeps freshness for them, where it turns it off
+	// for the benchmark reader's items picked at random.
+	newest := slices.Clone(c.Items)
+	slices.SortFunc(newest, func(a, b catalog.Item) int { return cmp.Compare(a.Published, b.Published) })
+	follower := profile.New()
+	require.NoError(t, follower.SetConsent(profile.ConsentGranted))
+	for _, it := range newest[len(newest)-20:] {
+		_, err := follower.Track(c, profile.Event{Item: it.ID, Kind: profile.Read, Dwell: 60}, min(it.Published+3600, now.Unix()))
+		require.NoError(t, err)
+	}
 	// A policy that sets nothing: engine and reference take the defaults,
 	// each from its side of jsref/defaults.js.
 	bare := *c
@@ -101,6 +113,7 @@ func TestJSRef_MatchesEngine(t *testing.T) {
 		scenarios = append(scenarios,
 			scenario{"diverse, capped, explored", &varied, variedFile, encode(p), 10, seed},
 			scenario{"more variety", &varied, variedFile, encode(curious), 10, seed},
+			scenario{"a reader of the newest", c, catFile, encode(follower), 10, seed},
 			scenario{"policy defaults", &bare, bareFile, encode(p), 10, seed},
 			scenario{"topics under reason_min", &derived, derivedFile, encode(p), 50, seed})
 	}

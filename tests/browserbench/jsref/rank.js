@@ -60,11 +60,10 @@ const maxHistory = 200; // the reader's strongest items it looks at
 const explainHistory = 50; // of which explanations compare with
 const maxLambda = 0.7; // the strongest diversity variety can ask for
 const exploreChoices = 8;
-// The reader's blend (core/rank/adapt.go): the scales of freshness tried,
-// the policy's first; readers with fewer liked or read items keep it.
-const blends = [1, 0];
-const adaptMin = 10;
-const adaptTargets = 5;
+// The reader's blend (core/rank/adapt.go): the catalogue items sampled for
+// the popularity-weighted freshness, and the one-sided 95% quantile.
+const adaptSample = 256;
+const adaptZ = 1.645;
 
 /**
  * Each score term of the engine, by its weight's key: its value for item i
@@ -261,82 +260,34 @@ function freshAt(m, now) {
 }
 
 /**
- * The reader's blend, as the engine chooses it (adapt): the reader's
- * latest liked or read items replayed as if they were next, the history
- * before them as the profile, and the scale of freshness that ranks them
- * highest kept. Returns the scale of the freshness weight.
+ * The reader's blend, as the engine chooses it (adapt): freshness counts
+ * only when the reader's liked or read items were fresher, when read, than
+ * the popularity-weighted mean of a sample of the catalogue then, at 95%
+ * one-sided confidence. Returns the scale of the freshness weight.
  */
 function blend(m, prof) {
-  const events = prof.events || [];
-  const pos = [];
-  events.forEach((ev, k) => {
+  if (m.weights.fresh === 0) return 1;
+  const step = Math.max(1, Math.floor(m.n / adaptSample));
+  let n = 0, sum = 0, sq = 0;
+  for (const ev of prof.events || []) {
     const kind = eventKinds[ev.k];
-    if (kind && kind.name !== 'mute' && kindWeight(ev.k, ev.d) > 0 && m.byID.has(ev.i)) pos.push(k);
-  });
-  if (pos.length < adaptMin) return blends[0];
-  const last = pos.slice(pos.length - Math.min(adaptTargets, Math.floor(pos.length / 5)));
-  const cut = last[0];
-  const now = events[cut].at;
-  // Interests before the cut: what the later events credited taken back.
-  const credit = new Map();
-  for (const [t, w] of prof.interests || []) credit.set(t, Math.fround((credit.get(t) || 0) + w));
-  for (const ev of events.slice(cut)) {
-    for (const [t, w] of ev.c || []) if (credit.has(t)) credit.set(t, Math.fround(credit.get(t) - w));
-  }
-  const interest = new Float32Array(m.topics.length);
-  let top = 0;
-  for (const [t, w] of credit) {
-    const k = m.topicByName.get(t);
-    if (k === undefined) continue;
-    interest[k] = w;
-    top = Math.max(top, Math.abs(w));
-  }
-  if (top > 0) for (let k = 0; k < interest.length; k++) interest[k] /= top;
-  let ref = now;
-  if (cut > 0) {
-    ref = -Infinity;
-    for (const ev of events.slice(0, cut)) ref = Math.max(ref, ev.at);
-    ref = Math.min(ref, now);
-  }
-  const history = historyOf(m, events.slice(0, cut), ref);
-  const user = meanVector(m, history);
-  const blocked = Uint8Array.from(m.excluded);
-  muteBlock(m, prof, blocked);
-  for (const [i] of history) blocked[i] = 1;
-  const targets = [];
-  for (const k of last) {
-    const i = m.byID.get(events[k].i);
-    if (!blocked[i]) {
-      blocked[i] = 1;
-      targets.push(i);
+    if (!kind || kind.name === 'mute' || !(kindWeight(ev.k, ev.d) > 0) || !m.byID.has(ev.i)) continue;
+    const fresh = freshAt(m, ev.at);
+    let num = 0, den = 0;
+    for (let j = 0; j < m.n; j += step) {
+      num += m.pop[j] * fresh(j);
+      den += m.pop[j];
     }
+    let x = fresh(m.byID.get(ev.i));
+    if (den > 0) x -= num / den;
+    n++;
+    sum += x;
+    sq += x * x;
   }
-  if (targets.length === 0) return blends[0];
-  // The request the terms read, as recommend builds it, on the past.
-  const r = {
-    m, fresh: freshAt(m, now), cosine: (i) => dotUnit(m, user, i), topicScore: (i) => topicOf(m, interest, i),
-    user, anyTopic: top > 0,
-  };
-  let best = blends[0], bestGain = -1;
-  const sc = new Float64Array(m.n);
-  for (const b of blends) {
-    for (let i = 0; i < m.n; i++) {
-      let v = 0;
-      for (const t of scoreTerms) v += m.weights[t.key] * (t.key === 'fresh' ? b : 1) * termValue(r, t, i);
-      sc[i] = v;
-    }
-    let gain = 0;
-    for (const t of targets) {
-      let above = 0;
-      for (let i = 0; i < m.n; i++) if (sc[i] > sc[t] && !blocked[i]) above++;
-      gain += 1 / (above + 1);
-    }
-    if (gain > bestGain) {
-      best = b;
-      bestGain = gain;
-    }
-  }
-  return best;
+  if (n < 2) return 1;
+  const mean = sum / n;
+  const sd = Math.sqrt(Math.max(0, (sq - n * mean * mean) / (n - 1)));
+  return mean > adaptZ * sd / Math.sqrt(n) ? 1 : 0;
 }
 
 /** The unit, signed, weighted mean of the history's item vectors, null without one. */
