@@ -23,7 +23,7 @@ import (
 // gives there, and where the items' dates were permuted among them (dates
 // that say nothing) it matched the default without freshness, which the
 // replay of each reader's latest items it replaced fell short of
-// (docs/quality.md).
+// (docs/engine.md; docs/quality.md probes it on the test targets).
 const (
 	adaptSample = 256   // catalogue items the popularity-weighted mean is taken over
 	adaptZ      = 1.645 // one-sided 95% quantile of the normal distribution
