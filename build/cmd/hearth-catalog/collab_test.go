@@ -47,6 +47,16 @@ func TestRun_Collab(t *testing.T) {
 	require.NoError(t, err)
 	require.Contains(t, stdout, "fold-in   learned vectors with YᵀY and λ 2: a reader's vector is fitted to their items (implicit ALS)")
 
+	// A later build from it without -transitions or -panel ships text
+	// vectors, and says so; with them, it learns again without a word.
+	next := []string{"-q", "-in", in, "-url-prefix", "https://example.com/=/posts/", "-previous", out, "-out", filepath.Join(dir, "next.msgpack")}
+	_, stderr, err = runCmd(t, next...)
+	require.NoError(t, err)
+	require.Contains(t, stderr, "has vectors learned from -transitions or -panel; this build has neither, so it ships text vectors")
+	_, stderr, err = runCmd(t, append(next, "-transitions", transitions)...)
+	require.NoError(t, err)
+	require.NotContains(t, stderr, "ships text vectors")
+
 	for _, tc := range []struct {
 		name string
 		args []string

@@ -165,6 +165,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 	}
 	learn := *transitions != "" || *panel != ""
+	// Vectors are learned anew at every build: a previous catalogue's
+	// learned vectors are not carried over, so a build that forgets the
+	// flag would ship text vectors without a word.
+	if p := opts.Previous; p != nil && len(p.Gram) > 0 && !learn && !*noVectors && *gramPath == "" {
+		fmt.Fprintf(stderr, "warning: -previous %s has vectors learned from -transitions or -panel; this build has neither, so it ships text vectors: pass them again to keep learned vectors\n", *previous)
+	}
 	var in collab.Input
 	if learn {
 		if *noVectors || *gramPath != "" {
