@@ -45,6 +45,10 @@ func (e *Engine) adapt(p *profile.Profile) weights {
 		return ones
 	}
 	step := max(1, e.n/adaptSample)
+	var den float64 // the sample's popularity: the mean's divisor at every event
+	for j := 0; j < e.n; j += step {
+		den += float64(e.pop[j])
+	}
 	var n, sum, sq float64
 	for _, ev := range p.Events {
 		i, ok := e.cat.Find(ev.Item)
@@ -52,11 +56,9 @@ func (e *Engine) adapt(p *profile.Profile) weights {
 			continue
 		}
 		f := e.freshFactor(ev.Time)
-		var num, den float64
+		var num float64
 		for j := 0; j < e.n; j += step {
-			w := float64(e.pop[j])
-			num += w * float64(e.fresh(j, f))
-			den += w
+			num += float64(e.pop[j]) * float64(e.fresh(j, f))
 		}
 		x := float64(e.fresh(i, f))
 		if den > 0 {

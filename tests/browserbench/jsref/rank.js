@@ -268,16 +268,15 @@ function freshAt(m, now) {
 function blend(m, prof) {
   if (m.weights.fresh === 0) return 1;
   const step = Math.max(1, Math.floor(m.n / adaptSample));
+  let den = 0; // the sample's popularity: the mean's divisor at every event
+  for (let j = 0; j < m.n; j += step) den += m.pop[j];
   let n = 0, sum = 0, sq = 0;
   for (const ev of prof.events || []) {
     const kind = eventKinds[ev.k];
     if (!kind || kind.name === 'mute' || !(kindWeight(ev.k, ev.d) > 0) || !m.byID.has(ev.i)) continue;
     const fresh = freshAt(m, ev.at);
-    let num = 0, den = 0;
-    for (let j = 0; j < m.n; j += step) {
-      num += m.pop[j] * fresh(j);
-      den += m.pop[j];
-    }
+    let num = 0;
+    for (let j = 0; j < m.n; j += step) num += m.pop[j] * fresh(j);
     let x = fresh(m.byID.get(ev.i));
     if (den > 0) x -= num / den;
     n++;
