@@ -224,7 +224,8 @@ func (r *Run) WriteMarkdown(w io.Writer, info ReportInfo) error {
 		p("  recomputed without them), never on test targets: Hearth's by their worst slice of users, the baselines' by\n")
 		p("  their mean (see Slices). Hearth's default row is core's shipped policy, not tuned here.\n")
 		p("- Decision rule for the collaborative rows, fixed before the run: the panel vectors' λ, the transition vectors'\n")
-		p("  λ and α, and Hearth's weights (popularity, topic, freshness) and diversity on each kind of vectors are chosen\n")
+		p("  λ and α, and Hearth's weights (popularity, topic, freshness), diversity and interest half-life (how fast a\n")
+		p("  reader's older events fade from the fold-in: %s days) on each kind of vectors are chosen\n", joinNumbers(collabHalfLives))
 		p("  by the worst slice of (Hearth − %.2f × the best server-side baseline) on validation, the best baseline being\n", bestShare)
 		p("  the one with the highest mean validation nDCG@10 after the baselines are tuned: the measure of their targets.\n")
 	} else {
@@ -606,4 +607,16 @@ func (r *Run) aheadShare(res *Result) float64 {
 		return -1
 	}
 	return sum / float64(n)
+}
+
+// joinNumbers lists numbers as "a, b or c".
+func joinNumbers(xs []float32) string {
+	parts := make([]string, len(xs))
+	for k, x := range xs {
+		parts[k] = fmt.Sprintf("%g", x)
+	}
+	if len(parts) < 2 {
+		return strings.Join(parts, "")
+	}
+	return strings.Join(parts[:len(parts)-1], ", ") + " or " + parts[len(parts)-1]
 }

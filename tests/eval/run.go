@@ -18,16 +18,25 @@ import (
 const coreALSAlpha = 10
 
 // HearthSettings are what a publisher chooses for Hearth's ranking in the
-// policy: the scoring weights and the diversity.
+// policy: the scoring weights, the diversity and, for the collaborative
+// rows, the interest half-life: how fast a reader's older events fade from
+// what the device learns, the fold-in included.
 type HearthSettings struct {
 	Weights   catalog.Weights
 	Diversity float32
+	// InterestHalfLifeDays is the policy's interest half-life in days; 0
+	// keeps the base policy's.
+	InterestHalfLifeDays float32
 }
 
 func (h HearthSettings) String() string {
 	w := h.Weights
-	return fmt.Sprintf("similarity %g, topic %g, freshness %g, popularity %g; diversity %g",
+	s := fmt.Sprintf("similarity %g, topic %g, freshness %g, popularity %g; diversity %g",
 		w.Similarity, w.Topic, w.Freshness, w.Popularity, h.Diversity)
+	if h.InterestHalfLifeDays != 0 {
+		s += fmt.Sprintf("; interest half-life %g d", h.InterestHalfLifeDays)
+	}
+	return s
 }
 
 // Settings are every method's settings for one run.
@@ -77,6 +86,9 @@ func (h HearthSettings) policy(base catalog.Policy) catalog.Policy {
 	p := base
 	p.Weights = h.Weights
 	p.Diversity = h.Diversity
+	if h.InterestHalfLifeDays != 0 {
+		p.InterestHalfLifeDays = h.InterestHalfLifeDays
+	}
 	return p
 }
 
@@ -531,11 +543,16 @@ func (r *Run) Sweep(diversities []float32) ([]Sweep, error) {
 	return curves, nil
 }
 
+// collabHalfLives are the interest half-lives, in days, Tune chooses
+// among for Hearth on collaborative vectors: core's shipped 30, a year,
+// and the base policy's long memory.
+var collabHalfLives = []float32{30, 365, catalog.MaxHalfLifeDays}
+
 // Tune chooses every method's settings on the validation split v, starting
 // from set: the baselines' by a small grid each, Hearth's text weights and
 // diversity by a grid over the policy, then for each kind of
-// collaborative vectors their regularisation and Hearth's weights on them
-// in turn. Only validation targets are looked at. logf receives one line
+// collaborative vectors their regularisation and Hearth's weights,
+// diversity and interest half-life on them in turn. Only validation targets are looked at. logf receives one line
 // per choice.
 func Tune(v *Split, set Settings, textHeld map[[2]int]bool, logf func(format string, args ...any)) (Settings, error) {
 	// Hearth's choices maximise the worst slice's validation gain over a
@@ -651,16 +668,8 @@ func Tune(v *Split, set Settings, textHeld map[[2]int]bool, logf func(format str
 		return set, err
 	}
 	// Weights and diversity leave the profiles as they are (Track reads
-	// only the minimisation settings), so every candidate ranks the same
-	// profiles: built once.
-	probe, err := WithPolicy(r.textCat, basePolicy)
-	if err != nil {
-		return set, err
-	}
-	ps, err := NewProfiles(v, probe, ReaderFor(v.Data))
-	if err != nil {
-		return set, err
-	}
+	// only the minimisation settings), so every candidate of one interest
+	// half-life ranks the same profiles: built once per half-life.
 	try := func(h HearthSettings, base []*catalog.Catalogue, fold func(int) int) float64 {
 		var cats []*catalog.Catalogue
 		for _, c := range base {
@@ -669,6 +678,10 @@ func Tune(v *Split, set Settings, textHeld map[[2]int]bool, logf func(format str
 				return score(nil, err)
 			}
 			cats = append(cats, c)
+		}
+		ps, err := r.profiles(cats[0])
+		if err != nil {
+			return score(nil, err)
 		}
 		return score(NewHearth("tune", v, cats, fold, ps, set.Seed), nil)
 	}
@@ -733,6 +746,38 @@ func Tune(v *Split, set Settings, textHeld map[[2]int]bool, logf func(format str
 			}
 		}
 	}
+	// Hearth's settings on collaborative vectors: the weights and
+	// diversity at the current interest half-life, then the half-life at
+	// those, then the weights again if it changed. The half-life weighs
+	// the reader's recent events above older ones in the fold-in; core
+	// ships 30 days, the base policy keeps a film catalogue's long memory.
+	tuneCollab := func(what, again string, h HearthSettings, eval func(HearthSettings) float64) HearthSettings {
+		at := func(hl float32) HearthSettings {
+			k := pick("Hearth "+what+" settings"+again, len(grid), func(k int) float64 {
+				g := grid[k]
+				g.InterestHalfLifeDays = hl
+				return eval(g)
+			})
+			g := grid[k]
+			g.InterestHalfLifeDays = hl
+			return g
+		}
+		h = at(h.InterestHalfLifeDays)
+		hs := make([]HearthSettings, len(collabHalfLives))
+		for k, hl := range collabHalfLives {
+			hs[k] = h
+			hs[k].InterestHalfLifeDays = hl
+		}
+		was := basePolicy.InterestHalfLifeDays
+		if h.InterestHalfLifeDays != 0 {
+			was = h.InterestHalfLifeDays
+		}
+		h = hs[pick("Hearth "+what+" interest half-life"+again, len(hs), func(k int) float64 { return eval(hs[k]) })]
+		if h.InterestHalfLifeDays != was {
+			h = at(h.InterestHalfLifeDays)
+		}
+		return h
+	}
 	for round := 1; round <= 2; round++ {
 		again := ""
 		if round > 1 {
@@ -771,14 +816,14 @@ func Tune(v *Split, set Settings, textHeld map[[2]int]bool, logf func(format str
 		if err != nil {
 			return set, err
 		}
-		set.Panel = grid[pick("Hearth panel settings"+again, len(grid), func(k int) float64 { return try(grid[k], panelCats, r.otherFold) })]
+		set.Panel = tuneCollab("panel", again, set.Panel, func(h HearthSettings) float64 { return try(h, panelCats, r.otherFold) })
 		logf("  Hearth panel: %s", set.Panel)
 		transitCat, err := r.transitCatalogue()
 		if err != nil {
 			return set, err
 		}
 		transitCats := []*catalog.Catalogue{transitCat}
-		set.Transit = grid[pick("Hearth transition settings"+again, len(grid), func(k int) float64 { return try(grid[k], transitCats, nil) })]
+		set.Transit = tuneCollab("transition", again, set.Transit, func(h HearthSettings) float64 { return try(h, transitCats, nil) })
 		logf("  Hearth transitions: %s", set.Transit)
 	}
 	return set, firstErr
