@@ -113,7 +113,7 @@ func worstGain(sls []Slice, ndcg, ref []float64) (float64, Slice) {
 // names.
 var sliceRows = []struct{ row, name string }{
 	{RowPopularity, "popularity"}, {RowKNN, "item-kNN"}, {RowServerALS, "ALS"},
-	{RowDefault, "Hearth default"}, {RowTransit, "Hearth, transition vectors"},
+	{RowDefault, "Hearth default"}, {RowPanel, "Hearth, panel vectors"}, {RowTransit, "Hearth, transition vectors"},
 }
 
 // sliceFigures reports every slice's nDCG@10 for sliceRows with the paired
@@ -157,12 +157,21 @@ func (r *Run) sliceFigures(p func(string, ...any), info ReportInfo) {
 	}
 	p("\nThe default's gain over popularity is above 0 in %d of %d slices. Its smallest is in the %s slice\n", above, len(sls), worst.Kind)
 	p("\"%s\": %s, %s.", worst.Name, fmtIv(worstIv), position(worstIv))
-	if tr, best := r.Get(RowTransit), r.BestServer(); tr != nil && best != nil {
-		var ratios []float64
-		for _, sl := range sls {
-			ratios = append(ratios, metric.Mean(sl.of(tr.NDCG))/metric.Mean(sl.of(best.NDCG)))
+	for _, c := range []struct{ row, name string }{{RowPanel, "panel"}, {RowTransit, "transition"}} {
+		res, best := r.Get(c.row), r.BestServer()
+		if res == nil || best == nil {
+			continue
 		}
-		p(" Hearth with transition vectors reaches %.3f× to %.3f× of %s's nDCG@10 across the slices.", slices.Min(ratios), slices.Max(ratios), best.Method)
+		var ratios []float64
+		low := 0
+		for k, sl := range sls {
+			ratios = append(ratios, metric.Mean(sl.of(res.NDCG))/metric.Mean(sl.of(best.NDCG)))
+			if ratios[k] < ratios[low] {
+				low = k
+			}
+		}
+		p(" Hearth with %s vectors reaches %.3f× to %.3f× of %s's nDCG@10 across the slices, the least in \"%s\".",
+			c.name, slices.Min(ratios), slices.Max(ratios), best.Method, sls[low].Name)
 	}
 	p("\n\n")
 	if info.Tuned {
