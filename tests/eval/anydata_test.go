@@ -159,6 +159,15 @@ func TestAssess_anyData(t *testing.T) {
 			for _, s := range tc.not {
 				require.NotContains(t, text, s)
 			}
+			// Tune chose each collaborative row's interest half-life among
+			// its candidates, and the row ran with it.
+			for _, c := range []struct {
+				row string
+				h   HearthSettings
+			}{{RowPanel, a.Run.Settings.Panel}, {RowTransit, a.Run.Settings.Transit}} {
+				require.Contains(t, collabHalfLives, c.h.InterestHalfLifeDays, c.row)
+				require.Contains(t, a.Run.Notes[c.row], fmt.Sprintf("interest half-life %g d", c.h.InterestHalfLifeDays), c.row)
+			}
 			verdicts := a.Run.Verdicts()
 			targets := 0
 			for _, v := range verdicts {
