@@ -552,8 +552,8 @@ var collabHalfLives = []float32{30, 365, catalog.MaxHalfLifeDays}
 // from set: the baselines' by a small grid each, Hearth's text weights and
 // diversity by a grid over the policy, then for each kind of
 // collaborative vectors their regularisation and Hearth's weights,
-// diversity and interest half-life on them in turn. Only validation targets are looked at. logf receives one line
-// per choice.
+// diversity and interest half-life on them in turn. Only validation
+// targets are looked at. logf receives one line per choice.
 func Tune(v *Split, set Settings, textHeld map[[2]int]bool, logf func(format string, args ...any)) (Settings, error) {
 	// Hearth's choices maximise the worst slice's validation gain over a
 	// reference (worstGain over Slices of v), not the mean: a setting must
