@@ -153,12 +153,14 @@ func TestAssess_anyData(t *testing.T) {
 			_, err = png.Decode(&plot)
 			require.NoError(t, err)
 			text := md.String()
-			for _, s := range append(tc.want, tc.candidates, "## Targets", "## Slices", "Tuning procedure: ", "## Items without data", "## Observations", "## Failures", "Produced on 2019-11-15", "(quality.png)", "| "+RowTransit+" |") {
+			for _, s := range append(tc.want, tc.candidates, "## Targets", "## Slices", "Tuning procedure: ", "## Items without data", "## Observations", "## Failures", "Produced on 2019-11-15", "(quality.png)", "| "+RowTransit+" |", "How much the run's random parts move the collaborative rows") {
 				require.Contains(t, text, s)
 			}
 			for _, s := range tc.not {
 				require.NotContains(t, text, s)
 			}
+			require.Len(t, a.Seeds, seedRuns)
+			require.Equal(t, a.Run.Settings.Seed, a.Seeds[0].Seed)
 			// Tune chose each collaborative row's interest half-life among
 			// its candidates, and the row ran with it.
 			for _, c := range []struct {

@@ -33,6 +33,9 @@ type Assessment struct {
 	Curves      []Sweep // the plot's curves
 	Diversities []float32
 	Elapsed     time.Duration
+	// Seeds are the collaborative rows' validation figures under other
+	// seeds (SeedSpread), when tuned.
+	Seeds []SeedFigure
 }
 
 // Assess splits ds, tunes when asked, runs every method and measures
@@ -74,6 +77,12 @@ func Assess(ds *Dataset, o Options) (*Assessment, error) {
 		if err != nil {
 			return nil, fmt.Errorf("assess %s: tune: %w", ds.Name, err)
 		}
+		if a.Seeds, err = SeedSpread(v, set, held); err != nil {
+			return nil, fmt.Errorf("assess %s: seeds: %w", ds.Name, err)
+		}
+		for _, f := range a.Seeds {
+			logf("seed %d (validation): ALS %.4f, Hearth with panel vectors %.4f, with transition vectors %.4f", f.Seed, f.ALS, f.Panel, f.Transit)
+		}
 	}
 	run, err := NewRun(s, set, held)
 	if err != nil {
@@ -114,7 +123,7 @@ func Assess(ds *Dataset, o Options) (*Assessment, error) {
 // swept diversities and plot is not nil.
 func (a *Assessment) Report(md, plot io.Writer, info ReportInfo) error {
 	run := a.Run
-	info.TuneLog, info.Tuned = a.TuneLog, a.Tuned
+	info.TuneLog, info.Tuned, info.Seeds = a.TuneLog, a.Tuned, a.Seeds
 	if a.Tuned {
 		quick := Tuned
 		quick.PanelALS.Alpha = run.Settings.PanelALS.Alpha

@@ -153,8 +153,9 @@ type ReportInfo struct {
 	Date     string
 	Plot     string // file name of the plot beside the report, "" for none
 	TuneLog  []string
-	Tuned    bool      // settings were tuned on validation in this run
-	Previous *Settings // the settings the quick run uses, when tuning chose others
+	Tuned    bool         // settings were tuned on validation in this run
+	Previous *Settings    // the settings the quick run uses, when tuning chose others
+	Seeds    []SeedFigure // the collaborative rows' validation figures per seed, when tuned
 }
 
 // WriteMarkdown writes the run as docs/quality.md. Every comparison in it
@@ -295,7 +296,7 @@ func (r *Run) WriteMarkdown(w io.Writer, info ReportInfo) error {
 	}
 	p("\n")
 	r.sliceFigures(p, info)
-	r.observations(p)
+	r.observations(p, info)
 	r.settings(p, info)
 
 	if info.Plot != "" {
@@ -444,7 +445,7 @@ func passWord(pass bool) string {
 
 // observations states what else the run measured, each comparison with its
 // paired interval.
-func (r *Run) observations(p func(string, ...any)) {
+func (r *Run) observations(p func(string, ...any), info ReportInfo) {
 	get := r.Get
 	pop, def := get(RowPopularity), get(RowDefault)
 	if pop == nil || def == nil {
@@ -538,6 +539,7 @@ func (r *Run) observations(p func(string, ...any)) {
 		iv := r.paired(tu.ILD, lm.ILD)
 		p("  and its diversity %s theirs (%s).\n", relation(iv), fmtIv(iv))
 	}
+	seedObservation(p, info.Seeds)
 	p("\n")
 }
 
