@@ -77,7 +77,7 @@ func seedObservation(p func(string, ...any), figs []SeedFigure) {
 				above++
 			}
 		}
-		return fmt.Sprintf("%.3f× to %.3f× of ALS's (this run's seed %.3f×, %d of the other %d above it)",
+		return fmt.Sprintf("%.3f× to %.3f× of ALS's nDCG@10 (this run's seed %.3f×, %d of the other %d above it)",
 			slices.Min(rs), slices.Max(rs), own, above, len(rs)-1)
 	}
 	var als []float64
