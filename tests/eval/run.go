@@ -762,15 +762,15 @@ func Tune(v *Split, set Settings, textHeld map[[2]int]bool, logf func(format str
 			g.InterestHalfLifeDays = hl
 			return g
 		}
-		h = at(h.InterestHalfLifeDays)
+		was := h.InterestHalfLifeDays
+		if was == 0 {
+			was = basePolicy.InterestHalfLifeDays
+		}
+		h = at(was)
 		hs := make([]HearthSettings, len(collabHalfLives))
 		for k, hl := range collabHalfLives {
 			hs[k] = h
 			hs[k].InterestHalfLifeDays = hl
-		}
-		was := basePolicy.InterestHalfLifeDays
-		if h.InterestHalfLifeDays != 0 {
-			was = h.InterestHalfLifeDays
 		}
 		h = hs[pick("Hearth "+what+" interest half-life"+again, len(hs), func(k int) float64 { return eval(hs[k]) })]
 		if h.InterestHalfLifeDays != was {
