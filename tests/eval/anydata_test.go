@@ -153,7 +153,8 @@ func TestAssess_anyData(t *testing.T) {
 			_, err = png.Decode(&plot)
 			require.NoError(t, err)
 			text := md.String()
-			for _, s := range append(tc.want, tc.candidates, "## Targets", "## Slices", "Tuning procedure: ", "## Items without data", "## Observations", "## Failures", "Produced on 2019-11-15", "(quality.png)", "| "+RowTransit+" |", "How much the run's random parts move the collaborative rows") {
+			for _, s := range append(tc.want, tc.candidates, "## Targets", "## Slices", "Tuning procedure: ", "## Items without data", "## Observations", "## Failures", "Produced on 2019-11-15", "(quality.png)", "| "+RowTransit+" |", "How much the run's random parts move the collaborative rows",
+				fmt.Sprintf("averaged over %d such cross-fittings", crossFittings)) {
 				require.Contains(t, text, s)
 			}
 			for _, s := range tc.not {

@@ -16,8 +16,9 @@ type ColdSet struct {
 }
 
 // ColdSets are the targets whose item had no transition count in the
-// training histories, and those no user of the panel fold whose vectors
-// rank the reader had; a set is left out when its row was not run.
+// training histories, and those no user of the panel half whose vectors
+// rank the reader had (in the first cross-fitting); a set is left out when
+// its row was not run.
 func (r *Run) ColdSets() []ColdSet {
 	var out []ColdSet
 	if r.counted != nil {
@@ -25,9 +26,11 @@ func (r *Run) ColdSets() []ColdSet {
 		c.What = "no transition count links the item to another"
 		out = append(out, c)
 	}
-	if r.panelHas != nil {
-		c := r.coldSet("no panel data", RowPanel, func(user, item int) bool { return !r.panelHas[r.otherFold(user)][item] })
-		c.What = "no user of the half whose panel vectors rank the reader has the item in their history"
+	if r.fits != nil {
+		// The panel row's lists are its first cross-fitting's (CrossFitted).
+		fit := r.fits[0]
+		c := r.coldSet("no panel data", RowPanel, func(user, item int) bool { return !fit.has[fit.other(user)][item] })
+		c.What = "no user of the half whose panel vectors rank the reader (in the first cross-fitting) has the item in their history"
 		out = append(out, c)
 	}
 	return out

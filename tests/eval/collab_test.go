@@ -1,6 +1,7 @@
 package eval
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/hearth-dev/hearth/build/collab"
@@ -57,7 +58,7 @@ func TestColdSet_Cold(t *testing.T) {
 	}
 	has := [][]bool{make([]bool, 10), make([]bool, 10)}
 	has[0][2] = true // fold 0's users have item 2, fold 1's none of 1, 2, 5, 8
-	r := &Run{Split: s, folds: []int{1, 1, 0, 0}, counted: counted, panelHas: has}
+	r := &Run{Split: s, counted: counted, fits: []*panelFit{{folds: []int{1, 1, 0, 0}, has: has}}}
 	sets := r.ColdSets()
 	require.Len(t, sets, 2)
 	tr, panel := sets[0], sets[1]
@@ -96,18 +97,24 @@ func TestRun_collab(t *testing.T) {
 	r, err := NewRun(s, set, s.Held())
 	require.NoError(t, err)
 
-	cats, err := r.panelCatalogues()
+	fits, err := r.panelFits()
 	require.NoError(t, err)
-	require.Len(t, cats, 2)
-	for f, rep := range r.PanelReports {
-		n := 0
-		for _, x := range s.Train {
-			if r.folds[x.User] == f {
-				n++
+	require.Len(t, fits, crossFittings)
+	for k, fit := range fits {
+		require.Len(t, fit.cats, 2)
+		for f, rep := range fit.reports {
+			n := 0
+			for _, x := range s.Train {
+				if fit.folds[x.User] == f {
+					n++
+				}
 			}
+			require.Equal(t, n, rep.PanelUsed, "cross-fitting %d, half %d learns from its own users' histories", k, f)
+			require.NotEmpty(t, fit.cats[f].Gram)
 		}
-		require.Equal(t, n, rep.PanelUsed, "fold %d learns from its own users' histories", f)
-		require.NotEmpty(t, cats[f].Gram)
+		if k > 0 {
+			require.NotEqual(t, fits[0].folds, fit.folds, "cross-fitting %d splits the users its own way", k)
+		}
 	}
 	_, err = r.transitCatalogue()
 	require.NoError(t, err)
@@ -125,13 +132,15 @@ func TestRun_collab(t *testing.T) {
 	pol := basePolicy
 	pol.Weights = catalog.Weights{Similarity: 1}
 	pol.Diversity, pol.Exploration = 1e-9, 1e-9
-	for name, build := range map[string]func(catalog.Policy) (*Hearth, error){
-		RowPanel:   r.panelHearth,
-		RowTransit: r.transitHearth,
-	} {
+	hs := map[string]Method{}
+	for k, fit := range fits {
+		hs[fmt.Sprintf("%s, cross-fitting %d", RowPanel, k+1)], err = r.panelHearthOn(fit, pol)
+		require.NoError(t, err)
+	}
+	hs[RowTransit], err = r.transitHearth(pol)
+	require.NoError(t, err)
+	for name, h := range hs {
 		t.Run(name, func(t *testing.T) {
-			h, err := build(pol)
-			require.NoError(t, err)
 			res := Evaluate(s, h)
 			require.NoError(t, checkLists(s, res))
 			for i, u := range s.Users {

@@ -302,6 +302,25 @@ func TestMethods(t *testing.T) {
 	})
 }
 
+// TestCrossFitted checks that a method under several cross-fittings
+// scores each reader by the mean of their metrics under each, with the
+// first's lists.
+func TestCrossFitted(t *testing.T) {
+	s := NewSplit(blocks(20))
+	knn, pop := NewItemKNN(s, 10), NewPopularity(s)
+	a, b := Evaluate(s, knn), Evaluate(s, pop)
+	both := Evaluate(s, CrossFitted{knn, pop})
+	require.Equal(t, a.Lists, both.Lists)
+	for i := range s.Users {
+		require.NotEqual(t, a.NDCG[i], b.NDCG[i], "user %d: the two methods differ", i)
+		require.InDelta(t, (a.NDCG[i]+b.NDCG[i])/2, both.NDCG[i], 1e-12, "user %d", i)
+		require.InDelta(t, (a.HR[i]+b.HR[i])/2, both.HR[i], 1e-12, "user %d", i)
+		require.InDelta(t, (a.ILD[i]+b.ILD[i])/2, both.ILD[i], 1e-12, "user %d", i)
+		require.InDelta(t, (a.Outside[i]+b.Outside[i])/2, both.Outside[i], 1e-12, "user %d", i)
+	}
+	require.InDelta(t, (a.Coverage+b.Coverage)/2, both.Coverage, 1e-12)
+}
+
 func TestFolds(t *testing.T) {
 	ds := blocks(7)
 	f := Folds(ds, 3)

@@ -35,8 +35,26 @@ type Result struct {
 	Elapsed  time.Duration
 }
 
+// CrossFitted is one method under each of several cross-fittings (the
+// panel rows: panelFit). As a Method it is the first; Evaluate gives each
+// reader's metrics averaged over all of them, coverage too, and the
+// first's lists, so what is computed from lists alone (the cold-start
+// figures, the fold-in agreement) is the first cross-fitting's.
+type CrossFitted []Method
+
+// Name implements Method.
+func (c CrossFitted) Name() string { return c[0].Name() }
+
+// Recommend implements Method: the first cross-fitting's list.
+func (c CrossFitted) Recommend(u *TestUser, cand []bool, k int) []int {
+	return c[0].Recommend(u, cand, k)
+}
+
 // Evaluate runs m for every test user of s and scores the lists.
 func Evaluate(s *Split, m Method) *Result {
+	if c, ok := m.(CrossFitted); ok {
+		return evaluateMean(s, c)
+	}
 	start := time.Now()
 	n := len(s.Users)
 	r := &Result{Method: m.Name(), Lists: make([][]int, n),
@@ -75,6 +93,33 @@ func Evaluate(s *Split, m Method) *Result {
 	r.Coverage = metric.Coverage(r.Lists, s.NumUniverse, K)
 	r.Elapsed = time.Since(start)
 	return r
+}
+
+// evaluateMean evaluates each of c and averages every reader's metrics.
+func evaluateMean(s *Split, c CrossFitted) *Result {
+	var out *Result
+	for _, m := range c {
+		r := Evaluate(s, m)
+		if out == nil {
+			out = r
+			continue
+		}
+		for _, x := range [][2][]float64{{out.HR, r.HR}, {out.NDCG, r.NDCG}, {out.ILD, r.ILD}, {out.Outside, r.Outside}} {
+			for i, v := range x[1] {
+				x[0][i] += v
+			}
+		}
+		out.Coverage += r.Coverage
+		out.Elapsed += r.Elapsed
+	}
+	n := float64(len(c))
+	for _, x := range [][]float64{out.HR, out.NDCG, out.ILD, out.Outside} {
+		for i := range x {
+			x[i] /= n
+		}
+	}
+	out.Coverage /= n
+	return out
 }
 
 // topK returns the k highest-scoring items among cand, best first; ties go

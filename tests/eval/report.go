@@ -229,6 +229,7 @@ func (r *Run) WriteMarkdown(w io.Writer, info ReportInfo) error {
 		p("  reader's older events fade from the fold-in: %s days) on each kind of vectors are chosen\n", joinNumbers(collabHalfLives))
 		p("  by the worst slice of (Hearth − %.2f × the best server-side baseline) on validation, the best baseline being\n", bestShare)
 		p("  the one with the highest mean validation nDCG@10 after the baselines are tuned: the measure of their targets.\n")
+		p("  The panel rows are averaged over the same %d cross-fittings on validation as on test.\n", crossFittings)
 	} else {
 		p("- Settings are the harness's stored ones (`Tuned` in tests/eval); Hearth's default row is core's shipped policy.\n")
 	}
@@ -255,9 +256,18 @@ func (r *Run) WriteMarkdown(w io.Writer, info ReportInfo) error {
 	p(";\n  like a publisher's log, the counts include each reader's own history (never a target), as the server-side\n")
 	p("  methods' data does. Panel vectors: the histories of one half of the users are the panel whose vectors rank the\n")
 	p("  other half (two-fold cross-fitting: no reader's own history trains the vectors they are ranked with)")
-	if reps := r.PanelReports; len(reps) == 2 {
-		p(";\n  the two halves' vectors have %d and %d items learned, %d and %d mapped from their text",
-			reps[0].Learned, reps[1].Learned, reps[0].Mapped, reps[1].Mapped)
+	if r.fits != nil {
+		p(".\n  The panel rows' figures are each reader's averaged over %d such cross-fittings, each with its own split of\n", len(r.fits))
+		p("  the users and its own random start of the vectors (lists and cold-start figures are the first's). Items\n")
+		p("  learned by the two halves' vectors (and mapped from their text), by cross-fitting:")
+		for k, fit := range r.fits {
+			reps := fit.reports
+			sep := ","
+			if k == 0 {
+				sep = ""
+			}
+			p("%s %d and %d (%d and %d)", sep, reps[0].Learned, reps[1].Learned, reps[0].Mapped, reps[1].Mapped)
+		}
 	}
 	p(".\n\n")
 

@@ -123,23 +123,20 @@ type Run struct {
 	DatesPermuted *Result
 
 	held    map[[2]int]bool
-	folds   []int
 	textCat *catalog.Catalogue // built once; rows differ by policy only
 	// Catalogues with collaborative vectors, built when first needed:
-	// panel vectors per fold of users (the catalogue of fold f learned
-	// from fold f's histories), transition vectors from everyone's.
-	panelCats    []*catalog.Catalogue
-	PanelReports []collab.Report
-	transitCat   *catalog.Catalogue
+	// panel vectors per cross-fitting and half of the users (panelFit),
+	// transition vectors from everyone's histories.
+	fits       []*panelFit
+	transitCat *catalog.Catalogue
 	// TransitReport says what the builder did with the counts, Transitions
 	// how many from,to,count rows they are and Pairs how many consecutive
 	// pairs they sum.
 	TransitReport collab.Report
 	Transitions   int
 	Pairs         int
-	counted       []bool   // items some transition row links to another
-	panelHas      [][]bool // per fold, the items its users have
-	panel         *ALSMethod
+	counted       []bool // items some transition row links to another
+	panel         CrossFitted
 	memo          map[minimisation]*Profiles
 }
 
@@ -205,11 +202,10 @@ var Who = map[string]string{
 	RowTransit:    "device: own history + catalogue with factors from transition counts",
 }
 
-// NewRun prepares the shared inputs of a split: the text catalogue (tags on
-// anyone's held-out items, test and validation alike, left out) and the
-// user folds for cross-fitting.
+// NewRun prepares the shared input of a split: the text catalogue (tags on
+// anyone's held-out items, test and validation alike, left out).
 func NewRun(s *Split, set Settings, textHeld map[[2]int]bool) (*Run, error) {
-	r := &Run{Split: s, Settings: set, Notes: map[string]string{}, held: textHeld, folds: Folds(s.Data, set.Seed)}
+	r := &Run{Split: s, Settings: set, Notes: map[string]string{}, held: textHeld}
 	var err error
 	r.textCat, err = BuildCatalogue(s, BuildOptions{Dim: set.TextDim, Held: textHeld, Seed: set.Seed})
 	return r, err
@@ -234,50 +230,83 @@ func (r *Run) Baselines() error {
 	return nil
 }
 
-// panelCatalogues are the catalogues a publisher would ship with panel
-// vectors, one per fold of users: the catalogue of fold f has vectors
-// learned by build/collab from the histories of fold f's users alone, and
-// serves the readers of the other fold (two-fold cross-fitting: no
-// reader's own history trains the vectors they are ranked with).
-func (r *Run) panelCatalogues() ([]*catalog.Catalogue, error) {
-	if r.panelCats != nil {
-		return r.panelCats, nil
-	}
-	s := r.Split
-	var cats []*catalog.Catalogue
-	var reps []collab.Report
-	r.panelHas = nil
-	for f := range 2 {
-		in := collab.Input{Panel: panelRows(s.Data, s.Train, r.folds, f)}
-		c, rep, err := collabCatalogue(r.textCat, in, r.Settings.PanelALS.panelOptions())
-		if err != nil {
-			return nil, fmt.Errorf("panel catalogue of fold %d: %w", f, err)
-		}
-		cats, reps = append(cats, c), append(reps, rep)
-		r.panelHas = append(r.panelHas, inFold(s.Data, s.Train, r.folds, f))
-	}
-	r.panelCats, r.PanelReports = cats, reps
-	return cats, nil
+// crossFittings is how many two-fold cross-fittings the panel rows average:
+// which half of the users is the panel moves a panel row several times as
+// much as ALS's random start moves ALS, so neither a choice nor a verdict
+// should rest on one split of the users.
+const crossFittings = 3
+
+// panelFit is one two-fold cross-fitting of the panel: the users split in
+// two halves, and the catalogue a publisher would ship with panel vectors
+// learned by build/collab from one half's histories ranks the other half's
+// readers (no reader's own history trains the vectors they are ranked
+// with).
+type panelFit struct {
+	folds   []int                // each user's half
+	cats    []*catalog.Catalogue // per half, vectors from its users' histories
+	has     [][]bool             // per half, the items its users have
+	reports []collab.Report
 }
 
-// otherFold is the fold whose panel vectors rank user's lists.
-func (r *Run) otherFold(user int) int { return 1 - r.folds[user] }
+// other is the half whose panel vectors rank user's lists.
+func (f *panelFit) other(user int) int { return 1 - f.folds[user] }
+
+// fitSeed is the seed of cross-fitting k from a run's seed: the run's own
+// for the first, and for the others seeds far from those SeedSpread
+// shifts the run's by.
+func fitSeed(seed uint64, k int) uint64 { return seed + uint64(k)<<32 }
+
+// panelFits are the run's cross-fittings (crossFittings of them), each
+// with its own split of the users (Folds) and its own random start of the
+// vectors.
+func (r *Run) panelFits() ([]*panelFit, error) {
+	if r.fits != nil {
+		return r.fits, nil
+	}
+	s := r.Split
+	var fits []*panelFit
+	for k := range crossFittings {
+		fit := &panelFit{folds: Folds(s.Data, fitSeed(r.Settings.Seed, k))}
+		o := r.Settings.PanelALS.panelOptions()
+		o.Seed = fitSeed(o.Seed, k)
+		for f := range 2 {
+			in := collab.Input{Panel: panelRows(s.Data, s.Train, fit.folds, f)}
+			c, rep, err := collabCatalogue(r.textCat, in, o)
+			if err != nil {
+				return nil, fmt.Errorf("panel catalogue of cross-fitting %d, half %d: %w", k+1, f, err)
+			}
+			fit.cats, fit.reports = append(fit.cats, c), append(fit.reports, rep)
+			fit.has = append(fit.has, inFold(s.Data, s.Train, fit.folds, f))
+		}
+		fits = append(fits, fit)
+	}
+	r.fits = fits
+	return fits, nil
+}
 
 // panelALS is the server-side fold-in of the shipped panel vectors, each
-// reader against the other fold's.
-func (r *Run) panelALS() (*ALSMethod, error) {
+// reader against the other half's, over every cross-fitting.
+func (r *Run) panelALS() (CrossFitted, error) {
 	if r.panel == nil {
-		cats, err := r.panelCatalogues()
+		fits, err := r.panelFits()
 		if err != nil {
 			return nil, err
 		}
-		var fs []*collab.Factors
-		for _, c := range cats {
-			fs = append(fs, shippedFactors(r.Split.Data, c))
+		for _, fit := range fits {
+			r.panel = append(r.panel, r.panelFoldIn(fit))
 		}
-		r.panel = NewFoldIn(fmt.Sprintf("ALS, panel + fold-in (d=%d)", r.Settings.PanelALS.Dim), fs, r.otherFold, panelAlpha(r.Split.Data))
 	}
 	return r.panel, nil
+}
+
+// panelFoldIn is the server-side fold-in of one cross-fitting's panel
+// vectors.
+func (r *Run) panelFoldIn(fit *panelFit) *ALSMethod {
+	var fs []*collab.Factors
+	for _, c := range fit.cats {
+		fs = append(fs, shippedFactors(r.Split.Data, c))
+	}
+	return NewFoldIn(fmt.Sprintf("ALS, panel + fold-in (d=%d)", r.Settings.PanelALS.Dim), fs, fit.other, panelAlpha(r.Split.Data))
 }
 
 // transitCatalogue is the catalogue a publisher would ship with vectors
@@ -306,7 +335,7 @@ func (r *Run) transitCatalogue() (*catalog.Catalogue, error) {
 // forget drops the collaborative catalogues, to be built again under new
 // settings.
 func (r *Run) forget() {
-	r.panelCats, r.panel, r.transitCat = nil, nil, nil
+	r.fits, r.panel, r.transitCat = nil, nil, nil
 }
 
 // Hearth evaluates Hearth's rows: text similarity alone, core's shipped
@@ -349,13 +378,13 @@ func (r *Run) Hearth() error {
 		}
 		r.DatesPermuted = Evaluate(r.Split, h)
 	}
-	h, err := r.panelHearth(set.Panel.policy(basePolicy))
+	panel, err := r.panelHearth(set.Panel.policy(basePolicy))
 	if err != nil {
 		return fmt.Errorf("%s: %w", RowPanel, err)
 	}
-	r.add(RowPanel, h)
-	r.Notes[RowPanel] = policyNote(builtPolicy(r.panelCats[0], set.Panel.policy(basePolicy)))
-	h, err = r.transitHearth(set.Transit.policy(basePolicy))
+	r.add(RowPanel, panel)
+	r.Notes[RowPanel] = policyNote(builtPolicy(r.fits[0].cats[0], set.Panel.policy(basePolicy)))
+	h, err := r.transitHearth(set.Transit.policy(basePolicy))
 	if err != nil {
 		return fmt.Errorf("%s: %w", RowTransit, err)
 	}
@@ -373,23 +402,28 @@ func shippedSettings() HearthSettings {
 	return HearthSettings{Weights: p.Weights, Diversity: p.Diversity}
 }
 
-// FoldIn compares core's fold-in with the server's: Hearth on the panel
-// catalogues ranked by similarity alone, against the server-side fold-in of
-// the same factors ranked by cosine, over readers with at most
-// rank's fold-in bound of history items.
+// FoldIn compares core's fold-in with the server's: Hearth on the first
+// cross-fitting's panel catalogues ranked by similarity alone, against the
+// server-side fold-in of the same factors ranked by cosine, over readers
+// with at most rank's fold-in bound of history items. Cosine's metrics
+// are over every cross-fitting, as the panel rows'.
 func (r *Run) FoldIn() error {
 	pol := basePolicy
 	pol.Exploration = 1e-9 // zero would mean the default
-	h, err := r.panelHearth(HearthSettings{Weights: catalog.Weights{Similarity: 1}, Diversity: 1e-9}.policy(pol))
+	fits, err := r.panelFits()
+	if err != nil {
+		return fmt.Errorf("fold-in agreement: %w", err)
+	}
+	h, err := r.panelHearthOn(fits[0], HearthSettings{Weights: catalog.Weights{Similarity: 1}, Diversity: 1e-9}.policy(pol))
 	if err != nil {
 		return fmt.Errorf("fold-in agreement: %w", err)
 	}
 	core := Evaluate(r.Split, h)
-	panel, err := r.panelALS()
-	if err != nil {
-		return err
+	var cos CrossFitted
+	for _, fit := range fits {
+		cos = append(cos, r.panelFoldIn(fit).Cosine())
 	}
-	r.Cosine = Evaluate(r.Split, panel.Cosine())
+	r.Cosine = Evaluate(r.Split, cos)
 	r.Cosine.Method = "server-side panel fold-in, cosine"
 	var sum float64
 	n := 0
@@ -444,14 +478,28 @@ func (r *Run) textHearthOn(c *catalog.Catalogue, pol catalog.Policy) (*Hearth, e
 	return NewHearth(RowDefault, r.Split, []*catalog.Catalogue{cat}, nil, ps, r.Settings.Seed), nil
 }
 
-// panelHearth is Hearth on the two panel catalogues under a policy: each
-// reader gets the catalogue whose vectors were learned without them.
-func (r *Run) panelHearth(pol catalog.Policy) (*Hearth, error) {
-	cats, err := r.panelCatalogues()
+// panelHearth is Hearth on the panel catalogues under a policy, over every
+// cross-fitting.
+func (r *Run) panelHearth(pol catalog.Policy) (CrossFitted, error) {
+	fits, err := r.panelFits()
 	if err != nil {
 		return nil, err
 	}
-	return r.collabHearth(RowPanel, cats, r.otherFold, pol)
+	var out CrossFitted
+	for _, fit := range fits {
+		h, err := r.panelHearthOn(fit, pol)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, h)
+	}
+	return out, nil
+}
+
+// panelHearthOn is Hearth on one cross-fitting's two panel catalogues:
+// each reader gets the catalogue whose vectors were learned without them.
+func (r *Run) panelHearthOn(fit *panelFit, pol catalog.Policy) (*Hearth, error) {
+	return r.collabHearth(RowPanel, fit.cats, fit.other, pol)
 }
 
 // transitHearth is Hearth on the transition catalogue under a policy.
@@ -527,10 +575,10 @@ func (r *Run) Sweep(diversities []float32) ([]Sweep, error) {
 	for _, d := range diversities {
 		panel, transit := r.Settings.Panel, r.Settings.Transit
 		panel.Diversity, transit.Diversity = d, d
-		for k, build := range []func() (*Hearth, error){
-			func() (*Hearth, error) { return r.textHearth(catalog.Policy{Diversity: d}) },
-			func() (*Hearth, error) { return r.panelHearth(panel.policy(basePolicy)) },
-			func() (*Hearth, error) { return r.transitHearth(transit.policy(basePolicy)) },
+		for k, build := range []func() (Method, error){
+			func() (Method, error) { return r.textHearth(catalog.Policy{Diversity: d}) },
+			func() (Method, error) { return r.panelHearth(panel.policy(basePolicy)) },
+			func() (Method, error) { return r.transitHearth(transit.policy(basePolicy)) },
 		} {
 			h, err := build()
 			if err != nil {
@@ -667,24 +715,13 @@ func Tune(v *Split, set Settings, textHeld map[[2]int]bool, logf func(format str
 	if err != nil {
 		return set, err
 	}
+	// Hearth's candidates are scored on the run's catalogues of one kind
+	// (textHearth, panelHearth, transitHearth) under their policy.
 	// Weights and diversity leave the profiles as they are (Track reads
 	// only the minimisation settings), so every candidate of one interest
-	// half-life ranks the same profiles: built once per half-life.
-	try := func(h HearthSettings, base []*catalog.Catalogue, fold func(int) int) float64 {
-		var cats []*catalog.Catalogue
-		for _, c := range base {
-			c, err := WithPolicy(c, h.policy(basePolicy))
-			if err != nil {
-				return score(nil, err)
-			}
-			cats = append(cats, c)
-		}
-		ps, err := r.profiles(cats[0])
-		if err != nil {
-			return score(nil, err)
-		}
-		return score(NewHearth("tune", v, cats, fold, ps, set.Seed), nil)
-	}
+	// half-life ranks the same profiles: built once per half-life
+	// (Run.profiles).
+	policy := func(h HearthSettings) catalog.Policy { return h.policy(basePolicy) }
 
 	// The freshness half-life is the builder's, derived from the items'
 	// dates (a policy that sets none gets it). Core's shipped weights and
@@ -704,8 +741,7 @@ func Tune(v *Split, set Settings, textHeld map[[2]int]bool, logf func(format str
 	}
 	logf("  freshness half-life derived by the catalogue builder: %g days", r.textCat.Policy.FreshnessHalfLifeDays)
 	minILD = slices.Max(collabILD)
-	text := []*catalog.Catalogue{r.textCat}
-	set.Text = grid[pick("Hearth text settings", len(grid), func(k int) float64 { return try(grid[k], text, nil) })]
+	set.Text = grid[pick("Hearth text settings", len(grid), func(k int) float64 { return score(r.textHearth(policy(grid[k]))) })]
 	logf("  Hearth text: %s", set.Text)
 	minILD = 0
 
@@ -787,21 +823,13 @@ func Tune(v *Split, set Settings, textHeld map[[2]int]bool, logf func(format str
 		set.PanelALS = panel[pick("panel vectors λ"+again, len(panel), func(k int) float64 {
 			r.forget()
 			r.Settings.PanelALS = panel[k]
-			cats, err := r.panelCatalogues()
-			if err != nil {
-				return score(nil, err)
-			}
-			return try(set.Panel, cats, r.otherFold)
+			return score(r.panelHearth(policy(set.Panel)))
 		})]
 		logf("  panel vectors: %+v", set.PanelALS)
 		set.TransitALS = transit[pick("transition vectors λ, α"+again, len(transit), func(k int) float64 {
 			r.forget()
 			r.Settings.TransitALS = transit[k]
-			c, err := r.transitCatalogue()
-			if err != nil {
-				return score(nil, err)
-			}
-			return try(set.Transit, []*catalog.Catalogue{c}, nil)
+			return score(r.transitHearth(policy(set.Transit)))
 		})]
 		logf("  transition vectors: %+v", set.TransitALS)
 		r.forget()
@@ -812,18 +840,9 @@ func Tune(v *Split, set Settings, textHeld map[[2]int]bool, logf func(format str
 		if round > 1 && was == [2]ALSConfig{set.PanelALS, set.TransitALS} {
 			break
 		}
-		panelCats, err := r.panelCatalogues()
-		if err != nil {
-			return set, err
-		}
-		set.Panel = tuneCollab("panel", again, set.Panel, func(h HearthSettings) float64 { return try(h, panelCats, r.otherFold) })
+		set.Panel = tuneCollab("panel", again, set.Panel, func(h HearthSettings) float64 { return score(r.panelHearth(policy(h))) })
 		logf("  Hearth panel: %s", set.Panel)
-		transitCat, err := r.transitCatalogue()
-		if err != nil {
-			return set, err
-		}
-		transitCats := []*catalog.Catalogue{transitCat}
-		set.Transit = tuneCollab("transition", again, set.Transit, func(h HearthSettings) float64 { return try(h, transitCats, nil) })
+		set.Transit = tuneCollab("transition", again, set.Transit, func(h HearthSettings) float64 { return score(r.transitHearth(policy(h))) })
 		logf("  Hearth transitions: %s", set.Transit)
 	}
 	return set, firstErr

@@ -19,12 +19,12 @@ type SeedFigure struct {
 const seedRuns = 5
 
 // SeedSpread measures on validation targets how much the run's random
-// parts move the collaborative rows: which half of the users is the panel,
-// and the random starts of the text vectors and of every factorisation.
-// Seed k adds k to each of set's seeds; k = 0 is the run's own. The
-// targets are judged on the run's seed alone, and its settings were tuned
-// on it, so this says how far a verdict could move with the luck of one
-// split.
+// parts move the collaborative rows: how the users split into panels
+// (crossFittings cross-fittings per seed) and the random starts of the text
+// vectors and of every factorisation. Seed k adds k to each of set's
+// seeds; k = 0 is the run's own. The targets are judged on the run's seed
+// alone, and its settings were tuned on it, so this says how far a verdict
+// could move with the luck of one seed.
 func SeedSpread(v *Split, set Settings, textHeld map[[2]int]bool) ([]SeedFigure, error) {
 	var out []SeedFigure
 	for k := range uint64(seedRuns) {
@@ -86,7 +86,7 @@ func seedObservation(p func(string, ...any), figs []SeedFigure) {
 	}
 	p("- How much the run's random parts move the collaborative rows (validation targets, the chosen settings, seeds %d to %d\n",
 		figs[0].Seed, figs[len(figs)-1].Seed)
-	p("  of the panel's halves and of the text vectors' and every factorisation's start): Hearth with panel vectors\n")
+	p("  of the panels' splits and of the text vectors' and every factorisation's start): Hearth with panel vectors\n")
 	p("  scores %s, with transition vectors %s;\n", spread(func(f SeedFigure) float64 { return f.Panel }), spread(func(f SeedFigure) float64 { return f.Transit }))
 	p("  ALS itself %.4f to %.4f. The targets are judged on this run's seed alone, the one its settings were tuned on.\n",
 		slices.Min(als), slices.Max(als))
