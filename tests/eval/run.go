@@ -64,15 +64,15 @@ func (s Settings) String() string {
 // quick evaluation uses them as they are. Hearth's default row is core's
 // shipped policy, whatever Text says.
 var Tuned = Settings{
-	KNN:                400,
-	RecentHalfLifeDays: 1095,
-	ServerALS:          ALSConfig{Dim: 64, Lambda: 10, Alpha: 5, Iterations: 10, Seed: 1},
+	KNN:                1600,
+	RecentHalfLifeDays: 365,
+	ServerALS:          ALSConfig{Dim: 64, Lambda: 50, Alpha: 5, Iterations: 10, Seed: 1},
 	PanelALS:           ALSConfig{Dim: 64, Lambda: 50, Alpha: 20, Iterations: 10, Seed: 1},
-	TransitALS:         ALSConfig{Dim: 64, Lambda: 100, Alpha: 20, Iterations: 10, Seed: 1},
+	TransitALS:         ALSConfig{Dim: 64, Lambda: 200, Alpha: 50, Iterations: 10, Seed: 1},
 	TextDim:            64,
-	Text:               HearthSettings{Weights: catalog.Weights{Similarity: 0.1, Topic: 0.1, Freshness: 0.2, Popularity: 1}, Diversity: 0.2},
-	Panel:              HearthSettings{Weights: catalog.Weights{Similarity: 1, Topic: 0.1, Popularity: 1}, Diversity: 0.3},
-	Transit:            HearthSettings{Weights: catalog.Weights{Similarity: 1, Topic: 0.1, Popularity: 0.5}, Diversity: 0.01},
+	Text:               HearthSettings{Weights: catalog.Weights{Similarity: 0.25, Topic: 0.25, Freshness: 0.3, Popularity: 1}, Diversity: 0.4},
+	Panel:              HearthSettings{Weights: catalog.Weights{Similarity: 1, Topic: 0.1, Popularity: 1}, Diversity: 0.3, InterestHalfLifeDays: 30},
+	Transit:            HearthSettings{Weights: catalog.Weights{Similarity: 1, Topic: 0.1, Freshness: 0.2, Popularity: 0.75}, Diversity: 0.01, InterestHalfLifeDays: 30},
 	Seed:               1,
 }
 
