@@ -135,8 +135,8 @@ type Run struct {
 	TransitReport collab.Report
 	Transitions   int
 	Pairs         int
-	counted       []bool // items some transition row links to another
-	panel         CrossFitted
+	counted       []bool      // items some transition row links to another
+	panel         CrossFitted // the server-side panel fold-in, per cross-fitting
 	memo          map[minimisation]*Profiles
 }
 
