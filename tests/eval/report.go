@@ -259,15 +259,12 @@ func (r *Run) WriteMarkdown(w io.Writer, info ReportInfo) error {
 	if r.fits != nil {
 		p(".\n  The panel rows' figures are each reader's averaged over %d such cross-fittings, each with its own split of\n", len(r.fits))
 		p("  the users and its own random start of the vectors (lists and cold-start figures are the first's). Items\n")
-		p("  learned by the two halves' vectors (and mapped from their text), by cross-fitting:")
-		for k, fit := range r.fits {
+		var counts []string
+		for _, fit := range r.fits {
 			reps := fit.reports
-			sep := ","
-			if k == 0 {
-				sep = ""
-			}
-			p("%s %d and %d (%d and %d)", sep, reps[0].Learned, reps[1].Learned, reps[0].Mapped, reps[1].Mapped)
+			counts = append(counts, fmt.Sprintf("%d and %d (%d and %d)", reps[0].Learned, reps[1].Learned, reps[0].Mapped, reps[1].Mapped))
 		}
+		p("  learned by the two halves' vectors (and mapped from their text), by cross-fitting: %s", strings.Join(counts, ", "))
 	}
 	p(".\n\n")
 

@@ -135,8 +135,7 @@ type Run struct {
 	TransitReport collab.Report
 	Transitions   int
 	Pairs         int
-	counted       []bool      // items some transition row links to another
-	panel         CrossFitted // the server-side panel fold-in, per cross-fitting
+	counted       []bool // items some transition row links to another
 	memo          map[minimisation]*Profiles
 }
 
@@ -246,6 +245,7 @@ type panelFit struct {
 	cats    []*catalog.Catalogue // per half, vectors from its users' histories
 	has     [][]bool             // per half, the items its users have
 	reports []collab.Report
+	foldIn  *ALSMethod // the server-side fold-in of these vectors, when built
 }
 
 // other is the half whose panel vectors rank user's lists.
@@ -287,26 +287,28 @@ func (r *Run) panelFits() ([]*panelFit, error) {
 // panelALS is the server-side fold-in of the shipped panel vectors, each
 // reader against the other half's, over every cross-fitting.
 func (r *Run) panelALS() (CrossFitted, error) {
-	if r.panel == nil {
-		fits, err := r.panelFits()
-		if err != nil {
-			return nil, err
-		}
-		for _, fit := range fits {
-			r.panel = append(r.panel, r.panelFoldIn(fit))
-		}
+	fits, err := r.panelFits()
+	if err != nil {
+		return nil, err
 	}
-	return r.panel, nil
+	var out CrossFitted
+	for _, fit := range fits {
+		out = append(out, r.panelFoldIn(fit))
+	}
+	return out, nil
 }
 
 // panelFoldIn is the server-side fold-in of one cross-fitting's panel
-// vectors.
+// vectors, built once.
 func (r *Run) panelFoldIn(fit *panelFit) *ALSMethod {
-	var fs []*collab.Factors
-	for _, c := range fit.cats {
-		fs = append(fs, shippedFactors(r.Split.Data, c))
+	if fit.foldIn == nil {
+		var fs []*collab.Factors
+		for _, c := range fit.cats {
+			fs = append(fs, shippedFactors(r.Split.Data, c))
+		}
+		fit.foldIn = NewFoldIn(fmt.Sprintf("ALS, panel + fold-in (d=%d)", r.Settings.PanelALS.Dim), fs, fit.other, panelAlpha(r.Split.Data))
 	}
-	return NewFoldIn(fmt.Sprintf("ALS, panel + fold-in (d=%d)", r.Settings.PanelALS.Dim), fs, fit.other, panelAlpha(r.Split.Data))
+	return fit.foldIn
 }
 
 // transitCatalogue is the catalogue a publisher would ship with vectors
@@ -335,7 +337,7 @@ func (r *Run) transitCatalogue() (*catalog.Catalogue, error) {
 // forget drops the collaborative catalogues, to be built again under new
 // settings.
 func (r *Run) forget() {
-	r.fits, r.panel, r.transitCat = nil, nil, nil
+	r.fits, r.transitCat = nil, nil
 }
 
 // Hearth evaluates Hearth's rows: text similarity alone, core's shipped
@@ -788,15 +790,15 @@ func Tune(v *Split, set Settings, textHeld map[[2]int]bool, logf func(format str
 	// the reader's recent events above older ones in the fold-in; core
 	// ships 30 days, the base policy keeps a film catalogue's long memory.
 	tuneCollab := func(what, again string, h HearthSettings, eval func(HearthSettings) float64) HearthSettings {
+		among := func(choice string, hs []HearthSettings) HearthSettings {
+			return hs[pick("Hearth "+what+" "+choice+again, len(hs), func(k int) float64 { return eval(hs[k]) })]
+		}
 		at := func(hl float32) HearthSettings {
-			k := pick("Hearth "+what+" settings"+again, len(grid), func(k int) float64 {
-				g := grid[k]
-				g.InterestHalfLifeDays = hl
-				return eval(g)
-			})
-			g := grid[k]
-			g.InterestHalfLifeDays = hl
-			return g
+			hs := slices.Clone(grid)
+			for k := range hs {
+				hs[k].InterestHalfLifeDays = hl
+			}
+			return among("settings", hs)
 		}
 		was := h.InterestHalfLifeDays
 		if was == 0 {
@@ -808,7 +810,7 @@ func Tune(v *Split, set Settings, textHeld map[[2]int]bool, logf func(format str
 			hs[k] = h
 			hs[k].InterestHalfLifeDays = hl
 		}
-		h = hs[pick("Hearth "+what+" interest half-life"+again, len(hs), func(k int) float64 { return eval(hs[k]) })]
+		h = among("interest half-life", hs)
 		if h.InterestHalfLifeDays != was {
 			h = at(h.InterestHalfLifeDays)
 		}

@@ -157,8 +157,9 @@ func (r *Run) sliceFigures(p func(string, ...any), info ReportInfo) {
 	}
 	p("\nThe default's gain over popularity is above 0 in %d of %d slices. Its smallest is in the %s slice\n", above, len(sls), worst.Kind)
 	p("\"%s\": %s, %s.", worst.Name, fmtIv(worstIv), position(worstIv))
+	best := r.BestServer()
 	for _, c := range []struct{ row, name string }{{RowPanel, "panel"}, {RowTransit, "transition"}} {
-		res, best := r.Get(c.row), r.BestServer()
+		res := r.Get(c.row)
 		if res == nil || best == nil {
 			continue
 		}
@@ -171,7 +172,7 @@ func (r *Run) sliceFigures(p func(string, ...any), info ReportInfo) {
 			}
 		}
 		p(" Hearth with %s vectors reaches %.3f× to %.3f× of %s's nDCG@10 across the slices, the least in \"%s\".",
-			c.name, slices.Min(ratios), slices.Max(ratios), best.Method, sls[low].Name)
+			c.name, ratios[low], slices.Max(ratios), best.Method, sls[low].Name)
 	}
 	p("\n\n")
 	if info.Tuned {
