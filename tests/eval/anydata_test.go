@@ -153,7 +153,7 @@ func TestAssess_anyData(t *testing.T) {
 			_, err = png.Decode(&plot)
 			require.NoError(t, err)
 			text := md.String()
-			for _, s := range append(tc.want, tc.candidates, "## Targets", "## Slices", "Tuning procedure: ", "## Items without data", "## Observations", "## Failures", "Produced on 2019-11-15", "(quality.png)", "| "+RowTransit+" |", "How much the run's random parts move the collaborative rows",
+			for _, s := range append(tc.want, tc.candidates, "## Targets", "## Slices", "Tuning procedure: ", "## Items without data", "## Observations", "## Failures", "Produced on 2019-11-15", "(quality.png)", "| "+RowTransit+" |", "## Panel size", "| each half (the panel row) |", "How much the run's random parts move the collaborative rows",
 				fmt.Sprintf("averaged over %d such cross-fittings", crossFittings)) {
 				require.Contains(t, text, s)
 			}
@@ -248,4 +248,44 @@ func TestRun_Verdicts(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestPanelSizeFigures checks the panel-size section names exactly the
+// panels whose paired intervals clear each bar, and places the transition
+// row against each panel by its interval.
+func TestPanelSizeFigures(t *testing.T) {
+	s := NewSplit(blocks(20))
+	n := len(s.Users)
+	noisy := func(base float64) []float64 {
+		out := make([]float64, n)
+		for i := range out {
+			out[i] = base + 0.05*float64(i%5)
+		}
+		return out
+	}
+	res := func(name string, ndcg []float64) *Result {
+		return &Result{Method: name, NDCG: ndcg, Lists: make([][]int, n)}
+	}
+	folds := Folds(s.Data, 1)
+	r := &Run{Split: s, Settings: Tuned, Results: []*Result{
+		res(RowPopularity, noisy(0.1)),
+		res(RowServerALS, noisy(0.5)),
+		res(RowDefault, noisy(0.3)),
+		res(RowPanel, noisy(0.5)),
+		res(RowTransit, noisy(0.4)),
+	}, fits: []*panelFit{{folds: folds, panel: folds}}}
+	for _, ps := range []struct {
+		members int
+		ndcg    float64
+	}{{2, 0.2}, {5, 0.4}, {10, 0.48}} {
+		r.PanelSizes = append(r.PanelSizes, PanelSize{Members: ps.members, Share: float64(ps.members) / float64(len(folds)/2), Result: res(RowPanel, noisy(ps.ndcg))})
+	}
+	var b strings.Builder
+	r.panelSizeFigures(func(format string, args ...any) { fmt.Fprintf(&b, format, args...) })
+	text := b.String()
+	half := fmt.Sprint(len(folds) / 2)
+	require.Contains(t, text, "- Above 0.95 × ALS (interval above 0): the panels of 10 and "+half+" members per half.\n")
+	require.Contains(t, text, "- Above Hearth's default on text vectors alone (interval above 0): the panels of 5, 10 and "+half+" members per half.\n")
+	require.Contains(t, text, "scores 0.5000: above the panel of 2 members per half; indistinguishable from the panel of 5 members per half; below the panels of 10 and "+half+" members per half (paired intervals).\n")
+	require.Contains(t, text, "| each half (the panel row) | "+half+" | 50.0% | 0.6000 | 1.000 |")
 }

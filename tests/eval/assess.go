@@ -98,6 +98,12 @@ func Assess(ds *Dataset, o Options) (*Assessment, error) {
 	if err := run.FoldIn(); err != nil {
 		return nil, fmt.Errorf("assess %s: %w", ds.Name, err)
 	}
+	if err := run.MeasurePanelSizes(); err != nil {
+		return nil, fmt.Errorf("assess %s: panel sizes: %w", ds.Name, err)
+	}
+	for _, ps := range run.PanelSizes {
+		logf("panel of %d users per half: Hearth with panel vectors nDCG@10 %.4f", ps.Members, metric.Mean(ps.Result.NDCG))
+	}
 	for _, res := range run.Results {
 		iv := metric.Bootstrap(res.NDCG, resamples, level, set.Seed)
 		logf("%-42s HR@10 %.3f nDCG@10 %.4f [%.4f, %.4f] coverage %.3f diversity %.3f outside %.3f (%v)",

@@ -99,22 +99,31 @@ func TestRun_collab(t *testing.T) {
 
 	fits, err := r.panelFits()
 	require.NoError(t, err)
-	require.Len(t, fits, crossFittings)
-	for k, fit := range fits {
-		require.Len(t, fit.cats, 2)
-		for f, rep := range fit.reports {
-			n := 0
-			for _, x := range s.Train {
-				if fit.folds[x.User] == f {
-					n++
+	small, err := r.crossFit(0.25)
+	require.NoError(t, err)
+	for _, fits := range [][]*panelFit{fits, small} {
+		require.Len(t, fits, crossFittings)
+		for k, fit := range fits {
+			require.Len(t, fit.cats, 2)
+			for f, rep := range fit.reports {
+				n := 0
+				for _, x := range s.Train {
+					if fit.panel[x.User] == f {
+						n++
+					}
 				}
+				require.Equal(t, n, rep.PanelUsed, "cross-fitting %d, half %d learns from its panel's histories", k, f)
+				require.NotEmpty(t, fit.cats[f].Gram)
 			}
-			require.Equal(t, n, rep.PanelUsed, "cross-fitting %d, half %d learns from its own users' histories", k, f)
-			require.NotEmpty(t, fit.cats[f].Gram)
+			if k > 0 {
+				require.NotEqual(t, fits[0].folds, fit.folds, "cross-fitting %d splits the users its own way", k)
+			}
 		}
-		if k > 0 {
-			require.NotEqual(t, fits[0].folds, fit.folds, "cross-fitting %d splits the users its own way", k)
-		}
+	}
+	for k := range fits {
+		require.Equal(t, fits[k].folds, small[k].folds, "a smaller panel ranks the same readers")
+		require.Equal(t, len(s.Data.Users)/2, fits[k].members())
+		require.Equal(t, len(s.Data.Users)/8, small[k].members())
 	}
 	_, err = r.transitCatalogue()
 	require.NoError(t, err)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"image/color"
 	"image/png"
+	"math"
 	"os"
 	"path/filepath"
 	"testing"
@@ -330,6 +331,33 @@ func TestFolds(t *testing.T) {
 	}
 	require.Equal(t, len(ds.Users)/2, n, "half of the users in each fold")
 	require.Equal(t, f, Folds(ds, 3))
+}
+
+// TestPanels checks a smaller panel keeps share of each fold's users, in
+// their fold, and is part of every larger panel of the same seed.
+func TestPanels(t *testing.T) {
+	ds := blocks(20)
+	folds := Folds(ds, 3)
+	require.Equal(t, folds, panels(ds, 3, 1))
+	var larger []int
+	for _, share := range []float64{1, 0.5, 0.25, 0.01} {
+		p := panels(ds, 3, share)
+		per := map[int]int{}
+		for u, f := range p {
+			per[f]++
+			if f >= 0 {
+				require.Equal(t, folds[u], f, "user %d stays in their fold", u)
+				if larger != nil {
+					require.Equal(t, f, larger[u], "user %d of the panel at %g is on the larger one", u, share)
+				}
+			}
+		}
+		keep := max(1, int(math.Round(share*float64(len(ds.Users))/2)))
+		require.Equal(t, keep, per[0], "share %g", share)
+		require.Equal(t, keep, per[1], "share %g", share)
+		require.Equal(t, len(ds.Users)-2*keep, per[-1], "share %g", share)
+		larger = p
+	}
 }
 
 func TestPlot(t *testing.T) {

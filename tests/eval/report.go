@@ -59,6 +59,15 @@ func relation(iv metric.Interval) string {
 	return side(iv, "above", "below", "indistinguishable from")
 }
 
+// scaled is f × each of v.
+func scaled(v []float64, f float64) []float64 {
+	out := make([]float64, len(v))
+	for i, x := range v {
+		out[i] = f * x
+	}
+	return out
+}
+
 // position says where an interval lies with respect to zero.
 func position(iv metric.Interval) string { return side(iv, "above 0", "below 0", "contains 0") }
 
@@ -110,11 +119,7 @@ func (r *Run) Verdicts() []Verdict {
 		if best == nil || res == nil {
 			continue
 		}
-		scaled := make([]float64, len(best.NDCG))
-		for i, v := range best.NDCG {
-			scaled[i] = bestShare * v
-		}
-		iv, goal := r.paired(res.NDCG, scaled), r.paired(res.NDCG, best.NDCG)
+		iv, goal := r.paired(res.NDCG, scaled(best.NDCG, bestShare)), r.paired(res.NDCG, best.NDCG)
 		out = append(out, Verdict{
 			ID: t.id, Target: true, Pass: iv.Lo > 0,
 			Claim: fmt.Sprintf("Hearth with %s: nDCG@10 at least %.2f × the best server-side method's (paired interval of Hearth − %.2f × best above 0)", t.what, bestShare, bestShare),
@@ -303,6 +308,7 @@ func (r *Run) WriteMarkdown(w io.Writer, info ReportInfo) error {
 	}
 	p("\n")
 	r.sliceFigures(p, info)
+	r.panelSizeFigures(p)
 	r.observations(p, info)
 	r.settings(p, info)
 

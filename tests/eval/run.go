@@ -116,6 +116,9 @@ type Run struct {
 	// NoFreshness is the Hearth default with its freshness weight set to
 	// zero, nil when not measured (or when the default has none).
 	NoFreshness *Result
+	// PanelSizes are Hearth with panel vectors from smaller panels, nil
+	// when not measured.
+	PanelSizes []PanelSize
 	// DatesPermuted is the Hearth default on the text catalogue with its
 	// items' dates permuted among them: a site whose dates say nothing of
 	// what is read next, where the per-reader blend must find freshness
@@ -242,6 +245,7 @@ const crossFittings = 3
 // with).
 type panelFit struct {
 	folds   []int                // each user's half
+	panel   []int                // each user's half when on its panel, else -1
 	cats    []*catalog.Catalogue // per half, vectors from its users' histories
 	has     [][]bool             // per half, the items its users have
 	reports []collab.Report
@@ -260,27 +264,38 @@ func fitSeed(seed uint64, k int) uint64 { return seed + uint64(k)<<32 }
 // with its own split of the users (Folds) and its own random start of the
 // vectors.
 func (r *Run) panelFits() ([]*panelFit, error) {
-	if r.fits != nil {
-		return r.fits, nil
+	if r.fits == nil {
+		fits, err := r.crossFit(1)
+		if err != nil {
+			return nil, err
+		}
+		r.fits = fits
 	}
+	return r.fits, nil
+}
+
+// crossFit builds the cross-fittings with each half's panel cut to share
+// of its users (1: all of them); every user is still a reader, ranked by
+// the other half's panel vectors.
+func (r *Run) crossFit(share float64) ([]*panelFit, error) {
 	s := r.Split
 	var fits []*panelFit
 	for k := range crossFittings {
-		fit := &panelFit{folds: Folds(s.Data, fitSeed(r.Settings.Seed, k))}
+		seed := fitSeed(r.Settings.Seed, k)
+		fit := &panelFit{folds: Folds(s.Data, seed), panel: panels(s.Data, seed, share)}
 		o := r.Settings.PanelALS.panelOptions()
 		o.Seed = fitSeed(o.Seed, k)
 		for f := range 2 {
-			in := collab.Input{Panel: panelRows(s.Data, s.Train, fit.folds, f)}
+			in := collab.Input{Panel: panelRows(s.Data, s.Train, fit.panel, f)}
 			c, rep, err := collabCatalogue(r.textCat, in, o)
 			if err != nil {
 				return nil, fmt.Errorf("panel catalogue of cross-fitting %d, half %d: %w", k+1, f, err)
 			}
 			fit.cats, fit.reports = append(fit.cats, c), append(fit.reports, rep)
-			fit.has = append(fit.has, inFold(s.Data, s.Train, fit.folds, f))
+			fit.has = append(fit.has, inFold(s.Data, s.Train, fit.panel, f))
 		}
 		fits = append(fits, fit)
 	}
-	r.fits = fits
 	return fits, nil
 }
 
@@ -754,10 +769,7 @@ func Tune(v *Split, set Settings, textHeld map[[2]int]bool, logf func(format str
 	// weights on those vectors, then the vectors again under the chosen
 	// weights and, when that changes them, the weights again, so that
 	// neither choice rests on the other's stale value.
-	ref = make([]float64, len(best))
-	for i, b := range best {
-		ref[i] = bestShare * b
-	}
+	ref = scaled(best, bestShare)
 	logf("  panel and transition vectors chosen by their worst slice's validation nDCG@10 − %.2f × %s's (validation nDCG@10 %.4f)",
 		bestShare, bestName, metric.Mean(best))
 	var panel []ALSConfig

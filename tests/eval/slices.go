@@ -187,7 +187,7 @@ func (r *Run) sliceFigures(p func(string, ...any), info ReportInfo) {
 		p("measured against their strongest setting on the measure the targets use. Not chosen here, and so not by slices:\n")
 		p("core's shipped policy, the default row, whose constants are core's and whose per-reader blend is chosen on the\n")
 		p("device from the reader's own history; the builder's defaults a publisher's build uses as they are (the\n")
-		p("collaborative vectors' dimensions, iterations and two-step weight, the text vectors' dimensions); and the plot's\n")
-		p("diversity sweep.\n\n")
+		p("collaborative vectors' dimensions, iterations and two-step weight, the text vectors' dimensions); the plot's\n")
+		p("diversity sweep; and the smaller panels (Panel size), which keep the panel row's settings.\n\n")
 	}
 }
