@@ -57,8 +57,13 @@ func (s *state) diversify(pool []int, scores []float32, count int, lambda float3
 				// or of who read them) can miss the sameness readers see in
 				// topics, the "more of the same" a filter bubble is made of.
 				// Opposite is no more different than unrelated: a negative
-				// similarity must not earn a bonus.
-				if sim := max(e.itemSim(chosen, i), e.topicSim(chosen, i)); sim > maxSim[k] {
+				// similarity must not earn a bonus. Without both vectors
+				// itemSim is the topic cosine itself.
+				sim := e.topicSim(chosen, i)
+				if e.inv[chosen] != 0 && e.inv[i] != 0 {
+					sim = max(sim, e.itemSim(chosen, i))
+				}
+				if sim > maxSim[k] {
 					maxSim[k] = sim
 				}
 			}
