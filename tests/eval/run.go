@@ -240,14 +240,14 @@ const crossFittings = 3
 
 // panelFit is one two-fold cross-fitting of the panel: the users split in
 // two halves, and the catalogue a publisher would ship with panel vectors
-// learned by build/collab from one half's histories ranks the other half's
-// readers (no reader's own history trains the vectors they are ranked
-// with).
+// learned by build/collab from one half's histories (or a part of that
+// half's, for a smaller panel) ranks the other half's readers (no reader's
+// own history trains the vectors they are ranked with).
 type panelFit struct {
 	folds   []int                // each user's half
 	panel   []int                // each user's half when on its panel, else -1
-	cats    []*catalog.Catalogue // per half, vectors from its users' histories
-	has     [][]bool             // per half, the items its users have
+	cats    []*catalog.Catalogue // per half, vectors from its panel's histories
+	has     [][]bool             // per half, the items its panel has
 	reports []collab.Report
 	foldIn  *ALSMethod // the server-side fold-in of these vectors, when built
 }
