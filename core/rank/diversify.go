@@ -59,9 +59,9 @@ func (s *state) diversify(pool []int, scores []float32, count int, lambda float3
 				// Opposite is no more different than unrelated: a negative
 				// similarity must not earn a bonus. Without both vectors
 				// itemSim is the topic cosine itself.
-				sim := e.topicSim(chosen, i)
+				sim := e.itemSim(chosen, i)
 				if e.inv[chosen] != 0 && e.inv[i] != 0 {
-					sim = max(sim, e.itemSim(chosen, i))
+					sim = max(sim, e.topicSim(chosen, i))
 				}
 				if sim > maxSim[k] {
 					maxSim[k] = sim
