@@ -96,9 +96,12 @@ size: assets
 	$(GO) run ./build/cmd/hearth-size -dir $(DIST)
 
 ## eval: ranking quality on real interaction data, beside server-side baselines:
-## tunes on validation targets, then rewrites docs/quality.md and docs/quality.png
+## tunes on validation targets, then rewrites docs/quality.md and docs/quality.png.
+## HEARTH_EVAL_DATA=folder runs it on another data set (its report goes to
+## eval-reports/<folder name>/, or HEARTH_EVAL_OUT); EVAL_TIMEOUT bounds the run.
+EVAL_TIMEOUT ?= 60m
 eval:
-	HEARTH_EVAL_REPORT=1 $(GO) test -count=1 -run TestQuality -v -timeout 60m ./tests/eval/
+	HEARTH_EVAL_REPORT=1 $(GO) test -count=1 -run TestQuality -v -timeout $(EVAL_TIMEOUT) ./tests/eval/
 
 clean:
 	rm -rf $(DIST)

@@ -89,17 +89,20 @@ func Assess(ds *Dataset, o Options) (*Assessment, error) {
 		return nil, fmt.Errorf("assess %s: %w", ds.Name, err)
 	}
 	a.Run = run
-	if err := run.Baselines(); err != nil {
-		return nil, fmt.Errorf("assess %s: %w", ds.Name, err)
-	}
-	if err := run.Hearth(); err != nil {
-		return nil, fmt.Errorf("assess %s: %w", ds.Name, err)
-	}
-	if err := run.FoldIn(); err != nil {
-		return nil, fmt.Errorf("assess %s: %w", ds.Name, err)
-	}
-	if err := run.MeasurePanelSizes(); err != nil {
-		return nil, fmt.Errorf("assess %s: panel sizes: %w", ds.Name, err)
+	// A large data set takes a long while in each stage: say what runs.
+	for _, stage := range []struct {
+		what string
+		run  func() error
+	}{
+		{"server-side baselines", run.Baselines},
+		{"Hearth's rows", run.Hearth},
+		{"core's fold-in against the server's", run.FoldIn},
+		{"smaller panels", run.MeasurePanelSizes},
+	} {
+		logf("test split: %s (%v in)", stage.what, time.Since(start).Round(time.Second))
+		if err := stage.run(); err != nil {
+			return nil, fmt.Errorf("assess %s: %s: %w", ds.Name, stage.what, err)
+		}
 	}
 	for _, ps := range run.PanelSizes {
 		logf("panel of %d users per half: Hearth with panel vectors nDCG@10 %.4f", ps.Members, metric.Mean(ps.Result.NDCG))

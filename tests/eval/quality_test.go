@@ -17,7 +17,22 @@ const (
 	envReport = "HEARTH_EVAL_REPORT" // 1: tune, sweep, write docs/quality.md and its plot
 	envData   = "HEARTH_EVAL_DATA"   // data set folder, MovieLens or MIND layout (default: MovieLens small from ../shared/data)
 	envAssert = "HEARTH_EVAL_ASSERT" // 1: fail the test on any failed target or check; 0: on none (see asserted)
+	envOut    = "HEARTH_EVAL_OUT"    // folder of the report and its plot (default: reportDir)
 )
+
+// reportDir is where the report and its plot go, relative to the
+// repository: docs/ for the default data set, whose report the project
+// ships, and eval-reports/<folder name>/ (ignored by git) for another, so
+// that a run on a publisher's own data never overwrites docs/quality.md.
+func reportDir(root, name string, isDefault bool) string {
+	if dir := os.Getenv(envOut); dir != "" {
+		return dir
+	}
+	if isDefault {
+		return filepath.Join(root, "docs")
+	}
+	return filepath.Join(root, "eval-reports", name)
+}
 
 // reportDiversities are the points of the report's accuracy-diversity curves.
 var reportDiversities = []float32{0.01, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1}
@@ -70,18 +85,22 @@ func TestQuality(t *testing.T) {
 	if report {
 		root, err := shareddata.Root()
 		require.NoError(t, err)
-		docs := filepath.Join(root, "docs")
-		require.NoError(t, os.MkdirAll(docs, 0o755))
+		out := reportDir(root, name, isDefault)
+		require.NoError(t, os.MkdirAll(out, 0o755))
+		command := fmt.Sprintf("make eval   # %s=1 go test -count=1 -run TestQuality -v -timeout 60m ./tests/eval/", envReport)
+		if !isDefault {
+			command = fmt.Sprintf("%s=%s %s", envData, name, command)
+		}
 		var md, png bytes.Buffer
 		require.NoError(t, a.Report(&md, &png, ReportInfo{
-			Command: fmt.Sprintf("make eval   # %s=1 go test -count=1 -run TestQuality -v -timeout 60m ./tests/eval/", envReport),
+			Command: command,
 			Data:    name,
 			Date:    time.Now().UTC().Format("2006-01-02"),
 			Plot:    "quality.png",
 		}))
-		require.NoError(t, os.WriteFile(filepath.Join(docs, "quality.png"), png.Bytes(), 0o644))
-		require.NoError(t, os.WriteFile(filepath.Join(docs, "quality.md"), md.Bytes(), 0o644))
-		t.Logf("full evaluation done in %v; docs/quality.md and docs/quality.png written", a.Elapsed.Round(time.Second))
+		require.NoError(t, os.WriteFile(filepath.Join(out, "quality.png"), png.Bytes(), 0o644))
+		require.NoError(t, os.WriteFile(filepath.Join(out, "quality.md"), md.Bytes(), 0o644))
+		t.Logf("full evaluation done in %v; %s and its plot written", a.Elapsed.Round(time.Second), filepath.Join(out, "quality.md"))
 	} else {
 		t.Logf("quick evaluation done in %v; %s=1 tunes, sweeps and rewrites docs/quality.md", a.Elapsed.Round(time.Millisecond), envReport)
 	}
@@ -92,4 +111,14 @@ func TestQuality(t *testing.T) {
 			t.Errorf("%s failed: %s: %s", v.ID, v.Claim, v.Detail)
 		}
 	}
+}
+
+// TestReportDir checks a run on another data set writes its report beside
+// the repository's, never over docs/quality.md, unless told where.
+func TestReportDir(t *testing.T) {
+	t.Setenv(envOut, "")
+	require.Equal(t, filepath.Join("repo", "docs"), reportDir("repo", "ml-latest-small", true))
+	require.Equal(t, filepath.Join("repo", "eval-reports", "ml-1m"), reportDir("repo", "ml-1m", false))
+	t.Setenv(envOut, "elsewhere")
+	require.Equal(t, "elsewhere", reportDir("repo", "ml-1m", false))
 }
