@@ -15,9 +15,9 @@ import (
 // Environment switches.
 const (
 	envReport = "HEARTH_EVAL_REPORT" // 1: tune, sweep, write docs/quality.md and its plot
-	envData   = "HEARTH_EVAL_DATA"   // data set folder, MovieLens or MIND layout (default: MovieLens small from ../shared/data)
+	envData   = "HEARTH_EVAL_DATA"   // data set folder, MovieLens or MIND layout, relative to the repository (default: MovieLens small from ../shared/data)
 	envAssert = "HEARTH_EVAL_ASSERT" // 1: fail the test on any failed target or check; 0: on none (see asserted)
-	envOut    = "HEARTH_EVAL_OUT"    // folder of the report and its plot (default: reportDir)
+	envOut    = "HEARTH_EVAL_OUT"    // folder of the report and its plot, relative to the repository (default: reportDir)
 )
 
 // reportDir is where the report and its plot go, relative to the
@@ -26,7 +26,10 @@ const (
 // that a run on a publisher's own data never overwrites docs/quality.md.
 func reportDir(root, name string, isDefault bool) string {
 	if dir := os.Getenv(envOut); dir != "" {
-		return dir
+		if filepath.IsAbs(dir) {
+			return dir
+		}
+		return filepath.Join(root, dir)
 	}
 	if isDefault {
 		return filepath.Join(root, "docs")
@@ -43,12 +46,24 @@ var reportDiversities = []float32{0.01, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 
 func dataSet(t *testing.T) (dir, name string, isDefault bool) {
 	t.Helper()
 	if dir := os.Getenv(envData); dir != "" {
-		return dir, filepath.Base(filepath.Clean(dir)), false
+		return fromRoot(t, dir), filepath.Base(filepath.Clean(dir)), false
 	}
 	// MovieLens ml-latest-small is read from ../shared/data beside the
 	// repository; HEARTH_EVAL_DATA points the same run at another data set.
 	dir = shareddata.Dir(t, "movielens-latest-small")
 	return dir, "GroupLens MovieLens ml-latest-small (research use only)", true
+}
+
+// fromRoot resolves a folder given relative to the repository, where make
+// runs, since go test runs in the package's folder.
+func fromRoot(t *testing.T, dir string) string {
+	t.Helper()
+	if filepath.IsAbs(dir) {
+		return dir
+	}
+	root, err := shareddata.Root()
+	require.NoError(t, err)
+	return filepath.Join(root, dir)
 }
 
 // asserted says whether a failed verdict fails the test. HEARTH_EVAL_ASSERT
@@ -120,5 +135,8 @@ func TestReportDir(t *testing.T) {
 	require.Equal(t, filepath.Join("repo", "docs"), reportDir("repo", "ml-latest-small", true))
 	require.Equal(t, filepath.Join("repo", "eval-reports", "ml-1m"), reportDir("repo", "ml-1m", false))
 	t.Setenv(envOut, "elsewhere")
-	require.Equal(t, "elsewhere", reportDir("repo", "ml-1m", false))
+	require.Equal(t, filepath.Join("repo", "elsewhere"), reportDir("repo", "ml-1m", false), "relative to the repository")
+	abs := filepath.Join(t.TempDir(), "out")
+	t.Setenv(envOut, abs)
+	require.Equal(t, abs, reportDir("repo", "ml-1m", false))
 }
