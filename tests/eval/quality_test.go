@@ -26,10 +26,7 @@ const (
 // that a run on a publisher's own data never overwrites docs/quality.md.
 func reportDir(root, name string, isDefault bool) string {
 	if dir := os.Getenv(envOut); dir != "" {
-		if filepath.IsAbs(dir) {
-			return dir
-		}
-		return filepath.Join(root, dir)
+		return underRoot(root, dir)
 	}
 	if isDefault {
 		return filepath.Join(root, "docs")
@@ -46,7 +43,9 @@ var reportDiversities = []float32{0.01, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 
 func dataSet(t *testing.T) (dir, name string, isDefault bool) {
 	t.Helper()
 	if dir := os.Getenv(envData); dir != "" {
-		return fromRoot(t, dir), filepath.Base(filepath.Clean(dir)), false
+		root, err := shareddata.Root()
+		require.NoError(t, err)
+		return underRoot(root, dir), filepath.Base(filepath.Clean(dir)), false
 	}
 	// MovieLens ml-latest-small is read from ../shared/data beside the
 	// repository; HEARTH_EVAL_DATA points the same run at another data set.
@@ -54,15 +53,12 @@ func dataSet(t *testing.T) (dir, name string, isDefault bool) {
 	return dir, "GroupLens MovieLens ml-latest-small (research use only)", true
 }
 
-// fromRoot resolves a folder given relative to the repository, where make
-// runs, since go test runs in the package's folder.
-func fromRoot(t *testing.T, dir string) string {
-	t.Helper()
+// underRoot resolves a folder given relative to the repository root,
+// where make runs, since go test runs in the package's folder.
+func underRoot(root, dir string) string {
 	if filepath.IsAbs(dir) {
 		return dir
 	}
-	root, err := shareddata.Root()
-	require.NoError(t, err)
 	return filepath.Join(root, dir)
 }
 
@@ -117,7 +113,7 @@ func TestQuality(t *testing.T) {
 		require.NoError(t, os.WriteFile(filepath.Join(out, "quality.md"), md.Bytes(), 0o644))
 		t.Logf("full evaluation done in %v; %s and its plot written", a.Elapsed.Round(time.Second), filepath.Join(out, "quality.md"))
 	} else {
-		t.Logf("quick evaluation done in %v; %s=1 tunes, sweeps and rewrites docs/quality.md", a.Elapsed.Round(time.Millisecond), envReport)
+		t.Logf("quick evaluation done in %v; %s=1 tunes, sweeps and writes the report", a.Elapsed.Round(time.Millisecond), envReport)
 	}
 
 	for _, v := range a.Run.Verdicts() {
