@@ -202,7 +202,7 @@ func TestRun_Verdicts(t *testing.T) {
 		}
 		return out
 	}
-	noisy := func(base float64) []float64 { return per(func(i int) float64 { return base + 0.05*float64(i%5) }) }
+	noisy := func(base float64) []float64 { return noisyScores(n, base) }
 	flat := func(v float64) []float64 { return per(func(int) float64 { return v }) }
 	// swing is v ± 0.1 in turn: a mean difference of 0 from flat(v).
 	swing := func(v float64) []float64 { return per(func(i int) float64 { return v + 0.2*float64(i%2) - 0.1 }) }
@@ -256,13 +256,7 @@ func TestRun_Verdicts(t *testing.T) {
 func TestPanelSizeFigures(t *testing.T) {
 	s := NewSplit(blocks(20))
 	n := len(s.Users)
-	noisy := func(base float64) []float64 {
-		out := make([]float64, n)
-		for i := range out {
-			out[i] = base + 0.05*float64(i%5)
-		}
-		return out
-	}
+	noisy := func(base float64) []float64 { return noisyScores(n, base) }
 	res := func(name string, ndcg []float64) *Result {
 		return &Result{Method: name, NDCG: ndcg, Lists: make([][]int, n)}
 	}
@@ -288,4 +282,14 @@ func TestPanelSizeFigures(t *testing.T) {
 	require.Contains(t, text, "- Above Hearth's default on text vectors alone (interval above 0): the panels of 5, 10 and "+half+" members per half.\n")
 	require.Contains(t, text, "scores 0.5000: above the panel of 2 members per half; indistinguishable from the panel of 5 members per half; below the panels of 10 and "+half+" members per half (paired intervals).\n")
 	require.Contains(t, text, "| each half (the panel row) | "+half+" | 50.0% | 0.6000 | 1.000 |")
+}
+
+// noisyScores are n users' scores base + 0.05 × (user mod 5): mean base +
+// 0.1, spread enough for a paired interval to have width.
+func noisyScores(n int, base float64) []float64 {
+	out := make([]float64, n)
+	for i := range out {
+		out[i] = base + 0.05*float64(i%5)
+	}
+	return out
 }

@@ -41,17 +41,14 @@ func (r *Run) MeasurePanelSizes() error {
 		if err != nil {
 			return err
 		}
-		var h CrossFitted
-		for _, fit := range fits {
-			m, err := r.panelHearthOn(fit, pol)
-			if err != nil {
-				return err
-			}
-			h = append(h, m)
+		h, err := r.panelHearthOver(fits, pol)
+		if err != nil {
+			return err
 		}
+		members := fits[0].members()
 		res := Evaluate(r.Split, h)
-		res.Method = fmt.Sprintf("%s, panel of %d", RowPanel, fits[0].members())
-		r.PanelSizes = append(r.PanelSizes, PanelSize{Share: share, Members: fits[0].members(), Result: res})
+		res.Method = fmt.Sprintf("%s, panel of %d", RowPanel, members)
+		r.PanelSizes = append(r.PanelSizes, PanelSize{Share: share, Members: members, Result: res})
 	}
 	return nil
 }

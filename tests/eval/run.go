@@ -502,6 +502,11 @@ func (r *Run) panelHearth(pol catalog.Policy) (CrossFitted, error) {
 	if err != nil {
 		return nil, err
 	}
+	return r.panelHearthOver(fits, pol)
+}
+
+// panelHearthOver is Hearth on the panel catalogues of fits under a policy.
+func (r *Run) panelHearthOver(fits []*panelFit, pol catalog.Policy) (CrossFitted, error) {
 	var out CrossFitted
 	for _, fit := range fits {
 		h, err := r.panelHearthOn(fit, pol)
