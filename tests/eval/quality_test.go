@@ -2,9 +2,11 @@ package eval
 
 import (
 	"bytes"
+	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -98,10 +100,7 @@ func TestQuality(t *testing.T) {
 		require.NoError(t, err)
 		out := reportDir(root, name, isDefault)
 		require.NoError(t, os.MkdirAll(out, 0o755))
-		command := fmt.Sprintf("make eval   # %s=1 go test -count=1 -run TestQuality -v -timeout 60m ./tests/eval/", envReport)
-		if !isDefault {
-			command = fmt.Sprintf("%s=%s %s", envData, name, command)
-		}
+		command := evalCommand(name, isDefault, testTimeout())
 		var md, png bytes.Buffer
 		require.NoError(t, a.Report(&md, &png, ReportInfo{
 			Command: command,
@@ -135,4 +134,58 @@ func TestReportDir(t *testing.T) {
 	abs := filepath.Join(t.TempDir(), "out")
 	t.Setenv(envOut, abs)
 	require.Equal(t, abs, reportDir("repo", "ml-1m", false))
+}
+
+func TestEvalCommand(t *testing.T) {
+	const goTest = "go test -count=1 -run TestQuality -v -timeout "
+	for _, c := range []struct {
+		name      string
+		isDefault bool
+		timeout   time.Duration
+		want      string
+	}{
+		{"ml-latest-small", true, time.Hour, "make eval   # HEARTH_EVAL_REPORT=1 " + goTest + "1h ./tests/eval/"},
+		{"ml-1m", false, time.Hour, "HEARTH_EVAL_DATA=ml-1m make eval   # HEARTH_EVAL_REPORT=1 " + goTest + "1h ./tests/eval/"},
+		{"ml-1m", false, 150 * time.Minute, "HEARTH_EVAL_DATA=ml-1m EVAL_TIMEOUT=2h30m make eval   # HEARTH_EVAL_REPORT=1 " + goTest + "2h30m ./tests/eval/"},
+		{"ml-latest-small", true, 10 * time.Minute, "EVAL_TIMEOUT=10m make eval   # HEARTH_EVAL_REPORT=1 " + goTest + "10m ./tests/eval/"},
+	} {
+		require.Equal(t, c.want, evalCommand(c.name, c.isDefault, c.timeout))
+	}
+	require.Positive(t, testTimeout(), "go test always runs with a timeout")
+}
+
+// defaultEvalTimeout is the Makefile's EVAL_TIMEOUT when none is given.
+const defaultEvalTimeout = 60 * time.Minute
+
+// evalCommand is the command line the report names: make eval with the
+// data set and the timeout the run had, where they are not the defaults,
+// and the go test command it runs.
+func evalCommand(name string, isDefault bool, timeout time.Duration) string {
+	d := timeout.String() // 1h0m0s → 1h, 10m0s → 10m
+	if strings.HasSuffix(d, "m0s") {
+		d = strings.TrimSuffix(d, "0s")
+	}
+	if strings.HasSuffix(d, "h0m") {
+		d = strings.TrimSuffix(d, "0m")
+	}
+	command := fmt.Sprintf("make eval   # %s=1 go test -count=1 -run TestQuality -v -timeout %s ./tests/eval/", envReport, d)
+	if timeout != defaultEvalTimeout {
+		command = fmt.Sprintf("EVAL_TIMEOUT=%s %s", d, command)
+	}
+	if !isDefault {
+		command = fmt.Sprintf("%s=%s %s", envData, name, command)
+	}
+	return command
+}
+
+// testTimeout is this go test run's -timeout (0 when there is none).
+func testTimeout() time.Duration {
+	if f := flag.Lookup("test.timeout"); f != nil {
+		if g, ok := f.Value.(flag.Getter); ok {
+			if d, ok := g.Get().(time.Duration); ok {
+				return d
+			}
+		}
+	}
+	return 0
 }
