@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
@@ -144,13 +143,14 @@ func TestEvalCommand(t *testing.T) {
 		timeout   time.Duration
 		want      string
 	}{
-		{"ml-latest-small", true, time.Hour, "make eval   # HEARTH_EVAL_REPORT=1 " + goTest + "1h ./tests/eval/"},
-		{"ml-1m", false, time.Hour, "HEARTH_EVAL_DATA=ml-1m make eval   # HEARTH_EVAL_REPORT=1 " + goTest + "1h ./tests/eval/"},
-		{"ml-1m", false, 150 * time.Minute, "HEARTH_EVAL_DATA=ml-1m EVAL_TIMEOUT=2h30m make eval   # HEARTH_EVAL_REPORT=1 " + goTest + "2h30m ./tests/eval/"},
+		{"ml-latest-small", true, time.Hour, "make eval   # HEARTH_EVAL_REPORT=1 " + goTest + "60m ./tests/eval/"},
+		{"ml-1m", false, time.Hour, "HEARTH_EVAL_DATA=ml-1m make eval   # HEARTH_EVAL_REPORT=1 " + goTest + "60m ./tests/eval/"},
+		{"ml-1m", false, 150 * time.Minute, "HEARTH_EVAL_DATA=ml-1m EVAL_TIMEOUT=150m make eval   # HEARTH_EVAL_REPORT=1 " + goTest + "150m ./tests/eval/"},
 		{"ml-latest-small", true, 10 * time.Minute, "EVAL_TIMEOUT=10m make eval   # HEARTH_EVAL_REPORT=1 " + goTest + "10m ./tests/eval/"},
 	} {
 		require.Equal(t, c.want, evalCommand(c.name, c.isDefault, c.timeout))
 	}
+	require.Contains(t, evalCommand("ml-1m", false, 90*time.Second), "EVAL_TIMEOUT=1m30s ")
 	require.Positive(t, testTimeout(), "go test always runs with a timeout")
 }
 
@@ -161,12 +161,9 @@ const defaultEvalTimeout = 60 * time.Minute
 // data set and the timeout the run had, where they are not the defaults,
 // and the go test command it runs.
 func evalCommand(name string, isDefault bool, timeout time.Duration) string {
-	d := timeout.String() // 1h0m0s → 1h, 10m0s → 10m
-	if strings.HasSuffix(d, "m0s") {
-		d = strings.TrimSuffix(d, "0s")
-	}
-	if strings.HasSuffix(d, "h0m") {
-		d = strings.TrimSuffix(d, "0m")
+	d := timeout.String()
+	if timeout > 0 && timeout%time.Minute == 0 {
+		d = fmt.Sprintf("%dm", timeout/time.Minute) // as the Makefile writes it: 60m
 	}
 	command := fmt.Sprintf("make eval   # %s=1 go test -count=1 -run TestQuality -v -timeout %s ./tests/eval/", envReport, d)
 	if timeout != defaultEvalTimeout {
