@@ -576,6 +576,7 @@ func (r *Run) settings(p func(string, ...any), info ReportInfo) {
 		p(", each chosen by the worst slice of the\n  validation nDCG@10 minus %.2f × the best server-side baseline's", bestShare)
 	}
 	p(".\n")
+	p("  %s\n", builderWeights(set))
 	p("- Baselines: item-kNN k = %d; recency half-life %g days; server ALS d = %d, λ = %g, α = %g, %d iterations;\n",
 		set.KNN, set.RecentHalfLifeDays, set.ServerALS.Dim, set.ServerALS.Lambda, set.ServerALS.Alpha, set.ServerALS.Iterations)
 	reader := ReaderFor(r.Split.Data)
@@ -634,4 +635,28 @@ func joinNumbers(xs []float32) string {
 		return strings.Join(parts, "")
 	}
 	return strings.Join(parts[:len(parts)-1], ", ") + " or " + parts[len(parts)-1]
+}
+
+// builderWeights says whether the collaborative rows' weights are those the
+// catalogue builder ships with learned vectors when a policy sets none.
+func builderWeights(set Settings) string {
+	var differ []string
+	for _, c := range []struct {
+		what      string
+		row, ship catalog.Weights
+	}{
+		{"panel", set.Panel.Weights, collab.PanelWeights},
+		{"transition", set.Transit.Weights, collab.TransitionWeights},
+	} {
+		if c.row != c.ship {
+			w := c.ship
+			differ = append(differ, fmt.Sprintf("for %s vectors similarity %g, topic %g, freshness %g, popularity %g",
+				c.what, w.Similarity, w.Topic, w.Freshness, w.Popularity))
+		}
+	}
+	if len(differ) == 0 {
+		return "The catalogue builder ships these weights with vectors it learns, when the policy sets none (`collab.Weights`);\n  diversity stays the policy's."
+	}
+	return "The catalogue builder ships other weights with vectors it learns, when the policy sets none (`collab.Weights`):\n  " +
+		strings.Join(differ, "; ") + ". These were chosen on ml-latest-small; diversity stays the policy's."
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hearth-dev/hearth/build/collab"
 	"github.com/hearth-dev/hearth/core/catalog"
 	"github.com/stretchr/testify/require"
 )
@@ -40,6 +41,8 @@ func TestRun_Collab(t *testing.T) {
 	require.Equal(t, 5, c.Dim)
 	require.Len(t, c.Gram, 25)
 	require.EqualValues(t, 2, c.Lambda, "-lambda is the training's and the shipped one")
+	require.Equal(t, collab.PanelWeights, c.Policy.Weights, "no policy: learned vectors' weights, the panel's leading")
+	require.Contains(t, stdout, "policy: no weights given; learned vectors rank with similarity 1, topic 0.1, freshness 0, popularity 1")
 	for _, it := range c.Items {
 		require.Len(t, it.Vector, 5, it.URL)
 	}
@@ -56,6 +59,12 @@ func TestRun_Collab(t *testing.T) {
 	_, stderr, err = runCmd(t, append(next, "-transitions", transitions)...)
 	require.NoError(t, err)
 	require.NotContains(t, stderr, "ships text vectors")
+	require.Equal(t, collab.TransitionWeights, policyOf(t, filepath.Join(dir, "next.msgpack")).Weights, "transitions alone: theirs")
+	// A policy's own weights stand, even one that leaves similarity out.
+	own := write(t, dir, "policy.json", `{"weights": {"popularity": 1, "freshness": 0.5}}`)
+	_, stderr, err = runCmd(t, append(next, "-transitions", transitions, "-policy", own)...)
+	require.NoError(t, err, stderr)
+	require.Equal(t, catalog.Weights{Popularity: 1, Freshness: 0.5}, policyOf(t, filepath.Join(dir, "next.msgpack")).Weights)
 
 	for _, tc := range []struct {
 		name string
@@ -77,4 +86,14 @@ func TestRun_Collab(t *testing.T) {
 			require.ErrorContains(t, err, tc.want)
 		})
 	}
+}
+
+// policyOf is the policy of the catalogue at path.
+func policyOf(t *testing.T, path string) catalog.Policy {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	require.NoError(t, err)
+	c, err := catalog.Decode(b)
+	require.NoError(t, err)
+	return c.Policy
 }

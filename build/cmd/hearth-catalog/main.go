@@ -180,6 +180,16 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		if in, err = readCollab(*transitions, *panel); err != nil {
 			return err
 		}
+		if pol.Weights == (catalog.Weights{}) {
+			// Core's default weights are for text vectors; learned ones
+			// lead the score.
+			pol.Weights = collab.Weights(in)
+			if !*quiet {
+				w := pol.Weights
+				fmt.Fprintf(stdout, "policy: no weights given; learned vectors rank with similarity %g, topic %g, freshness %g, popularity %g\n",
+					w.Similarity, w.Topic, w.Freshness, w.Popularity)
+			}
+		}
 		if p := opts.Previous; p != nil && len(p.Gram) > 0 {
 			// The vectors are learned again; carried items need text
 			// vectors to be mapped from, not the old factors.
