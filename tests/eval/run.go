@@ -62,13 +62,15 @@ func (s Settings) String() string {
 // Tuned are the settings chosen on the MovieLens validation targets by
 // Tune (HEARTH_EVAL_REPORT=1 runs it again and reports any change); the
 // quick evaluation uses them as they are. Hearth's default row is core's
-// shipped policy, whatever Text says.
+// shipped policy, whatever Text says. The collaborative vectors' training
+// and weights are the catalogue builder's defaults (build/collab), so the
+// panel and transition rows measure what a build ships.
 var Tuned = Settings{
 	KNN:                1600,
 	RecentHalfLifeDays: 365,
 	ServerALS:          ALSConfig{Dim: 64, Lambda: 50, Alpha: 5, Iterations: 10, Seed: 1},
-	PanelALS:           ALSConfig{Dim: 64, Lambda: 50, Alpha: 20, Iterations: 10, Seed: 1},
-	TransitALS:         ALSConfig{Dim: 64, Lambda: 200, Alpha: 50, Iterations: 10, Seed: 1},
+	PanelALS:           ALSConfig{Dim: collab.DefaultDim, Lambda: collab.DefaultLambda, Alpha: collab.DefaultAlpha, Iterations: collab.DefaultIterations, Seed: 1},
+	TransitALS:         ALSConfig{Dim: collab.DefaultDim, Lambda: collab.DefaultLambdaTransit, Alpha: collab.DefaultTransitionAlpha, Iterations: collab.DefaultIterations, Seed: 1},
 	TextDim:            64,
 	Text:               HearthSettings{Weights: catalog.Weights{Similarity: 0.25, Topic: 0.25, Freshness: 0.3, Popularity: 1}, Diversity: 0.4},
 	Panel:              HearthSettings{Weights: collab.PanelWeights, Diversity: 0.3, InterestHalfLifeDays: 30},
