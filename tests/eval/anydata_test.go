@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hearth-dev/hearth/core/catalog"
 	"github.com/stretchr/testify/require"
 )
 
@@ -292,4 +293,40 @@ func noisyScores(n int, base float64) []float64 {
 		out[i] = base + 0.05*float64(i%5)
 	}
 	return out
+}
+
+// TestShippedDiversity reads the collaborative curves at core's default
+// diversity and compares each with its row, paired; a curve without that
+// point says nothing.
+func TestShippedDiversity(t *testing.T) {
+	s := NewSplit(blocks(20))
+	n := len(s.Users)
+	res := func(name string, ndcg []float64, ild float64) *Result {
+		r := &Result{Method: name, NDCG: ndcg, ILD: make([]float64, n)}
+		for i := range r.ILD {
+			r.ILD[i] = ild
+		}
+		return r
+	}
+	r := &Run{Split: s, Settings: Tuned, Results: []*Result{
+		res(RowKNN, noisyScores(n, 0.3), 0.7),
+		res(RowServerALS, noisyScores(n, 0.4), 0.75),
+		res(RowPanel, noisyScores(n, 0.4), 0.8),
+		res(RowTransit, noisyScores(n, 0.4), 0.7),
+	}}
+	d := catalog.Policy{}.WithDefaults().Diversity
+	curves := []Sweep{
+		{Row: RowDefault, Points: []SweepPoint{{d, 0.1, 0.9, noisyScores(n, 0)}}},
+		{Row: RowPanel, Points: []SweepPoint{{0.01, 0.5, 0.8, noisyScores(n, 0.4)}, {d, 0.45, 0.85, noisyScores(n, 0.35)}}},
+		{Row: RowTransit, Points: []SweepPoint{{d, 0.5, 0.72, noisyScores(n, 0.4)}}},
+	}
+	var b strings.Builder
+	r.shippedDiversity(func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }, curves)
+	require.Equal(t, fmt.Sprintf("At core's default diversity, %g, which a build that learns vectors keeps unless its policy sets one: "+
+		"panel vectors 0.4500 (below the row's 0.5000: -0.0500 [-0.0500, -0.0500]), diversity 0.850 (item-kNN 0.700, ALS 0.750); "+
+		"transition vectors 0.5000 (indistinguishable from the row's 0.5000: +0.0000 [+0.0000, +0.0000]), diversity 0.720 (item-kNN 0.700, ALS 0.750).\n\n", d), b.String())
+
+	b.Reset()
+	r.shippedDiversity(func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }, curves[:1])
+	require.Empty(t, b.String(), "no collaborative curve at the default")
 }

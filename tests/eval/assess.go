@@ -132,7 +132,7 @@ func Assess(ds *Dataset, o Options) (*Assessment, error) {
 // swept diversities and plot is not nil.
 func (a *Assessment) Report(md, plot io.Writer, info ReportInfo) error {
 	run := a.Run
-	info.TuneLog, info.Tuned, info.Seeds = a.TuneLog, a.Tuned, a.Seeds
+	info.TuneLog, info.Tuned, info.Seeds, info.Curves = a.TuneLog, a.Tuned, a.Seeds, a.Curves
 	if a.Tuned {
 		quick := Tuned
 		quick.PanelALS.Alpha = run.Settings.PanelALS.Alpha

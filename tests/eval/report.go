@@ -161,6 +161,7 @@ type ReportInfo struct {
 	Tuned    bool         // settings were tuned on validation in this run
 	Previous *Settings    // the settings the quick run uses, when tuning chose others
 	Seeds    []SeedFigure // the collaborative rows' validation figures per seed, when tuned
+	Curves   []Sweep      // the accuracy-diversity curves, when swept
 }
 
 // WriteMarkdown writes the run as docs/quality.md. Every comparison in it
@@ -318,6 +319,7 @@ func (r *Run) WriteMarkdown(w io.Writer, info ReportInfo) error {
 		p("(the text vectors' curve is core's shipped policy, the panel and transition vectors' curves their tuned settings);\n")
 		p("the baselines are single points. Diversity is the mean pairwise\n")
 		p("%s distance within a list.\n\n", words.Topic)
+		r.shippedDiversity(p, info.Curves)
 	}
 
 	p("## Failures\n\n")
@@ -659,4 +661,38 @@ func builderWeights(set Settings) string {
 	}
 	return "The catalogue builder ships other weights with vectors it learns, when the policy sets none (`collab.Weights`):\n  " +
 		strings.Join(differ, "; ") + ". These were chosen on ml-latest-small; diversity stays the policy's."
+}
+
+// shippedDiversity says what the collaborative rows score at core's
+// default diversity, which a build that learns vectors keeps unless its
+// policy sets one (the rows use the diversity tuned for accuracy), read off
+// the curves: nDCG@10 against the row's, paired, and diversity against
+// the collaborative baselines'.
+func (r *Run) shippedDiversity(p func(string, ...any), curves []Sweep) {
+	d := catalog.Policy{}.WithDefaults().Diversity
+	knn, als := r.Get(RowKNN), r.Get(RowServerALS)
+	var parts []string
+	for _, c := range curves {
+		row := r.Get(c.Row)
+		if c.Row == RowDefault || row == nil {
+			continue
+		}
+		for _, pt := range c.Points {
+			if pt.Diversity != d || pt.ndcg == nil {
+				continue
+			}
+			iv := r.paired(pt.ndcg, row.NDCG)
+			part := fmt.Sprintf("%s %.4f (%s the row's %.4f: %s), diversity %.3f", strings.ToLower(c.Row[len("Hearth, "):]),
+				pt.NDCG, relation(iv), metric.Mean(row.NDCG), fmtIv(iv), pt.ILD)
+			if knn != nil && als != nil {
+				part += fmt.Sprintf(" (item-kNN %.3f, ALS %.3f)", metric.Mean(knn.ILD), metric.Mean(als.ILD))
+			}
+			parts = append(parts, part)
+		}
+	}
+	if len(parts) == 0 {
+		return
+	}
+	p("At core's default diversity, %g, which a build that learns vectors keeps unless its policy sets one: %s.\n\n",
+		d, strings.Join(parts, "; "))
 }

@@ -584,6 +584,7 @@ func (r *Run) BestServer() *Result {
 type SweepPoint struct {
 	Diversity float32
 	NDCG, ILD float64
+	ndcg      []float64 // per reader, for paired comparisons
 }
 
 // Sweep is one curve of the accuracy-diversity plot.
@@ -609,7 +610,7 @@ func (r *Run) Sweep(diversities []float32) ([]Sweep, error) {
 				return nil, err
 			}
 			res := Evaluate(r.Split, h)
-			curves[k].Points = append(curves[k].Points, SweepPoint{d, metric.Mean(res.NDCG), metric.Mean(res.ILD)})
+			curves[k].Points = append(curves[k].Points, SweepPoint{d, metric.Mean(res.NDCG), metric.Mean(res.ILD), res.NDCG})
 		}
 	}
 	return curves, nil
