@@ -11,7 +11,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hearth-dev/hearth/build/collab"
 	"github.com/hearth-dev/hearth/core/catalog"
+	"github.com/hearth-dev/hearth/core/metric"
 	"github.com/stretchr/testify/require"
 )
 
@@ -172,6 +174,16 @@ func TestAssess_anyData(t *testing.T) {
 				require.Contains(t, collabHalfLives, c.h.InterestHalfLifeDays, c.row)
 				require.Contains(t, a.Run.Notes[c.row], fmt.Sprintf("interest half-life %g d", c.h.InterestHalfLifeDays), c.row)
 			}
+			// A row whose tuned weights are not the ones a build ships
+			// is measured with those too, and the report says how it does.
+			for _, c := range a.Run.shippedCollab() {
+				res := a.Run.ShippedWeights[c.name]
+				require.Equal(t, c.row.Weights != c.ship, res != nil, c.name)
+				if res != nil {
+					require.Len(t, res.NDCG, len(a.Run.Split.Users))
+					require.Contains(t, text, fmt.Sprintf(", with which the row scores %.4f (", metric.Mean(res.NDCG)))
+				}
+			}
 			verdicts := a.Run.Verdicts()
 			targets := 0
 			for _, v := range verdicts {
@@ -329,4 +341,22 @@ func TestShippedDiversity(t *testing.T) {
 	b.Reset()
 	r.shippedDiversity(func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }, curves[:1])
 	require.Empty(t, b.String(), "no collaborative curve at the default")
+}
+
+// TestBuilderWeights names the weights a build ships with learned vectors
+// and, for a row tuned to others, what the row scores with them, paired.
+func TestBuilderWeights(t *testing.T) {
+	s := NewSplit(blocks(20))
+	n := len(s.Users)
+	set := Tuned
+	set.Panel.Weights = collab.PanelWeights
+	set.Transit.Weights = catalog.Weights{Similarity: 2, Popularity: 1}
+	r := &Run{Split: s, Settings: set, Results: []*Result{
+		{Method: RowPanel, NDCG: noisyScores(n, 0.4)},
+		{Method: RowTransit, NDCG: noisyScores(n, 0.4)},
+	}, ShippedWeights: map[string]*Result{RowTransit: {NDCG: noisyScores(n, 0.3)}}}
+	w := collab.TransitionWeights
+	require.Equal(t, fmt.Sprintf("A build that learns vectors, with a policy that sets no weights, ships (`collab.Weights`) the panel row's weights, and "+
+		"for transition vectors similarity %g, topic %g, freshness %g, popularity %g, with which the row scores 0.4000 (below its own: -0.1000 [-0.1000, -0.1000]); "+
+		"diversity stays the policy's.", w.Similarity, w.Topic, w.Freshness, w.Popularity), r.builderWeights())
 }

@@ -578,7 +578,7 @@ func (r *Run) settings(p func(string, ...any), info ReportInfo) {
 		p(", each chosen by the worst slice of the\n  validation nDCG@10 minus %.2f × the best server-side baseline's", bestShare)
 	}
 	p(".\n")
-	p("  %s\n", builderWeights(set))
+	p("  %s\n", r.builderWeights())
 	p("- Baselines: item-kNN k = %d; recency half-life %g days; server ALS d = %d, λ = %g, α = %g, %d iterations;\n",
 		set.KNN, set.RecentHalfLifeDays, set.ServerALS.Dim, set.ServerALS.Lambda, set.ServerALS.Alpha, set.ServerALS.Iterations)
 	reader := ReaderFor(r.Split.Data)
@@ -639,28 +639,33 @@ func joinNumbers(xs []float32) string {
 	return strings.Join(parts[:len(parts)-1], ", ") + " or " + parts[len(parts)-1]
 }
 
-// builderWeights says whether the collaborative rows' weights are those the
-// catalogue builder ships with learned vectors when a policy sets none.
-func builderWeights(set Settings) string {
-	var differ []string
-	for _, c := range []struct {
-		what      string
-		row, ship catalog.Weights
-	}{
-		{"panel", set.Panel.Weights, collab.PanelWeights},
-		{"transition", set.Transit.Weights, collab.TransitionWeights},
-	} {
-		if c.row != c.ship {
-			w := c.ship
-			differ = append(differ, fmt.Sprintf("for %s vectors similarity %g, topic %g, freshness %g, popularity %g",
-				c.what, w.Similarity, w.Topic, w.Freshness, w.Popularity))
+// builderWeights says which weights the catalogue builder ships with
+// learned vectors when a policy sets none, and, where they differ from a
+// collaborative row's, what the row scores with them.
+func (r *Run) builderWeights() string {
+	var same, differ []string
+	for _, c := range r.shippedCollab() {
+		if c.row.Weights == c.ship {
+			same = append(same, c.what)
+			continue
+		}
+		w := c.ship
+		part := fmt.Sprintf("for %s vectors similarity %g, topic %g, freshness %g, popularity %g", c.what, w.Similarity, w.Topic, w.Freshness, w.Popularity)
+		if res, row := r.ShippedWeights[c.name], r.Get(c.name); res != nil && row != nil {
+			iv := r.paired(res.NDCG, row.NDCG)
+			part += fmt.Sprintf(", with which the row scores %.4f (%s its own: %s)", metric.Mean(res.NDCG), relation(iv), fmtIv(iv))
+		}
+		differ = append(differ, part)
+	}
+	out := "A build that learns vectors, with a policy that sets no weights, ships (`collab.Weights`) "
+	if len(same) > 0 {
+		out += "the " + strings.Join(same, " and ") + " row's weights"
+		if len(differ) > 0 {
+			out += ", and "
 		}
 	}
-	if len(differ) == 0 {
-		return "The catalogue builder ships these weights with vectors it learns, when the policy sets none (`collab.Weights`);\n  diversity stays the policy's."
-	}
-	return "The catalogue builder ships other weights with vectors it learns, when the policy sets none (`collab.Weights`):\n  " +
-		strings.Join(differ, "; ") + ". These were chosen on ml-latest-small; diversity stays the policy's."
+	out += strings.Join(differ, "; ")
+	return out + "; diversity stays the policy's."
 }
 
 // shippedDiversity says what the collaborative rows score at core's

@@ -63,8 +63,9 @@ func (s Settings) String() string {
 // Tune (HEARTH_EVAL_REPORT=1 runs it again and reports any change); the
 // quick evaluation uses them as they are. Hearth's default row is core's
 // shipped policy, whatever Text says. The collaborative vectors' training
-// and weights are the catalogue builder's defaults (build/collab), so the
-// panel and transition rows measure what a build ships.
+// settings are the catalogue builder's defaults (build/collab); the weights
+// a build ships with them (collab.Weights) are measured too where they
+// differ from these (Run.ShippedWeights).
 var Tuned = Settings{
 	KNN:                1600,
 	RecentHalfLifeDays: 365,
@@ -73,8 +74,8 @@ var Tuned = Settings{
 	TransitALS:         ALSConfig{Dim: collab.DefaultDim, Lambda: collab.DefaultLambdaTransit, Alpha: collab.DefaultTransitionAlpha, Iterations: collab.DefaultIterations, Seed: 1},
 	TextDim:            64,
 	Text:               HearthSettings{Weights: catalog.Weights{Similarity: 0.25, Topic: 0.25, Freshness: 0.3, Popularity: 1}, Diversity: 0.4},
-	Panel:              HearthSettings{Weights: collab.PanelWeights, Diversity: 0.3, InterestHalfLifeDays: 30},
-	Transit:            HearthSettings{Weights: collab.TransitionWeights, Diversity: 0.01, InterestHalfLifeDays: 30},
+	Panel:              HearthSettings{Weights: catalog.Weights{Similarity: 1, Topic: 0.1, Popularity: 1}, Diversity: 0.3, InterestHalfLifeDays: 30},
+	Transit:            HearthSettings{Weights: catalog.Weights{Similarity: 1, Topic: 0.1, Freshness: 0.2, Popularity: 0.75}, Diversity: 0.01, InterestHalfLifeDays: 30},
 	Seed:               1,
 }
 
@@ -126,6 +127,11 @@ type Run struct {
 	// what is read next, where the per-reader blend must find freshness
 	// useless. nil when not measured (no dated items).
 	DatesPermuted *Result
+	// ShippedWeights are the panel and transition rows (by row name) with
+	// the weights a build that learns such vectors ships when its policy
+	// sets none (collab.Weights), measured only where those differ from
+	// the row's.
+	ShippedWeights map[string]*Result
 
 	held    map[[2]int]bool
 	textCat *catalog.Catalogue // built once; rows differ by policy only
@@ -409,7 +415,50 @@ func (r *Run) Hearth() error {
 	}
 	r.add(RowTransit, h)
 	r.Notes[RowTransit] = policyNote(builtPolicy(r.transitCat, set.Transit.policy(basePolicy)))
+	return r.shippedWeights()
+}
+
+// shippedWeights measures the panel and transition rows with the weights a
+// build ships with such vectors (shippedCollab), where those differ from
+// the rows', the rest of each row's settings unchanged.
+func (r *Run) shippedWeights() error {
+	r.ShippedWeights = map[string]*Result{}
+	for _, c := range r.shippedCollab() {
+		if c.row.Weights == c.ship {
+			continue
+		}
+		h := c.row
+		h.Weights = c.ship
+		var m Method
+		var err error
+		if c.name == RowPanel {
+			m, err = r.panelHearth(h.policy(basePolicy))
+		} else {
+			m, err = r.transitHearth(h.policy(basePolicy))
+		}
+		if err != nil {
+			return fmt.Errorf("%s with the builder's weights: %w", c.name, err)
+		}
+		r.ShippedWeights[c.name] = Evaluate(r.Split, m)
+	}
 	return nil
+}
+
+// collabWeights pairs a collaborative row's settings with the weights a
+// build ships for its kind of vectors.
+type collabWeights struct {
+	name, what string
+	row        HearthSettings
+	ship       catalog.Weights
+}
+
+// shippedCollab are the panel and transition rows' settings beside the
+// weights a build ships with their vectors.
+func (r *Run) shippedCollab() []collabWeights {
+	return []collabWeights{
+		{RowPanel, "panel", r.Settings.Panel, collab.PanelWeights},
+		{RowTransit, "transition", r.Settings.Transit, collab.TransitionWeights},
+	}
 }
 
 // shippedWeights are core's default scoring weights.

@@ -42,7 +42,7 @@ func TestRun_Collab(t *testing.T) {
 	require.Len(t, c.Gram, 25)
 	require.EqualValues(t, 2, c.Lambda, "-lambda is the training's and the shipped one")
 	require.Equal(t, collab.PanelWeights, c.Policy.Weights, "no policy: learned vectors' weights, the panel's leading")
-	require.Contains(t, stdout, "policy: no weights given; learned vectors rank with similarity 1, topic 0.1, freshness 0, popularity 1")
+	require.Contains(t, stdout, "policy: no weights given; learned vectors rank with similarity 1, topic 0.1, freshness 0.2, popularity 1")
 	for _, it := range c.Items {
 		require.Len(t, it.Vector, 5, it.URL)
 	}
