@@ -176,8 +176,8 @@ func TestAssess_anyData(t *testing.T) {
 			}
 			// A row whose tuned weights are not the ones a build ships
 			// is measured with those too, and the report says how it does.
-			for _, c := range a.Run.shippedCollab() {
-				res := a.Run.ShippedWeights[c.name]
+			for _, c := range a.Run.builderCollab() {
+				res := a.Run.WithBuilderWeights[c.name]
 				require.Equal(t, c.row.Weights != c.ship, res != nil, c.name)
 				if res != nil {
 					require.Len(t, res.NDCG, len(a.Run.Split.Users))
@@ -354,7 +354,7 @@ func TestBuilderWeights(t *testing.T) {
 	r := &Run{Split: s, Settings: set, Results: []*Result{
 		{Method: RowPanel, NDCG: noisyScores(n, 0.4)},
 		{Method: RowTransit, NDCG: noisyScores(n, 0.4)},
-	}, ShippedWeights: map[string]*Result{RowTransit: {NDCG: noisyScores(n, 0.3)}}}
+	}, WithBuilderWeights: map[string]*Result{RowTransit: {NDCG: noisyScores(n, 0.3)}}}
 	w := collab.TransitionWeights
 	require.Equal(t, fmt.Sprintf("A build that learns vectors, with a policy that sets no weights, ships (`collab.Weights`) the panel row's weights, and "+
 		"for transition vectors similarity %g, topic %g, freshness %g, popularity %g, with which the row scores 0.4000 (below its own: -0.1000 [-0.1000, -0.1000]); "+

@@ -644,14 +644,14 @@ func joinNumbers(xs []float32) string {
 // collaborative row's, what the row scores with them.
 func (r *Run) builderWeights() string {
 	var same, differ []string
-	for _, c := range r.shippedCollab() {
+	for _, c := range r.builderCollab() {
 		if c.row.Weights == c.ship {
 			same = append(same, c.what)
 			continue
 		}
 		w := c.ship
 		part := fmt.Sprintf("for %s vectors similarity %g, topic %g, freshness %g, popularity %g", c.what, w.Similarity, w.Topic, w.Freshness, w.Popularity)
-		if res, row := r.ShippedWeights[c.name], r.Get(c.name); res != nil && row != nil {
+		if res, row := r.WithBuilderWeights[c.name], r.Get(c.name); res != nil && row != nil {
 			iv := r.paired(res.NDCG, row.NDCG)
 			part += fmt.Sprintf(", with which the row scores %.4f (%s its own: %s)", metric.Mean(res.NDCG), relation(iv), fmtIv(iv))
 		}

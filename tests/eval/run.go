@@ -65,7 +65,7 @@ func (s Settings) String() string {
 // shipped policy, whatever Text says. The collaborative vectors' training
 // settings are the catalogue builder's defaults (build/collab); the weights
 // a build ships with them (collab.Weights) are measured too where they
-// differ from these (Run.ShippedWeights).
+// differ from these (Run.WithBuilderWeights).
 var Tuned = Settings{
 	KNN:                1600,
 	RecentHalfLifeDays: 365,
@@ -127,11 +127,11 @@ type Run struct {
 	// what is read next, where the per-reader blend must find freshness
 	// useless. nil when not measured (no dated items).
 	DatesPermuted *Result
-	// ShippedWeights are the panel and transition rows (by row name) with
-	// the weights a build that learns such vectors ships when its policy
-	// sets none (collab.Weights), measured only where those differ from
-	// the row's.
-	ShippedWeights map[string]*Result
+	// WithBuilderWeights are the panel and transition rows (by row name)
+	// with the weights a build that learns such vectors ships when its
+	// policy sets none (collab.Weights), measured only where those differ
+	// from the row's.
+	WithBuilderWeights map[string]*Result
 
 	held    map[[2]int]bool
 	textCat *catalog.Catalogue // built once; rows differ by policy only
@@ -415,15 +415,15 @@ func (r *Run) Hearth() error {
 	}
 	r.add(RowTransit, h)
 	r.Notes[RowTransit] = policyNote(builtPolicy(r.transitCat, set.Transit.policy(basePolicy)))
-	return r.shippedWeights()
+	return r.measureBuilderWeights()
 }
 
-// shippedWeights measures the panel and transition rows with the weights a
-// build ships with such vectors (shippedCollab), where those differ from
-// the rows', the rest of each row's settings unchanged.
-func (r *Run) shippedWeights() error {
-	r.ShippedWeights = map[string]*Result{}
-	for _, c := range r.shippedCollab() {
+// measureBuilderWeights measures the panel and transition rows with the
+// weights a build ships with such vectors (builderCollab), where those
+// differ from the rows', the rest of each row's settings unchanged.
+func (r *Run) measureBuilderWeights() error {
+	r.WithBuilderWeights = map[string]*Result{}
+	for _, c := range r.builderCollab() {
 		if c.row.Weights == c.ship {
 			continue
 		}
@@ -439,7 +439,7 @@ func (r *Run) shippedWeights() error {
 		if err != nil {
 			return fmt.Errorf("%s with the builder's weights: %w", c.name, err)
 		}
-		r.ShippedWeights[c.name] = Evaluate(r.Split, m)
+		r.WithBuilderWeights[c.name] = Evaluate(r.Split, m)
 	}
 	return nil
 }
@@ -452,9 +452,9 @@ type collabWeights struct {
 	ship       catalog.Weights
 }
 
-// shippedCollab are the panel and transition rows' settings beside the
+// builderCollab are the panel and transition rows' settings beside the
 // weights a build ships with their vectors.
-func (r *Run) shippedCollab() []collabWeights {
+func (r *Run) builderCollab() []collabWeights {
 	return []collabWeights{
 		{RowPanel, "panel", r.Settings.Panel, collab.PanelWeights},
 		{RowTransit, "transition", r.Settings.Transit, collab.TransitionWeights},
