@@ -110,6 +110,10 @@ type Report struct {
 	// Rows read, and those whose items are all in the catalogue.
 	Transitions, TransitionsUsed int
 	Panel, PanelUsed             int
+	// Members is the number of panel members with a used row: how big
+	// the panel the vectors learn from is (docs/catalogue.md, "How big a
+	// panel").
+	Members int
 	// Unknown is the number of distinct names that are no catalogue
 	// item; Examples the most frequent of them.
 	Unknown  int
@@ -162,7 +166,7 @@ func Attach(c *catalog.Catalogue, in Input, rewrite func(string) string, o Optio
 		panel = append(panel, Interaction{User: u, Item: i, Time: x.Time})
 	}
 	rep.Transitions, rep.TransitionsUsed = len(in.Transitions), len(counts)
-	rep.Panel, rep.PanelUsed = len(in.Panel), len(panel)
+	rep.Panel, rep.PanelUsed, rep.Members = len(in.Panel), len(panel), len(users)
 	rep.Unknown = len(unknown)
 	names := make([]string, 0, len(unknown))
 	for n := range unknown {

@@ -32,7 +32,7 @@ func TestRun_Collab(t *testing.T) {
 	stdout, stderr, err := runCmd(t, "-in", in, "-url-prefix", "https://example.com/=/posts/",
 		"-transitions", transitions, "-panel", panel, "-dim", "2", "-collab-dim", "4", "-lambda", "2", "-out", out)
 	require.NoError(t, err, stderr)
-	require.Contains(t, stdout, "collaborative vectors: 4 items learned (5 of 6 transition rows used, 4 of 4 panel rows used), 1 mapped from their text, 0 without a vector; dim 5")
+	require.Contains(t, stdout, "collaborative vectors: 4 items learned (5 of 6 transition rows used, 4 of 4 panel rows used, from 2 members), 1 mapped from their text, 0 without a vector; dim 5")
 	require.Contains(t, stderr, "warning: 1 names in -transitions or -panel are no catalogue item (most frequent: /)")
 	b, err := os.ReadFile(out)
 	require.NoError(t, err)

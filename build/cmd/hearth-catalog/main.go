@@ -343,7 +343,7 @@ func collabRows(r collab.Report) string {
 		parts = append(parts, fmt.Sprintf("%d of %d transition rows used", r.TransitionsUsed, r.Transitions))
 	}
 	if r.Panel > 0 {
-		parts = append(parts, fmt.Sprintf("%d of %d panel rows used", r.PanelUsed, r.Panel))
+		parts = append(parts, fmt.Sprintf("%d of %d panel rows used, from %d members", r.PanelUsed, r.Panel, r.Members))
 	}
 	return strings.Join(parts, ", ")
 }
