@@ -649,8 +649,7 @@ func (r *Run) builderWeights() string {
 			same = append(same, c.what)
 			continue
 		}
-		w := c.ship
-		part := fmt.Sprintf("for %s vectors similarity %g, topic %g, freshness %g, popularity %g", c.what, w.Similarity, w.Topic, w.Freshness, w.Popularity)
+		part := fmt.Sprintf("for %s vectors %s", c.what, weightsText(c.ship))
 		if res, row := r.WithBuilderWeights[c.name], r.Get(c.name); res != nil && row != nil {
 			iv := r.paired(res.NDCG, row.NDCG)
 			part += fmt.Sprintf(", with which the row scores %.4f (%s its own: %s)", metric.Mean(res.NDCG), relation(iv), fmtIv(iv))
@@ -677,17 +676,18 @@ func (r *Run) shippedDiversity(p func(string, ...any), curves []Sweep) {
 	d := catalog.Policy{}.WithDefaults().Diversity
 	knn, als := r.Get(RowKNN), r.Get(RowServerALS)
 	var parts []string
-	for _, c := range curves {
-		row := r.Get(c.Row)
-		if c.Row == RowDefault || row == nil {
+	for _, cw := range r.builderCollab() {
+		row := r.Get(cw.name)
+		k := slices.IndexFunc(curves, func(c Sweep) bool { return c.Row == cw.name })
+		if row == nil || k < 0 {
 			continue
 		}
-		for _, pt := range c.Points {
+		for _, pt := range curves[k].Points {
 			if pt.Diversity != d || pt.ndcg == nil {
 				continue
 			}
 			iv := r.paired(pt.ndcg, row.NDCG)
-			part := fmt.Sprintf("%s %.4f (%s the row's %.4f: %s), diversity %.3f", strings.ToLower(c.Row[len("Hearth, "):]),
+			part := fmt.Sprintf("%s vectors %.4f (%s the row's %.4f: %s), diversity %.3f", cw.what,
 				pt.NDCG, relation(iv), metric.Mean(row.NDCG), fmtIv(iv), pt.ILD)
 			if knn != nil && als != nil {
 				part += fmt.Sprintf(" (item-kNN %.3f, ALS %.3f)", metric.Mean(knn.ILD), metric.Mean(als.ILD))

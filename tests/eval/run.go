@@ -29,10 +29,15 @@ type HearthSettings struct {
 	InterestHalfLifeDays float32
 }
 
+// weightsText names every scoring weight, as the report and its notes
+// write them.
+func weightsText(w catalog.Weights) string {
+	return fmt.Sprintf("similarity %g, topic %g, freshness %g, popularity %g", w.Similarity, w.Topic, w.Freshness, w.Popularity)
+}
+
 func (h HearthSettings) String() string {
 	w := h.Weights
-	s := fmt.Sprintf("similarity %g, topic %g, freshness %g, popularity %g; diversity %g",
-		w.Similarity, w.Topic, w.Freshness, w.Popularity, h.Diversity)
+	s := fmt.Sprintf("%s; diversity %g", weightsText(w), h.Diversity)
 	if h.InterestHalfLifeDays != 0 {
 		s += fmt.Sprintf("; interest half-life %g d", h.InterestHalfLifeDays)
 	}
@@ -429,13 +434,7 @@ func (r *Run) measureBuilderWeights() error {
 		}
 		h := c.row
 		h.Weights = c.ship
-		var m Method
-		var err error
-		if c.name == RowPanel {
-			m, err = r.panelHearth(h.policy(basePolicy))
-		} else {
-			m, err = r.transitHearth(h.policy(basePolicy))
-		}
+		m, err := c.hearth(h.policy(basePolicy))
 		if err != nil {
 			return fmt.Errorf("%s with the builder's weights: %w", c.name, err)
 		}
@@ -447,17 +446,20 @@ func (r *Run) measureBuilderWeights() error {
 // collabWeights pairs a collaborative row's settings with the weights a
 // build ships for its kind of vectors.
 type collabWeights struct {
-	name, what string
+	name, what string // the row, and its kind of vectors
 	row        HearthSettings
 	ship       catalog.Weights
+	hearth     func(catalog.Policy) (Method, error) // Hearth on the row's vectors under a policy
 }
 
 // builderCollab are the panel and transition rows' settings beside the
 // weights a build ships with their vectors.
 func (r *Run) builderCollab() []collabWeights {
 	return []collabWeights{
-		{RowPanel, "panel", r.Settings.Panel, collab.PanelWeights},
-		{RowTransit, "transition", r.Settings.Transit, collab.TransitionWeights},
+		{RowPanel, "panel", r.Settings.Panel, collab.PanelWeights,
+			func(p catalog.Policy) (Method, error) { return r.panelHearth(p) }},
+		{RowTransit, "transition", r.Settings.Transit, collab.TransitionWeights,
+			func(p catalog.Policy) (Method, error) { return r.transitHearth(p) }},
 	}
 }
 
@@ -522,8 +524,8 @@ const foldInBound = 200
 func policyNote(p catalog.Policy) string {
 	p = p.WithDefaults()
 	w := p.Weights
-	return fmt.Sprintf("weights similarity %g, topic %g, freshness %g, popularity %g; diversity %g; exploration %g; freshness half-life %g d; retention %d d; interest half-life %g d",
-		w.Similarity, w.Topic, w.Freshness, w.Popularity, p.Diversity, p.Exploration, p.FreshnessHalfLifeDays, p.RetentionDays, p.InterestHalfLifeDays)
+	return fmt.Sprintf("weights %s; diversity %g; exploration %g; freshness half-life %g d; retention %d d; interest half-life %g d",
+		weightsText(w), p.Diversity, p.Exploration, p.FreshnessHalfLifeDays, p.RetentionDays, p.InterestHalfLifeDays)
 }
 
 // textHearth is Hearth on the text catalogue under a policy, with profiles
