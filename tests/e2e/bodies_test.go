@@ -1,8 +1,6 @@
 package e2e
 
 import (
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -10,6 +8,7 @@ import (
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 	"github.com/hearth-dev/hearth/tests/browser"
+	"github.com/hearth-dev/hearth/tests/shipped"
 	"github.com/hearth-dev/hearth/web/serve"
 	"github.com/stretchr/testify/require"
 )
@@ -50,13 +49,12 @@ func (p *page) putBody(url, version string, b []byte) {
 // (the browser's HTTP cache would decompress it again on every page), and
 // reads the kept file only while the response names the same version.
 func TestBodies(t *testing.T) {
-	p, _ := keptReader(t, copyBuilt(t, nil))
+	p, _ := keptReader(t, shipped.Variant(t, built, nil))
 	eval[bool](t, p, `(eval(`+browser.JS(bodiesJS)+`), true)`)
 	url := p.base + "/hearth/catalogue.msgpack"
 	version := eval[string](t, p, `fetch('/hearth/catalogue.msgpack').then((r) => r.headers.get('ETag'))`)
 	require.NotEmpty(t, version)
-	served, err := os.ReadFile(filepath.Join(built, serve.Catalogue))
-	require.NoError(t, err)
+	served := shipped.File(t, built, serve.Catalogue)
 	// keptServed waits until the one file kept is the server's.
 	keptServed := func() {
 		t.Helper()

@@ -12,7 +12,6 @@ import (
 	"fmt"
 	"net/http/httptest"
 	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -20,10 +19,10 @@ import (
 
 	"github.com/hearth-dev/hearth/web/serve"
 
-	"github.com/hearth-dev/hearth/build/assets"
 	"github.com/hearth-dev/hearth/core/catalog"
 	"github.com/hearth-dev/hearth/core/profile"
 	"github.com/hearth-dev/hearth/tests/browser"
+	"github.com/hearth-dev/hearth/tests/shipped"
 	"github.com/hearth-dev/hearth/web/demo"
 	"github.com/stretchr/testify/require"
 )
@@ -39,19 +38,13 @@ func TestMain(m *testing.M) {
 }
 
 func run(m *testing.M) int {
-	dir, err := os.MkdirTemp("", "hearth-e2e-")
+	dir, remove, err := shipped.Build("hearth-e2e-", 5)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
-	defer os.RemoveAll(dir)
-	// Level 5 brotli: the tests need the files, not the smallest files.
-	report, err := assets.Build(dir, assets.Options{BrotliLevel: 5})
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	built = report.Dir
+	defer remove()
+	built = dir
 	// Plain-http test host names resolve to loopback, so a page can be on an
 	// origin that is not a secure context (no Web Locks there).
 	return browser.Main(m, &chrome, browser.Options{Flags: map[string]any{
@@ -302,7 +295,7 @@ func TestReader(t *testing.T) {
 func TestFallback(t *testing.T) {
 	tests := []struct {
 		name    string
-		missing string // files starting with this are left out
+		missing string // the file left out, with its precompressed siblings
 		code    string // the hearth:error expected
 	}{
 		{"wasm missing", serve.Wasm, "wasm"},
@@ -388,9 +381,7 @@ func nonPersonal(t *testing.T, current string, count int) []slotLink {
 
 func builtCatalogue(t *testing.T) *catalog.Catalogue {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join(built, serve.Catalogue))
-	require.NoError(t, err)
-	cat, err := catalog.Decode(b)
+	cat, err := catalog.Decode(shipped.File(t, built, serve.Catalogue))
 	require.NoError(t, err)
 	return cat
 }

@@ -13,6 +13,7 @@ import (
 	cdppage "github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 	"github.com/hearth-dev/hearth/tests/browser"
+	"github.com/hearth-dev/hearth/tests/shipped"
 	"github.com/hearth-dev/hearth/web/serve"
 	"github.com/stretchr/testify/require"
 )
@@ -245,7 +246,7 @@ func TestKept_Invalid(t *testing.T) {
 // the server (the HTTP cache emptied, as when its copy went stale) and
 // shows no list kept for the old one.
 func TestKept_CatalogueChanged(t *testing.T) {
-	dir := copyBuilt(t, nil)
+	dir := shipped.Variant(t, built, nil)
 	p, _ := keptReader(t, dir)
 	emptyCache := func() {
 		_, err := chromedp.Call(p.ctx, network.ClearBrowserCache, cdp.Empty{})

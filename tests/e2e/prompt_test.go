@@ -1,8 +1,6 @@
 package e2e
 
 import (
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -13,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/hearth-dev/hearth/tests/hearthpage"
+	"github.com/hearth-dev/hearth/tests/shipped"
 	"github.com/hearth-dev/hearth/web/serve"
 )
 
@@ -199,35 +198,10 @@ func TestConsentPrompt(t *testing.T) {
 	})
 }
 
-// without copies the built files but those whose names start with prefix.
-func without(t *testing.T, prefix string) string {
-	t.Helper()
-	return copyBuilt(t, func(name string, b []byte) []byte {
-		if strings.HasPrefix(name, prefix) {
-			return nil
-		}
-		return b
-	})
-}
-
-// copyBuilt copies the built files into a new folder, each as edit
-// returns it (nil leaves it out); a nil edit copies them as they are.
-func copyBuilt(t *testing.T, edit func(name string, b []byte) []byte) string {
-	t.Helper()
-	dir := t.TempDir()
-	entries, err := os.ReadDir(built)
-	require.NoError(t, err)
-	for _, e := range entries {
-		b, err := os.ReadFile(filepath.Join(built, e.Name()))
-		require.NoError(t, err)
-		if edit != nil {
-			b = edit(e.Name(), b)
-		}
-		if b != nil {
-			require.NoError(t, os.WriteFile(filepath.Join(dir, e.Name()), b, 0o644))
-		}
-	}
-	return dir
+// without is the built site without the file name and its precompressed
+// siblings.
+func without(t *testing.T, name string) string {
+	return shipped.Variant(t, built, map[string][]byte{name: nil})
 }
 
 func TestConsole(t *testing.T) {

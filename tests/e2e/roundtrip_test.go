@@ -4,6 +4,8 @@ import (
 	"testing"
 
 	"github.com/hearth-dev/hearth/tests/browser"
+	"github.com/hearth-dev/hearth/tests/shipped"
+	"github.com/hearth-dev/hearth/web/serve"
 	"github.com/stretchr/testify/require"
 )
 
@@ -30,11 +32,8 @@ const countCalls = `(() => {
 // encodings); it took three calls before (reload, the profile's view, the
 // event).
 func TestTrack_OneEngineCall(t *testing.T) {
-	dir := copyBuilt(t, func(name string, b []byte) []byte {
-		if name == "hearth-worker.js" {
-			return append([]byte(countCalls), b...)
-		}
-		return b
+	dir := shipped.Variant(t, built, map[string][]byte{
+		serve.Worker: append([]byte(countCalls), shipped.File(t, built, serve.Worker)...),
 	})
 	p := newPage(t, site(t, dir, readerOptions))
 	p.open("/")

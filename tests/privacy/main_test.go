@@ -13,9 +13,9 @@ import (
 
 	"github.com/hearth-dev/hearth/web/serve"
 
-	"github.com/hearth-dev/hearth/build/assets"
 	"github.com/hearth-dev/hearth/core/catalog"
 	"github.com/hearth-dev/hearth/tests/browser"
+	"github.com/hearth-dev/hearth/tests/shipped"
 	"github.com/hearth-dev/hearth/web/demo"
 	"github.com/stretchr/testify/require"
 )
@@ -31,19 +31,13 @@ func TestMain(m *testing.M) {
 }
 
 func run(m *testing.M) int {
-	dir, err := os.MkdirTemp("", "hearth-privacy-")
+	dir, remove, err := shipped.Build("hearth-privacy-", 1)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
-	defer os.RemoveAll(dir)
-	// Brotli level 1: the audit needs the files, not the smallest files.
-	report, err := assets.Build(dir, assets.Options{BrotliLevel: 1})
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	built = report.Dir
+	defer remove()
+	built = dir
 	// Every tab gets its own proxy (see newTab); this one takes whatever
 	// the browser sends outside them, so that nothing reaches the network.
 	background, err := NewProxy()
@@ -113,40 +107,14 @@ func (w reportCSP) Write(b []byte) (int, error) {
 	return w.ResponseWriter.Write(b)
 }
 
-// variant copies the built files into a new folder, replacing or adding
-// the files in change (name → content), for a site that differs from the
-// real one in a few files.
+// variant is the built site with the files in change replaced, added or
+// (nil) left out (shipped.Variant).
 func variant(t *testing.T, change map[string][]byte) string {
-	t.Helper()
-	dir := t.TempDir()
-	entries, err := os.ReadDir(built)
-	require.NoError(t, err)
-	for _, e := range entries {
-		name := e.Name()
-		// Precompressed siblings would be served instead of a changed file.
-		base := strings.TrimSuffix(strings.TrimSuffix(name, ".br"), ".gz")
-		if _, changed := change[base]; changed {
-			continue
-		}
-		b, err := os.ReadFile(filepath.Join(built, name))
-		require.NoError(t, err)
-		require.NoError(t, os.WriteFile(filepath.Join(dir, name), b, 0o644))
-	}
-	for name, b := range change {
-		if b != nil {
-			require.NoError(t, os.WriteFile(filepath.Join(dir, name), b, 0o644))
-		}
-	}
-	return dir
+	return shipped.Variant(t, built, change)
 }
 
 // builtFile returns one of the built files.
-func builtFile(t *testing.T, name string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join(built, name))
-	require.NoError(t, err)
-	return b
-}
+func builtFile(t *testing.T, name string) []byte { return shipped.File(t, built, name) }
 
 func catalogueIn(t *testing.T, dir string) *catalog.Catalogue {
 	t.Helper()
