@@ -1,6 +1,6 @@
 // Package serve_test measures the local server (web/serve behind net/http)
-// under load from a second process on loopback: tests/serve/loadgen, built
-// once per test binary. Benchmarks report requests/s and latency
+// under load from a second process on loopback: tests/serve/loadgen's
+// command, built once per test binary. Benchmarks report requests/s and latency
 // percentiles; they assert nothing about speed, which depends on the machine.
 //
 //	go test -run '^$' -bench . -benchtime 1x ./tests/serve/
@@ -24,21 +24,9 @@ import (
 
 	hearthassets "github.com/hearth-dev/hearth/build/assets"
 	"github.com/hearth-dev/hearth/tests/serve/fixture"
+	"github.com/hearth-dev/hearth/tests/serve/loadgen"
 	"github.com/hearth-dev/hearth/web/serve"
 )
-
-// result mirrors loadgen's JSON output.
-type result struct {
-	Requests int64   `json:"requests"`
-	Errors   int64   `json:"errors"`
-	Bytes    int64   `json:"bytes"`
-	Seconds  float64 `json:"seconds"`
-	RPS      float64 `json:"rps"`
-	P50      float64 `json:"p50_ms"`
-	P95      float64 `json:"p95_ms"`
-	P99      float64 `json:"p99_ms"`
-	Max      float64 `json:"max_ms"`
-}
 
 var tmpRoot string
 
@@ -57,7 +45,7 @@ func TestMain(m *testing.M) {
 var loadgenBin = sync.OnceValues(func() (string, error) {
 	bin := filepath.Join(tmpRoot, "loadgen")
 	var out bytes.Buffer
-	cmd := exec.Command("go", "build", "-o", bin, "./loadgen")
+	cmd := exec.Command("go", "build", "-o", bin, "./loadgen/cmd/loadgen")
 	cmd.Stdout, cmd.Stderr = &out, &out
 	if err := cmd.Run(); err != nil {
 		return "", fmt.Errorf("build loadgen: %w\n%s", err, out.String())
@@ -66,7 +54,7 @@ var loadgenBin = sync.OnceValues(func() (string, error) {
 })
 
 // load runs loadgen as a separate process with args and parses its result.
-func load(tb testing.TB, args ...string) result {
+func load(tb testing.TB, args ...string) loadgen.Result {
 	tb.Helper()
 	bin, err := loadgenBin()
 	require.NoError(tb, err)
@@ -74,7 +62,7 @@ func load(tb testing.TB, args ...string) result {
 	cmd := exec.Command(bin, args...)
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	require.NoError(tb, cmd.Run(), stderr.String())
-	var r result
+	var r loadgen.Result
 	require.NoError(tb, json.Unmarshal(stdout.Bytes(), &r), stdout.String())
 	return r
 }
@@ -154,7 +142,7 @@ func BenchmarkServe_Load(b *testing.B) {
 	for _, c := range cases {
 		b.Run(c.name, func(b *testing.B) {
 			args := append([]string{"-c", "8", "-n", strconv.Itoa(c.n), "-d", "15s"}, c.args...)
-			var r result
+			var r loadgen.Result
 			for range b.N {
 				r = load(b, args...)
 				require.Zero(b, r.Errors)

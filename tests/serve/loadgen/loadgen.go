@@ -1,34 +1,23 @@
-// Command loadgen is a small HTTP load generator for Hearth's serving
-// benchmarks. It runs as a process of its own, so the server under test and
-// the load do not share a Go runtime, sends GET requests over keep-alive
-// connections from a fixed number of workers, stops after a request count or
-// a time limit, whichever comes first, and prints one JSON object:
-//
-//	{"requests":20000,"errors":0,"bytes":...,"seconds":1.9,"rps":10500,
-//	 "p50_ms":0.6,"p95_ms":1.4,"p99_ms":2.2,"max_ms":9.1}
-//
-// Usage:
-//
-//	loadgen -url http://127.0.0.1:8080/hearth/catalogue.msgpack -c 8 -n 20000 -d 20s \
-//		-header 'Accept-Encoding: br'
-package main
+// Package loadgen is a small HTTP load generator for Hearth's serving
+// benchmarks: GET requests over keep-alive connections from a fixed number
+// of workers, until a request count or a time limit, whichever comes first.
+// Its command (cmd/loadgen) runs it as a process of its own, so that the
+// server under test and the load do not share a Go runtime, and prints the
+// Result as JSON; the tests decode that into the same type.
+package loadgen
 
 import (
-	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"net/http"
-	"os"
 	"slices"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 )
 
-// Result is what loadgen prints.
+// Result is what a run measured, as the command prints it.
 type Result struct {
 	Requests int64   `json:"requests"`
 	Errors   int64   `json:"errors"`
@@ -41,47 +30,8 @@ type Result struct {
 	Max      float64 `json:"max_ms"`
 }
 
-// headerFlags collects repeated -header flags.
-type headerFlags []string
-
-func (h *headerFlags) String() string     { return strings.Join(*h, ", ") }
-func (h *headerFlags) Set(v string) error { *h = append(*h, v); return nil }
-
-func main() {
-	var urls, headers headerFlags
-	flag.Var(&urls, "url", "URL to request (repeat to cycle through several)")
-	flag.Var(&headers, "header", "request header 'Name: value' (repeatable)")
-	conc := flag.Int("c", 8, "concurrent connections")
-	count := flag.Int64("n", 10000, "maximum number of requests")
-	limit := flag.Duration("d", 20*time.Second, "maximum duration")
-	status := flag.Int("status", http.StatusOK, "status code counted as success")
-	flag.Parse()
-	if len(urls) == 0 || *conc < 1 || *count < 1 {
-		flag.Usage()
-		os.Exit(2)
-	}
-	h := http.Header{}
-	for _, kv := range headers {
-		k, v, ok := strings.Cut(kv, ":")
-		if !ok {
-			fmt.Fprintf(os.Stderr, "loadgen: bad header %q\n", kv)
-			os.Exit(2)
-		}
-		h.Add(strings.TrimSpace(k), strings.TrimSpace(v))
-	}
-	res, err := run(urls, h, *conc, *count, *limit, *status)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "loadgen:", err)
-		os.Exit(1)
-	}
-	if err := json.NewEncoder(os.Stdout).Encode(res); err != nil {
-		fmt.Fprintln(os.Stderr, "loadgen:", err)
-		os.Exit(1)
-	}
-}
-
-// run sends up to count requests from conc workers for at most limit.
-func run(urls []string, h http.Header, conc int, count int64, limit time.Duration, want int) (Result, error) {
+// Run sends up to count requests from conc workers for at most limit.
+func Run(urls []string, h http.Header, conc int, count int64, limit time.Duration, want int) (Result, error) {
 	client := &http.Client{
 		Transport: &http.Transport{
 			MaxIdleConnsPerHost: conc,
