@@ -5,11 +5,12 @@ import (
 	"encoding/binary"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/hearth-dev/hearth/core/wire/wiretest"
 )
 
 func TestDecode_RoundTrip(t *testing.T) {
@@ -163,8 +164,6 @@ func TestDecode_WriteCorpus(t *testing.T) {
 	if os.Getenv("HEARTH_UPDATE_GOLDEN") != "1" {
 		t.Skip("set HEARTH_UPDATE_GOLDEN=1 to rewrite testdata/fuzz/FuzzDecode")
 	}
-	dir := filepath.Join("testdata", "fuzz", "FuzzDecode")
-	require.NoError(t, os.MkdirAll(dir, 0o755))
 	seeds := map[string][]byte{"hostile-items-header": hostileItems()}
 	for _, n := range []int{1, 4} {
 		c := testCatalogue(n)
@@ -175,7 +174,6 @@ func TestDecode_WriteCorpus(t *testing.T) {
 		seeds[fmt.Sprintf("truncated-%d-items", n)] = b[:len(b)/2]
 	}
 	for name, b := range seeds {
-		content := fmt.Sprintf("go test fuzz v1\n[]byte(%q)\n", b)
-		require.NoError(t, os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644))
+		wiretest.WriteSeed(t, "FuzzDecode", name, b)
 	}
 }

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
-	"path/filepath"
 	"strconv"
 	"testing"
 
@@ -203,28 +202,22 @@ func FuzzCatalogue_readMsg(f *testing.F) {
 }
 
 // TestCatalogue_writeWireCorpus refreshes the seed corpora of the fuzz
-// targets above from sample catalogues: HEARTH_UPDATE_CORPUS=1 go test.
+// targets above from sample catalogues: HEARTH_UPDATE_GOLDEN=1 go test.
 func TestCatalogue_writeWireCorpus(t *testing.T) {
-	if os.Getenv("HEARTH_UPDATE_CORPUS") == "" {
-		t.Skip("set HEARTH_UPDATE_CORPUS=1 to rewrite testdata/fuzz")
-	}
-	write := func(target, name string, b []byte) {
-		dir := filepath.Join("testdata", "fuzz", target)
-		require.NoError(t, os.MkdirAll(dir, 0o755))
-		body := "go test fuzz v1\n[]byte(" + strconv.Quote(string(b)) + ")\n"
-		require.NoError(t, os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644))
+	if os.Getenv("HEARTH_UPDATE_GOLDEN") == "" {
+		t.Skip("set HEARTH_UPDATE_GOLDEN=1 to rewrite testdata/fuzz")
 	}
 	for i, seed := range []uint64{1, 2, 3} {
-		write("FuzzCatalogue_readMsg", fmt.Sprintf("random-%d", i), randomDocument(seed, 512).appendMsg(nil))
+		wiretest.WriteSeed(t, "FuzzCatalogue_readMsg", fmt.Sprintf("random-%d", i), randomDocument(seed, 512).appendMsg(nil))
 	}
-	write("FuzzCatalogue_readMsg", "bench-3", encodeDoc(t, benchCatalogue(3)).appendMsg(nil))
+	wiretest.WriteSeed(t, "FuzzCatalogue_readMsg", "bench-3", encodeDoc(t, benchCatalogue(3)).appendMsg(nil))
 	for i := range 3 {
 		data := make([]byte, 256)
 		rng := rand.New(rand.NewPCG(uint64(i), 7))
 		for j := range data {
 			data[j] = byte(rng.Uint32())
 		}
-		write("FuzzCatalogue_appendMsg", fmt.Sprintf("random-%d", i), data)
+		wiretest.WriteSeed(t, "FuzzCatalogue_appendMsg", fmt.Sprintf("random-%d", i), data)
 	}
 }
 

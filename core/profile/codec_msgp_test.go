@@ -4,13 +4,14 @@ package profile
 
 import (
 	"bytes"
-	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/hearth-dev/hearth/core/wire/wiretest"
 )
 
 func TestDecode_Errors(t *testing.T) {
@@ -155,13 +156,7 @@ func TestProfile_WriteCorpus(t *testing.T) {
 	require.NoError(t, err)
 	v1, err := v1Fixture().MarshalMsg(nil)
 	require.NoError(t, err)
-	write := func(target, name string, b []byte) {
-		dir := filepath.Join("testdata", "fuzz", target)
-		require.NoError(t, os.MkdirAll(dir, 0o755))
-		content := fmt.Sprintf("go test fuzz v1\n[]byte(%q)\n", b)
-		require.NoError(t, os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644))
-	}
-	write("FuzzDecode", "valid-v2", valid)
-	write("FuzzDecode", "valid-v1", v1)
-	write("FuzzDecode", "truncated-v2", valid[:len(valid)/2])
+	wiretest.WriteSeed(t, "FuzzDecode", "valid-v2", valid)
+	wiretest.WriteSeed(t, "FuzzDecode", "valid-v1", v1)
+	wiretest.WriteSeed(t, "FuzzDecode", "truncated-v2", valid[:len(valid)/2])
 }

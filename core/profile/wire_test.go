@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
-	"path/filepath"
 	"strconv"
 	"testing"
 
@@ -195,29 +194,23 @@ func FuzzProfile_readMsg(f *testing.F) {
 }
 
 // TestProfile_writeWireCorpus refreshes the seed corpora of the fuzz targets
-// above: HEARTH_UPDATE_CORPUS=1 go test.
+// above: HEARTH_UPDATE_GOLDEN=1 go test.
 func TestProfile_writeWireCorpus(t *testing.T) {
-	if os.Getenv("HEARTH_UPDATE_CORPUS") == "" {
-		t.Skip("set HEARTH_UPDATE_CORPUS=1 to rewrite testdata/fuzz")
-	}
-	write := func(target, name string, b []byte) {
-		dir := filepath.Join("testdata", "fuzz", target)
-		require.NoError(t, os.MkdirAll(dir, 0o755))
-		body := "go test fuzz v1\n[]byte(" + strconv.Quote(string(b)) + ")\n"
-		require.NoError(t, os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644))
+	if os.Getenv("HEARTH_UPDATE_GOLDEN") == "" {
+		t.Skip("set HEARTH_UPDATE_GOLDEN=1 to rewrite testdata/fuzz")
 	}
 	for i, seed := range []uint64{1, 2, 3} {
-		write("FuzzProfile_readMsg", fmt.Sprintf("random-%d", i), randomProfile(seed, 512).appendMsg(nil))
+		wiretest.WriteSeed(t, "FuzzProfile_readMsg", fmt.Sprintf("random-%d", i), randomProfile(seed, 512).appendMsg(nil))
 	}
-	write("FuzzProfile_readMsg", "bench-20", benchProfile(20).appendMsg(nil))
-	write("FuzzProfile_readMsg", "v1", v1Bytes(t))
+	wiretest.WriteSeed(t, "FuzzProfile_readMsg", "bench-20", benchProfile(20).appendMsg(nil))
+	wiretest.WriteSeed(t, "FuzzProfile_readMsg", "v1", v1Bytes(t))
 	for i := range 3 {
 		data := make([]byte, 256)
 		rng := rand.New(rand.NewPCG(uint64(i), 7))
 		for j := range data {
 			data[j] = byte(rng.Uint32())
 		}
-		write("FuzzProfile_appendMsg", fmt.Sprintf("random-%d", i), data)
+		wiretest.WriteSeed(t, "FuzzProfile_appendMsg", fmt.Sprintf("random-%d", i), data)
 	}
 }
 

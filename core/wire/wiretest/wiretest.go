@@ -12,10 +12,13 @@ import (
 	"encoding/binary"
 	"errors"
 	"math"
+	"os"
+	"path/filepath"
 	"reflect"
 	"strconv"
 	"strings"
 	"sync"
+	"testing"
 
 	"github.com/tinylib/msgp/msgp"
 )
@@ -578,4 +581,18 @@ func Widened(b []byte, lean any, fresh msgp.Unmarshaler, leanRest int) error {
 		return errors.New("bytes left over: " + strconv.Itoa(leanRest) + ", msgp " + strconv.Itoa(len(rest)))
 	}
 	return nil
+}
+
+// WriteSeed writes b as the seed name of the fuzz target under
+// testdata/fuzz, in the file format go test reads its seed corpora in.
+func WriteSeed(t testing.TB, target, name string, b []byte) {
+	t.Helper()
+	dir := filepath.Join("testdata", "fuzz", target)
+	body := "go test fuzz v1\n[]byte(" + strconv.Quote(string(b)) + ")\n"
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
 }
