@@ -214,11 +214,18 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	for _, in := range inputs {
 		its, err := feed.Read(ctx, in)
 		if err != nil {
-			// Read again, skipping refused items, only when asked: a
-			// silent skip would hide a broken export.
+			// A refused item fails the build, since a silent skip would
+			// hide a broken export. The input is read again, skipping
+			// refused items: with -lenient to build from the rest,
+			// otherwise to count the refusals for the message (a URL is
+			// fetched twice, on this failure only).
 			var ie *feed.ItemError
-			if *lenient && errors.As(err, &ie) {
-				its, err = feed.ReadLenient(ctx, in, warn)
+			if errors.As(err, &ie) {
+				if *lenient {
+					its, err = feed.ReadLenient(ctx, in, warn)
+				} else {
+					err = refusals(ctx, in, err)
+				}
 			}
 			if err != nil {
 				return err
@@ -406,4 +413,49 @@ func progress(w io.Writer) func(stage string, done, total int) {
 		}
 		_ = bar.Set(done)
 	}
+}
+
+// refusals adds to the first refused item's error how many of the input's
+// items are refused, and why, and what -lenient would build from the rest,
+// so that a publisher can tell one odd item from a broken export.
+func refusals(ctx context.Context, in string, first error) error {
+	var reasons []string
+	count := map[string]int{}
+	kept, err := feed.ReadLenient(ctx, in, func(err error) {
+		r := reason(err)
+		if count[r] == 0 {
+			reasons = append(reasons, r)
+		}
+		count[r]++
+	})
+	if err != nil && !errors.Is(err, feed.ErrEmpty) || len(reasons) == 0 {
+		return first
+	}
+	refused := 0
+	for i, r := range reasons {
+		refused += count[r]
+		reasons[i] = fmt.Sprintf("%d %s", count[r], r)
+	}
+	msg := fmt.Sprintf("refused: %d of %d items (%s)", refused, refused+len(kept), strings.Join(reasons, ", "))
+	if len(kept) > 0 {
+		msg += fmt.Sprintf("; -lenient skips them with a warning each and builds from the other %d", len(kept))
+	}
+	return fmt.Errorf("%w\n%s", first, msg)
+}
+
+// reason is what an item was refused for, without the item: its field and
+// the innermost error ("published: date not understood").
+func reason(err error) string {
+	var ie *feed.ItemError
+	if !errors.As(err, &ie) {
+		return err.Error()
+	}
+	inner := ie.Err
+	for u := errors.Unwrap(inner); u != nil; u = errors.Unwrap(inner) {
+		inner = u
+	}
+	if ie.Field == "" {
+		return inner.Error()
+	}
+	return ie.Field + ": " + inner.Error()
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hearth-dev/hearth/build/feed"
 	"github.com/hearth-dev/hearth/build/pack"
 	"github.com/hearth-dev/hearth/core/catalog"
 	"github.com/stretchr/testify/require"
@@ -143,6 +144,19 @@ func TestRun_Refused(t *testing.T) {
 			require.Contains(t, err.Error(), tt.want)
 		})
 	}
+
+	t.Run("a refusal says how many items are refused, and why", func(t *testing.T) {
+		_, _, err := runCmd(t, "-in", broken, "-out", t.TempDir())
+		require.ErrorIs(t, err, feed.ErrNoID)
+		require.Contains(t, err.Error(), "\nrefused: 1 of 5 items (1 no id, guid or link); -lenient skips them with a warning each and builds from the other 4")
+
+		allBad := write(t, dir, "bad.jsonl", `{"url": "https://example.com/a", "title": "A", "published": "someday"}`+"\n"+
+			`{"url": "https://example.com/b", "title": "B", "published": "later"}`+"\n"+`{"title": "no link"}`+"\n")
+		_, _, err = runCmd(t, "-in", allBad, "-out", t.TempDir())
+		require.ErrorIs(t, err, feed.ErrBadDate)
+		require.Contains(t, err.Error(), "\nrefused: 3 of 3 items (2 published: date not understood, 1 no id, guid or link)")
+		require.NotContains(t, err.Error(), "-lenient")
+	})
 
 	t.Run("lenient skips with a warning", func(t *testing.T) {
 		stdout, stderr, err := runCmd(t, "-lenient", "-in", broken, "-out", t.TempDir())
