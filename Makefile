@@ -37,15 +37,16 @@ test: test-deps check
 	$(MAKE) size
 	$(MAKE) fuzz
 
-## test-deps: Chromium for browser tests, npm packages for the Worker tests, static servers for tests/hosts
+## test-deps: Chromium for browser tests, npm packages for the Worker tests, static servers for tests/hosts,
+## jq for Caddy's access log (build/collab/transitions.sh)
 test-deps:
 	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || \
 		{ echo "installing Chromium for the browser tests"; \
 		  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
-	@{ command -v caddy && command -v python3 && PATH="$$PATH:/usr/sbin" command -v nginx && \
+	@{ command -v caddy && command -v python3 && command -v jq && PATH="$$PATH:/usr/sbin" command -v nginx && \
 		test -f /usr/lib/nginx/modules/ngx_http_brotli_static_module.so; } >/dev/null 2>&1 || \
-		{ echo "installing Caddy, nginx with its brotli static module and Python for the static host tests"; \
-		  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq caddy nginx libnginx-mod-http-brotli-static python3 >/dev/null; }
+		{ echo "installing Caddy, nginx with its brotli static module, Python and jq for the static host and access log tests"; \
+		  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq caddy nginx libnginx-mod-http-brotli-static python3 jq >/dev/null; }
 	@if [ -f tests/package-lock.json ]; then cd tests && npm ci --no-audit --no-fund --loglevel=error; fi
 
 ## fuzz: a short run of every fuzz target (FUZZTIME inputs each)

@@ -21,8 +21,10 @@ var ErrSupplied = errors.New("catalogue already has supplied vectors")
 // matches an item by, in order: its URL, its URL after the build's
 // -url-prefix rewrite, the same without query and fragment, the path of
 // either (a log's "/blog/x" matches an item https://example.com/blog/x,
-// unless two items share that path), its catalogue id, or its publisher id
-// (whose StableID is the catalogue id).
+// unless two items share that path), that path with or without a trailing
+// slash (a folder's index, "/blog/x/", is the page "/blog/x" on most hosts),
+// its catalogue id, or its publisher id (whose StableID is the catalogue
+// id).
 type Index struct {
 	key     map[string]int
 	rewrite func(string) string
@@ -34,14 +36,19 @@ func NewIndex(items []catalog.Item, rewrite func(string) string) *Index {
 	x := &Index{key: map[string]int{}, rewrite: rewrite}
 	paths := map[string]int{}
 	for i, it := range items {
-		if it.URL != "" {
-			x.key[it.URL] = i
-			if p := pathOf(it.URL); p != "" && p != it.URL {
-				if _, dup := paths[p]; dup {
-					paths[p] = -1
-				} else {
-					paths[p] = i
-				}
+		if it.URL == "" {
+			continue
+		}
+		x.key[it.URL] = i
+		p := pathOf(it.URL)
+		for _, p := range []string{p, otherSlash(p)} {
+			if p == "" || p == it.URL {
+				continue
+			}
+			if _, dup := paths[p]; dup {
+				paths[p] = -1
+			} else {
+				paths[p] = i
 			}
 		}
 	}
@@ -81,6 +88,18 @@ func (x *Index) Find(name string) (int, bool) {
 	}
 	i, ok := x.key["id:"+pack.StableID(name)]
 	return i, ok
+}
+
+// otherSlash returns path with its trailing slash removed, or with one
+// added, and "" for the site's root or no path.
+func otherSlash(path string) string {
+	switch {
+	case len(path) <= 1:
+		return ""
+	case strings.HasSuffix(path, "/"):
+		return path[:len(path)-1]
+	}
+	return path + "/"
 }
 
 // pathOf returns the path of an absolute http(s) URL, a site path as is,

@@ -1,10 +1,12 @@
 package collab
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -59,6 +61,9 @@ func TestIndex_Find(t *testing.T) {
 		{ID: "b2", URL: "/blog/b"},
 		{ID: "c3", URL: "https://example.com/x"},
 		{ID: "d4", URL: "https://other.example.net/x"},
+		{ID: "e5", URL: "https://example.com/docs/"},
+		{ID: "f6", URL: "/y"},
+		{ID: "g7", URL: "/y/"},
 	}
 	x := NewIndex(items, pack.ReplacePrefix("https://old.example.com/", "https://example.com/"))
 	for _, tc := range []struct {
@@ -76,6 +81,14 @@ func TestIndex_Find(t *testing.T) {
 		{"/x", -1},                        // two items have this path
 		{"https://other.example.net/x", 3},
 		{"/about", -1},
+		{"/blog/a/", 0},                         // a folder's index
+		{"http://example.com/blog/b/?ref=1", 1}, // as a log's Referer gives it
+		{"/docs", 4},                            // and the other way round
+		{"/docs/", 4},
+		{"/x/", -1}, // still two items
+		{"/y", 5},   // a URL of its own is never taken by another's slash
+		{"/y/", 6},
+		{"/", -1},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			i, ok := x.Find(tc.name)
@@ -189,38 +202,75 @@ func TestAttach_RoundTrip(t *testing.T) {
 	require.ErrorIs(t, err, ErrNoData)
 }
 
-// TestTransitionsScript runs the shipped pipeline on a small access log and
-// checks that docs/catalogue.md shows it as it is.
+// TestTransitionsScript runs the shipped pipeline on a small access log, in
+// the combined format and as Caddy's JSON, and checks that
+// docs/catalogue.md shows it as it is. tests/publisher runs it on the logs
+// of real servers that a browser has been reading through.
 func TestTransitionsScript(t *testing.T) {
-	if _, err := exec.LookPath("awk"); err != nil {
-		t.Skip("no awk")
+	for _, tool := range []string{"awk", "jq"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			// make test-deps installs jq; CI must run this test.
+			if os.Getenv("CI") == "true" {
+				t.Fatalf("%s is not installed: run `make test-deps`", tool)
+			}
+			t.Skip(tool + " is not installed: run `make test-deps`")
+		}
 	}
-	log := strings.Join([]string{
-		`1.2.3.4 - - [10/Oct/2025:13:55:36 +0000] "GET /blog/b HTTP/1.1" 200 2326 "https://example.com/blog/a" "Mozilla/5.0"`,
-		`1.2.3.5 - - [10/Oct/2025:13:55:37 +0000] "GET /blog/b?utm=x HTTP/1.1" 200 2326 "http://example.com/blog/a?ref=1" "Mozilla/5.0"`,
-		`1.2.3.6 - - [10/Oct/2025:13:55:38 +0000] "GET /blog/c HTTP/1.1" 304 0 "https://example.com/blog/b" "Mozilla/5.0"`,
-		`1.2.3.7 - - [10/Oct/2025:13:55:39 +0000] "GET /blog/c HTTP/1.1" 200 10 "https://other.example.net/x" "Mozilla/5.0"`,
-		`1.2.3.7 - - [10/Oct/2025:13:55:39 +0000] "GET /blog/c HTTP/1.1" 200 10 "https://example.com.evil.example/blog/a" "Mozilla/5.0"`,
-		`1.2.3.8 - - [10/Oct/2025:13:55:40 +0000] "POST /blog/c HTTP/1.1" 200 10 "https://example.com/blog/a" "Mozilla/5.0"`,
-		`1.2.3.9 - - [10/Oct/2025:13:55:41 +0000] "GET /blog/d HTTP/1.1" 404 10 "https://example.com/blog/a" "Mozilla/5.0"`,
-		`1.2.3.9 - - [10/Oct/2025:13:55:42 +0000] "GET /blog/a HTTP/1.1" 200 10 "https://example.com/blog/a" "Mozilla/5.0"`,
-		`1.2.3.9 - - [10/Oct/2025:13:55:43 +0000] "GET /blog/a HTTP/1.1" 200 10 "-" "Mozilla/5.0"`,
-		`1.2.3.9 - - [10/Oct/2025:13:55:44 +0000] "GET /blog/e,f HTTP/1.1" 200 10 "https://example.com/blog/a" "Mozilla/5.0"`,
-	}, "\n") + "\n"
-	cmd := exec.Command("sh", "transitions.sh", "example.com")
-	cmd.Stdin = strings.NewReader(log)
-	out, err := cmd.Output()
-	require.NoError(t, err)
-	require.Equal(t, "/blog/a,/blog/b,2\n/blog/b,/blog/c,1\n", string(out))
-	got, err := ReadTransitions(strings.NewReader(string(out)), "out")
-	require.NoError(t, err)
-	require.Len(t, got, 2)
+	// method, path, status, referer: the combined lines' fields.
+	requests := [][4]string{
+		{"GET", "/blog/b", "200", "https://example.com/blog/a"},
+		{"GET", "/blog/b?utm=x", "200", "http://example.com/blog/a?ref=1"},
+		{"GET", "/blog/c", "304", "https://example.com/blog/b"},
+		{"GET", "/blog/c", "200", "https://other.example.net/x"},
+		{"GET", "/blog/c", "200", "https://example.com.evil.example/blog/a"},
+		{"POST", "/blog/c", "200", "https://example.com/blog/a"},
+		{"GET", "/blog/d", "404", "https://example.com/blog/a"},
+		{"GET", "/blog/a", "200", "https://example.com/blog/a"},
+		{"GET", "/blog/a", "200", "-"},
+		{"GET", "/blog/e,f", "200", "https://example.com/blog/a"},
+		// A page's own files name it as their Referer too.
+		{"GET", "/hearth/hearth.3f2a9c1b.js", "200", "https://example.com/blog/a"},
+		{"GET", "/static/Site.CSS?v=2", "200", "https://example.com/blog/a"},
+		{"GET", "/img/a.jpeg", "304", "https://example.com/blog/a"},
+		{"GET", "/favicon.ico", "200", "https://example.com/blog/b"},
+	}
+	var combined, caddy strings.Builder
+	for i, r := range requests {
+		fmt.Fprintf(&combined, "1.2.3.%d - - [10/Oct/2025:13:55:%02d +0000] \"%s %s HTTP/1.1\" %s 2326 \"%s\" \"Mozilla/5.0\"\n", i, i, r[0], r[1], r[2], r[3])
+		headers := map[string][]string{"User-Agent": {"Mozilla/5.0"}}
+		if r[3] != "-" {
+			headers["Referer"] = []string{r[3]}
+		}
+		status, err := strconv.Atoi(r[2])
+		require.NoError(t, err)
+		line, err := json.Marshal(map[string]any{
+			"level": "info", "ts": 1760104536.5 + float64(i), "logger": "http.log.access.log0", "msg": "handled request",
+			"request": map[string]any{"remote_ip": "1.2.3.4", "proto": "HTTP/2.0", "method": r[0], "host": "example.com", "uri": r[1], "headers": headers},
+			"status":  status, "size": 2326,
+		})
+		require.NoError(t, err)
+		caddy.Write(append(line, '\n'))
+	}
+	for name, log := range map[string]string{"combined": combined.String(), "caddy": caddy.String(), "empty": ""} {
+		cmd := exec.Command("sh", "transitions.sh", "example.com")
+		cmd.Stdin = strings.NewReader(log)
+		out, err := cmd.Output()
+		require.NoError(t, err, name)
+		if name == "empty" {
+			require.Empty(t, out)
+			continue
+		}
+		require.Equal(t, "/blog/a,/blog/b,2\n/blog/b,/blog/c,1\n", string(out), name)
+		got, err := ReadTransitions(strings.NewReader(string(out)), "out")
+		require.NoError(t, err)
+		require.Len(t, got, 2)
+	}
 
 	script, err := os.ReadFile("transitions.sh")
 	require.NoError(t, err)
 	doc, err := os.ReadFile(filepath.Join("..", "..", "docs", "catalogue.md"))
 	require.NoError(t, err)
-	i := strings.Index(string(script), "awk -F")
+	i := strings.Index(string(script), "IFS=")
 	require.Positive(t, i)
 	body := string(script)[i:]
 	require.True(t, strings.Contains(string(doc), body), "docs/catalogue.md shows the script's pipeline:\n%s", body)

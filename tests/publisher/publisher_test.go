@@ -40,6 +40,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/require"
@@ -340,6 +341,76 @@ func TestPublisher_EmbedIt(t *testing.T) {
 		})
 	}
 
+	// The publisher's next build learns from its servers' access logs
+	// (docs/catalogue.md, "Counting transitions from an access log"): a
+	// reader follows links in Chromium, whose Referer headers the servers
+	// log; the shipped pipeline counts the pairs, and -transitions learns
+	// from every pair between two articles.
+	logged := []struct {
+		name  string
+		start func(t testing.TB, root, file string) string
+	}{{"caddy", statichost.CaddySiteLogged}, {"nginx", statichost.NginxLogged}}
+	for _, srv := range logged {
+		t.Run("transitions from "+srv.name+"'s access log", func(t *testing.T) {
+			log := filepath.Join(t.TempDir(), "access.log")
+			base := srv.start(t, dist, log)
+			p := newTab(t, base)
+			// A page the browser shows from its cache (these are fresh
+			// for a few seconds, by their Last-Modified) is not
+			// requested, so not logged: each click reaches the server
+			// here, so that the counts can be known.
+			_, err := chromedp.Call(p.ctx, network.SetCacheDisabled, network.SetCacheDisabledParams{CacheDisabled: true})
+			require.NoError(t, err)
+			// With consent, Hearth's own requests (the engine, the
+			// catalogue, its Worker) are in the log too.
+			p.open("/")
+			hearthpage.Accept(t, p.ctx)
+			p.waitFor(`document.querySelector('hearth-recs').dataset.hearthState === 'personal'`)
+			want := map[[2]string]int{}
+			articlePairs := 0
+			for range 2 {
+				pages := p.walk(4)
+				for k := 1; k < len(pages); k++ {
+					want[[2]string{pages[k-1], pages[k]}]++
+					if pages[k-1] != "/" {
+						articlePairs++
+					}
+				}
+			}
+			var rows []string
+			for pair, n := range want {
+				rows = append(rows, pair[0]+","+pair[1]+","+strconv.Itoa(n))
+			}
+			slices.Sort(rows)
+			csv := filepath.Join(t.TempDir(), "transitions.csv")
+			counted := func() string {
+				in, err := os.Open(log)
+				require.NoError(t, err)
+				defer in.Close()
+				cmd := exec.Command("sh", filepath.Join(root, "build", "collab", "transitions.sh"), strings.TrimPrefix(base, "http://"))
+				cmd.Stdin = in
+				out, err := cmd.Output()
+				require.NoError(t, err)
+				require.NoError(t, os.WriteFile(csv, out, 0o644))
+				return string(out)
+			}
+			// A server logs a request once it has answered it.
+			deadline := time.Now().Add(5 * time.Second)
+			for counted() != strings.Join(rows, "\n")+"\n" && time.Now().Before(deadline) {
+				time.Sleep(100 * time.Millisecond)
+			}
+			b, err := os.ReadFile(log)
+			require.NoError(t, err)
+			require.Equal(t, strings.Join(rows, "\n")+"\n", counted(), "the counts are the links the reader followed; the log:\n%s", b)
+
+			out := filepath.Join(t.TempDir(), "catalogue.msgpack")
+			stdout, stderr := catalogueCmd(t, bin, work, feed, rm.builder, prefix, "-transitions", csv, "-out", out)
+			require.Contains(t, stdout, fmt.Sprintf("(%d of %d transition rows used)", len(want)-countFrom(want, "/"), len(want)),
+				"every pair of articles names two catalogue items, through the folder's trailing slash")
+			require.Contains(t, stderr, "(most frequent: /)", "the home page is no item")
+		})
+	}
+
 	t.Run("a rebuilt catalogue is sent rebuilt in every encoding", func(t *testing.T) {
 		base := statichost.CaddySite(t, dist)
 		p := newTab(t, base)
@@ -420,6 +491,17 @@ func fetchDigest(t *testing.T, url, ae string) (string, string) {
 	return resp.Header.Get("Content-Encoding"), hex.EncodeToString(sum[:])
 }
 
+// countFrom is how many of the pairs leave from.
+func countFrom(pairs map[[2]string]int, from string) int {
+	n := 0
+	for pair := range pairs {
+		if pair[0] == from {
+			n++
+		}
+	}
+	return n
+}
+
 // The browser side.
 
 type tab struct {
@@ -456,6 +538,37 @@ func (p *tab) open(path string) {
 	p.t.Helper()
 	require.NoError(p.t, chromedp.Do(p.ctx, chromedp.Navigate(p.base+path)))
 	p.eval(`hearth.ready.then(() => '')`)
+}
+
+// walk opens the home page, as a reader who types the address, then
+// clicks clicks links to articles, each time the first on the page (a
+// recommendation, or the list before it) to an article not yet visited on
+// this walk, as a reader does. It returns the path of each page visited,
+// as the browser's address bar shows it once the page has loaded.
+func (p *tab) walk(clicks int) []string {
+	p.t.Helper()
+	p.open("/")
+	pages := []string{p.eval(`location.pathname`)}
+	for range clicks {
+		var visited []string
+		for _, page := range pages {
+			visited = append(visited, strings.TrimSuffix(page, "/"))
+		}
+		seen, err := json.Marshal(visited)
+		require.NoError(p.t, err)
+		target := p.eval(`(() => {
+  const seen = new Set(` + string(seen) + `);
+  const a = [...document.querySelectorAll('a[href]')].find((a) => a.origin === location.origin &&
+    a.pathname.startsWith(` + strconv.Quote(pagePrefix) + `) && !seen.has(a.pathname.replace(/\/$/, '')));
+  if (!a) return '';
+  a.click();
+  return a.pathname.replace(/\/$/, '');
+})()`)
+		require.NotEmpty(p.t, target, "a link to an article not yet read, on %s", pages[len(pages)-1])
+		p.waitFor(`document.readyState === 'complete' && location.pathname.replace(/\/$/, '') === ` + strconv.Quote(target))
+		pages = append(pages, p.eval(`location.pathname`))
+	}
+	return pages
 }
 
 func (p *tab) eval(expr string) string {

@@ -62,6 +62,13 @@ func CaddySite(t testing.TB, root string) string {
 	return caddy(t, root, "root * "+root+"\n\n\t# The site's own pages.\n\thandle {\n\t\tfile_server\n\t}")
 }
 
+// CaddySiteLogged is [CaddySite] writing its access log to file, in Caddy's
+// default format (JSON, a request per line), as docs/catalogue.md shows.
+func CaddySiteLogged(t testing.TB, root, file string) string {
+	t.Helper()
+	return caddy(t, root, "root * "+root+"\n\n\tlog {\n\t\toutput file "+file+"\n\t}\n\n\thandle {\n\t\tfile_server\n\t}")
+}
+
 // caddy runs Caddy with the example's root line replaced by rootLines.
 func caddy(t testing.TB, root, rootLines string) string {
 	t.Helper()
@@ -90,6 +97,20 @@ var nginxModules = []string{"/usr/lib/nginx/modules", "/usr/lib64/nginx/modules"
 // the base URL.
 func Nginx(t testing.TB, root string) string {
 	t.Helper()
+	return nginx(t, root, "off")
+}
+
+// NginxLogged is [Nginx] writing its access log to file, in nginx's default
+// format (combined). Pages outside /hearth/ are served from root as by any
+// nginx server block.
+func NginxLogged(t testing.TB, root, file string) string {
+	t.Helper()
+	return nginx(t, root, file)
+}
+
+// nginx runs nginx with accessLog as its access_log ("off" for none).
+func nginx(t testing.TB, root, accessLog string) string {
+	t.Helper()
 	bin := need(t, "nginx", "nginx", "/usr/sbin/nginx")
 	module := ""
 	for _, dir := range nginxModules {
@@ -113,10 +134,10 @@ func Nginx(t testing.TB, root string) string {
 		// test's private folders.
 		main.WriteString("user root;\n")
 	}
-	main.WriteString("events { worker_connections 64; }\nhttp {\n    access_log off;\n")
-	// Debian's nginx.conf turns gzip on for the whole server; the example
-	// must hold under it.
-	main.WriteString("    gzip on;\n")
+	fmt.Fprintf(&main, "events { worker_connections 64; }\nhttp {\n    access_log %s;\n", accessLog)
+	// Debian's nginx.conf turns gzip on for the whole server, and types a
+	// site's pages by mime.types; the example must hold under both.
+	main.WriteString("    gzip on;\n    types { text/html html; }\n")
 	for _, temp := range []string{"client_body", "proxy", "fastcgi", "uwsgi", "scgi"} {
 		fmt.Fprintf(&main, "    %s_temp_path %s;\n", temp, filepath.Join(prefix, temp))
 	}
