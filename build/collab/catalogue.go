@@ -133,6 +133,10 @@ type Report struct {
 	// the panel the vectors learn from is (docs/catalogue.md, "How big a
 	// panel").
 	Members int
+	// FromRoot is the number of transition rows that leave from the
+	// site's root ("/"): all of them when the pages' Referrer-Policy
+	// hides the page a reader came from.
+	FromRoot int
 	// Unknown is the number of distinct names that are no catalogue
 	// item; Examples the most frequent of them.
 	Unknown  int
@@ -164,6 +168,9 @@ func Attach(c *catalog.Catalogue, in Input, rewrite func(string) string, o Optio
 	}
 	var counts []Transition
 	for _, t := range in.Transitions {
+		if pathOf(t.From) == "/" {
+			rep.FromRoot++
+		}
 		from, okf := find(t.From)
 		to, okt := find(t.To)
 		if okf && okt {

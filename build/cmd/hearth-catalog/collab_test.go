@@ -34,6 +34,7 @@ func TestRun_Collab(t *testing.T) {
 	require.NoError(t, err, stderr)
 	require.Contains(t, stdout, "collaborative vectors: 4 items learned (5 of 6 transition rows used, 4 of 4 panel rows used, from 2 members), 1 mapped from their text, 0 without a vector; dim 5")
 	require.Contains(t, stderr, "warning: 1 names in -transitions or -panel are no catalogue item (most frequent: /)")
+	require.NotContains(t, stderr, "leave from the site's root", "one row of six from the root is the home page's links")
 	b, err := os.ReadFile(out)
 	require.NoError(t, err)
 	c, err := catalog.Decode(b)
@@ -66,6 +67,13 @@ func TestRun_Collab(t *testing.T) {
 	require.NoError(t, err, stderr)
 	require.Equal(t, catalog.Weights{Popularity: 1, Freshness: 0.5}, policyOf(t, filepath.Join(dir, "next.msgpack")).Weights)
 
+	// A site whose pages hide where a reader came from: every row leaves
+	// from its root.
+	_, stderr, err = runCmd(t, "-q", "-in", in, "-url-prefix", "https://example.com/=/posts/", "-out", filepath.Join(dir, "root.msgpack"),
+		"-transitions", write(t, dir, "root.csv", "/,/posts/a,9\nhttps://example.com/,/posts/b,4\n"))
+	require.ErrorIs(t, err, collab.ErrNoData)
+	require.Contains(t, stderr, "warning: all 2 rows of -transitions leave from the site's root (/): pages sent with Referrer-Policy origin, strict-origin or no-referrer")
+
 	for _, tc := range []struct {
 		name string
 		args []string
@@ -77,6 +85,8 @@ func TestRun_Collab(t *testing.T) {
 			`-panel: ` + filepath.Join(dir, "badp.csv") + `:2: invalid input: time "noon"`},
 		{"no catalogue item", []string{"-transitions", write(t, dir, "none.csv", "/x,/y,1\n")},
 			"collaborative vectors: no interactions or transitions: no row names catalogue items (2 names are none)"},
+		{"no rows", []string{"-transitions", write(t, dir, "empty.csv", "from,to,count\n")},
+			"-transitions: " + filepath.Join(dir, "empty.csv") + " has no rows; from transitions.sh, that means no request in the log came from a page of its HOST"},
 		{"with -no-vectors", []string{"-panel", panel, "-no-vectors"}, "do not go with -no-vectors or -gram"},
 		{"missing file", []string{"-panel", filepath.Join(dir, "absent.csv")}, "-panel: open"},
 	} {

@@ -275,6 +275,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			co.Progress = func(done, total int) { opts.Progress("collaborative vectors", done, total) }
 		}
 		rep, err := collab.Attach(c, in, opts.URL, co)
+		if rep.Transitions > 1 && rep.FromRoot == rep.Transitions {
+			fmt.Fprintf(stderr, "warning: all %d rows of -transitions leave from the site's root (/): pages sent with Referrer-Policy origin, strict-origin or no-referrer do not tell the server which page a reader came from; transitions need the browsers' default (strict-origin-when-cross-origin) or same-origin on the site's pages\n", rep.Transitions)
+		}
 		if rep.Unknown > 0 {
 			fmt.Fprintf(stderr, "warning: %d names in -transitions or -panel are no catalogue item (most frequent: %s); rows naming them are left out\n",
 				rep.Unknown, strings.Join(rep.Examples, ", "))
@@ -330,6 +333,9 @@ func readCollab(transitions, panel string) (collab.Input, error) {
 		in.Transitions, err = collab.ReadTransitions(f, transitions)
 		return err
 	})
+	if err == nil && transitions != "" && len(in.Transitions) == 0 {
+		err = fmt.Errorf("%s has no rows; from transitions.sh, that means no request in the log came from a page of its HOST: check HOST, and that the site's pages are not sent with Referrer-Policy no-referrer", transitions)
+	}
 	if err != nil {
 		return in, fmt.Errorf("-transitions: %w", err)
 	}
