@@ -368,8 +368,12 @@ func TestPublisher_EmbedIt(t *testing.T) {
 			p.waitFor(`document.querySelector('hearth-recs').dataset.hearthState === 'personal'`)
 			want := map[[2]string]int{}
 			articlePairs := 0
+			var articles []string
+			for _, it := range learnable(t, bin, work, catalogue) {
+				articles = append(articles, it.URL)
+			}
 			for range 2 {
-				pages := p.walk(4)
+				pages := p.walk(4, articles)
 				for k := 1; k < len(pages); k++ {
 					want[[2]string{pages[k-1], pages[k]}]++
 					if pages[k-1] != "/" {
@@ -408,6 +412,20 @@ func TestPublisher_EmbedIt(t *testing.T) {
 			require.Contains(t, stdout, fmt.Sprintf("(%d of %d transition rows used)", len(want)-countFrom(want, "/"), len(want)),
 				"every pair of articles names two catalogue items, through the folder's trailing slash")
 			require.Contains(t, stderr, "(most frequent: /)", "the home page is no item")
+
+			// The reader gives the publisher their exported profile: a
+			// panel of one, beside the counts.
+			read := map[string]bool{}
+			for pair := range want {
+				read[pair[1]] = true
+			}
+			exported := filepath.Join(t.TempDir(), "reader.json")
+			require.NoError(t, os.WriteFile(exported, []byte(p.eval(`hearth.export()`)), 0o644))
+			panel := filepath.Join(t.TempDir(), "panel.csv")
+			_, stderr = catalogueCmd(t, bin, work, feed, []string{"panel", "-out", panel, exported})
+			require.Contains(t, stderr, fmt.Sprintf("panel: 1 members, %d rows, from 1 files", len(read)), "every article the reader opened")
+			stdout, _ = catalogueCmd(t, bin, work, feed, rm.builder, prefix, "-transitions", csv, "-panel", panel, "-out", out)
+			require.Contains(t, stdout, fmt.Sprintf("%d of %d panel rows used, from 1 members)", len(read), len(read)))
 		})
 	}
 
@@ -438,31 +456,12 @@ func TestPublisher_EmbedIt(t *testing.T) {
 }
 
 // onTopic returns the URLs of the catalogue's items about its most common
-// topic, among the items the policy lets the engine learn from (none of
-// their topics sensitive), as hearth-catalog inspect lists them.
+// topic, among those the engine learns from (learnable).
 func onTopic(t *testing.T, bin, dir, catalogue string) []string {
 	t.Helper()
-	cmd := exec.Command(bin, "inspect", "-json", catalogue)
-	cmd.Dir = dir
-	out, err := cmd.Output()
-	require.NoError(t, err)
-	var c struct {
-		Items []struct {
-			URL    string   `json:"url"`
-			Topics []string `json:"topics"`
-		} `json:"items"`
-		Policy struct {
-			Sensitive []string `json:"sensitive"`
-		} `json:"policy"`
-	}
-	require.NoError(t, json.Unmarshal(out, &c))
-	require.NotEmpty(t, c.Policy.Sensitive, "the example policy names sensitive topics")
 	by := map[string][]string{}
 	best := ""
-	for _, it := range c.Items {
-		if slices.ContainsFunc(it.Topics, func(x string) bool { return slices.Contains(c.Policy.Sensitive, x) }) {
-			continue
-		}
+	for _, it := range learnable(t, bin, dir, catalogue) {
 		for _, x := range it.Topics {
 			by[x] = append(by[x], it.URL)
 			if len(by[x]) > len(by[best]) {
@@ -471,6 +470,34 @@ func onTopic(t *testing.T, bin, dir, catalogue string) []string {
 		}
 	}
 	return by[best]
+}
+
+// item is a catalogue item as hearth-catalog inspect -json lists it.
+type item struct {
+	URL    string   `json:"url"`
+	Topics []string `json:"topics"`
+}
+
+// learnable returns the catalogue's items that the policy lets the engine
+// learn from and record (none of their topics sensitive), as
+// hearth-catalog inspect lists them.
+func learnable(t *testing.T, bin, dir, catalogue string) []item {
+	t.Helper()
+	cmd := exec.Command(bin, "inspect", "-json", catalogue)
+	cmd.Dir = dir
+	out, err := cmd.Output()
+	require.NoError(t, err)
+	var c struct {
+		Items  []item `json:"items"`
+		Policy struct {
+			Sensitive []string `json:"sensitive"`
+		} `json:"policy"`
+	}
+	require.NoError(t, json.Unmarshal(out, &c))
+	require.NotEmpty(t, c.Policy.Sensitive, "the example policy names sensitive topics")
+	return slices.DeleteFunc(c.Items, func(it item) bool {
+		return slices.ContainsFunc(it.Topics, func(x string) bool { return slices.Contains(c.Policy.Sensitive, x) })
+	})
 }
 
 // fetchDigest gets url with Go's client and one Accept-Encoding, decoding
@@ -542,13 +569,17 @@ func (p *tab) open(path string) {
 
 // walk opens the home page, as a reader who types the address, then
 // clicks clicks links to articles, each time the first on the page (a
-// recommendation, or the list before it) to an article not yet visited on
-// this walk, as a reader does. It returns the path of each page visited,
-// as the browser's address bar shows it once the page has loaded.
-func (p *tab) walk(clicks int) []string {
+// recommendation, or the list before it) to one of articles (their paths)
+// not yet visited on this walk, and stays on each until Hearth has noted it
+// (so consent must be given, and the articles must be ones Hearth records,
+// none about a sensitive topic). It returns the path of each page visited, as the browser's
+// address bar shows it once the page has loaded.
+func (p *tab) walk(clicks int, articles []string) []string {
 	p.t.Helper()
 	p.open("/")
 	pages := []string{p.eval(`location.pathname`)}
+	allowed, err := json.Marshal(articles)
+	require.NoError(p.t, err)
 	for range clicks {
 		var visited []string
 		for _, page := range pages {
@@ -557,15 +588,17 @@ func (p *tab) walk(clicks int) []string {
 		seen, err := json.Marshal(visited)
 		require.NoError(p.t, err)
 		target := p.eval(`(() => {
-  const seen = new Set(` + string(seen) + `);
+  const seen = new Set(` + string(seen) + `), allowed = new Set(` + string(allowed) + `);
   const a = [...document.querySelectorAll('a[href]')].find((a) => a.origin === location.origin &&
-    a.pathname.startsWith(` + strconv.Quote(pagePrefix) + `) && !seen.has(a.pathname.replace(/\/$/, '')));
+    allowed.has(a.pathname) && !seen.has(a.pathname.replace(/\/$/, '')));
   if (!a) return '';
   a.click();
   return a.pathname.replace(/\/$/, '');
 })()`)
 		require.NotEmpty(p.t, target, "a link to an article not yet read, on %s", pages[len(pages)-1])
 		p.waitFor(`document.readyState === 'complete' && location.pathname.replace(/\/$/, '') === ` + strconv.Quote(target))
+		// The reader stays until Hearth has noted the page.
+		p.waitFor(`hearth.profile().then((v) => v && v.events.some((e) => e.url === ` + strconv.Quote(target) + `))`)
 		pages = append(pages, p.eval(`location.pathname`))
 	}
 	return pages

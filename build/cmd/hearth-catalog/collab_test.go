@@ -107,3 +107,45 @@ func policyOf(t *testing.T, path string) catalog.Policy {
 	require.NoError(t, err)
 	return c.Policy
 }
+
+// TestPanel turns readers' exported profiles into -panel's CSV, one member
+// per file, and builds from it.
+func TestPanel(t *testing.T) {
+	dir := t.TempDir()
+	doc := func(items ...string) string {
+		var ev []string
+		for _, it := range items {
+			ev = append(ev, `{"item": "`+it+`", "kind": "read", "time": "2026-03-01T12:00:00Z", "dwell_seconds": 40}`)
+		}
+		return `{"format": "hearth-profile", "version": 2, "exported": "2026-03-01T12:05:00Z", "updated": "2026-03-01T12:00:00Z",
+  "settings": {"consent": "granted", "variety": 0}, "interests": [], "events": [` + strings.Join(ev, ",") + `], "read": [], "hidden": [], "muted": []}`
+	}
+	exports := []string{
+		write(t, dir, "r1.json", doc("a", "b")),
+		write(t, dir, "r2.json", doc("c", "d")),
+		write(t, dir, "r3.json", doc("a", "b")), // the same file, given twice
+		write(t, dir, "r4.json", doc()),
+		write(t, dir, "r5.json", doc("d", "c", "a,b")),
+	}
+	bad := write(t, dir, "notes.txt", "reading list: a, b\n")
+
+	_, _, err := runCmd(t, append([]string{"panel"}, append(exports, bad)...)...)
+	require.ErrorContains(t, err, "panel: "+bad+": invalid input: not a JSON export")
+	require.ErrorContains(t, err, "(-lenient skips such files)")
+
+	panel := filepath.Join(dir, "panel.csv")
+	stdout, stderr, err := runCmd(t, append([]string{"panel", "-lenient", "-out", panel}, append(exports, bad)...)...)
+	require.NoError(t, err, stderr)
+	require.Empty(t, stdout)
+	require.Contains(t, stderr, "warning: "+exports[2]+" is the same file as "+exports[0]+": one member")
+	require.Contains(t, stderr, "warning: "+bad+": invalid input: not a JSON export")
+	require.Contains(t, stderr, "panel: 3 members, 7 rows, from 6 files (1 the same as another, 1 skipped, 1 with no item the reader engaged with)")
+	b, err := os.ReadFile(panel)
+	require.NoError(t, err)
+	require.Equal(t, "user,item,time\n1,a,\n1,b,\n2,c,\n2,d,\n3,d,\n3,c,\n3,\"a,b\",\n", string(b), "numbered members, items quoted as CSV, no time")
+
+	stdout, stderr, err = runCmd(t, "-in", write(t, dir, "items.jsonl", items), "-panel", panel, "-dim", "2", "-collab-dim", "4", "-lambda", "2", "-out", filepath.Join(dir, "cat.msgpack"))
+	require.NoError(t, err, stderr)
+	require.Contains(t, stdout, "(6 of 7 panel rows used, from 3 members)")
+	require.Contains(t, stderr, "(most frequent: a,b)")
+}

@@ -14,6 +14,11 @@
 //
 // prints what a catalogue holds: items, policy, sizes, and whether its
 // copies match it.
+//
+//	go run ./build/cmd/hearth-catalog panel -out panel.csv donated/*.json
+//
+// writes -panel's CSV from profiles that readers exported and gave the
+// publisher, one member per file.
 // docs/catalogue.md documents the inputs, the field mapping and the policy.
 package main
 
@@ -55,6 +60,9 @@ func main() {
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) > 0 && args[0] == "inspect" {
 		return inspect(args[1:], stdout, stderr)
+	}
+	if len(args) > 0 && args[0] == "panel" {
+		return panelCmd(args[1:], stdout, stderr)
 	}
 	fs := flag.NewFlagSet("hearth-catalog", flag.ContinueOnError)
 	fs.SetOutput(stderr)
