@@ -129,7 +129,11 @@ func TestPanel(t *testing.T) {
 	}
 	bad := write(t, dir, "notes.txt", "reading list: a, b\n")
 
-	_, _, err := runCmd(t, append([]string{"panel"}, append(exports, bad)...)...)
+	_, stderr, err := runCmd(t, "panel")
+	require.EqualError(t, err, "panel: give one or more exported profiles")
+	require.Contains(t, stderr, "usage: hearth-catalog panel [-out panel.csv] [-lenient] export.json...")
+
+	_, _, err = runCmd(t, append([]string{"panel"}, append(exports, bad)...)...)
 	require.ErrorContains(t, err, "panel: "+bad+": invalid input: not a JSON export")
 	require.ErrorContains(t, err, "(-lenient skips such files)")
 

@@ -18,17 +18,24 @@ import (
 	"github.com/hearth-dev/hearth/core/catalog"
 )
 
+// subcommand is the flag set of `hearth-catalog name`, whose usage line
+// shows args after the name and then the flags.
+func subcommand(name, args string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet("hearth-catalog "+name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: hearth-catalog", name, args)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
 // inspect is `hearth-catalog inspect [-json] [-site URL] FILE`: what a
 // catalogue holds and what a server sends for it.
 func inspect(args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("hearth-catalog inspect", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := subcommand("inspect", "[-json] [-site URL] FILE", stderr)
 	asJSON := fs.Bool("json", false, "print JSON instead of text")
 	site := fs.String("site", "", "also report item URLs that are not on this `site` (https://example.com)")
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: hearth-catalog inspect [-json] [-site URL] FILE")
-		fs.PrintDefaults()
-	}
 	if err := fs.Parse(args); err != nil {
 		return err
 	}

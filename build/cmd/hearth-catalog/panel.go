@@ -4,7 +4,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/csv"
-	"flag"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -20,20 +20,15 @@ import (
 // members, and no time, so that nothing of a file but which items one
 // reader engaged with reaches the CSV.
 func panelCmd(args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("hearth-catalog panel", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := subcommand("panel", "[-out panel.csv] [-lenient] export.json...", stderr)
 	out := fs.String("out", "", "write the CSV to `file` (default: standard output)")
 	lenient := fs.Bool("lenient", false, "skip a file that is not a profile export, with a warning, instead of stopping")
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: hearth-catalog panel [-out panel.csv] [-lenient] export.json...")
-		fs.PrintDefaults()
-	}
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if fs.NArg() == 0 {
 		fs.Usage()
-		return fmt.Errorf("panel: no export files: %w", flag.ErrHelp)
+		return errors.New("panel: give one or more exported profiles")
 	}
 	var buf bytes.Buffer
 	w := csv.NewWriter(&buf)
