@@ -34,27 +34,34 @@ type Index struct {
 // rewrite, applied to names too.
 func NewIndex(items []catalog.Item, rewrite func(string) string) *Index {
 	x := &Index{key: map[string]int{}, rewrite: rewrite}
-	paths := map[string]int{}
+	// An item's path, then that path's other slash: each names the one
+	// item that has it (-1 when several do), unless a stronger key does.
+	paths, slashed := map[string]int{}, map[string]int{}
+	note := func(m map[string]int, p string, i int) {
+		if _, dup := m[p]; dup {
+			m[p] = -1
+		} else {
+			m[p] = i
+		}
+	}
 	for i, it := range items {
 		if it.URL == "" {
 			continue
 		}
 		x.key[it.URL] = i
 		p := pathOf(it.URL)
-		for _, p := range []string{p, otherSlash(p)} {
-			if p == "" || p == it.URL {
-				continue
-			}
-			if _, dup := paths[p]; dup {
-				paths[p] = -1
-			} else {
-				paths[p] = i
-			}
+		if p != "" && p != it.URL {
+			note(paths, p, i)
+		}
+		if alt := otherSlash(p); alt != "" {
+			note(slashed, alt, i)
 		}
 	}
-	for p, i := range paths {
-		if _, taken := x.key[p]; !taken && i >= 0 {
-			x.key[p] = i
+	for _, m := range []map[string]int{paths, slashed} {
+		for p, i := range m {
+			if _, taken := x.key[p]; !taken && i >= 0 {
+				x.key[p] = i
+			}
 		}
 	}
 	for i, it := range items {

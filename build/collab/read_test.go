@@ -64,6 +64,8 @@ func TestIndex_Find(t *testing.T) {
 		{ID: "e5", URL: "https://example.com/docs/"},
 		{ID: "f6", URL: "/y"},
 		{ID: "g7", URL: "/y/"},
+		{ID: "h8", URL: "https://example.com/z"},
+		{ID: "i9", URL: "https://example.com/z/"},
 	}
 	x := NewIndex(items, pack.ReplacePrefix("https://old.example.com/", "https://example.com/"))
 	for _, tc := range []struct {
@@ -89,6 +91,8 @@ func TestIndex_Find(t *testing.T) {
 		{"/y", 5},   // a URL of its own is never taken by another's slash
 		{"/y/", 6},
 		{"/", -1},
+		{"/z", 7}, // an item's own path before another's other slash
+		{"/z/", 8},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			i, ok := x.Find(tc.name)
