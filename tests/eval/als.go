@@ -110,21 +110,25 @@ func (m *ALSMethod) Cosine() *ALSMethod {
 }
 
 // Folds assigns every user of ds to fold 0 or 1 at random, half each.
-func Folds(ds *Dataset, seed uint64) []int { return panels(ds, seed, 1) }
+func Folds(ds *Dataset, seed uint64) []int {
+	folds, _ := panels(ds, seed, 1)
+	return folds
+}
 
-// panels is Folds with each fold cut to share of its users, the others
-// marked -1. The users kept at a share are among those kept at any larger
-// one with the same seed, so a smaller panel is part of a larger one.
-func panels(ds *Dataset, seed uint64, share float64) []int {
+// panels returns Folds and, from the same draw, each fold cut to share of
+// its users (panel), the others marked -1. The users kept at a share are
+// among those kept at any larger one with the same seed, so a smaller
+// panel is part of a larger one.
+func panels(ds *Dataset, seed uint64, share float64) (folds, panel []int) {
 	rng := rand.New(rand.NewPCG(seed, 0x2545f4914f6cdd1d))
 	n := len(ds.Users)
 	keep := max(1, int(math.Round(share*float64(n)/2)))
-	folds := make([]int, n)
+	folds, panel = make([]int, n), make([]int, n)
 	for i, u := range rng.Perm(n) {
-		folds[u] = i % 2
+		folds[u], panel[u] = i%2, i%2
 		if i/2 >= keep {
-			folds[u] = -1
+			panel[u] = -1
 		}
 	}
-	return folds
+	return folds, panel
 }

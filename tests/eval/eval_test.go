@@ -338,10 +338,13 @@ func TestFolds(t *testing.T) {
 func TestPanels(t *testing.T) {
 	ds := blocks(20)
 	folds := Folds(ds, 3)
-	require.Equal(t, folds, panels(ds, 3, 1))
 	var larger []int
 	for _, share := range []float64{1, 0.5, 0.25, 0.01} {
-		p := panels(ds, 3, share)
+		f, p := panels(ds, 3, share)
+		require.Equal(t, folds, f, "the halves are the same at every share")
+		if share == 1 {
+			require.Equal(t, folds, p, "the whole panel is the halves")
+		}
 		per := map[int]int{}
 		for u, f := range p {
 			per[f]++

@@ -295,7 +295,8 @@ func (r *Run) crossFit(share float64) ([]*panelFit, error) {
 	var fits []*panelFit
 	for k := range crossFittings {
 		seed := fitSeed(r.Settings.Seed, k)
-		fit := &panelFit{folds: Folds(s.Data, seed), panel: panels(s.Data, seed, share)}
+		fit := &panelFit{}
+		fit.folds, fit.panel = panels(s.Data, seed, share)
 		o := r.Settings.PanelALS.panelOptions()
 		o.Seed = fitSeed(o.Seed, k)
 		for f := range 2 {
