@@ -3,10 +3,10 @@ package rank
 import (
 	"fmt"
 	"testing"
-	"time"
 
 	"github.com/hearth-dev/hearth/core/catalog"
 	"github.com/hearth-dev/hearth/core/profile"
+	"github.com/hearth-dev/hearth/core/profile/profiletest"
 	"github.com/stretchr/testify/require"
 )
 
@@ -47,30 +47,12 @@ func synthetic(n, dim int, seed uint64) *catalog.Catalogue {
 	return c
 }
 
-// syntheticReader is a realistic profile: 100 events over two months,
-// mostly views and reads, some likes, a dislike, a hide and a mute.
+// syntheticReader is the benchmarks' returning reader of c
+// (profiletest.Reader), its choices drawn from seed.
 func syntheticReader(c *catalog.Catalogue, seed uint64) *profile.Profile {
-	r := newRNG(seed)
-	p := profile.New()
-	if err := p.SetConsent(profile.ConsentGranted); err != nil {
+	p, err := profiletest.Reader(c, now, newRNG(seed).intn)
+	if err != nil {
 		panic(err)
-	}
-	at := now.Add(-60 * 24 * time.Hour)
-	kinds := []profile.Kind{profile.View, profile.Read, profile.Read, profile.View, profile.Read, profile.Click, profile.Like}
-	for k := range 100 {
-		ev := profile.Event{Item: c.Items[r.intn(len(c.Items))].ID, Kind: kinds[r.intn(len(kinds))], Dwell: float32(r.intn(180))}
-		switch k {
-		case 40:
-			ev.Kind = profile.Dislike
-		case 60:
-			ev.Kind = profile.Hide
-		case 80:
-			ev = profile.Event{Kind: profile.Mute, Topic: c.Topics[r.intn(len(c.Topics))]}
-		}
-		at = at.Add(14 * time.Hour)
-		if _, err := p.Track(c, ev, at.Unix()); err != nil {
-			panic(err)
-		}
 	}
 	return p
 }

@@ -3,7 +3,6 @@
 package browserbench
 
 import (
-	"fmt"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -11,41 +10,13 @@ import (
 
 	"github.com/hearth-dev/hearth/core/catalog"
 	"github.com/hearth-dev/hearth/core/profile"
+	"github.com/hearth-dev/hearth/core/profile/profiletest"
 )
 
-// Reader returns the benchmark's reader: a profile with consent granted
-// and 100 events over the two months before now (mostly views and reads,
-// some clicks and likes, a dislike, a hide and a mute), the same for the
-// same catalogue and now. Its events stay within the default retention
-// period, so the engine keeps all of them when it loads the profile at now.
+// Reader returns the benchmark's reader of c (profiletest.Reader), the
+// same for the same catalogue and now.
 func Reader(c *catalog.Catalogue, now time.Time) (*profile.Profile, error) {
-	rng := rand.New(rand.NewPCG(Seed, 0xbe11c4))
-	p := profile.New()
-	if err := p.SetConsent(profile.ConsentGranted); err != nil {
-		return nil, err
-	}
-	kinds := []profile.Kind{profile.View, profile.Read, profile.Read, profile.View, profile.Read, profile.Click, profile.Like}
-	at := now.Add(-60 * 24 * time.Hour)
-	for k := range 100 {
-		ev := profile.Event{
-			Item:  c.Items[rng.IntN(len(c.Items))].ID,
-			Kind:  kinds[rng.IntN(len(kinds))],
-			Dwell: float32(rng.IntN(180)),
-		}
-		switch k {
-		case 40:
-			ev.Kind = profile.Dislike
-		case 60:
-			ev.Kind = profile.Hide
-		case 80:
-			ev = profile.Event{Kind: profile.Mute, Topic: c.Topics[rng.IntN(len(c.Topics))]}
-		}
-		at = at.Add(14 * time.Hour)
-		if _, err := p.Track(c, ev, at.Unix()); err != nil {
-			return nil, fmt.Errorf("reader: event %d: %w", k, err)
-		}
-	}
-	return p, nil
+	return profiletest.Reader(c, now, rand.New(rand.NewPCG(Seed, 0xbe11c4)).IntN)
 }
 
 // Stats summarises timings in milliseconds.
