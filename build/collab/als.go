@@ -24,6 +24,12 @@ const (
 	DefaultSeed            = 0x4865617274680002
 )
 
+// DefaultMinMembers is Options.MinMembers's default: a common floor for
+// publishing anything counted from people. On MovieLens validation targets
+// it costs the panel vectors nothing measurable (docs/catalogue.md, "A
+// panel's privacy").
+const DefaultMinMembers = 5
+
 // Errors of the trainers and readers.
 var (
 	ErrOptions = errors.New("invalid options")
@@ -64,6 +70,12 @@ type Options struct {
 	// means DefaultTwoStepItems).
 	TwoStep      float64
 	TwoStepItems int
+	// MinMembers is how many panel members must have an item before the
+	// panel teaches its vector (0 means DefaultMinMembers). A vector
+	// learned from one member's rows points at that member's taste: the
+	// catalogue is public, so an item fewer members have learns from the
+	// transitions, or is mapped from its text, instead.
+	MinMembers int
 	// Iterations of alternating least squares (0 means DefaultIterations).
 	Iterations int
 	// Seed seeds the factors' random start (0 means DefaultSeed).
@@ -108,6 +120,9 @@ func (o Options) withDefaults() (Options, error) {
 	}
 	if o.Seed == 0 {
 		o.Seed = DefaultSeed
+	}
+	if o.MinMembers == 0 {
+		o.MinMembers = DefaultMinMembers
 	}
 	if o.Progress == nil {
 		o.Progress = func(int, int) {}

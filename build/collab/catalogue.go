@@ -148,6 +148,9 @@ type Report struct {
 	// item; Examples the most frequent of them.
 	Unknown  int
 	Examples []string
+	// Withheld is how many items the panel taught nothing, for fewer than
+	// Options.MinMembers members having them (Factors.Withheld).
+	Withheld int
 	// Learned items have a factor from the data, Mapped ones from their
 	// text; Without items have neither and ship no vector.
 	Learned, Mapped, Without int
@@ -217,7 +220,7 @@ func Attach(c *catalog.Catalogue, in Input, rewrite func(string) string, o Optio
 	if err != nil {
 		return rep, err
 	}
-	rep.Learned = f.Covered()
+	rep.Learned, rep.Withheld = f.Covered(), f.Withheld
 	texts := make([][]float32, len(c.Items))
 	for i, it := range c.Items {
 		if len(it.Vector) == c.Dim && it.Scale > 0 {

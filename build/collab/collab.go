@@ -72,6 +72,9 @@ type Factors struct {
 	// Mapped marks the items whose factor [Factors.MapText] mapped from
 	// their text.
 	Mapped []bool
+	// Withheld is how many items the panel taught nothing, for fewer
+	// than Options.MinMembers members having them.
+	Withheld int
 }
 
 // ALS factorises a consenting panel's interactions with nItems items.
@@ -95,14 +98,19 @@ func Train(interactions []Interaction, counts []Transition, nItems int, o Option
 	if err != nil {
 		return nil, err
 	}
-	rows, err := rowsOf(interactions, counts, nItems, o)
+	rows, withheld, err := rowsOf(interactions, counts, nItems, o)
 	if err != nil {
 		return nil, err
 	}
 	if !slices.ContainsFunc(rows, func(r []entry) bool { return len(r) > 0 }) {
+		if withheld > 0 {
+			return nil, fmt.Errorf("%w: the panel's %d items each have fewer than %d members", ErrNoData, withheld, o.MinMembers)
+		}
 		return nil, ErrNoData
 	}
-	return factorize(rows, nItems, o), nil
+	f := factorize(rows, nItems, o)
+	f.Withheld = withheld
+	return f, nil
 }
 
 // rowsOf turns interactions and transition counts into the rows ALS fits
@@ -113,14 +121,13 @@ func Train(interactions []Interaction, counts []Transition, nItems int, o Option
 // item itself as strongly as its strongest neighbour, so that a reader
 // folded in from an item lands near its direct neighbours, not only near
 // items with the same neighbours. Self-transitions (reloads) are dropped.
-func rowsOf(interactions []Interaction, counts []Transition, nItems int, o Options) ([][]entry, error) {
+func rowsOf(interactions []Interaction, counts []Transition, nItems int, o Options) (rows [][]entry, withheld int, err error) {
 	check := func(i int) error {
 		if i < 0 || i >= nItems {
 			return fmt.Errorf("%w: %d of %d", ErrItem, i, nItems)
 		}
 		return nil
 	}
-	var rows [][]entry
 	users := map[int]int{}
 	pos := map[[2]int]int{} // (row, item) → index in rows[row]
 	add := func(row, item int, c float64) {
@@ -132,9 +139,26 @@ func rowsOf(interactions []Interaction, counts []Transition, nItems int, o Optio
 		pos[k] = len(rows[row])
 		rows[row] = append(rows[row], entry{item: item, c: c})
 	}
+	// Items fewer than MinMembers members have are left out of the
+	// panel's rows (Options.MinMembers).
+	members := map[int]map[int]bool{}
 	for _, x := range interactions {
 		if err := check(x.Item); err != nil {
-			return nil, err
+			return nil, 0, err
+		}
+		if members[x.Item] == nil {
+			members[x.Item] = map[int]bool{}
+		}
+		members[x.Item][x.User] = true
+	}
+	for _, m := range members {
+		if len(m) < o.MinMembers {
+			withheld++
+		}
+	}
+	for _, x := range interactions {
+		if len(members[x.Item]) < o.MinMembers {
+			continue
 		}
 		u, ok := users[x.User]
 		if !ok {
@@ -156,13 +180,13 @@ func rowsOf(interactions []Interaction, counts []Transition, nItems int, o Optio
 	}
 	for _, t := range counts {
 		if err := check(t.From); err != nil {
-			return nil, err
+			return nil, 0, err
 		}
 		if err := check(t.To); err != nil {
-			return nil, err
+			return nil, 0, err
 		}
 		if !(t.Count >= 0) || math.IsInf(t.Count, 0) {
-			return nil, fmt.Errorf("%w: count %g from %d to %d", ErrInput, t.Count, t.From, t.To)
+			return nil, 0, fmt.Errorf("%w: count %g from %d to %d", ErrInput, t.Count, t.From, t.To)
 		}
 		if t.From == t.To || t.Count == 0 {
 			continue
@@ -200,7 +224,7 @@ func rowsOf(interactions []Interaction, counts []Transition, nItems int, o Optio
 		}
 		rows[u] = row
 	}
-	return rows, nil
+	return rows, withheld, nil
 }
 
 // gram returns YᵀY over the items that have a factor.

@@ -133,6 +133,54 @@ func requireGram(t *testing.T, f *Factors) {
 	}
 }
 
+// TestTrain_MinMembers: the panel teaches an item's vector only when
+// MinMembers members have it; rarer items learn from the transitions, or
+// not at all, and are counted.
+func TestTrain_MinMembers(t *testing.T) {
+	panel := clusteredPanel(1)
+	members := map[int]map[int]bool{}
+	for _, x := range panel {
+		if members[x.Item] == nil {
+			members[x.Item] = map[int]bool{}
+		}
+		members[x.Item][x.User] = true
+	}
+	// Item 0 is made rare: one member alone has it.
+	rare := 0
+	kept := panel[:0:0]
+	for _, x := range panel {
+		if x.Item != rare || x.User == panel[0].User {
+			kept = append(kept, x)
+		}
+	}
+	kept = append(kept, Interaction{User: panel[0].User, Item: rare})
+	few := 0
+	for i, m := range members {
+		if i != rare && len(m) < 3 {
+			few++
+		}
+	}
+	f, err := ALS(kept, 2*clusterSize, Options{Dim: 8, MinMembers: 3})
+	require.NoError(t, err)
+	require.Nil(t, f.Y[rare], "one member's item learns nothing from the panel")
+	require.Equal(t, 1+few, f.Withheld)
+	for i, m := range members {
+		if i != rare && len(m) >= 3 {
+			require.NotNil(t, f.Y[i], "item %d, %d members", i, len(m))
+		}
+	}
+
+	// With transitions, the rare item learns from them instead.
+	f, err = Train(kept, clusteredTransitions(2), 2*clusterSize, Options{Dim: 8, MinMembers: 3})
+	require.NoError(t, err)
+	require.NotNil(t, f.Y[rare])
+
+	// A panel whose every item is rare teaches nothing, and says why.
+	_, err = ALS([]Interaction{{User: 1, Item: 0}, {User: 1, Item: 1}}, 2, Options{})
+	require.ErrorIs(t, err, ErrNoData)
+	require.EqualError(t, err, "no interactions or transitions: the panel's 2 items each have fewer than 5 members")
+}
+
 func TestTrain_Deterministic(t *testing.T) {
 	a, err := Transitions(clusteredTransitions(1), 2*clusterSize, Options{Dim: 4, Iterations: 3})
 	require.NoError(t, err)
@@ -258,7 +306,7 @@ func TestRowsOf_TwoStep(t *testing.T) {
 	items := func(o Options) []int {
 		o, err := o.withDefaults()
 		require.NoError(t, err)
-		rows, err := rowsOf(nil, counts, 40, o)
+		rows, _, err := rowsOf(nil, counts, 40, o)
 		require.NoError(t, err)
 		for _, r := range rows {
 			if len(r) > 0 && r[len(r)-1].item == 0 {

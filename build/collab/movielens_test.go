@@ -199,7 +199,9 @@ func textVectors(t *testing.T, ml *movielens, dim int) [][]float32 {
 
 // mlOptions keep the MovieLens tests to a few seconds: half the default
 // dimension.
-var mlOptions = Options{Dim: 32, Iterations: 8}
+// MinMembers 1: these tests measure the model and the text map with every
+// film the panel has (TestTrain_MinMembers tests the floor).
+var mlOptions = Options{Dim: 32, Iterations: 8, MinMembers: 1}
 
 // TestALS_MovieLens trains panel vectors on half of MovieLens' users with a
 // fifth of the films left out of the panel's data (too new to have any),

@@ -1,6 +1,7 @@
 package eval
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -17,12 +18,18 @@ type ALSConfig struct {
 	Alpha      float64
 	Iterations int
 	Seed       uint64
+	// MinMembers is the panel's floor (collab.Options.MinMembers; 0 is
+	// the builder's default). Only the fixtures of a few users lower it.
+	MinMembers int
 }
 
 // panelOptions are the collab options of a factorisation of histories.
 func (c ALSConfig) panelOptions() collab.Options {
-	return collab.Options{Dim: c.Dim, Lambda: c.Lambda, Alpha: c.Alpha, Iterations: c.Iterations, Seed: c.Seed}
+	return collab.Options{Dim: c.Dim, Lambda: c.Lambda, Alpha: c.Alpha, Iterations: c.Iterations, Seed: c.Seed, MinMembers: c.MinMembers}
 }
+
+// minMembers is the panel's floor these settings train with.
+func (c ALSConfig) minMembers() int { return cmp.Or(c.MinMembers, collab.DefaultMinMembers) }
 
 // transitOptions are the collab options of a factorisation of transition
 // counts.

@@ -149,7 +149,11 @@ func TestAssess_anyData(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			ds, err := Load(tc.dir)
 			require.NoError(t, err)
-			a, err := Assess(ds, Options{Tune: true, Diversities: []float32{0.1, 0.5, 1}})
+			// A few dozen users: the builder's panel floor would leave
+			// the smaller panels no item to learn.
+			set := Tuned
+			set.PanelALS.MinMembers = 1
+			a, err := Assess(ds, Options{Tune: true, Diversities: []float32{0.1, 0.5, 1}, Settings: &set})
 			require.NoError(t, err)
 			var md, plot bytes.Buffer
 			require.NoError(t, a.Report(&md, &plot, ReportInfo{Command: "make eval", Data: tc.name, Date: "2019-11-15", Plot: "quality.png"}))

@@ -584,8 +584,10 @@ func (r *Run) settings(p func(string, ...any), info ReportInfo) {
 	reader := ReaderFor(r.Split.Data)
 	p("  panel vectors (`collab.ALS`) d = %d, λ = %g with α = %g, the confidence core gives a %s (1 + %d × weight %g),\n",
 		set.PanelALS.Dim, set.PanelALS.Lambda, set.PanelALS.Alpha, reader.Kind, coreALSAlpha, reader.Kind.Weight(reader.Dwell))
-	p("  %d iterations; transition vectors (`collab.Transitions`) d = %d, λ = %g, transition α = %g, %d iterations,\n",
-		set.PanelALS.Iterations, set.TransitALS.Dim, set.TransitALS.Lambda, set.TransitALS.Alpha, set.TransitALS.Iterations)
+	p("  %d iterations, an item learning from a half's panel only when at least %d of its members have it (the builder's\n",
+		set.PanelALS.Iterations, set.PanelALS.minMembers())
+	p("  privacy floor, `-panel-min-members`); transition vectors (`collab.Transitions`) d = %d, λ = %g, transition α = %g, %d iterations,\n",
+		set.TransitALS.Dim, set.TransitALS.Lambda, set.TransitALS.Alpha, set.TransitALS.Iterations)
 	p("  items two steps apart in the counts weighted %g (at most %d per item, the builder's defaults).\n",
 		float64(collab.DefaultTwoStep), collab.DefaultTwoStepItems)
 	p("  Both get one more dimension from `MapText` (the text map's residual, zero for learned items).\n")

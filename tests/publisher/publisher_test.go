@@ -414,7 +414,7 @@ func TestPublisher_EmbedIt(t *testing.T) {
 			require.Contains(t, stderr, "(most frequent: /)", "the home page is no item")
 
 			// The reader gives the publisher their exported profile: a
-			// panel of one, beside the counts.
+			// panel of one, beside the counts, too few to teach a vector.
 			read := map[string]bool{}
 			for pair := range want {
 				read[pair[1]] = true
@@ -426,6 +426,8 @@ func TestPublisher_EmbedIt(t *testing.T) {
 			require.Contains(t, stderr, fmt.Sprintf("panel: 1 members, %d rows, from 1 files", len(read)), "every article the reader opened")
 			stdout, _ = catalogueCmd(t, bin, work, feed, rm.builder, prefix, "-transitions", csv, "-panel", panel, "-out", out)
 			require.Contains(t, stdout, fmt.Sprintf("%d of %d panel rows used, from 1 members)", len(read), len(read)))
+			require.Contains(t, stdout, fmt.Sprintf("panel: %d items have fewer than 5 members", len(read)),
+				"one reader's items learn nothing from the panel: the catalogue is public")
 		})
 	}
 

@@ -35,6 +35,7 @@ func TestRun_Collab(t *testing.T) {
 	require.Contains(t, stdout, "collaborative vectors: 4 items learned (5 of 6 transition rows used, 4 of 4 panel rows used, from 2 members), 1 mapped from their text, 0 without a vector; dim 5")
 	require.Contains(t, stderr, "warning: 1 names in -transitions or -panel are no catalogue item (most frequent: /)")
 	require.NotContains(t, stderr, "leave from the site's root", "one row of six from the root is the home page's links")
+	require.Contains(t, stdout, "panel: 4 items have fewer than 5 members (-panel-min-members), so the panel taught them nothing", "the transitions teach them")
 	b, err := os.ReadFile(out)
 	require.NoError(t, err)
 	c, err := catalog.Decode(b)
@@ -148,8 +149,15 @@ func TestPanel(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, "user,item,time\n1,a,\n1,b,\n2,c,\n2,d,\n3,d,\n3,c,\n3,\"a,b\",\n", string(b), "numbered members, items quoted as CSV, no time")
 
-	stdout, stderr, err = runCmd(t, "-in", write(t, dir, "items.jsonl", items), "-panel", panel, "-dim", "2", "-collab-dim", "4", "-lambda", "2", "-out", filepath.Join(dir, "cat.msgpack"))
-	require.NoError(t, err, stderr)
-	require.Contains(t, stdout, "(6 of 7 panel rows used, from 3 members)")
+	// Three members, each item had by two at most: below the default
+	// floor, the panel teaches nothing.
+	build := []string{"-in", write(t, dir, "items.jsonl", items), "-panel", panel, "-dim", "2", "-collab-dim", "4", "-lambda", "2", "-out", filepath.Join(dir, "cat.msgpack")}
+	_, stderr, err = runCmd(t, build...)
+	require.ErrorIs(t, err, collab.ErrNoData)
+	require.ErrorContains(t, err, "the panel's 4 items each have fewer than 5 members")
 	require.Contains(t, stderr, "(most frequent: a,b)")
+	stdout, stderr, err = runCmd(t, append(build, "-panel-min-members", "2")...)
+	require.NoError(t, err, stderr)
+	require.Contains(t, stdout, "collaborative vectors: 2 items learned (6 of 7 panel rows used, from 3 members)")
+	require.Contains(t, stdout, "panel: 2 items have fewer than 2 members (-panel-min-members), so the panel taught them nothing")
 }

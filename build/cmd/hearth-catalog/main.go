@@ -86,6 +86,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		transitions      = fs.String("transitions", "", "learn item vectors from a from,to,count CSV `file` of item-to-item transition counts (build/collab/transitions.sh makes one from an access log)")
 		panel            = fs.String("panel", "", "learn item vectors from a user,item,time CSV `file` of a consenting panel's interactions")
 		collabDim        = fs.Int("collab-dim", collab.DefaultDim, "dimension of the vectors -transitions and -panel learn")
+		minMembers       = fs.Int("panel-min-members", collab.DefaultMinMembers, "panel members an item needs before -panel teaches its vector (a vector learned from fewer would point at their taste)")
 		lenient          = fs.Bool("lenient", false, "skip refused items and duplicates with a warning instead of failing")
 		keepText         = fs.Bool("keep-text", false, "keep item summaries and key terms in the catalogue (by default only with -merge, whose next build needs them; the engine never reads them)")
 		omitText         = fs.Bool("omit-text", false, "leave item summaries and key terms out, even with -merge")
@@ -273,7 +274,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	if learn {
-		co := collab.Options{Dim: *collabDim, Seed: *seed}
+		co := collab.Options{Dim: *collabDim, Seed: *seed, MinMembers: *minMembers}
 		fs.Visit(func(f *flag.Flag) {
 			if f.Name == "lambda" {
 				co.Lambda = *lambda
@@ -296,6 +297,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		if !*quiet {
 			fmt.Fprintf(stdout, "collaborative vectors: %d items learned (%s), %d mapped from their text, %d without a vector; dim %d\n",
 				rep.Learned, collabRows(rep), rep.Mapped, rep.Without, rep.Dim)
+			if rep.Withheld > 0 {
+				fmt.Fprintf(stdout, "panel: %d items have fewer than %d members (-panel-min-members), so the panel taught them nothing: the catalogue is public, and a vector learned from so few readers would point at their taste\n",
+					rep.Withheld, co.MinMembers)
+			}
 		}
 	}
 	m, err := pack.WriteWith(c, *out, pack.WriteOptions{BrotliLevel: *brotliLevel})
