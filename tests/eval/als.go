@@ -1,7 +1,6 @@
 package eval
 
 import (
-	"cmp"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -18,18 +17,13 @@ type ALSConfig struct {
 	Alpha      float64
 	Iterations int
 	Seed       uint64
-	// MinMembers is the panel's floor (collab.Options.MinMembers; 0 is
-	// the builder's default). Only the fixtures of a few users lower it.
-	MinMembers int
 }
 
-// panelOptions are the collab options of a factorisation of histories.
-func (c ALSConfig) panelOptions() collab.Options {
-	return collab.Options{Dim: c.Dim, Lambda: c.Lambda, Alpha: c.Alpha, Iterations: c.Iterations, Seed: c.Seed, MinMembers: c.MinMembers}
+// panelOptions are the collab options of a factorisation of histories,
+// with minMembers as the panel's floor (collab.Options.MinMembers).
+func (c ALSConfig) panelOptions(minMembers int) collab.Options {
+	return collab.Options{Dim: c.Dim, Lambda: c.Lambda, Alpha: c.Alpha, Iterations: c.Iterations, Seed: c.Seed, MinMembers: minMembers}
 }
-
-// minMembers is the panel's floor these settings train with.
-func (c ALSConfig) minMembers() int { return cmp.Or(c.MinMembers, collab.DefaultMinMembers) }
 
 // transitOptions are the collab options of a factorisation of transition
 // counts.
@@ -54,7 +48,9 @@ type ALSMethod struct {
 
 // NewServerALS factorises every history in s with build/collab's ALS.
 func NewServerALS(s *Split, cfg ALSConfig) (*ALSMethod, error) {
-	f, err := collab.ALS(collabInteractions(s.Train), len(s.Data.Items), cfg.panelOptions())
+	// Every item a user has: the server's model publishes nothing, so it
+	// has no panel floor.
+	f, err := collab.ALS(collabInteractions(s.Train), len(s.Data.Items), cfg.panelOptions(1))
 	if err != nil {
 		return nil, fmt.Errorf("server ALS: %w", err)
 	}

@@ -152,7 +152,7 @@ func TestAssess_anyData(t *testing.T) {
 			// A few dozen users: the builder's panel floor would leave
 			// the smaller panels no item to learn.
 			set := Tuned
-			set.PanelALS.MinMembers = 1
+			set.PanelMinMembers = 1
 			a, err := Assess(ds, Options{Tune: true, Diversities: []float32{0.1, 0.5, 1}, Settings: &set})
 			require.NoError(t, err)
 			var md, plot bytes.Buffer

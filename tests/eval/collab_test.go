@@ -92,7 +92,8 @@ func TestRun_collab(t *testing.T) {
 	s := NewSplit(blocks(20))
 	set := Tuned
 	set.TextDim = 4
-	set.PanelALS = ALSConfig{Dim: 4, Lambda: 1, Alpha: 20, Iterations: 10, Seed: 1, MinMembers: 1}
+	set.PanelALS = ALSConfig{Dim: 4, Lambda: 1, Alpha: 20, Iterations: 10, Seed: 1}
+	set.PanelMinMembers = 1
 	set.TransitALS = ALSConfig{Dim: 4, Lambda: 1, Alpha: 20, Iterations: 10, Seed: 1}
 	r, err := NewRun(s, set, s.Held())
 	require.NoError(t, err)

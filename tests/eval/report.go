@@ -585,7 +585,7 @@ func (r *Run) settings(p func(string, ...any), info ReportInfo) {
 	p("  panel vectors (`collab.ALS`) d = %d, λ = %g with α = %g, the confidence core gives a %s (1 + %d × weight %g),\n",
 		set.PanelALS.Dim, set.PanelALS.Lambda, set.PanelALS.Alpha, reader.Kind, coreALSAlpha, reader.Kind.Weight(reader.Dwell))
 	p("  %d iterations, an item learning from a half's panel only when at least %d of its members have it (the builder's\n",
-		set.PanelALS.Iterations, set.PanelALS.minMembers())
+		set.PanelALS.Iterations, set.panelMinMembers())
 	p("  privacy floor, `-panel-min-members`); transition vectors (`collab.Transitions`) d = %d, λ = %g, transition α = %g, %d iterations,\n",
 		set.TransitALS.Dim, set.TransitALS.Lambda, set.TransitALS.Alpha, set.TransitALS.Iterations)
 	p("  items two steps apart in the counts weighted %g (at most %d per item, the builder's defaults).\n",

@@ -1,6 +1,7 @@
 package eval
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -55,8 +56,15 @@ type Settings struct {
 	Text               HearthSettings // Hearth on text vectors, tuned on validation (core's defaults ship apart)
 	Panel              HearthSettings // Hearth with panel vectors
 	Transit            HearthSettings // Hearth with transition vectors
-	Seed               uint64
+	// PanelMinMembers is the panel's privacy floor (collab.Options.
+	// MinMembers; 0 is the builder's default). Only fixtures of a few
+	// users lower it.
+	PanelMinMembers int
+	Seed            uint64
 }
+
+// panelMinMembers is the panel's floor these settings train with.
+func (s Settings) panelMinMembers() int { return cmp.Or(s.PanelMinMembers, collab.DefaultMinMembers) }
 
 func (s Settings) String() string {
 	return fmt.Sprintf("item-kNN k = %d; recency half-life %g days; server ALS d = %d, λ = %g, α = %g; panel ALS λ = %g; transitions λ = %g, α = %g; text vectors %d dimensions; tuned row %s; panel vectors %s; transition vectors %s",
@@ -297,7 +305,7 @@ func (r *Run) crossFit(share float64) ([]*panelFit, error) {
 		seed := fitSeed(r.Settings.Seed, k)
 		fit := &panelFit{}
 		fit.folds, fit.panel = panels(s.Data, seed, share)
-		o := r.Settings.PanelALS.panelOptions()
+		o := r.Settings.PanelALS.panelOptions(r.Settings.PanelMinMembers)
 		o.Seed = fitSeed(o.Seed, k)
 		for f := range 2 {
 			in := collab.Input{Panel: panelRows(s.Data, s.Train, fit.panel, f)}
