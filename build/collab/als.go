@@ -26,8 +26,8 @@ const (
 
 // DefaultMinMembers is Options.MinMembers's default: a common floor for
 // publishing anything counted from people. On MovieLens validation targets
-// it costs the panel vectors nothing measurable (docs/catalogue.md, "A
-// panel's privacy").
+// it costs a panel of half the users nothing measurable; smaller panels
+// pay more (docs/catalogue.md, "A panel's privacy").
 const DefaultMinMembers = 5
 
 // Errors of the trainers and readers.
@@ -93,6 +93,9 @@ func (o Options) withDefaults() (Options, error) {
 	}
 	if math.IsNaN(o.TwoStep) || math.IsInf(o.TwoStep, 0) {
 		return o, fmt.Errorf("%w: two-step weight %g: want a finite value", ErrOptions, o.TwoStep)
+	}
+	if o.MinMembers < 0 {
+		return o, fmt.Errorf("%w: panel floor %d members: want 1 or more (0 for the default)", ErrOptions, o.MinMembers)
 	}
 	if o.Dim < 0 || o.Dim > maxDim-1 || o.Iterations < 0 {
 		return o, fmt.Errorf("%w: dim %d (0 to %d), iterations %d (≥ 0)", ErrOptions, o.Dim, maxDim-1, o.Iterations)

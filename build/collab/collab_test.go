@@ -198,6 +198,7 @@ func TestTrain_Errors(t *testing.T) {
 		want   error
 	}{
 		{"no data", nil, nil, Options{}, ErrNoData},
+		{"negative panel floor", clusteredPanel(1), nil, Options{MinMembers: -1}, ErrOptions},
 		{"only reloads", nil, []Transition{{From: 1, To: 1, Count: 3}}, Options{}, ErrNoData},
 		{"item out of range", []Interaction{{User: 1, Item: 5}}, nil, Options{}, ErrItem},
 		{"negative item", nil, []Transition{{From: -1, To: 1, Count: 1}}, Options{}, ErrItem},

@@ -59,14 +59,18 @@ func Caddy(t testing.TB, root string) string {
 // to do for an existing site.
 func CaddySite(t testing.TB, root string) string {
 	t.Helper()
-	return caddy(t, root, "root * "+root+"\n\n\t# The site's own pages.\n\thandle {\n\t\tfile_server\n\t}")
+	return caddy(t, root, "root * "+root+sitePages)
 }
+
+// sitePages is the Caddyfile block that serves a site's own pages beside
+// Hearth's.
+const sitePages = "\n\n\t# The site's own pages.\n\thandle {\n\t\tfile_server\n\t}"
 
 // CaddySiteLogged is [CaddySite] writing its access log to file, in Caddy's
 // default format (JSON, a request per line), as docs/catalogue.md shows.
 func CaddySiteLogged(t testing.TB, root, file string) string {
 	t.Helper()
-	return caddy(t, root, "root * "+root+"\n\n\tlog {\n\t\toutput file "+file+"\n\t}\n\n\thandle {\n\t\tfile_server\n\t}")
+	return caddy(t, root, "root * "+root+"\n\n\tlog {\n\t\toutput file "+file+"\n\t}"+sitePages)
 }
 
 // caddy runs Caddy with the example's root line replaced by rootLines.

@@ -86,7 +86,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		transitions      = fs.String("transitions", "", "learn item vectors from a from,to,count CSV `file` of item-to-item transition counts (build/collab/transitions.sh makes one from an access log)")
 		panel            = fs.String("panel", "", "learn item vectors from a user,item,time CSV `file` of a consenting panel's interactions")
 		collabDim        = fs.Int("collab-dim", collab.DefaultDim, "dimension of the vectors -transitions and -panel learn")
-		minMembers       = fs.Int("panel-min-members", collab.DefaultMinMembers, "panel members an item needs before -panel teaches its vector (a vector learned from fewer would point at their taste)")
+		minMembers       = fs.Int("panel-min-members", collab.DefaultMinMembers, "panel members an item needs before -panel teaches its vector (a vector learned from fewer would point at their taste; 1 for no floor)")
 		lenient          = fs.Bool("lenient", false, "skip refused items and duplicates with a warning instead of failing")
 		keepText         = fs.Bool("keep-text", false, "keep item summaries and key terms in the catalogue (by default only with -merge, whose next build needs them; the engine never reads them)")
 		omitText         = fs.Bool("omit-text", false, "leave item summaries and key terms out, even with -merge")
