@@ -13,10 +13,10 @@ import (
 const exportFormat = "hearth-profile"
 
 // ExportItems reads a reader's exported profile, b, as hearth.export()
-// gives it, and returns the items the reader engaged with: those whose events add
-// up to a positive weight (profile.Kind.Weight: a view, read, click or like
-// counts for an item, a dislike against it), less the items the reader
-// hid, in the order first met. These are the reader's rows of a consenting
+// gives it, and returns the items the reader engaged with: those whose
+// events add up to a positive weight (profile.Kind.Weight: a view, read,
+// click or like counts for an item, a dislike against it), less the items
+// the reader hid, in the order first met. These are the reader's rows of a consenting
 // panel; nothing else of the file (times, interests, settings, topics) is
 // kept. A file that is not an export of this profile format is refused,
 // naming what is wrong, and so is one over the import limit
