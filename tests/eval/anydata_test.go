@@ -288,8 +288,12 @@ func TestPanelSizeFigures(t *testing.T) {
 	for _, ps := range []struct {
 		members int
 		ndcg    float64
-	}{{2, 0.2}, {5, 0.4}, {10, 0.48}} {
-		r.PanelSizes = append(r.PanelSizes, PanelSize{Members: ps.members, Share: float64(ps.members) / float64(len(folds)/2), Result: res(RowPanel, noisy(ps.ndcg))})
+	}{{1, -1}, {2, 0.2}, {5, 0.4}, {10, 0.48}} {
+		size := PanelSize{Members: ps.members, Share: float64(ps.members) / float64(len(folds)/2)}
+		if ps.ndcg >= 0 {
+			size.Result = res(RowPanel, noisy(ps.ndcg))
+		}
+		r.PanelSizes = append(r.PanelSizes, size)
 	}
 	var b strings.Builder
 	r.panelSizeFigures(func(format string, args ...any) { fmt.Fprintf(&b, format, args...) })
@@ -299,6 +303,7 @@ func TestPanelSizeFigures(t *testing.T) {
 	require.Contains(t, text, "- Above Hearth's default on text vectors alone (interval above 0): the panels of 5, 10 and "+half+" members per half.\n")
 	require.Contains(t, text, "scores 0.5000: above the panel of 2 members per half; indistinguishable from the panel of 5 members per half; below the panels of 10 and "+half+" members per half (paired intervals).\n")
 	require.Contains(t, text, "| each half (the panel row) | "+half+" | 50.0% | 0.6000 | 1.000 |")
+	require.Contains(t, text, "| 1/20 of each half | 1 | 2.5% | — | — | teaches nothing: no item has 5 of its members | — |\n", "a panel below the floor is a row, not a failure")
 }
 
 // noisyScores are n users' scores base + 0.05 × (user mod 5): mean base +

@@ -159,3 +159,20 @@ func TestRun_collab(t *testing.T) {
 		})
 	}
 }
+
+// TestMeasurePanelSizes_belowFloor: on a few dozen users, the smaller
+// panels have no item with the builder's floor of members; they are
+// measured as panels that teach nothing, and the run goes on.
+func TestMeasurePanelSizes_belowFloor(t *testing.T) {
+	s := NewSplit(blocks(20))
+	set := Tuned
+	set.TextDim = 4
+	set.PanelALS = ALSConfig{Dim: 4, Lambda: 1, Alpha: 20, Iterations: 3, Seed: 1}
+	r, err := NewRun(s, set, s.Held())
+	require.NoError(t, err)
+	require.NoError(t, r.MeasurePanelSizes())
+	require.Len(t, r.PanelSizes, len(panelShares))
+	smallest := r.PanelSizes[0]
+	require.Less(t, smallest.Members, collab.DefaultMinMembers)
+	require.Nil(t, smallest.Result, "a panel of %d members teaches nothing", smallest.Members)
+}

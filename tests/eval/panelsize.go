@@ -1,10 +1,12 @@
 package eval
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
 
+	"github.com/hearth-dev/hearth/build/collab"
 	"github.com/hearth-dev/hearth/core/metric"
 )
 
@@ -18,7 +20,9 @@ var panelShares = []float64{1.0 / 8, 1.0 / 4, 1.0 / 2}
 type PanelSize struct {
 	Share   float64 // of each half's users on its panel
 	Members int     // panel members of a half (the larger, in the first cross-fitting)
-	Result  *Result
+	// Result is nil when the panel teaches nothing: none of its items
+	// has the builder's floor of members (collab.Options.MinMembers).
+	Result *Result
 }
 
 // members is how many users are on the first half's panel, the larger.
@@ -38,6 +42,13 @@ func (r *Run) MeasurePanelSizes() error {
 	pol := r.Settings.Panel.policy(basePolicy)
 	for _, share := range panelShares {
 		fits, err := r.crossFit(share)
+		if errors.Is(err, collab.ErrNoData) {
+			// A panel too small for the floor is a finding, not a
+			// failure of the run.
+			_, panel := panels(r.Split.Data, fitSeed(r.Settings.Seed, 0), share)
+			r.PanelSizes = append(r.PanelSizes, PanelSize{Share: share, Members: (&panelFit{panel: panel}).members()})
+			continue
+		}
 		if err != nil {
 			return err
 		}
@@ -76,6 +87,11 @@ func (r *Run) panelSizeFigures(p func(string, ...any)) {
 		if ps.Share == 1 {
 			name = "each half (the panel row)"
 		}
+		if ps.Result == nil {
+			p("| %s | %d | %.1f%% | — | — | teaches nothing: no item has %d of its members | — |\n", name, ps.Members,
+				100*float64(ps.Members)/float64(users), r.Settings.panelMinMembers())
+			continue
+		}
 		nd := ps.Result.NDCG
 		vsBest, vsDef := r.paired(nd, scaled(best.NDCG, bestShare)), r.paired(nd, def.NDCG)
 		if vsBest.Lo > 0 {
@@ -104,6 +120,9 @@ func (r *Run) panelSizeFigures(p func(string, ...any)) {
 		// What a panel is worth beside counts every publisher's log holds.
 		by := map[string][]string{}
 		for _, ps := range sizes {
+			if ps.Result == nil {
+				continue
+			}
 			rel := relation(r.paired(tr.NDCG, ps.Result.NDCG))
 			by[rel] = append(by[rel], fmt.Sprint(ps.Members))
 		}
