@@ -123,8 +123,8 @@ func TestRun_collab(t *testing.T) {
 	}
 	for k := range fits {
 		require.Equal(t, fits[k].folds, small[k].folds, "a smaller panel ranks the same readers")
-		require.Equal(t, len(s.Data.Users)/2, fits[k].members())
-		require.Equal(t, len(s.Data.Users)/8, small[k].members())
+		require.Equal(t, len(s.Data.Users)/2, members(fits[k].panel))
+		require.Equal(t, len(s.Data.Users)/8, members(small[k].panel))
 	}
 	_, err = r.transitCatalogue()
 	require.NoError(t, err)

@@ -25,10 +25,11 @@ type PanelSize struct {
 	Result *Result
 }
 
-// members is how many users are on the first half's panel, the larger.
-func (f *panelFit) members() int {
+// members is how many users are on the first half of panel (panels'
+// second result), the larger.
+func members(panel []int) int {
 	n := 0
-	for _, h := range f.panel {
+	for _, h := range panel {
 		if h == 0 {
 			n++
 		}
@@ -46,7 +47,7 @@ func (r *Run) MeasurePanelSizes() error {
 			// A panel too small for the floor is a finding, not a
 			// failure of the run.
 			_, panel := panels(r.Split.Data, fitSeed(r.Settings.Seed, 0), share)
-			r.PanelSizes = append(r.PanelSizes, PanelSize{Share: share, Members: (&panelFit{panel: panel}).members()})
+			r.PanelSizes = append(r.PanelSizes, PanelSize{Share: share, Members: members(panel)})
 			continue
 		}
 		if err != nil {
@@ -56,10 +57,10 @@ func (r *Run) MeasurePanelSizes() error {
 		if err != nil {
 			return err
 		}
-		members := fits[0].members()
+		n := members(fits[0].panel)
 		res := Evaluate(r.Split, h)
-		res.Method = fmt.Sprintf("%s, panel of %d", RowPanel, members)
-		r.PanelSizes = append(r.PanelSizes, PanelSize{Share: share, Members: members, Result: res})
+		res.Method = fmt.Sprintf("%s, panel of %d", RowPanel, n)
+		r.PanelSizes = append(r.PanelSizes, PanelSize{Share: share, Members: n, Result: res})
 	}
 	return nil
 }
@@ -72,7 +73,7 @@ func (r *Run) panelSizeFigures(p func(string, ...any)) {
 	if len(r.PanelSizes) == 0 || full == nil || best == nil || def == nil || r.fits == nil {
 		return
 	}
-	sizes := append(slices.Clip(r.PanelSizes), PanelSize{Share: 1, Members: r.fits[0].members(), Result: full})
+	sizes := append(slices.Clip(r.PanelSizes), PanelSize{Share: 1, Members: members(r.fits[0].panel), Result: full})
 	users := len(r.Split.Data.Users)
 	p("## Panel size\n\n")
 	p("The panel row's panel is a whole half of the users. A publisher's consenting panel is usually a smaller part of its\n")
@@ -104,15 +105,15 @@ func (r *Run) panelSizeFigures(p func(string, ...any)) {
 			metric.Mean(nd), metric.Mean(nd)/metric.Mean(best.NDCG), fmtIv(vsBest), fmtIv(vsDef))
 	}
 	// which names the panels of these sizes.
-	which := func(members []string) string {
-		n := len(members)
+	which := func(counts []string) string {
+		n := len(counts)
 		switch n {
 		case 0:
 			return "none of these panels"
 		case 1:
-			return "the panel of " + members[0] + " members per half"
+			return "the panel of " + counts[0] + " members per half"
 		}
-		return "the panels of " + strings.Join(members[:n-1], ", ") + " and " + members[n-1] + " members per half"
+		return "the panels of " + strings.Join(counts[:n-1], ", ") + " and " + counts[n-1] + " members per half"
 	}
 	p("\n- Above %.2f × %s (interval above 0): %s.\n", bestShare, best.Method, which(clears))
 	p("- Above Hearth's default on text vectors alone (interval above 0): %s.\n", which(beats))
