@@ -154,7 +154,9 @@ type Report struct {
 	// Learned items have a factor from the data, Mapped ones from their
 	// text; Without items have neither and ship no vector.
 	Learned, Mapped, Without int
-	Dim                      int
+	// Dim is the shipped vectors' dimension, the last TextDims of them
+	// the items' text (Factors.AppendText).
+	Dim, TextDims int
 }
 
 // Attach learns collaborative vectors for c's items from in and puts them
@@ -220,6 +222,7 @@ func Attach(c *catalog.Catalogue, in Input, rewrite func(string) string, o Optio
 	if err != nil {
 		return rep, err
 	}
+	o, _ = o.withDefaults() // Train checked o
 	rep.Learned, rep.Withheld = f.Covered(), f.Withheld
 	texts := make([][]float32, len(c.Items))
 	for i, it := range c.Items {
@@ -228,6 +231,9 @@ func Attach(c *catalog.Catalogue, in Input, rewrite func(string) string, o Optio
 		}
 	}
 	if rep.Mapped, err = f.MapText(texts, 0); err != nil {
+		return rep, err
+	}
+	if rep.TextDims, err = f.AppendText(texts, o.TextWeight); err != nil {
 		return rep, err
 	}
 	rep.Dim = f.Dim

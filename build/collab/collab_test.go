@@ -207,6 +207,7 @@ func TestTrain_Errors(t *testing.T) {
 		{"dim too large", nil, []Transition{{From: 0, To: 1, Count: 1}}, Options{Dim: 256}, ErrOptions},
 		{"negative lambda", nil, []Transition{{From: 0, To: 1, Count: 1}}, Options{Lambda: -1}, ErrOptions},
 		{"infinite alpha", nil, []Transition{{From: 0, To: 1, Count: 1}}, Options{Alpha: math.Inf(1)}, ErrOptions},
+		{"NaN text weight", nil, []Transition{{From: 0, To: 1, Count: 1}}, Options{TextWeight: math.NaN()}, ErrOptions},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := Train(tc.panel, tc.counts, 3, tc.o)
@@ -292,6 +293,43 @@ func TestFactors_MapText(t *testing.T) {
 	require.NoError(t, err)
 	require.Zero(t, mapped, "too few items to fit a map")
 	require.Equal(t, 2, few.Dim)
+}
+
+// TestFactors_AppendText checks that each factor gets its item's unit text
+// vector at weight × the factors' RMS length, that items without text get
+// zeros and items without a factor stay without one, and that the text is
+// cut to the catalogue's dimension limit.
+func TestFactors_AppendText(t *testing.T) {
+	f := &Factors{Dim: 2, Y: [][]float32{{3, 0}, {0, 4}, {4, 3}, nil}}
+	text := [][]float32{{0, 2, 0}, nil, {1, 1, 1}, {1, 0, 0}}
+	n, err := f.AppendText(text, 0.5)
+	require.NoError(t, err)
+	require.Equal(t, 3, n)
+	require.Equal(t, 5, f.Dim)
+	rms := math.Sqrt((9 + 16 + 25) / 3.0)
+	require.InDeltaSlice(t, []float32{3, 0, 0, float32(0.5 * rms), 0}, f.Y[0], 1e-5)
+	require.Equal(t, []float32{0, 4, 0, 0, 0}, f.Y[1], "no text: zeros")
+	third := float32(0.5 * rms / math.Sqrt(3))
+	require.InDeltaSlice(t, []float32{4, 3, third, third, third}, f.Y[2], 1e-5)
+	require.Nil(t, f.Y[3], "no factor: none")
+	requireGram(t, f)
+
+	for _, w := range []float64{0, -1} {
+		g := &Factors{Dim: 2, Y: [][]float32{{1, 0}}}
+		n, err := g.AppendText([][]float32{{1}}, w)
+		require.NoError(t, err)
+		require.Zero(t, n, "weight %g appends nothing", w)
+		require.Equal(t, 2, g.Dim)
+	}
+	wide := &Factors{Dim: maxDim - 2, Y: [][]float32{make([]float32, maxDim-2)}}
+	wide.Y[0][0] = 1
+	n, err = wide.AppendText([][]float32{{1, 2, 3, 4}}, 1)
+	require.NoError(t, err)
+	require.Equal(t, 2, n, "only the leading text components fit")
+	require.Equal(t, maxDim, wide.Dim)
+	require.InDelta(t, 1/math.Sqrt(5), wide.Y[0][maxDim-2], 1e-6)
+	_, err = wide.AppendText(nil, 1)
+	require.ErrorIs(t, err, ErrInput)
 }
 
 // TestRowsOf_TwoStep checks that an item's row holds the items two steps

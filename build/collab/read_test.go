@@ -150,7 +150,8 @@ func TestAttach_RoundTrip(t *testing.T) {
 	require.Equal(t, 2*clusterSize, rep.Learned)
 	require.Equal(t, 2, rep.Mapped)
 	require.Zero(t, rep.Without)
-	require.Equal(t, 9, rep.Dim, "8 and the mapping's error")
+	require.Equal(t, 8+1+8, rep.Dim, "8, the mapping's error and the 8-d text")
+	require.Equal(t, 8, rep.TextDims)
 	require.Equal(t, len(counts)-2, rep.TransitionsUsed)
 	require.Equal(t, 2, rep.Unknown)
 	require.Equal(t, []string{"/", "/about"}, rep.Examples)
@@ -159,8 +160,8 @@ func TestAttach_RoundTrip(t *testing.T) {
 	require.NoError(t, err)
 	dec, err := catalog.Decode(b)
 	require.NoError(t, err)
-	require.Equal(t, 9, dec.Dim)
-	require.Len(t, dec.Gram, 81)
+	require.Equal(t, 17, dec.Dim)
+	require.Len(t, dec.Gram, 17*17)
 	require.EqualValues(t, DefaultLambdaTransit, dec.Lambda)
 
 	subject := func(id string) int {

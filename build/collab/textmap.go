@@ -150,3 +150,64 @@ func nonzero(v []float32) bool {
 	}
 	return false
 }
+
+// AppendText appends each item's text to its factor: the unit text vector
+// scaled to weight times the factors' root-mean-square length, zero for an
+// item without text. A reader's fold-in then weighs what their items say
+// beside the company they keep, and the cosine ranks by both. It helps
+// most where the data is thin: a panel's rarer items, whose factors few
+// members fixed. Items without a factor stay without one.
+//
+// The factors and text share the catalogue's dimension limit: when both
+// do not fit, only the leading text components (the text vectors'
+// strongest directions) are kept. It recomputes Gram and returns the
+// number of text components appended (0 for weight ≤ 0 or no text).
+func (f *Factors) AppendText(text [][]float32, weight float64) (int, error) {
+	if len(text) != len(f.Y) {
+		return 0, fmt.Errorf("%w: %d text vectors for %d items", ErrInput, len(text), len(f.Y))
+	}
+	dt := 0
+	for _, t := range text {
+		dt = max(dt, len(t))
+	}
+	dt = min(dt, maxDim-f.Dim)
+	if !(weight > 0) || dt <= 0 {
+		return 0, nil
+	}
+	var ss float64
+	n := 0
+	for _, y := range f.Y {
+		if y != nil {
+			ss += sumSquares(y)
+			n++
+		}
+	}
+	if n == 0 || ss == 0 {
+		return 0, nil
+	}
+	scale := weight * math.Sqrt(ss/float64(n))
+	for i, y := range f.Y {
+		if y == nil {
+			continue
+		}
+		y = append(y, make([]float32, dt)...)
+		if t := text[i][:min(len(text[i]), dt)]; nonzero(t) {
+			g := scale / math.Sqrt(sumSquares(t))
+			for k, v := range t {
+				y[len(y)-dt+k] = float32(g * float64(v))
+			}
+		}
+		f.Y[i] = y
+	}
+	f.Dim += dt
+	f.Gram = f.gram()
+	return dt, nil
+}
+
+func sumSquares(v []float32) float64 {
+	var s float64
+	for _, x := range v {
+		s += float64(x) * float64(x)
+	}
+	return s
+}

@@ -98,6 +98,26 @@ func BenchmarkEngine_Recommend(b *testing.B) {
 	}
 }
 
+// BenchmarkEngine_FoldInDim is the fold-in's cost by the learned vectors'
+// dimension at 10k items: 65 is hearth-catalog's factors with the mapping's
+// error, 97 with the default 32-d text appended (collab.AppendText), 129
+// with 64-d text.
+func BenchmarkEngine_FoldInDim(b *testing.B) {
+	for _, dim := range []int{65, 97, 129} {
+		c := withGram(synthetic(10_000, dim, 1), 1)
+		e := New(c)
+		p := syntheticReader(c, 2)
+		b.Run(fmt.Sprintf("d%d", dim), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if recs := e.Recommend(p, Request{Count: 10, Now: now.Unix(), Seed: 3}); len(recs) != 10 {
+					b.Fatal("short list")
+				}
+			}
+		})
+	}
+}
+
 func BenchmarkNew(b *testing.B) {
 	c := synthetic(10_000, 64, 1)
 	b.ReportAllocs()

@@ -250,7 +250,8 @@ func (r *Run) WriteMarkdown(w io.Writer, info ReportInfo) error {
 	p("  history only, never a target.\n")
 	p("- Collaborative vectors are built as a publisher builds them: the text catalogue goes through the builder's\n")
 	p("  `collab.Attach` (what `hearth-catalog -transitions` and `-panel` run), which learns item factors by implicit ALS,\n")
-	p("  maps the items without data from their text vectors (`Factors.MapText`) and ships the factors int8 with YᵀY and λ;\n")
+	p("  maps the items without data from their text vectors (`Factors.MapText`), appends every item's text vector\n")
+	p("  (`Factors.AppendText`) and ships the vectors int8 with YᵀY and λ;\n")
 	p("  the device folds the reader in from their own history. Transition vectors: each user's history positives in\n")
 	p("  time order, every consecutive pair counted, the counts summed over users into from,to,count rows, the only\n")
 	p("  thing the builder sees")
@@ -590,7 +591,9 @@ func (r *Run) settings(p func(string, ...any), info ReportInfo) {
 		set.TransitALS.Dim, set.TransitALS.Lambda, set.TransitALS.Alpha, set.TransitALS.Iterations)
 	p("  items two steps apart in the counts weighted %g (at most %d per item, the builder's defaults).\n",
 		float64(collab.DefaultTwoStep), collab.DefaultTwoStepItems)
-	p("  Both get one more dimension from `MapText` (the text map's residual, zero for learned items).\n")
+	p("  Both get one more dimension from `MapText` (the text map's residual, zero for learned items), then the items'\n")
+	p("  unit text vectors appended at %g (panel) and %g (transitions) × the factors' RMS length (`collab.Options.TextWeight`).\n",
+		set.PanelALS.textWeight(), set.TransitALS.textWeight())
 	p("- Text vectors: %d dimensions (catalogue builder, `pack.Options.Dim`).\n", set.TextDim)
 	if info.Previous != nil {
 		p("\nThe quick evaluation in `go test` uses other settings (`Tuned` in tests/eval): %s.\n", *info.Previous)

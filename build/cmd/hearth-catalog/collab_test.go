@@ -32,7 +32,7 @@ func TestRun_Collab(t *testing.T) {
 	stdout, stderr, err := runCmd(t, "-in", in, "-url-prefix", "https://example.com/=/posts/",
 		"-transitions", transitions, "-panel", panel, "-dim", "2", "-collab-dim", "4", "-lambda", "2", "-out", out)
 	require.NoError(t, err, stderr)
-	require.Contains(t, stdout, "collaborative vectors: 4 items learned (5 of 6 transition rows used, 4 of 4 panel rows used, from 2 members), 1 mapped from their text, 0 without a vector; dim 5")
+	require.Contains(t, stdout, "collaborative vectors: 4 items learned (5 of 6 transition rows used, 4 of 4 panel rows used, from 2 members), 1 mapped from their text, 0 without a vector; dim 7 (the last 2 the items' text, -collab-text-weight)")
 	require.Contains(t, stderr, "warning: 1 names in -transitions or -panel are no catalogue item (most frequent: /)")
 	require.NotContains(t, stderr, "leave from the site's root", "one row of six from the root is the home page's links")
 	require.Contains(t, stdout, "panel: 4 items have fewer than 5 members (-panel-min-members), so the panel taught them nothing", "the transitions teach them")
@@ -40,14 +40,18 @@ func TestRun_Collab(t *testing.T) {
 	require.NoError(t, err)
 	c, err := catalog.Decode(b)
 	require.NoError(t, err)
-	require.Equal(t, 5, c.Dim)
-	require.Len(t, c.Gram, 25)
+	require.Equal(t, 4+1+2, c.Dim, "the factors, the mapping's error and the -dim 2 text vectors")
+	require.Len(t, c.Gram, 49)
 	require.EqualValues(t, 2, c.Lambda, "-lambda is the training's and the shipped one")
 	require.Equal(t, collab.PanelWeights, c.Policy.Weights, "no policy: learned vectors' weights, the panel's leading")
 	require.Contains(t, stdout, "policy: no weights given; learned vectors rank with similarity 1, topic 0.1, freshness 0.2, popularity 1")
 	for _, it := range c.Items {
-		require.Len(t, it.Vector, 5, it.URL)
+		require.Len(t, it.Vector, 7, it.URL)
 	}
+	stdout, _, err = runCmd(t, "-in", in, "-url-prefix", "https://example.com/=/posts/", "-transitions", transitions,
+		"-dim", "2", "-collab-dim", "4", "-collab-text-weight", "0", "-out", filepath.Join(dir, "plain.msgpack"))
+	require.NoError(t, err)
+	require.Contains(t, stdout, "0 without a vector; dim 5\n", "-collab-text-weight 0 appends no text")
 	stdout, _, err = runCmd(t, "inspect", out)
 	require.NoError(t, err)
 	require.Contains(t, stdout, "fold-in   learned vectors with YᵀY and λ 2: a reader's vector is fitted to their items (implicit ALS)")

@@ -86,6 +86,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		transitions      = fs.String("transitions", "", "learn item vectors from a from,to,count CSV `file` of item-to-item transition counts (build/collab/transitions.sh makes one from an access log)")
 		panel            = fs.String("panel", "", "learn item vectors from a user,item,time CSV `file` of a consenting panel's interactions")
 		collabDim        = fs.Int("collab-dim", collab.DefaultDim, "dimension of the vectors -transitions and -panel learn")
+		textWeight       = fs.Float64("collab-text-weight", collab.DefaultTextWeight, "how strongly an item's text joins the vectors -transitions and -panel learn (appended, relative to their length; 0 for none)")
 		minMembers       = fs.Int("panel-min-members", collab.DefaultMinMembers, "panel members an item needs before -panel teaches its vector (a vector learned from fewer would point at their taste; 1 for no floor)")
 		lenient          = fs.Bool("lenient", false, "skip refused items and duplicates with a warning instead of failing")
 		keepText         = fs.Bool("keep-text", false, "keep item summaries and key terms in the catalogue (by default only with -merge, whose next build needs them; the engine never reads them)")
@@ -274,7 +275,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	if learn {
-		co := collab.Options{Dim: *collabDim, Seed: *seed, MinMembers: *minMembers}
+		co := collab.Options{Dim: *collabDim, Seed: *seed, MinMembers: *minMembers, TextWeight: *textWeight}
+		if *textWeight == 0 {
+			co.TextWeight = -1 // the flag's 0 is none; the option's is the default
+		}
 		fs.Visit(func(f *flag.Flag) {
 			if f.Name == "lambda" {
 				co.Lambda = *lambda
@@ -295,8 +299,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return fmt.Errorf("collaborative vectors: %w", err)
 		}
 		if !*quiet {
-			fmt.Fprintf(stdout, "collaborative vectors: %d items learned (%s), %d mapped from their text, %d without a vector; dim %d\n",
-				rep.Learned, collabRows(rep), rep.Mapped, rep.Without, rep.Dim)
+			fmt.Fprintf(stdout, "collaborative vectors: %d items learned (%s), %d mapped from their text, %d without a vector; dim %d%s\n",
+				rep.Learned, collabRows(rep), rep.Mapped, rep.Without, rep.Dim, textDims(rep))
 			if rep.Withheld > 0 {
 				fmt.Fprintf(stdout, "panel: %d items have fewer than %d members (-panel-min-members), so the panel taught them nothing: the catalogue is public, and a vector learned from so few readers would point at their taste\n",
 					rep.Withheld, co.MinMembers)
@@ -372,6 +376,14 @@ func collabRows(r collab.Report) string {
 		parts = append(parts, fmt.Sprintf("%d of %d panel rows used, from %d members", r.PanelUsed, r.Panel, r.Members))
 	}
 	return strings.Join(parts, ", ")
+}
+
+// textDims says how many of the vectors' dimensions are the items' text.
+func textDims(r collab.Report) string {
+	if r.TextDims == 0 {
+		return ""
+	}
+	return fmt.Sprintf(" (the last %d the items' text, -collab-text-weight)", r.TextDims)
 }
 
 // hasText reports whether any item of c has a summary or key terms.
