@@ -419,9 +419,9 @@ func TestPublisher_EmbedIt(t *testing.T) {
 			require.NoError(t, os.WriteFile(exported, []byte(p.eval(`hearth.export()`)), 0o644))
 			panel := filepath.Join(t.TempDir(), "panel.csv")
 			_, stderr = catalogueCmd(t, bin, work, feed, []string{"panel", "-out", panel, exported})
-			require.Contains(t, stderr, fmt.Sprintf("panel: 1 members, %d rows, from 1 files", len(read)), "every article the reader opened")
+			require.Contains(t, stderr, fmt.Sprintf("panel: 1 member, %d rows, from 1 file", len(read)), "every article the reader opened")
 			stdout, _ = catalogueCmd(t, bin, work, feed, rm.builder, prefix, "-transitions", csv, "-panel", panel, "-out", out)
-			require.Contains(t, stdout, fmt.Sprintf("%d of %d panel rows used, from 1 members)", len(read), len(read)))
+			require.Contains(t, stdout, fmt.Sprintf("%d of %d panel rows used, from 1 member)", len(read), len(read)))
 			require.Contains(t, stdout, fmt.Sprintf("panel: %d items have fewer than 5 members", len(read)),
 				"one reader's items learn nothing from the panel: the catalogue is public")
 		})

@@ -165,3 +165,9 @@ func TestPanel(t *testing.T) {
 	require.Contains(t, stdout, "collaborative vectors: 2 items learned (6 of 7 panel rows used, from 3 members)")
 	require.Contains(t, stdout, "panel: 2 items have fewer than 2 members (-panel-min-members), so the panel taught them nothing")
 }
+
+func TestPlural(t *testing.T) {
+	require.Equal(t, "1 member", plural(1, "member"))
+	require.Equal(t, "0 files", plural(0, "file"))
+	require.Equal(t, "609 members", plural(609, "member"))
+}

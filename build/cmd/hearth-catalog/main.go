@@ -373,7 +373,7 @@ func collabRows(r collab.Report) string {
 		parts = append(parts, fmt.Sprintf("%d of %d transition rows used", r.TransitionsUsed, r.Transitions))
 	}
 	if r.Panel > 0 {
-		parts = append(parts, fmt.Sprintf("%d of %d panel rows used, from %d members", r.PanelUsed, r.Panel, r.Members))
+		parts = append(parts, fmt.Sprintf("%d of %d panel rows used, from %s", r.PanelUsed, r.Panel, plural(r.Members, "member")))
 	}
 	return strings.Join(parts, ", ")
 }

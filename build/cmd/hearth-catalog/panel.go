@@ -76,9 +76,17 @@ func panelCmd(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("panel: %w", err)
 	}
-	fmt.Fprintf(stderr, "panel: %d members, %d rows, from %d files (%d the same as another, %d skipped, %d with no item the reader engaged with)\n",
-		members, rows, fs.NArg(), dups, skipped, empty)
+	fmt.Fprintf(stderr, "panel: %s, %s, from %s (%d the same as another, %d skipped, %d with no item the reader engaged with)\n",
+		plural(members, "member"), plural(rows, "row"), plural(fs.NArg(), "file"), dups, skipped, empty)
 	return nil
+}
+
+// plural is n and the noun, with an s unless n is 1.
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 // readLimited reads at most n bytes of the file at path.
