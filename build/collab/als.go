@@ -37,6 +37,10 @@ const DefaultMinMembers = 5
 // (docs/catalogue.md, "The items' text, too").
 const DefaultTextWeight = 0.25
 
+// MaxTextWeight bounds Options.TextWeight: at 10 the text is a hundred
+// times the factors' part of a vector's squared length.
+const MaxTextWeight = 10
+
 // Errors of the trainers and readers.
 var (
 	ErrOptions = errors.New("invalid options")
@@ -96,6 +100,13 @@ type Options struct {
 	Progress func(done, total int)
 }
 
+// Check reports whether o is valid, as training would: a build can refuse
+// bad options before it reads its input.
+func (o Options) Check() error {
+	_, err := o.withDefaults()
+	return err
+}
+
 func (o Options) withDefaults() (Options, error) {
 	for _, v := range []float64{o.Lambda, o.Alpha, o.TransitionAlpha} {
 		if !(v >= 0) || math.IsInf(v, 0) {
@@ -103,10 +114,11 @@ func (o Options) withDefaults() (Options, error) {
 				ErrOptions, o.Lambda, o.Alpha, o.TransitionAlpha)
 		}
 	}
-	for _, v := range []float64{o.TwoStep, o.TextWeight} {
-		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return o, fmt.Errorf("%w: two-step weight %g, text weight %g: want finite values", ErrOptions, o.TwoStep, o.TextWeight)
-		}
+	if math.IsNaN(o.TwoStep) || math.IsInf(o.TwoStep, 0) {
+		return o, fmt.Errorf("%w: two-step weight %g: want a finite value", ErrOptions, o.TwoStep)
+	}
+	if !(o.TextWeight <= MaxTextWeight) || math.IsInf(o.TextWeight, -1) {
+		return o, fmt.Errorf("%w: text weight %g: want at most %d (beyond it the text is all the vectors say)", ErrOptions, o.TextWeight, MaxTextWeight)
 	}
 	if o.MinMembers < 0 {
 		return o, fmt.Errorf("%w: panel floor %d members: want 1 or more (0 for the default)", ErrOptions, o.MinMembers)

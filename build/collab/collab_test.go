@@ -208,6 +208,7 @@ func TestTrain_Errors(t *testing.T) {
 		{"negative lambda", nil, []Transition{{From: 0, To: 1, Count: 1}}, Options{Lambda: -1}, ErrOptions},
 		{"infinite alpha", nil, []Transition{{From: 0, To: 1, Count: 1}}, Options{Alpha: math.Inf(1)}, ErrOptions},
 		{"NaN text weight", nil, []Transition{{From: 0, To: 1, Count: 1}}, Options{TextWeight: math.NaN()}, ErrOptions},
+		{"text weight too large", nil, []Transition{{From: 0, To: 1, Count: 1}}, Options{TextWeight: 1e20}, ErrOptions},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := Train(tc.panel, tc.counts, 3, tc.o)

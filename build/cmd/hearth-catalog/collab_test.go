@@ -52,6 +52,11 @@ func TestRun_Collab(t *testing.T) {
 		"-dim", "2", "-collab-dim", "4", "-collab-text-weight", "0", "-out", filepath.Join(dir, "plain.msgpack"))
 	require.NoError(t, err)
 	require.Contains(t, stdout, "0 without a vector; dim 5\n", "-collab-text-weight 0 appends no text")
+	// Bad options stop the build before it reads anything.
+	for _, bad := range [][2]string{{"-collab-text-weight", "11"}, {"-collab-text-weight", "NaN"}, {"-panel-min-members", "-1"}} {
+		_, _, err = runCmd(t, "-in", in, "-panel", filepath.Join(dir, "missing.csv"), bad[0], bad[1], "-out", filepath.Join(dir, "bad.msgpack"))
+		require.ErrorIs(t, err, collab.ErrOptions, "%s %s", bad[0], bad[1])
+	}
 	stdout, _, err = runCmd(t, "inspect", out)
 	require.NoError(t, err)
 	require.Contains(t, stdout, "fold-in   learned vectors with YᵀY and λ 2: a reader's vector is fitted to their items (implicit ALS)")

@@ -86,7 +86,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		transitions      = fs.String("transitions", "", "learn item vectors from a from,to,count CSV `file` of item-to-item transition counts (build/collab/transitions.sh makes one from an access log)")
 		panel            = fs.String("panel", "", "learn item vectors from a user,item,time CSV `file` of a consenting panel's interactions")
 		collabDim        = fs.Int("collab-dim", collab.DefaultDim, "dimension of the vectors -transitions and -panel learn")
-		textWeight       = fs.Float64("collab-text-weight", collab.DefaultTextWeight, "how strongly an item's text joins the vectors -transitions and -panel learn (appended, relative to their length; 0 for none)")
+		textWeight       = fs.Float64("collab-text-weight", collab.DefaultTextWeight, "how strongly an item's text joins the vectors -transitions and -panel learn (appended, relative to their length; 0 for none, at most 10)")
 		minMembers       = fs.Int("panel-min-members", collab.DefaultMinMembers, "panel members an item needs before -panel teaches its vector (a vector learned from fewer would point at their taste; 1 for no floor)")
 		lenient          = fs.Bool("lenient", false, "skip refused items and duplicates with a warning instead of failing")
 		keepText         = fs.Bool("keep-text", false, "keep item summaries and key terms in the catalogue (by default only with -merge, whose next build needs them; the engine never reads them)")
@@ -182,9 +182,22 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintf(stderr, "warning: -previous %s has vectors learned from -transitions or -panel; this build has neither, so it ships text vectors: pass them again to keep learned vectors\n", *previous)
 	}
 	var in collab.Input
+	var co collab.Options
 	if learn {
 		if *noVectors || *gramPath != "" {
 			return errors.New("-transitions and -panel learn the item vectors: they do not go with -no-vectors or -gram")
+		}
+		co = collab.Options{Dim: *collabDim, Seed: *seed, MinMembers: *minMembers, TextWeight: *textWeight}
+		if *textWeight == 0 {
+			co.TextWeight = -1 // the flag's 0 is none; the option's is the default
+		}
+		fs.Visit(func(f *flag.Flag) {
+			if f.Name == "lambda" {
+				co.Lambda = *lambda
+			}
+		})
+		if err := co.Check(); err != nil {
+			return fmt.Errorf("collaborative vectors: %w", err)
 		}
 		var err error
 		if in, err = readCollab(*transitions, *panel); err != nil {
@@ -275,15 +288,6 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	if learn {
-		co := collab.Options{Dim: *collabDim, Seed: *seed, MinMembers: *minMembers, TextWeight: *textWeight}
-		if *textWeight == 0 {
-			co.TextWeight = -1 // the flag's 0 is none; the option's is the default
-		}
-		fs.Visit(func(f *flag.Flag) {
-			if f.Name == "lambda" {
-				co.Lambda = *lambda
-			}
-		})
 		if opts.Progress != nil {
 			co.Progress = func(done, total int) { opts.Progress("collaborative vectors", done, total) }
 		}
