@@ -17,29 +17,18 @@ type ALSConfig struct {
 	Alpha      float64
 	Iterations int
 	Seed       uint64
-	// TextWeight is the text's part in shipped vectors
-	// (collab.Options.TextWeight; 0 is the builder's default).
-	TextWeight float64
-}
-
-// textWeight is the text's part the builder gives c's vectors (0: none).
-func (c ALSConfig) textWeight() float64 {
-	if c.TextWeight == 0 {
-		return collab.DefaultTextWeight
-	}
-	return max(c.TextWeight, 0)
 }
 
 // panelOptions are the collab options of a factorisation of histories,
 // with minMembers as the panel's floor (collab.Options.MinMembers).
 func (c ALSConfig) panelOptions(minMembers int) collab.Options {
-	return collab.Options{Dim: c.Dim, Lambda: c.Lambda, Alpha: c.Alpha, Iterations: c.Iterations, Seed: c.Seed, MinMembers: minMembers, TextWeight: c.TextWeight}
+	return collab.Options{Dim: c.Dim, Lambda: c.Lambda, Alpha: c.Alpha, Iterations: c.Iterations, Seed: c.Seed, MinMembers: minMembers}
 }
 
 // transitOptions are the collab options of a factorisation of transition
 // counts.
 func (c ALSConfig) transitOptions() collab.Options {
-	return collab.Options{Dim: c.Dim, Lambda: c.Lambda, TransitionAlpha: c.Alpha, Iterations: c.Iterations, Seed: c.Seed, TextWeight: c.TextWeight}
+	return collab.Options{Dim: c.Dim, Lambda: c.Lambda, TransitionAlpha: c.Alpha, Iterations: c.Iterations, Seed: c.Seed}
 }
 
 // ALSMethod ranks by a reader folded in from their own history against

@@ -592,8 +592,7 @@ func (r *Run) settings(p func(string, ...any), info ReportInfo) {
 	p("  items two steps apart in the counts weighted %g (at most %d per item, the builder's defaults).\n",
 		float64(collab.DefaultTwoStep), collab.DefaultTwoStepItems)
 	p("  Both get one more dimension from `MapText` (the text map's residual, zero for learned items), then the items'\n")
-	p("  unit text vectors appended at %g (panel) and %g (transitions) × the factors' RMS length (`collab.Options.TextWeight`).\n",
-		set.PanelALS.textWeight(), set.TransitALS.textWeight())
+	p("  unit text vectors appended at %g × the factors' RMS length (`collab.Options.TextWeight`).\n", set.textWeight())
 	p("- Text vectors: %d dimensions (catalogue builder, `pack.Options.Dim`).\n", set.TextDim)
 	if info.Previous != nil {
 		p("\nThe quick evaluation in `go test` uses other settings (`Tuned` in tests/eval): %s.\n", *info.Previous)

@@ -60,7 +60,33 @@ type Settings struct {
 	// MinMembers; 0 is the builder's default). Only fixtures of a few
 	// users lower it.
 	PanelMinMembers int
-	Seed            uint64
+	// TextWeight is the text's part in both collaborative rows' vectors
+	// (collab.Options.TextWeight; 0 is the builder's default, negative
+	// none).
+	TextWeight float64
+	Seed       uint64
+}
+
+// panelOptions and transitOptions are the builder's options for the panel
+// and transition rows' catalogues.
+func (s Settings) panelOptions() collab.Options {
+	o := s.PanelALS.panelOptions(s.PanelMinMembers)
+	o.TextWeight = s.TextWeight
+	return o
+}
+
+func (s Settings) transitOptions() collab.Options {
+	o := s.TransitALS.transitOptions()
+	o.TextWeight = s.TextWeight
+	return o
+}
+
+// textWeight is the text's part in the collaborative rows' vectors (0: none).
+func (s Settings) textWeight() float64 {
+	if s.TextWeight == 0 {
+		return collab.DefaultTextWeight
+	}
+	return max(s.TextWeight, 0)
 }
 
 // panelMinMembers is the panel's floor these settings train with.
@@ -305,7 +331,7 @@ func (r *Run) crossFit(share float64) ([]*panelFit, error) {
 		seed := fitSeed(r.Settings.Seed, k)
 		fit := &panelFit{}
 		fit.folds, fit.panel = panels(s.Data, seed, share)
-		o := r.Settings.PanelALS.panelOptions(r.Settings.PanelMinMembers)
+		o := r.Settings.panelOptions()
 		o.Seed = fitSeed(o.Seed, k)
 		for f := range 2 {
 			in := collab.Input{Panel: panelRows(s.Data, s.Train, fit.panel, f)}
@@ -358,7 +384,7 @@ func (r *Run) transitCatalogue() (*catalog.Catalogue, error) {
 	}
 	s := r.Split
 	counts := transitionCounts(s.Data, s.Train)
-	c, rep, err := collabCatalogue(r.textCat, collab.Input{Transitions: counts}, r.Settings.TransitALS.transitOptions())
+	c, rep, err := collabCatalogue(r.textCat, collab.Input{Transitions: counts}, r.Settings.transitOptions())
 	if err != nil {
 		return nil, fmt.Errorf("transition catalogue: %w", err)
 	}
