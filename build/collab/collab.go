@@ -53,6 +53,12 @@ type Interaction struct {
 	Time       int64
 }
 
+// MaxCount bounds a transition count: more page views than the web has,
+// and small enough that the model's sums over counts stay finite.
+const MaxCount = 1e15
+
+func validCount(n float64) bool { return n >= 0 && n <= MaxCount }
+
 // Transition is the aggregate number of times readers went from one item
 // to another, by index.
 type Transition struct {
@@ -185,8 +191,8 @@ func rowsOf(interactions []Interaction, counts []Transition, nItems int, o Optio
 		if err := check(t.To); err != nil {
 			return nil, 0, err
 		}
-		if !(t.Count >= 0) || math.IsInf(t.Count, 0) {
-			return nil, 0, fmt.Errorf("%w: count %g from %d to %d", ErrInput, t.Count, t.From, t.To)
+		if !validCount(t.Count) {
+			return nil, 0, fmt.Errorf("%w: count %g from %d to %d: want 0 to %g", ErrInput, t.Count, t.From, t.To, MaxCount)
 		}
 		if t.From == t.To || t.Count == 0 {
 			continue

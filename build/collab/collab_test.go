@@ -204,6 +204,7 @@ func TestTrain_Errors(t *testing.T) {
 		{"negative item", nil, []Transition{{From: -1, To: 1, Count: 1}}, Options{}, ErrItem},
 		{"negative count", nil, []Transition{{From: 0, To: 1, Count: -1}}, Options{}, ErrInput},
 		{"NaN count", nil, []Transition{{From: 0, To: 1, Count: math.NaN()}}, Options{}, ErrInput},
+		{"huge count", nil, []Transition{{From: 0, To: 1, Count: 1e300}}, Options{}, ErrInput},
 		{"dim too large", nil, []Transition{{From: 0, To: 1, Count: 1}}, Options{Dim: 256}, ErrOptions},
 		{"negative lambda", nil, []Transition{{From: 0, To: 1, Count: 1}}, Options{Lambda: -1}, ErrOptions},
 		{"infinite alpha", nil, []Transition{{From: 0, To: 1, Count: 1}}, Options{Alpha: math.Inf(1)}, ErrOptions},

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -35,8 +34,8 @@ func ReadTransitions(r io.Reader, name string) ([]NamedTransition, error) {
 	var out []NamedTransition
 	err := readCSV(r, name, "from,to,count", func(line int, f []string) error {
 		n, err := strconv.ParseFloat(f[2], 64)
-		if err != nil || !(n >= 0) || math.IsInf(n, 0) {
-			return fmt.Errorf("count %q is not a number ≥ 0", f[2])
+		if err != nil || !validCount(n) {
+			return fmt.Errorf("count %q is not a number from 0 to %g", f[2], MaxCount)
 		}
 		out = append(out, NamedTransition{From: f[0], To: f[1], Count: n, Line: line})
 		return nil

@@ -27,8 +27,9 @@ func TestReadTransitions(t *testing.T) {
 	}{
 		{"header", "from,to,count\n/a,/b,3\n /b , /c ,1.5\n", []NamedTransition{{"/a", "/b", 3, 2}, {"/b", "/c", 1.5, 3}}, ""},
 		{"no header", "/a,/b,3\n", []NamedTransition{{"/a", "/b", 3, 1}}, ""},
-		{"bad count", "/a,/b,3\n/a,/c,many\n", nil, `t.csv:2: invalid input: count "many" is not a number ≥ 0`},
-		{"negative", "/a,/b,-1\n", nil, `t.csv:1: invalid input: count "-1" is not a number ≥ 0`},
+		{"bad count", "/a,/b,3\n/a,/c,many\n", nil, `t.csv:2: invalid input: count "many" is not a number from 0 to 1e+15`},
+		{"negative", "/a,/b,-1\n", nil, `t.csv:1: invalid input: count "-1" is not a number from 0 to 1e+15`},
+		{"beyond any log", "/a,/b,1e308\n", nil, `t.csv:1: invalid input: count "1e308" is not a number from 0 to 1e+15`},
 		{"fields", "from,to,count\n/a,/b\n", nil, "t.csv:2: invalid input: 2 fields, want 3 (from,to,count)"},
 		{"empty name", "/a,,1\n", nil, "t.csv:1: invalid input: empty name (from,to,count)"},
 		{"quote", "/a,\"/b,1\n", nil, "t.csv:1: invalid input:"},

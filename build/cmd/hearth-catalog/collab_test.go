@@ -90,7 +90,7 @@ func TestRun_Collab(t *testing.T) {
 		want string
 	}{
 		{"bad count", []string{"-transitions", write(t, dir, "bad.csv", "/posts/a,/posts/b,1\n/posts/a,/posts/c,lots\n")},
-			`-transitions: ` + filepath.Join(dir, "bad.csv") + `:2: invalid input: count "lots" is not a number ≥ 0`},
+			`-transitions: ` + filepath.Join(dir, "bad.csv") + `:2: invalid input: count "lots" is not a number from 0 to 1e+15`},
 		{"bad time", []string{"-panel", write(t, dir, "badp.csv", "u,a,1\nu,b,noon\n")},
 			`-panel: ` + filepath.Join(dir, "badp.csv") + `:2: invalid input: time "noon"`},
 		{"no catalogue item", []string{"-transitions", write(t, dir, "none.csv", "/x,/y,1\n")},
