@@ -13,6 +13,9 @@
 // problem the training solved for every panel member. Items the data does
 // not cover (too new to have counts) get vectors mapped from their text
 // vectors into the same space ([MapText]), so cold start keeps working.
+// Every vector then carries its item's text too ([Factors.AppendText]):
+// the fold-in weighs what a reader's items say beside whom they are read
+// with, which places the items that few rows describe.
 //
 // # Models
 //
