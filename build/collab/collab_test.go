@@ -302,7 +302,10 @@ func TestFactors_MapText(t *testing.T) {
 // zeros and items without a factor stay without one, and that the text is
 // cut to the catalogue's dimension limit.
 func TestFactors_AppendText(t *testing.T) {
-	f := &Factors{Dim: 2, Y: [][]float32{{3, 0}, {0, 4}, {4, 3}, nil}}
+	// The factors share one array, as a caller's may: appending to one
+	// must not write over the next.
+	buf := []float32{3, 0, 0, 4, 4, 3}
+	f := &Factors{Dim: 2, Y: [][]float32{buf[0:2], buf[2:4], buf[4:6], nil}}
 	text := [][]float32{{0, 2, 0}, nil, {1, 1, 1}, {1, 0, 0}}
 	n, err := f.AppendText(text, 0.5)
 	require.NoError(t, err)

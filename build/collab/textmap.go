@@ -118,7 +118,7 @@ func (f *Factors) MapText(text [][]float32, ridge float64) (int, error) {
 	f.Dim++
 	for i, y := range f.Y {
 		if y != nil {
-			f.Y[i] = append(y, 0)
+			f.Y[i] = append(y[:len(y):len(y)], 0) // a copy: y may share its array
 		}
 	}
 	mapped := 0
@@ -190,14 +190,15 @@ func (f *Factors) AppendText(text [][]float32, weight float64) (int, error) {
 		if y == nil {
 			continue
 		}
-		y = append(y, make([]float32, dt)...)
+		z := make([]float32, len(y)+dt) // a copy: y may share its array
+		copy(z, y)
 		if t := text[i][:min(len(text[i]), dt)]; nonzero(t) {
 			g := scale / math.Sqrt(sumSquares(t))
 			for k, v := range t {
-				y[len(y)-dt+k] = float32(g * float64(v))
+				z[len(y)+k] = float32(g * float64(v))
 			}
 		}
-		f.Y[i] = y
+		f.Y[i] = z
 	}
 	f.Dim += dt
 	f.Gram = f.gram()
