@@ -178,6 +178,16 @@ func TestAssess_anyData(t *testing.T) {
 				require.Contains(t, collabHalfLives, c.h.InterestHalfLifeDays, c.row)
 				require.Contains(t, a.Run.Notes[c.row], fmt.Sprintf("interest half-life %g d", c.h.InterestHalfLifeDays), c.row)
 			}
+			// The collaborative rows' vectors carry the items' text, as a
+			// build ships them, and the report says at what weight.
+			require.Positive(t, a.Run.textCat.Dim)
+			require.Equal(t, a.Run.textCat.Dim, a.Run.TransitReport.TextDims)
+			for _, fit := range a.Run.fits {
+				for _, rep := range fit.reports {
+					require.Equal(t, a.Run.textCat.Dim, rep.TextDims)
+				}
+			}
+			require.Contains(t, text, fmt.Sprintf("unit text vectors appended at %g ×", collab.DefaultTextWeight))
 			// A row whose tuned weights are not the ones a build ships
 			// is measured with those too, and the report says how it does.
 			for _, c := range a.Run.builderCollab() {
