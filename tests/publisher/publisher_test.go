@@ -304,25 +304,7 @@ func TestPublisher_EmbedIt(t *testing.T) {
 			}
 			p.open("/")
 			p.waitFor(`document.querySelector('hearth-recs').dataset.hearthState === 'personal'`)
-			var recs []struct {
-				URL     string `json:"url"`
-				Reasons []struct {
-					Code string `json:"code"`
-				} `json:"reasons"`
-			}
-			p.evalJSON(`document.querySelector('hearth-recs').recommendations`, &recs)
-			require.NotEmpty(t, recs)
-			because := 0
-			for _, r := range recs {
-				require.True(t, strings.HasPrefix(r.URL, pagePrefix), "a recommendation links to the site's own page: %s", r.URL)
-				require.NotContains(t, read, r.URL, "what the reader read is not recommended again")
-				for _, why := range r.Reasons {
-					if why.Code == "read" || why.Code == "topic" {
-						because++
-					}
-				}
-			}
-			require.NotZero(t, because, "the recommendations follow what the reader read: %+v", recs)
+			p.requireFollows(read)
 			for _, l := range p.console.Hearth() {
 				require.NotEqual(t, "warning", l.Level, "a right mapping gives no warning: %s", l.Text)
 			}
@@ -424,6 +406,28 @@ func TestPublisher_EmbedIt(t *testing.T) {
 			require.Contains(t, stdout, fmt.Sprintf("%d of %d panel rows used, from 1 member)", len(read), len(read)))
 			require.Contains(t, stdout, fmt.Sprintf("panel: %d items have fewer than 5 members", len(read)),
 				"one reader's items learn nothing from the panel: the catalogue is public")
+
+			// The site serves the learned catalogue: in Chromium the engine
+			// folds a new reader in against its YᵀY (vectors learned from
+			// the counts, carrying the items' text) and ranks by it.
+			learned := t.TempDir()
+			require.NoError(t, os.CopyFS(learned, os.DirFS(dist)))
+			for _, ext := range []string{"", ".br", ".gz"} {
+				b, err := os.ReadFile(out + ext)
+				require.NoError(t, err)
+				require.NoError(t, os.WriteFile(filepath.Join(learned, serve.Dir, serve.Catalogue+ext), b, 0o644))
+			}
+			q := newTab(t, statichost.CaddySite(t, learned))
+			q.open("/")
+			hearthpage.Accept(t, q.ctx)
+			q.waitFor(`document.querySelector('hearth-recs').dataset.hearthState === 'personal'`)
+			_, digest := q.fetchDigest("/" + serve.Dir + "/" + serve.Catalogue)
+			require.Equal(t, sha(t, out), digest, "the browser is sent the learned catalogue")
+			pages := q.walk(3, articles)
+			q.open("/")
+			q.waitFor(`document.querySelector('hearth-recs').dataset.hearthState === 'personal'`)
+			q.requireFollows(pages[1:])
+			require.Empty(t, q.exceptions())
 		})
 	}
 
@@ -600,6 +604,32 @@ func (p *tab) walk(clicks int, articles []string) []string {
 		pages = append(pages, p.eval(`location.pathname`))
 	}
 	return pages
+}
+
+// requireFollows checks the page's personal list after the reader read
+// the pages at read: links to the site's own pages, none of them read, and
+// at least one placed by what the reader read or follows.
+func (p *tab) requireFollows(read []string) {
+	p.t.Helper()
+	var recs []struct {
+		URL     string `json:"url"`
+		Reasons []struct {
+			Code string `json:"code"`
+		} `json:"reasons"`
+	}
+	p.evalJSON(`document.querySelector('hearth-recs').recommendations`, &recs)
+	require.NotEmpty(p.t, recs)
+	because := 0
+	for _, r := range recs {
+		require.True(p.t, strings.HasPrefix(r.URL, pagePrefix), "a recommendation links to the site's own page: %s", r.URL)
+		require.NotContains(p.t, read, r.URL, "what the reader read is not recommended again")
+		for _, why := range r.Reasons {
+			if why.Code == "read" || why.Code == "topic" {
+				because++
+			}
+		}
+	}
+	require.NotZero(p.t, because, "the recommendations follow what the reader read: %+v", recs)
 }
 
 func (p *tab) eval(expr string) string {
