@@ -188,6 +188,14 @@ func TestAssess_anyData(t *testing.T) {
 				}
 			}
 			require.Contains(t, text, fmt.Sprintf("unit text vectors appended at %g ×", collab.DefaultTextWeight))
+			// And the report says what the text adds, measured without it.
+			for _, row := range []string{RowPanel, RowTransit} {
+				res := a.Run.WithoutText[row]
+				require.NotNil(t, res, row)
+				require.Len(t, res.NDCG, len(a.Run.Split.Users))
+				require.Contains(t, text, fmt.Sprintf("vectors scores nDCG@10\n  %.4f; with it (%g, the builder's default) %.4f, ",
+					metric.Mean(res.NDCG), collab.DefaultTextWeight, metric.Mean(a.Run.Get(row).NDCG)))
+			}
 			// A row whose tuned weights are not the ones a build ships
 			// is measured with those too, and the report says how it does.
 			for _, c := range a.Run.builderCollab() {

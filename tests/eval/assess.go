@@ -96,6 +96,7 @@ func Assess(ds *Dataset, o Options) (*Assessment, error) {
 	}{
 		{"server-side baselines", run.Baselines},
 		{"Hearth's rows", run.Hearth},
+		{"the collaborative rows without the items' text", run.MeasureText},
 		{"core's fold-in against the server's", run.FoldIn},
 		{"smaller panels", run.MeasurePanelSizes},
 	} {

@@ -100,7 +100,7 @@ func TestRun_collab(t *testing.T) {
 
 	fits, err := r.panelFits()
 	require.NoError(t, err)
-	small, err := r.crossFit(0.25)
+	small, err := r.crossFit(0.25, r.Settings.panelOptions())
 	require.NoError(t, err)
 	for _, fits := range [][]*panelFit{fits, small} {
 		require.Len(t, fits, crossFittings)

@@ -42,7 +42,7 @@ func members(panel []int) int {
 func (r *Run) MeasurePanelSizes() error {
 	pol := r.Settings.Panel.policy(basePolicy)
 	for _, share := range panelShares {
-		fits, err := r.crossFit(share)
+		fits, err := r.crossFit(share, r.Settings.panelOptions())
 		if errors.Is(err, collab.ErrNoData) {
 			// A panel too small for the floor is a finding, not a
 			// failure of the run.

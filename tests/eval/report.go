@@ -501,6 +501,14 @@ func (r *Run) observations(p func(string, ...any), info ReportInfo) {
 		p("- Hearth with transition vectors scores nDCG@10 %.4f, %s; it needs only\n", nd(tr), vs(tr, panel, "Hearth with panel vectors"))
 		p("  aggregate counts, where the panel needs every panel member's history.\n")
 	}
+	for _, c := range []struct{ row, what string }{{RowPanel, "panel"}, {RowTransit, "transition"}} {
+		with, without := get(c.row), r.WithoutText[c.row]
+		if with == nil || without == nil {
+			continue
+		}
+		p("- Without the items' text in their vectors (`-collab-text-weight 0`), Hearth with %s vectors scores nDCG@10\n", c.what)
+		p("  %.4f; with it (%g, the builder's default) %.4f, %s.\n", nd(without), r.Settings.textWeight(), nd(with), vs(with, without, "without it"))
+	}
 	if t := get(RowTextOnly); t != nil {
 		p("- Ranked by text similarity alone, Hearth scores nDCG@10 %.4f, %s.\n", nd(t), vs(t, pop, "popularity"))
 	}

@@ -171,6 +171,10 @@ type Run struct {
 	// policy sets none (collab.Weights), measured only where those differ
 	// from the row's.
 	WithBuilderWeights map[string]*Result
+	// WithoutText are the panel and transition rows (by row name) with
+	// vectors that carry no text (hearth-catalog -collab-text-weight 0),
+	// nil when not measured.
+	WithoutText map[string]*Result
 
 	held    map[[2]int]bool
 	textCat *catalog.Catalogue // built once; rows differ by policy only
@@ -312,7 +316,7 @@ func fitSeed(seed uint64, k int) uint64 { return seed + uint64(k)<<32 }
 // vectors.
 func (r *Run) panelFits() ([]*panelFit, error) {
 	if r.fits == nil {
-		fits, err := r.crossFit(1)
+		fits, err := r.crossFit(1, r.Settings.panelOptions())
 		if err != nil {
 			return nil, err
 		}
@@ -322,17 +326,17 @@ func (r *Run) panelFits() ([]*panelFit, error) {
 }
 
 // crossFit builds the cross-fittings with each half's panel cut to share
-// of its users (1: all of them); every user is still a reader, ranked by
-// the other half's panel vectors.
-func (r *Run) crossFit(share float64) ([]*panelFit, error) {
+// of its users (1: all of them), learned with the builder's options o;
+// every user is still a reader, ranked by the other half's panel vectors.
+func (r *Run) crossFit(share float64, opts collab.Options) ([]*panelFit, error) {
 	s := r.Split
 	var fits []*panelFit
 	for k := range crossFittings {
 		seed := fitSeed(r.Settings.Seed, k)
 		fit := &panelFit{}
 		fit.folds, fit.panel = panels(s.Data, seed, share)
-		o := r.Settings.panelOptions()
-		o.Seed = fitSeed(o.Seed, k)
+		o := opts
+		o.Seed = fitSeed(opts.Seed, k)
 		for f := range 2 {
 			in := collab.Input{Panel: panelRows(s.Data, s.Train, fit.panel, f)}
 			c, rep, err := collabCatalogue(r.textCat, in, o)
@@ -475,6 +479,41 @@ func (r *Run) measureBuilderWeights() error {
 		}
 		r.WithBuilderWeights[c.name] = Evaluate(r.Split, m)
 	}
+	return nil
+}
+
+// MeasureText measures the panel and transition rows again, under their
+// own policies, with vectors that carry no text (collab.Options.TextWeight
+// negative): what the items' text adds to them. The panels and every
+// factorisation's start are the rows' own, so the paired difference is the
+// text's alone.
+func (r *Run) MeasureText() error {
+	if r.Settings.textWeight() == 0 {
+		return nil
+	}
+	r.WithoutText = map[string]*Result{}
+	po := r.Settings.panelOptions()
+	po.TextWeight = -1
+	fits, err := r.crossFit(1, po)
+	if err != nil {
+		return fmt.Errorf("%s without text: %w", RowPanel, err)
+	}
+	panel, err := r.panelHearthOver(fits, r.Settings.Panel.policy(basePolicy))
+	if err != nil {
+		return fmt.Errorf("%s without text: %w", RowPanel, err)
+	}
+	r.WithoutText[RowPanel] = Evaluate(r.Split, panel)
+	to := r.Settings.transitOptions()
+	to.TextWeight = -1
+	c, _, err := collabCatalogue(r.textCat, collab.Input{Transitions: transitionCounts(r.Split.Data, r.Split.Train)}, to)
+	if err != nil {
+		return fmt.Errorf("%s without text: %w", RowTransit, err)
+	}
+	h, err := r.collabHearth(RowTransit, []*catalog.Catalogue{c}, nil, r.Settings.Transit.policy(basePolicy))
+	if err != nil {
+		return fmt.Errorf("%s without text: %w", RowTransit, err)
+	}
+	r.WithoutText[RowTransit] = Evaluate(r.Split, h)
 	return nil
 }
 
