@@ -326,7 +326,7 @@ func (r *Run) panelFits() ([]*panelFit, error) {
 }
 
 // crossFit builds the cross-fittings with each half's panel cut to share
-// of its users (1: all of them), learned with the builder's options o;
+// of its users (1: all of them), learned with the builder's options opts;
 // every user is still a reader, ranked by the other half's panel vectors.
 func (r *Run) crossFit(share float64, opts collab.Options) ([]*panelFit, error) {
 	s := r.Split

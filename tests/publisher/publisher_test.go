@@ -58,6 +58,9 @@ var chrome *browser.Browser
 
 func TestMain(m *testing.M) { os.Exit(browser.Main(m, &chrome, browser.Options{})) }
 
+// listPersonal is true once the page's <hearth-recs> shows a personal list.
+const listPersonal = `document.querySelector('hearth-recs').dataset.hearthState === 'personal'`
+
 // The README's placeholders, and what this publisher puts in their place.
 const (
 	readmeFeed = "https://example.com/feed.xml"
@@ -291,7 +294,7 @@ func TestPublisher_EmbedIt(t *testing.T) {
 			p.open("/")
 			p.waitFor(hearthpage.PromptShown)
 			hearthpage.Accept(t, p.ctx)
-			p.waitFor(`document.querySelector('hearth-recs').dataset.hearthState === 'personal'`)
+			p.waitFor(listPersonal)
 
 			// A reader of three articles about one topic.
 			var read []string
@@ -303,7 +306,7 @@ func TestPublisher_EmbedIt(t *testing.T) {
 				read = append(read, path)
 			}
 			p.open("/")
-			p.waitFor(`document.querySelector('hearth-recs').dataset.hearthState === 'personal'`)
+			p.waitFor(listPersonal)
 			p.requireFollows(read)
 			for _, l := range p.console.Hearth() {
 				require.NotEqual(t, "warning", l.Level, "a right mapping gives no warning: %s", l.Text)
@@ -347,7 +350,7 @@ func TestPublisher_EmbedIt(t *testing.T) {
 			// catalogue, its Worker) are in the log too.
 			p.open("/")
 			hearthpage.Accept(t, p.ctx)
-			p.waitFor(`document.querySelector('hearth-recs').dataset.hearthState === 'personal'`)
+			p.waitFor(listPersonal)
 			want := map[[2]string]int{}
 			var articles []string
 			for _, it := range learnable(t, bin, work, catalogue) {
@@ -420,12 +423,12 @@ func TestPublisher_EmbedIt(t *testing.T) {
 			q := newTab(t, statichost.CaddySite(t, learned))
 			q.open("/")
 			hearthpage.Accept(t, q.ctx)
-			q.waitFor(`document.querySelector('hearth-recs').dataset.hearthState === 'personal'`)
+			q.waitFor(listPersonal)
 			_, digest := q.fetchDigest("/" + serve.Dir + "/" + serve.Catalogue)
 			require.Equal(t, sha(t, out), digest, "the browser is sent the learned catalogue")
 			pages := q.walk(3, articles)
 			q.open("/")
-			q.waitFor(`document.querySelector('hearth-recs').dataset.hearthState === 'personal'`)
+			q.waitFor(listPersonal)
 			q.requireFollows(pages[1:])
 			require.Empty(t, q.exceptions())
 		})
@@ -452,7 +455,7 @@ func TestPublisher_EmbedIt(t *testing.T) {
 		require.Equal(t, rebuilt, got, "the browser's brotli copy decodes to the rebuilt catalogue")
 
 		hearthpage.Accept(t, p.ctx)
-		p.waitFor(`document.querySelector('hearth-recs').dataset.hearthState === 'personal'`)
+		p.waitFor(listPersonal)
 		require.Empty(t, p.exceptions())
 	})
 }
