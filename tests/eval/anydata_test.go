@@ -4,9 +4,12 @@ import (
 	"bytes"
 	"fmt"
 	"image/png"
+	"maps"
+	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -223,6 +226,62 @@ func TestAssess_anyData(t *testing.T) {
 			require.Equal(t, 4, targets)
 		})
 	}
+}
+
+// TestAssess_noPanel runs the whole report where the data cannot give the
+// panel rows (no item has the floor's members in half the users, as on a
+// data set of a few dozen users): the rest of the run goes on, the panel
+// target fails saying why, and the report says which rows are missing.
+func TestAssess_noPanel(t *testing.T) {
+	ds, err := Load(synthMovieLens(t, 40, 40))
+	require.NoError(t, err)
+	set := Tuned
+	set.PanelMinMembers = 1000
+	a, err := Assess(ds, Options{Tune: true, Diversities: []float32{0.1, 1}, Settings: &set})
+	require.NoError(t, err)
+	run := a.Run
+	require.ElementsMatch(t, []string{RowPanel, RowPanelALS}, slices.Collect(maps.Keys(run.Unmeasured)))
+	require.Contains(t, run.Unmeasured[RowPanel], "fewer than 1000 members")
+	require.Nil(t, run.Get(RowPanel))
+	require.Nil(t, run.Get(RowPanelALS))
+	require.NotNil(t, run.Get(RowTransit))
+	require.NotNil(t, run.WithoutText[RowTransit])
+	require.Nil(t, run.WithoutText[RowPanel])
+	for _, c := range a.Curves {
+		require.NotEqual(t, RowPanel, c.Row)
+		require.Len(t, c.Points, 2, c.Row)
+	}
+	for _, f := range a.Seeds {
+		require.True(t, math.IsNaN(f.Panel), "seed %d", f.Seed)
+		require.False(t, math.IsNaN(f.Transit), "seed %d", f.Seed)
+	}
+	var panel *Verdict
+	for _, v := range run.Verdicts() {
+		if v.ID == "panel" {
+			panel = &v
+		}
+	}
+	require.NotNil(t, panel, "the panel target is judged, not left out")
+	require.True(t, panel.Target)
+	require.False(t, panel.Pass)
+	require.Contains(t, panel.Detail, "Not measured: the data cannot give the row: ")
+
+	var md, plot bytes.Buffer
+	require.NoError(t, a.Report(&md, &plot, ReportInfo{Command: "make eval", Data: "few users", Date: "2019-11-15", Plot: "quality.png"}))
+	_, err = png.Decode(&plot)
+	require.NoError(t, err)
+	text := md.String()
+	for _, s := range []string{
+		"Not measured, because this data cannot give them:\n\n- " + RowPanel + ": ",
+		"- " + RowPanelALS + ": ",
+		"target panel failed: ",
+		"Hearth with panel vectors\n  scores not measured",
+		"| " + RowTransit + " |",
+	} {
+		require.Contains(t, text, s)
+	}
+	require.NotContains(t, text, "| "+RowPanel+" |")
+	require.NotContains(t, text, "NaN")
 }
 
 // TestRun_Verdicts judges targets from made-up per-user numbers: a target

@@ -106,6 +106,10 @@ func Assess(ds *Dataset, o Options) (*Assessment, error) {
 		}
 	}
 	for _, ps := range run.PanelSizes {
+		if ps.Result == nil {
+			logf("panel of %d users per half: teaches nothing (no item has %d members)", ps.Members, set.panelMinMembers())
+			continue
+		}
 		logf("panel of %d users per half: Hearth with panel vectors nDCG@10 %.4f", ps.Members, metric.Mean(ps.Result.NDCG))
 	}
 	for _, res := range run.Results {

@@ -101,8 +101,8 @@ func (r *Run) panelSizeFigures(p func(string, ...any)) {
 		if vsDef.Lo > 0 {
 			beats = append(beats, fmt.Sprint(ps.Members))
 		}
-		p("| %s | %d | %.1f%% | %.4f | %.3f | %s | %s |\n", name, ps.Members, 100*float64(ps.Members)/float64(users),
-			metric.Mean(nd), metric.Mean(nd)/metric.Mean(best.NDCG), fmtIv(vsBest), fmtIv(vsDef))
+		p("| %s | %d | %.1f%% | %.4f | %s | %s | %s |\n", name, ps.Members, 100*float64(ps.Members)/float64(users),
+			metric.Mean(nd), ratio(metric.Mean(nd), metric.Mean(best.NDCG)), fmtIv(vsBest), fmtIv(vsDef))
 	}
 	// which names the panels of these sizes.
 	which := func(counts []string) string {

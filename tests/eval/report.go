@@ -3,6 +3,7 @@ package eval
 import (
 	"fmt"
 	"io"
+	"maps"
 	"slices"
 	"strings"
 
@@ -75,6 +76,14 @@ func position(iv metric.Interval) string { return side(iv, "above 0", "below 0",
 // met (above 0), not shown (contains 0) or missed (below 0).
 func goalWord(iv metric.Interval) string { return side(iv, "is met", "is missed", "is not shown") }
 
+// ratio is a/b to three places, "—" where b is 0 and there is none.
+func ratio(a, b float64) string {
+	if b == 0 {
+		return "—"
+	}
+	return fmt.Sprintf("%.3f", a/b)
+}
+
 func fmtIv(iv metric.Interval) string {
 	return fmt.Sprintf("%+.4f [%+.4f, %+.4f]", iv.Mean, iv.Lo, iv.Hi)
 }
@@ -115,16 +124,20 @@ func (r *Run) Verdicts() []Verdict {
 		{"panel", RowPanel, "panel vectors"},
 		{"transition", RowTransit, "transition vectors"},
 	} {
+		claim := fmt.Sprintf("Hearth with %s: nDCG@10 at least %.2f × the best server-side method's (paired interval of Hearth − %.2f × best above 0)", t.what, bestShare, bestShare)
+		if why := r.Unmeasured[t.row]; why != "" {
+			out = append(out, Verdict{ID: t.id, Target: true, Claim: claim, Detail: "Not measured: the data cannot give the row: " + why})
+			continue
+		}
 		best, res := r.BestServer(), r.Get(t.row)
 		if best == nil || res == nil {
 			continue
 		}
 		iv, goal := r.paired(res.NDCG, scaled(best.NDCG, bestShare)), r.paired(res.NDCG, best.NDCG)
 		out = append(out, Verdict{
-			ID: t.id, Target: true, Pass: iv.Lo > 0,
-			Claim: fmt.Sprintf("Hearth with %s: nDCG@10 at least %.2f × the best server-side method's (paired interval of Hearth − %.2f × best above 0)", t.what, bestShare, bestShare),
-			Detail: fmt.Sprintf("%.4f against %s's %.4f (ratio %.3f); Hearth − %.2f × %s per user: %s, %s. The goal of 1.0× %s: Hearth − %s %s, %s",
-				metric.Mean(res.NDCG), best.Method, metric.Mean(best.NDCG), metric.Mean(res.NDCG)/metric.Mean(best.NDCG),
+			ID: t.id, Target: true, Pass: iv.Lo > 0, Claim: claim,
+			Detail: fmt.Sprintf("%.4f against %s's %.4f (ratio %s); Hearth − %.2f × %s per user: %s, %s. The goal of 1.0× %s: Hearth − %s %s, %s",
+				metric.Mean(res.NDCG), best.Method, metric.Mean(best.NDCG), ratio(metric.Mean(res.NDCG), metric.Mean(best.NDCG)),
 				bestShare, best.Method, fmtIv(iv), position(iv), goalWord(goal), best.Method, fmtIv(goal), position(goal)),
 		})
 	}
@@ -289,6 +302,12 @@ func (r *Run) WriteMarkdown(w io.Writer, info ReportInfo) error {
 		p("| %s | %s | %.3f [%.3f, %.3f] | %.4f [%.4f, %.4f] | %s | %.3f | %.3f | %.3f |\n",
 			res.Method, Who[res.Method], hr.Mean, hr.Lo, hr.Hi, nd.Mean, nd.Lo, nd.Hi, gain,
 			res.Coverage, metric.Mean(res.ILD), metric.Mean(res.Outside))
+	}
+	if len(r.Unmeasured) > 0 {
+		p("\nNot measured, because this data cannot give them:\n\n")
+		for _, row := range slices.Sorted(maps.Keys(r.Unmeasured)) {
+			p("- %s: %s.\n", row, r.Unmeasured[row])
+		}
 	}
 	p("\nSettings of each row:\n\n")
 	for _, res := range r.Results {

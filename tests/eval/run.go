@@ -2,6 +2,7 @@ package eval
 
 import (
 	"cmp"
+	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -175,6 +176,12 @@ type Run struct {
 	// vectors that carry no text (hearth-catalog -collab-text-weight 0),
 	// nil when not measured.
 	WithoutText map[string]*Result
+	// Unmeasured are the rows this data cannot give, by row name, with
+	// why: a panel none of whose items has the floor's members teaches
+	// nothing (a data set of a few dozen users), and counts that link no
+	// two items teach no transition vectors. Their targets fail, the
+	// report says why, and the rest of the run goes on.
+	Unmeasured map[string]string
 
 	held    map[[2]int]bool
 	textCat *catalog.Catalogue // built once; rows differ by policy only
@@ -258,7 +265,7 @@ var Who = map[string]string{
 // NewRun prepares the shared input of a split: the text catalogue (tags on
 // anyone's held-out items, test and validation alike, left out).
 func NewRun(s *Split, set Settings, textHeld map[[2]int]bool) (*Run, error) {
-	r := &Run{Split: s, Settings: set, Notes: map[string]string{}, held: textHeld}
+	r := &Run{Split: s, Settings: set, Notes: map[string]string{}, Unmeasured: map[string]string{}, held: textHeld}
 	var err error
 	r.textCat, err = BuildCatalogue(s, BuildOptions{Dim: set.TextDim, Held: textHeld, Seed: set.Seed})
 	return r, err
@@ -277,10 +284,36 @@ func (r *Run) Baselines() error {
 	r.add(RowServerALS, als)
 	panel, err := r.panelALS()
 	if err != nil {
-		return err
+		return skipUnmeasured(err)
 	}
 	r.add(RowPanelALS, panel)
 	return nil
+}
+
+// errUnmeasured marks an error that says a row cannot be measured on this
+// data (Run.Unmeasured), not that the run failed.
+var errUnmeasured = errors.New("not measurable on this data")
+
+// unmeasured notes rows as unmeasured when err says the builder had no
+// data to learn from (collab.ErrNoData), and marks err so; other errors
+// pass unchanged.
+func (r *Run) unmeasured(err error, rows ...string) error {
+	if !errors.Is(err, collab.ErrNoData) {
+		return err
+	}
+	for _, row := range rows {
+		r.Unmeasured[row] = err.Error()
+	}
+	return fmt.Errorf("%w: %w", errUnmeasured, err)
+}
+
+// skipUnmeasured is nil for an error that only says a row is unmeasured,
+// which its caller then leaves out, and err otherwise.
+func skipUnmeasured(err error) error {
+	if errors.Is(err, errUnmeasured) {
+		return nil
+	}
+	return err
 }
 
 // crossFittings is how many two-fold cross-fittings the panel rows average:
@@ -318,7 +351,7 @@ func (r *Run) panelFits() ([]*panelFit, error) {
 	if r.fits == nil {
 		fits, err := r.crossFit(1, r.Settings.panelOptions())
 		if err != nil {
-			return nil, err
+			return nil, r.unmeasured(err, RowPanelALS, RowPanel)
 		}
 		r.fits = fits
 	}
@@ -390,7 +423,7 @@ func (r *Run) transitCatalogue() (*catalog.Catalogue, error) {
 	counts := transitionCounts(s.Data, s.Train)
 	c, rep, err := collabCatalogue(r.textCat, collab.Input{Transitions: counts}, r.Settings.transitOptions())
 	if err != nil {
-		return nil, fmt.Errorf("transition catalogue: %w", err)
+		return nil, r.unmeasured(fmt.Errorf("transition catalogue: %w", err), RowTransit)
 	}
 	r.transitCat, r.TransitReport = c, rep
 	r.Transitions, r.Pairs = len(counts), 0
@@ -448,17 +481,19 @@ func (r *Run) Hearth() error {
 		r.DatesPermuted = Evaluate(r.Split, h)
 	}
 	panel, err := r.panelHearth(set.Panel.policy(basePolicy))
-	if err != nil {
+	if err == nil {
+		r.add(RowPanel, panel)
+		r.Notes[RowPanel] = policyNote(builtPolicy(r.fits[0].cats[0], set.Panel.policy(basePolicy)))
+	} else if err = skipUnmeasured(err); err != nil {
 		return fmt.Errorf("%s: %w", RowPanel, err)
 	}
-	r.add(RowPanel, panel)
-	r.Notes[RowPanel] = policyNote(builtPolicy(r.fits[0].cats[0], set.Panel.policy(basePolicy)))
 	h, err := r.transitHearth(set.Transit.policy(basePolicy))
-	if err != nil {
+	if err == nil {
+		r.add(RowTransit, h)
+		r.Notes[RowTransit] = policyNote(builtPolicy(r.transitCat, set.Transit.policy(basePolicy)))
+	} else if err = skipUnmeasured(err); err != nil {
 		return fmt.Errorf("%s: %w", RowTransit, err)
 	}
-	r.add(RowTransit, h)
-	r.Notes[RowTransit] = policyNote(builtPolicy(r.transitCat, set.Transit.policy(basePolicy)))
 	return r.measureBuilderWeights()
 }
 
@@ -468,7 +503,7 @@ func (r *Run) Hearth() error {
 func (r *Run) measureBuilderWeights() error {
 	r.WithBuilderWeights = map[string]*Result{}
 	for _, c := range r.builderCollab() {
-		if c.row.Weights == c.ship {
+		if c.row.Weights == c.ship || r.Unmeasured[c.name] != "" {
 			continue
 		}
 		h := c.row
@@ -492,17 +527,22 @@ func (r *Run) MeasureText() error {
 		return nil
 	}
 	r.WithoutText = map[string]*Result{}
-	po := r.Settings.panelOptions()
-	po.TextWeight = -1
-	fits, err := r.crossFit(1, po)
-	if err != nil {
-		return fmt.Errorf("%s without text: %w", RowPanel, err)
+	if r.Unmeasured[RowPanel] == "" {
+		po := r.Settings.panelOptions()
+		po.TextWeight = -1
+		fits, err := r.crossFit(1, po)
+		if err != nil {
+			return fmt.Errorf("%s without text: %w", RowPanel, err)
+		}
+		panel, err := r.panelHearthOver(fits, r.Settings.Panel.policy(basePolicy))
+		if err != nil {
+			return fmt.Errorf("%s without text: %w", RowPanel, err)
+		}
+		r.WithoutText[RowPanel] = Evaluate(r.Split, panel)
 	}
-	panel, err := r.panelHearthOver(fits, r.Settings.Panel.policy(basePolicy))
-	if err != nil {
-		return fmt.Errorf("%s without text: %w", RowPanel, err)
+	if r.Unmeasured[RowTransit] != "" {
+		return nil
 	}
-	r.WithoutText[RowPanel] = Evaluate(r.Split, panel)
 	to := r.Settings.transitOptions()
 	to.TextWeight = -1
 	c, _, err := collabCatalogue(r.textCat, collab.Input{Transitions: transitionCounts(r.Split.Data, r.Split.Train)}, to)
@@ -556,7 +596,7 @@ func (r *Run) FoldIn() error {
 	pol.Exploration = 1e-9 // zero would mean the default
 	fits, err := r.panelFits()
 	if err != nil {
-		return fmt.Errorf("fold-in agreement: %w", err)
+		return skipUnmeasured(fmt.Errorf("fold-in agreement: %w", err))
 	}
 	h, err := r.panelHearthOn(fits[0], HearthSettings{Weights: catalog.Weights{Similarity: 1}, Diversity: 1e-9}.policy(pol))
 	if err != nil {
@@ -730,6 +770,9 @@ func (r *Run) Sweep(diversities []float32) ([]Sweep, error) {
 			func() (Method, error) { return r.panelHearth(panel.policy(basePolicy)) },
 			func() (Method, error) { return r.transitHearth(transit.policy(basePolicy)) },
 		} {
+			if r.Unmeasured[curves[k].Row] != "" {
+				continue
+			}
 			h, err := build()
 			if err != nil {
 				return nil, err
@@ -738,7 +781,7 @@ func (r *Run) Sweep(diversities []float32) ([]Sweep, error) {
 			curves[k].Points = append(curves[k].Points, SweepPoint{d, metric.Mean(res.NDCG), metric.Mean(res.ILD), res.NDCG})
 		}
 	}
-	return curves, nil
+	return slices.DeleteFunc(curves, func(c Sweep) bool { return len(c.Points) == 0 }), nil
 }
 
 // collabHalfLives are the interest half-lives, in days, Tune chooses
@@ -961,24 +1004,41 @@ func Tune(v *Split, set Settings, textHeld map[[2]int]bool, logf func(format str
 		}
 		return h
 	}
+	// A row the validation data cannot give keeps the settings it has
+	// (Run.Unmeasured): whether it can does not depend on them.
+	_, errPanel := r.panelFits()
+	_, errTransit := r.transitCatalogue()
+	if err := cmp.Or(skipUnmeasured(errPanel), skipUnmeasured(errTransit)); err != nil {
+		return set, err
+	}
+	tunePanel, tuneTransit := r.Unmeasured[RowPanel] == "", r.Unmeasured[RowTransit] == ""
+	for _, row := range []string{RowPanel, RowTransit} {
+		if why := r.Unmeasured[row]; why != "" {
+			logf("  %s: not tuned, the validation data cannot give it: %s", row, why)
+		}
+	}
 	for round := 1; round <= 2; round++ {
 		again := ""
 		if round > 1 {
 			again = " again"
 		}
 		was := [2]ALSConfig{set.PanelALS, set.TransitALS}
-		set.PanelALS = panel[pick("panel vectors λ"+again, len(panel), func(k int) float64 {
-			r.forget()
-			r.Settings.PanelALS = panel[k]
-			return score(r.panelHearth(policy(set.Panel)))
-		})]
-		logf("  panel vectors: %+v", set.PanelALS)
-		set.TransitALS = transit[pick("transition vectors λ, α"+again, len(transit), func(k int) float64 {
-			r.forget()
-			r.Settings.TransitALS = transit[k]
-			return score(r.transitHearth(policy(set.Transit)))
-		})]
-		logf("  transition vectors: %+v", set.TransitALS)
+		if tunePanel {
+			set.PanelALS = panel[pick("panel vectors λ"+again, len(panel), func(k int) float64 {
+				r.forget()
+				r.Settings.PanelALS = panel[k]
+				return score(r.panelHearth(policy(set.Panel)))
+			})]
+			logf("  panel vectors: %+v", set.PanelALS)
+		}
+		if tuneTransit {
+			set.TransitALS = transit[pick("transition vectors λ, α"+again, len(transit), func(k int) float64 {
+				r.forget()
+				r.Settings.TransitALS = transit[k]
+				return score(r.transitHearth(policy(set.Transit)))
+			})]
+			logf("  transition vectors: %+v", set.TransitALS)
+		}
 		r.forget()
 		r.Settings = set
 		if firstErr != nil {
@@ -987,10 +1047,14 @@ func Tune(v *Split, set Settings, textHeld map[[2]int]bool, logf func(format str
 		if round > 1 && was == [2]ALSConfig{set.PanelALS, set.TransitALS} {
 			break
 		}
-		set.Panel = tuneCollab("panel", again, set.Panel, func(h HearthSettings) float64 { return score(r.panelHearth(policy(h))) })
-		logf("  Hearth panel: %s", set.Panel)
-		set.Transit = tuneCollab("transition", again, set.Transit, func(h HearthSettings) float64 { return score(r.transitHearth(policy(h))) })
-		logf("  Hearth transitions: %s", set.Transit)
+		if tunePanel {
+			set.Panel = tuneCollab("panel", again, set.Panel, func(h HearthSettings) float64 { return score(r.panelHearth(policy(h))) })
+			logf("  Hearth panel: %s", set.Panel)
+		}
+		if tuneTransit {
+			set.Transit = tuneCollab("transition", again, set.Transit, func(h HearthSettings) float64 { return score(r.transitHearth(policy(h))) })
+			logf("  Hearth transitions: %s", set.Transit)
+		}
 	}
 	return set, firstErr
 }

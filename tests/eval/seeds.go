@@ -2,6 +2,7 @@ package eval
 
 import (
 	"fmt"
+	"math"
 	"slices"
 
 	"github.com/hearth-dev/hearth/core/metric"
@@ -9,7 +10,7 @@ import (
 
 // SeedFigure is one seed's mean validation nDCG@10 of the server-side ALS
 // and of Hearth on panel and transition vectors, under the settings the
-// run chose.
+// run chose; NaN for a row the data cannot give (Run.Unmeasured).
 type SeedFigure struct {
 	Seed                uint64
 	ALS, Panel, Transit float64
@@ -41,20 +42,25 @@ func SeedSpread(v *Split, set Settings, textHeld map[[2]int]bool) ([]SeedFigure,
 		if err != nil {
 			return nil, fmt.Errorf("seed %d: %w", s.Seed, err)
 		}
-		panel, err := r.panelHearth(s.Panel.policy(basePolicy))
-		if err != nil {
-			return nil, fmt.Errorf("seed %d: %w", s.Seed, err)
+		fig := SeedFigure{Seed: s.Seed, ALS: metric.Mean(Evaluate(v, als).NDCG)}
+		for _, row := range []struct {
+			to     *float64
+			hearth func() (Method, error)
+		}{
+			{&fig.Panel, func() (Method, error) { return r.panelHearth(s.Panel.policy(basePolicy)) }},
+			{&fig.Transit, func() (Method, error) { return r.transitHearth(s.Transit.policy(basePolicy)) }},
+		} {
+			m, err := row.hearth()
+			if err != nil {
+				if err = skipUnmeasured(err); err != nil {
+					return nil, fmt.Errorf("seed %d: %w", s.Seed, err)
+				}
+				*row.to = math.NaN()
+				continue
+			}
+			*row.to = metric.Mean(Evaluate(v, m).NDCG)
 		}
-		transit, err := r.transitHearth(s.Transit.policy(basePolicy))
-		if err != nil {
-			return nil, fmt.Errorf("seed %d: %w", s.Seed, err)
-		}
-		out = append(out, SeedFigure{
-			Seed:    s.Seed,
-			ALS:     metric.Mean(Evaluate(v, als).NDCG),
-			Panel:   metric.Mean(Evaluate(v, panel).NDCG),
-			Transit: metric.Mean(Evaluate(v, transit).NDCG),
-		})
+		out = append(out, fig)
 	}
 	return out, nil
 }
@@ -69,6 +75,9 @@ func seedObservation(p func(string, ...any), figs []SeedFigure) {
 		var rs []float64
 		for _, f := range figs {
 			rs = append(rs, of(f)/f.ALS)
+		}
+		if slices.ContainsFunc(rs, math.IsNaN) {
+			return "not measured (the validation data cannot give it)"
 		}
 		own := rs[0]
 		above := 0

@@ -163,16 +163,23 @@ func (r *Run) sliceFigures(p func(string, ...any), info ReportInfo) {
 		if res == nil || best == nil {
 			continue
 		}
+		// A slice where the best method scores 0 has no ratio.
 		var ratios []float64
-		low := 0
-		for k, sl := range sls {
-			ratios = append(ratios, metric.Mean(sl.of(res.NDCG))/metric.Mean(sl.of(best.NDCG)))
-			if ratios[k] < ratios[low] {
-				low = k
+		var names []string
+		for _, sl := range sls {
+			if b := metric.Mean(sl.of(best.NDCG)); b > 0 {
+				ratios, names = append(ratios, metric.Mean(sl.of(res.NDCG))/b), append(names, sl.Name)
 			}
 		}
-		p(" Hearth with %s vectors reaches %.3f× to %.3f× of %s's nDCG@10 across the slices, the least in \"%s\".",
-			c.name, ratios[low], slices.Max(ratios), best.Method, sls[low].Name)
+		if len(ratios) == 0 {
+			continue
+		}
+		low := slices.Index(ratios, slices.Min(ratios))
+		p(" Hearth with %s vectors reaches %.3f× to %.3f× of %s's nDCG@10 across the slices", c.name, ratios[low], slices.Max(ratios), best.Method)
+		if n := len(sls) - len(ratios); n > 0 {
+			p(" (the %d of %d where %s scores above 0)", len(ratios), len(sls), best.Method)
+		}
+		p(", the least in \"%s\".", names[low])
 	}
 	p("\n\n")
 	if info.Tuned {
