@@ -206,6 +206,10 @@ func TestAttach_RoundTrip(t *testing.T) {
 	require.ErrorIs(t, err, ErrSupplied)
 	_, err = Attach(clusterCatalogue(t), Input{Transitions: counts[len(counts)-2:]}, nil, Options{})
 	require.ErrorIs(t, err, ErrNoData)
+	require.ErrorContains(t, err, "no row names catalogue items (2 names are none)")
+	_, err = Attach(clusterCatalogue(t), Input{}, nil, Options{})
+	require.ErrorIs(t, err, ErrNoData)
+	require.ErrorContains(t, err, "the input has no rows")
 }
 
 // TestTransitionsScript runs the shipped pipeline on a small access log, in
