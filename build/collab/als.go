@@ -107,6 +107,16 @@ func (o Options) Check() error {
 	return err
 }
 
+// Resolved is o as training uses it, every zero field its default, for
+// data with a panel or (panel false) transition counts alone, whose λ
+// defaults differ; or an error when o is not valid.
+func (o Options) Resolved(panel bool) (Options, error) {
+	if o.Lambda == 0 && !panel {
+		o.Lambda = DefaultLambdaTransit
+	}
+	return o.withDefaults()
+}
+
 func (o Options) withDefaults() (Options, error) {
 	for _, v := range []float64{o.Lambda, o.Alpha, o.TransitionAlpha} {
 		if !(v >= 0) || math.IsInf(v, 0) {

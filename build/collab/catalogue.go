@@ -221,11 +221,14 @@ func Attach(c *catalog.Catalogue, in Input, rewrite func(string) string, o Optio
 		return rep, fmt.Errorf("%w: no row names catalogue items (%d names are none)", ErrNoData, rep.Unknown)
 	}
 
+	o, err := o.Resolved(len(panel) > 0)
+	if err != nil {
+		return rep, err
+	}
 	f, err := Train(panel, counts, len(c.Items), o)
 	if err != nil {
 		return rep, err
 	}
-	o, _ = o.withDefaults() // Train checked o
 	rep.Learned, rep.Withheld = f.Covered(), f.Withheld
 	texts := make([][]float32, len(c.Items))
 	for i, it := range c.Items {

@@ -100,10 +100,7 @@ func Transitions(counts []Transition, nItems int, o Options) (*Factors, error) {
 // panel members and items-as-pseudo-users are rows of one implicit-feedback
 // problem (see the package doc).
 func Train(interactions []Interaction, counts []Transition, nItems int, o Options) (*Factors, error) {
-	if o.Lambda == 0 && len(interactions) == 0 {
-		o.Lambda = DefaultLambdaTransit
-	}
-	o, err := o.withDefaults()
+	o, err := o.Resolved(len(interactions) > 0)
 	if err != nil {
 		return nil, err
 	}

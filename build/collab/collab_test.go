@@ -218,6 +218,27 @@ func TestTrain_Errors(t *testing.T) {
 	}
 }
 
+// TestOptions_Resolved: the defaults training uses, λ by the kind of data,
+// what a caller set kept, and invalid options refused as Train refuses them.
+func TestOptions_Resolved(t *testing.T) {
+	panel, err := Options{}.Resolved(true)
+	require.NoError(t, err)
+	require.EqualValues(t, DefaultLambda, panel.Lambda)
+	require.Equal(t, DefaultMinMembers, panel.MinMembers)
+	require.EqualValues(t, DefaultTextWeight, panel.TextWeight)
+	transit, err := Options{}.Resolved(false)
+	require.NoError(t, err)
+	require.EqualValues(t, DefaultLambdaTransit, transit.Lambda)
+	set, err := Options{Lambda: 7, TextWeight: -1, MinMembers: 2}.Resolved(false)
+	require.NoError(t, err)
+	require.Equal(t, Options{Lambda: 7, TextWeight: -1, MinMembers: 2}, Options{Lambda: set.Lambda, TextWeight: set.TextWeight, MinMembers: set.MinMembers})
+	again, err := set.Resolved(true)
+	require.NoError(t, err)
+	require.Equal(t, set.Lambda, again.Lambda, "resolving twice changes nothing")
+	_, err = Options{TextWeight: math.NaN()}.Resolved(true)
+	require.ErrorIs(t, err, ErrOptions)
+}
+
 func TestFactors_FoldIn(t *testing.T) {
 	f, err := ALS(clusteredPanel(1), 2*clusterSize, Options{Dim: 8})
 	require.NoError(t, err)

@@ -82,16 +82,19 @@ func (s Settings) transitOptions() collab.Options {
 	return o
 }
 
-// textWeight is the text's part in the collaborative rows' vectors (0: none).
+// textWeight is the text's part in the collaborative rows' vectors (0:
+// none), as the builder resolves it. Options the builder refuses fail the
+// rows' builds themselves, so their error is not repeated here.
 func (s Settings) textWeight() float64 {
-	if s.TextWeight == 0 {
-		return collab.DefaultTextWeight
-	}
-	return max(s.TextWeight, 0)
+	o, _ := s.transitOptions().Resolved(false)
+	return max(o.TextWeight, 0)
 }
 
 // panelMinMembers is the panel's floor these settings train with.
-func (s Settings) panelMinMembers() int { return cmp.Or(s.PanelMinMembers, collab.DefaultMinMembers) }
+func (s Settings) panelMinMembers() int {
+	o, _ := s.panelOptions().Resolved(true)
+	return o.MinMembers
+}
 
 func (s Settings) String() string {
 	return fmt.Sprintf("item-kNN k = %d; recency half-life %g days; server ALS d = %d, λ = %g, α = %g; panel ALS λ = %g; transitions λ = %g, α = %g; text vectors %d dimensions; tuned row %s; panel vectors %s; transition vectors %s",
