@@ -110,6 +110,7 @@ func TestLoadMovieLens_noTags(t *testing.T) {
 	require.Equal(t, "Sea, Again (1999)", ds.Items[0].Title)
 	require.Equal(t, []Interaction{{User: 0, Item: 0, Time: 100}, {User: 1, Item: 1, Time: 120}}, ds.Positive)
 	require.Equal(t, []Interaction{{User: 0, Item: 1, Time: 90}}, ds.Seen)
+	require.Equal(t, 1, ds.Undescribed, "film 99 is not in movies.csv")
 }
 
 func TestLoadMIND_tempDir(t *testing.T) {
@@ -119,7 +120,7 @@ func TestLoadMIND_tempDir(t *testing.T) {
 			"N3\tnews\tworld\t\t\thttps://example.org/3\t[]\t[]\n",
 		// Windows line ends on one line; a user whose earlier impression
 		// comes later in the file.
-		"behaviors.tsv": "1\tU9\t11/15/2019 8:55:42 AM\tN1\tN2-1 N3-0\r\n" +
+		"behaviors.tsv": "1\tU9\t11/15/2019 8:55:42 AM\tN1\tN2-1 N3-1\r\n" +
 			"2\tU9\t11/14/2019 1:00:00 PM\tN1\tN1-0 N2-0\n",
 	})
 	ds, err := Load(dir)
@@ -131,6 +132,7 @@ func TestLoadMIND_tempDir(t *testing.T) {
 	require.Equal(t, []Interaction{{User: 0, Item: 0, Time: first - 1}, {User: 0, Item: 1, Time: at("11/15/2019 8:55:42 AM")}}, ds.Positive)
 	require.Equal(t, first, ds.Items[0].Published, "first shown in the earlier impression")
 	require.Empty(t, ds.Seen, "an impression without a click is no interaction")
+	require.Equal(t, 1, ds.Undescribed, "the click on N3, which has no text")
 }
 
 // TestAssess_anyData runs the whole report, tuning and plot included, on

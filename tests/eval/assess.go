@@ -60,6 +60,9 @@ func Assess(ds *Dataset, o Options) (*Assessment, error) {
 	}
 	logf("%s: %d items, %d users, %d positives, %d other interactions; %d test users (%d eligible), %d candidates",
 		ds.Name, len(ds.Items), len(ds.Users), len(ds.Positive), len(ds.Seen), len(s.Users), s.Eligible, s.NumUniverse)
+	if ds.Undescribed > 0 {
+		logf("%s: left out, for naming %ss the data set does not describe: %d interactions", ds.Name, ds.Words.Item, ds.Undescribed)
+	}
 
 	set := Tuned
 	if o.Settings != nil {

@@ -135,9 +135,12 @@ type Dataset struct {
 	// Seen are the other interactions (a rating below the positive
 	// threshold): nobody learns from them, but the reader knows the item,
 	// so from their time on it is no candidate for them.
-	Seen     []Interaction
-	Tags     []Tag
-	Protocol Protocol
+	Seen []Interaction
+	// Undescribed counts the interactions left out because they name an
+	// item the data set does not describe (or describes without text).
+	Undescribed int
+	Tags        []Tag
+	Protocol    Protocol
 
 	once  sync.Once
 	index map[string]int

@@ -58,9 +58,10 @@ func LoadMIND(dir string) (*Dataset, error) {
 		time int64
 	}
 	users := newIndexer()
-	var history [][]int  // per user, the click history of their first impression
-	var first []int64    // per user, the time of their first impression
-	var clicks [][]click // per user, clicks in impressions
+	var history [][]int   // per user, the click history of their first impression
+	var first []int64     // per user, the time of their first impression
+	var clicks [][]click  // per user, clicks in impressions
+	var undescribed []int // per user, history ids without an article
 	err = readRows(filepath.Join(dir, "behaviors.tsv"), "\t", 5, func(f []string) error {
 		at, err := time.Parse(mindTime, strings.TrimSpace(f[2]))
 		if err != nil {
@@ -73,15 +74,18 @@ func LoadMIND(dir string) (*Dataset, error) {
 			// set's period; the earliest impression's copy is the one to
 			// trust.
 			var h []int
+			gone := 0
 			for _, id := range strings.Fields(f[3]) {
 				if i, ok := items.index[id]; ok {
 					h = append(h, i)
+				} else {
+					gone++
 				}
 			}
 			if u == len(history) {
-				history, first, clicks = append(history, h), append(first, t), append(clicks, nil)
+				history, first, clicks, undescribed = append(history, h), append(first, t), append(clicks, nil), append(undescribed, gone)
 			} else {
-				history[u], first[u] = h, t
+				history[u], first[u], undescribed[u] = h, t, gone
 			}
 		}
 		for _, imp := range strings.Fields(f[4]) {
@@ -91,6 +95,8 @@ func LoadMIND(dir string) (*Dataset, error) {
 			}
 			if i, ok := items.index[id]; ok {
 				clicks[u] = append(clicks[u], click{i, t})
+			} else {
+				ds.Undescribed++
 			}
 		}
 		for _, imp := range strings.Fields(f[4]) {
@@ -107,6 +113,7 @@ func LoadMIND(dir string) (*Dataset, error) {
 		return nil, fmt.Errorf("load mind: %w", err)
 	}
 	for u := range users.ids {
+		ds.Undescribed += undescribed[u]
 		seen := make(map[int]bool)
 		h := history[u]
 		for j, i := range h {

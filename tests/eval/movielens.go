@@ -69,7 +69,8 @@ func LoadMovieLens(dir string) (*Dataset, error) {
 	err = readRows(filepath.Join(dir, "ratings"+ext), sep, 4, func(f []string) error {
 		it, ok := items.index[f[1]]
 		if !ok {
-			return nil // a rating of a movie the data set does not describe
+			ds.Undescribed++ // a rating of a movie the data set does not describe
+			return nil
 		}
 		r, err := strconv.ParseFloat(f[2], 64)
 		if err != nil {

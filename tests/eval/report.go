@@ -197,6 +197,9 @@ func (r *Run) WriteMarkdown(w io.Writer, info ReportInfo) error {
 	if words.Seen != "" {
 		p(" and %d other interactions (%s)", len(ds.Seen), words.Seen)
 	}
+	if ds.Undescribed > 0 {
+		p(". Left out, for naming %ss the data set does not describe: %d interactions", words.Item, ds.Undescribed)
+	}
 	p(".\nThe data set is not part of the project; the run reads it from outside the repository.\n\n")
 
 	p("## Protocol\n\n")
