@@ -237,6 +237,7 @@ func TestAssess_anyData(t *testing.T) {
 func TestAssess_noPanel(t *testing.T) {
 	ds, err := Load(synthMovieLens(t, 40, 40))
 	require.NoError(t, err)
+	ds.Undescribed = 3 // as if three ratings named films movies.csv lacks
 	set := Tuned
 	set.PanelMinMembers = 1000
 	a, err := Assess(ds, Options{Tune: true, Diversities: []float32{0.1, 1}, Settings: &set})
@@ -279,6 +280,7 @@ func TestAssess_noPanel(t *testing.T) {
 		"target panel failed: ",
 		"Hearth with panel vectors\n  scores not measured",
 		"| " + RowTransit + " |",
+		"Left out, for naming films the data set does not describe: 3 interactions.",
 	} {
 		require.Contains(t, text, s)
 	}
