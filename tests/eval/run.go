@@ -1007,18 +1007,34 @@ func Tune(v *Split, set Settings, textHeld map[[2]int]bool, logf func(format str
 		}
 		return h
 	}
-	// A row the validation data cannot give keeps the settings it has
+	// Each collaborative row's vectors and Hearth's settings on them. A row
+	// the validation data cannot give keeps the settings it has
 	// (Run.Unmeasured): whether it can does not depend on them.
+	type collabTune struct {
+		name, what     string // the row, and its kind of vectors
+		vectors, log   string // how the tuning log names its choices
+		grid           []ALSConfig
+		chosen, trying *ALSConfig // set's vectors, and the run's while trying grid
+		hearth         *HearthSettings
+		rank           func(catalog.Policy) (Method, error)
+	}
 	_, errPanel := r.panelFits()
 	_, errTransit := r.transitCatalogue()
 	if err := cmp.Or(skipUnmeasured(errPanel), skipUnmeasured(errTransit)); err != nil {
 		return set, err
 	}
-	tunePanel, tuneTransit := r.Unmeasured[RowPanel] == "", r.Unmeasured[RowTransit] == ""
-	for _, row := range []string{RowPanel, RowTransit} {
-		if why := r.Unmeasured[row]; why != "" {
-			logf("  %s: not tuned, the validation data cannot give it: %s", row, why)
+	var rows []collabTune
+	for _, t := range []collabTune{
+		{RowPanel, "panel", "panel vectors λ", "Hearth panel", panel, &set.PanelALS, &r.Settings.PanelALS, &set.Panel,
+			func(p catalog.Policy) (Method, error) { return r.panelHearth(p) }},
+		{RowTransit, "transition", "transition vectors λ, α", "Hearth transitions", transit, &set.TransitALS, &r.Settings.TransitALS, &set.Transit,
+			func(p catalog.Policy) (Method, error) { return r.transitHearth(p) }},
+	} {
+		if why := r.Unmeasured[t.name]; why != "" {
+			logf("  %s: not tuned, the validation data cannot give it: %s", t.name, why)
+			continue
 		}
+		rows = append(rows, t)
 	}
 	for round := 1; round <= 2; round++ {
 		again := ""
@@ -1026,21 +1042,13 @@ func Tune(v *Split, set Settings, textHeld map[[2]int]bool, logf func(format str
 			again = " again"
 		}
 		was := [2]ALSConfig{set.PanelALS, set.TransitALS}
-		if tunePanel {
-			set.PanelALS = panel[pick("panel vectors λ"+again, len(panel), func(k int) float64 {
+		for _, t := range rows {
+			*t.chosen = t.grid[pick(t.vectors+again, len(t.grid), func(k int) float64 {
 				r.forget()
-				r.Settings.PanelALS = panel[k]
-				return score(r.panelHearth(policy(set.Panel)))
+				*t.trying = t.grid[k]
+				return score(t.rank(policy(*t.hearth)))
 			})]
-			logf("  panel vectors: %+v", set.PanelALS)
-		}
-		if tuneTransit {
-			set.TransitALS = transit[pick("transition vectors λ, α"+again, len(transit), func(k int) float64 {
-				r.forget()
-				r.Settings.TransitALS = transit[k]
-				return score(r.transitHearth(policy(set.Transit)))
-			})]
-			logf("  transition vectors: %+v", set.TransitALS)
+			logf("  %s vectors: %+v", t.what, *t.chosen)
 		}
 		r.forget()
 		r.Settings = set
@@ -1050,13 +1058,9 @@ func Tune(v *Split, set Settings, textHeld map[[2]int]bool, logf func(format str
 		if round > 1 && was == [2]ALSConfig{set.PanelALS, set.TransitALS} {
 			break
 		}
-		if tunePanel {
-			set.Panel = tuneCollab("panel", again, set.Panel, func(h HearthSettings) float64 { return score(r.panelHearth(policy(h))) })
-			logf("  Hearth panel: %s", set.Panel)
-		}
-		if tuneTransit {
-			set.Transit = tuneCollab("transition", again, set.Transit, func(h HearthSettings) float64 { return score(r.transitHearth(policy(h))) })
-			logf("  Hearth transitions: %s", set.Transit)
+		for _, t := range rows {
+			*t.hearth = tuneCollab(t.what, again, *t.hearth, func(h HearthSettings) float64 { return score(t.rank(policy(h))) })
+			logf("  %s: %s", t.log, *t.hearth)
 		}
 	}
 	return set, firstErr
