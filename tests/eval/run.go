@@ -200,6 +200,7 @@ type Run struct {
 	Transitions   int
 	Pairs         int
 	counted       []bool // items some transition row links to another
+	counts        []collab.NamedTransition
 	memo          map[minimisation]*Profiles
 }
 
@@ -422,8 +423,7 @@ func (r *Run) transitCatalogue() (*catalog.Catalogue, error) {
 	if r.transitCat != nil {
 		return r.transitCat, nil
 	}
-	s := r.Split
-	counts := transitionCounts(s.Data, s.Train)
+	counts := r.transitionCounts()
 	c, rep, err := collabCatalogue(r.textCat, collab.Input{Transitions: counts}, r.Settings.transitOptions())
 	if err != nil {
 		return nil, r.unmeasured(fmt.Errorf("transition catalogue: %w", err), RowTransit)
@@ -433,8 +433,17 @@ func (r *Run) transitCatalogue() (*catalog.Catalogue, error) {
 	for _, t := range counts {
 		r.Pairs += int(t.Count)
 	}
-	r.counted = counted(s.Data, counts)
+	r.counted = counted(r.Split.Data, counts)
 	return c, nil
+}
+
+// transitionCounts are the split's transition counts (transitionCounts),
+// counted once: they do not depend on the settings.
+func (r *Run) transitionCounts() []collab.NamedTransition {
+	if r.counts == nil {
+		r.counts = transitionCounts(r.Split.Data, r.Split.Train)
+	}
+	return r.counts
 }
 
 // forget drops the collaborative catalogues, to be built again under new
@@ -548,7 +557,7 @@ func (r *Run) MeasureText() error {
 	}
 	to := r.Settings.transitOptions()
 	to.TextWeight = -1
-	c, _, err := collabCatalogue(r.textCat, collab.Input{Transitions: transitionCounts(r.Split.Data, r.Split.Train)}, to)
+	c, _, err := collabCatalogue(r.textCat, collab.Input{Transitions: r.transitionCounts()}, to)
 	if err != nil {
 		return fmt.Errorf("%s without text: %w", RowTransit, err)
 	}
