@@ -348,6 +348,36 @@ func TestRun_Verdicts(t *testing.T) {
 	}
 }
 
+// TestSliceFigures_zeroBest: a slice where the best server-side method
+// scores 0 gives the collaborative rows no ratio, and the sentence says
+// over how many slices the range runs, where it printed NaN× or +Inf×.
+func TestSliceFigures_zeroBest(t *testing.T) {
+	s := NewSplit(blocks(20))
+	n := len(s.Users)
+	sls := Slices(s)
+	als := noisyScores(n, 0.5)
+	for _, u := range sls[0].Users {
+		als[u] = 0
+	}
+	res := func(name string, ndcg []float64) *Result {
+		return &Result{Method: name, NDCG: ndcg, Lists: make([][]int, n)}
+	}
+	r := &Run{Split: s, Settings: Tuned, Results: []*Result{
+		res(RowPopularity, noisyScores(n, 0.1)),
+		res(RowServerALS, als),
+		res(RowDefault, noisyScores(n, 0.3)),
+		res(RowTransit, noisyScores(n, 0.4)),
+	}}
+	var b strings.Builder
+	r.sliceFigures(func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }, ReportInfo{})
+	text := b.String()
+	require.Contains(t, text, "Hearth with transition vectors reaches ")
+	require.Contains(t, text, fmt.Sprintf(" of ALS's nDCG@10 across the slices (the %d of %d where ALS scores above 0), the least in ", len(sls)-1, len(sls)))
+	require.NotContains(t, text, "NaN")
+	require.NotContains(t, text, "Inf")
+	require.NotContains(t, text, "the least in \""+sls[0].Name)
+}
+
 // TestPanelSizeFigures checks the panel-size section names exactly the
 // panels whose paired intervals clear each bar, and places the transition
 // row against each panel by its interval.

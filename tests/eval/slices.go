@@ -176,7 +176,7 @@ func (r *Run) sliceFigures(p func(string, ...any), info ReportInfo) {
 		}
 		low := slices.Index(ratios, slices.Min(ratios))
 		p(" Hearth with %s vectors reaches %.3f× to %.3f× of %s's nDCG@10 across the slices", c.name, ratios[low], slices.Max(ratios), best.Method)
-		if n := len(sls) - len(ratios); n > 0 {
+		if len(ratios) < len(sls) {
 			p(" (the %d of %d where %s scores above 0)", len(ratios), len(sls), best.Method)
 		}
 		p(", the least in \"%s\".", names[low])
