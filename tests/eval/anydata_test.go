@@ -480,3 +480,18 @@ func TestBuilderWeights(t *testing.T) {
 		"for transition vectors similarity %g, topic %g, freshness %g, popularity %g, with which the row scores 0.4000 (below its own: -0.1000 [-0.1000, -0.1000]); "+
 		"diversity stays the policy's.", w.Similarity, w.Topic, w.Freshness, w.Popularity), r.builderWeights())
 }
+
+// TestSeedObservation: the seeds' spread of each row's ratio to ALS, and
+// what it says where a row is unmeasured or ALS scores 0.
+func TestSeedObservation(t *testing.T) {
+	say := func(figs []SeedFigure) string {
+		var b strings.Builder
+		seedObservation(func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }, figs)
+		return b.String()
+	}
+	text := say([]SeedFigure{{Seed: 1, ALS: 0.1, Panel: 0.1, Transit: 0.09}, {Seed: 2, ALS: 0.1, Panel: 0.11, Transit: 0.08}})
+	require.Contains(t, text, "Hearth with panel vectors\n  scores 1.000× to 1.100× of ALS's nDCG@10 (this run's seed 1.000×, 1 of the other 1 above it), with transition vectors 0.800× to 0.900× ")
+	text = say([]SeedFigure{{Seed: 1, ALS: 0.1, Panel: math.NaN(), Transit: 0.09}, {Seed: 2, ALS: 0, Panel: math.NaN(), Transit: 0.08}})
+	require.Contains(t, text, "scores not measured (the validation data cannot give it), with transition vectors no ratio (ALS scores 0 on some seed);")
+	require.NotContains(t, text, "Inf")
+}

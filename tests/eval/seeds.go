@@ -74,10 +74,13 @@ func seedObservation(p func(string, ...any), figs []SeedFigure) {
 	spread := func(of func(SeedFigure) float64) string {
 		var rs []float64
 		for _, f := range figs {
+			if math.IsNaN(of(f)) {
+				return "not measured (the validation data cannot give it)"
+			}
+			if f.ALS == 0 {
+				return "no ratio (ALS scores 0 on some seed)"
+			}
 			rs = append(rs, of(f)/f.ALS)
-		}
-		if slices.ContainsFunc(rs, math.IsNaN) {
-			return "not measured (the validation data cannot give it)"
 		}
 		own := rs[0]
 		above := 0
