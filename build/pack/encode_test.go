@@ -157,7 +157,7 @@ func TestWrite_Siblings(t *testing.T) {
 	for _, e := range entries {
 		names = append(names, e.Name())
 	}
-	require.ElementsMatch(t, []string{m.Name, m.Name + ".br", m.Name + ".gz", "catalogue.json", serve.SiblingIndex}, names,
+	require.ElementsMatch(t, []string{m.Name, m.Name + ".br", m.Name + ".gz", "catalogue.json", "catalogue.json.br", "catalogue.json.gz", serve.SiblingIndex}, names,
 		"no temporary file is left behind")
 }
 

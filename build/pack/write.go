@@ -21,8 +21,8 @@ type WriteOptions struct {
 }
 
 // WriteWith encodes c and writes everything a server sends for it: the
-// catalogue, its .br and .gz siblings, and the manifest, which names them
-// with their SHA-256 and is written last. Every file is replaced by rename,
+// catalogue, its .br and .gz siblings, and the manifest (with its own),
+// which names them with their SHA-256 and is written last. Every file is replaced by rename,
 // so a server never reads half a file, and no old sibling survives a new
 // catalogue (see build/assets/precompress).
 //
@@ -53,7 +53,9 @@ func WriteWith(c *catalog.Catalogue, out string, o WriteOptions) (Manifest, erro
 	if err != nil {
 		return m, err
 	}
-	if err := precompress.WriteFile(mpath, append(mb, '\n')); err != nil {
+	// With siblings, as a segmented catalogue's manifest: browsers fetch
+	// it on every visit.
+	if _, err := precompress.Write(filepath.Dir(mpath), filepath.Base(mpath), append(mb, '\n'), o.BrotliLevel); err != nil {
 		return m, fmt.Errorf("write catalogue manifest: %w", err)
 	}
 	return m, nil

@@ -261,9 +261,9 @@ func stage(dir string, b []byte) (string, error) {
 	return f.Name(), nil
 }
 
-// WriteFile replaces path with b atomically: a temporary file in the same
+// writeFile replaces path with b atomically: a temporary file in the same
 // folder, renamed over it.
-func WriteFile(path string, b []byte) error {
+func writeFile(path string, b []byte) error {
 	tmp, err := stage(filepath.Dir(path), b)
 	if err != nil {
 		return err
@@ -321,7 +321,7 @@ func updateIndex(dir string, changes map[string]*serve.Sibling) error {
 	if err != nil {
 		return fmt.Errorf("precompress: %w", err)
 	}
-	if err := WriteFile(path, b); err != nil {
+	if err := writeFile(path, b); err != nil {
 		return fmt.Errorf("precompress: write %s: %w", serve.SiblingIndex, err)
 	}
 	return nil
