@@ -22,9 +22,9 @@ type WriteOptions struct {
 
 // WriteWith encodes c and writes everything a server sends for it: the
 // catalogue, its .br and .gz siblings, and the manifest (with its own),
-// which names them with their SHA-256 and is written last. Every file is replaced by rename,
-// so a server never reads half a file, and no old sibling survives a new
-// catalogue (see build/assets/precompress).
+// which names them with their SHA-256 and is written last. Every file is
+// replaced by rename, so a server never reads half a file, and no old
+// sibling survives a new catalogue (see build/assets/precompress).
 //
 // If out is a directory (an existing one, or a path ending in a separator),
 // the catalogue is written there as catalogue.<id>.msgpack and the manifest
