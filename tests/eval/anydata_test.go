@@ -232,7 +232,7 @@ func TestAssess_anyData(t *testing.T) {
 
 // TestAssess_noPanel runs the whole report where the data cannot give the
 // panel rows (no item has the floor's members in half the users, as on a
-// data set of a few dozen users): the rest of the run goes on, the panel
+// data set of a dozen users): the rest of the run goes on, the panel
 // target fails saying why, and the report says which rows are missing.
 func TestAssess_noPanel(t *testing.T) {
 	ds, err := Load(synthMovieLens(t, 40, 40))

@@ -181,7 +181,7 @@ type Run struct {
 	WithoutText map[string]*Result
 	// Unmeasured are the rows this data cannot give, by row name, with
 	// why: a panel none of whose items has the floor's members teaches
-	// nothing (a data set of a few dozen users), and counts that link no
+	// nothing (a data set of a dozen users), and counts that link no
 	// two items teach no transition vectors. Their targets fail, the
 	// report says why, and the rest of the run goes on.
 	Unmeasured map[string]string
