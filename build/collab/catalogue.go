@@ -169,6 +169,9 @@ func Attach(c *catalog.Catalogue, in Input, rewrite func(string) string, o Optio
 	if len(c.Gram) > 0 {
 		return rep, ErrSupplied
 	}
+	if len(in.Transitions) == 0 && len(in.Panel) == 0 {
+		return rep, fmt.Errorf("%w: the input has no rows", ErrNoData)
+	}
 	idx := NewIndex(c.Items, rewrite)
 	unknown := map[string]int{}
 	find := func(name string) (int, bool) {
@@ -214,9 +217,6 @@ func Attach(c *catalog.Catalogue, in Input, rewrite func(string) string, o Optio
 		return cmp.Or(cmp.Compare(unknown[b], unknown[a]), cmp.Compare(a, b))
 	})
 	rep.Examples = names[:min(3, len(names))]
-	if len(in.Transitions) == 0 && len(in.Panel) == 0 {
-		return rep, fmt.Errorf("%w: the input has no rows", ErrNoData)
-	}
 	if len(counts) == 0 && len(panel) == 0 {
 		return rep, fmt.Errorf("%w: no row names catalogue items (%d names are none)", ErrNoData, rep.Unknown)
 	}
