@@ -120,13 +120,10 @@ func (r *Run) Verdicts() []Verdict {
 			Detail: strings.Join(parts, "; "),
 		})
 	}
-	for _, t := range []struct{ id, row, what string }{
-		{"panel", RowPanel, "panel vectors"},
-		{"transition", RowTransit, "transition vectors"},
-	} {
-		claim := fmt.Sprintf("Hearth with %s: nDCG@10 at least %.2f × the best server-side method's (paired interval of Hearth − %.2f × best above 0)", t.what, bestShare, bestShare)
+	for _, t := range collabRows {
+		claim := fmt.Sprintf("Hearth with %s vectors: nDCG@10 at least %.2f × the best server-side method's (paired interval of Hearth − %.2f × best above 0)", t.what, bestShare, bestShare)
 		if why := r.Unmeasured[t.row]; why != "" {
-			out = append(out, Verdict{ID: t.id, Target: true, Claim: claim, Detail: "Not measured: the data cannot give the row: " + why})
+			out = append(out, Verdict{ID: t.what, Target: true, Claim: claim, Detail: "Not measured: the data cannot give the row: " + why})
 			continue
 		}
 		best, res := r.BestServer(), r.Get(t.row)
@@ -135,7 +132,7 @@ func (r *Run) Verdicts() []Verdict {
 		}
 		iv, goal := r.paired(res.NDCG, scaled(best.NDCG, bestShare)), r.paired(res.NDCG, best.NDCG)
 		out = append(out, Verdict{
-			ID: t.id, Target: true, Pass: iv.Lo > 0, Claim: claim,
+			ID: t.what, Target: true, Pass: iv.Lo > 0, Claim: claim,
 			Detail: fmt.Sprintf("%.4f against %s's %.4f (ratio %s); Hearth − %.2f × %s per user: %s, %s. The goal of 1.0× %s: Hearth − %s %s, %s",
 				metric.Mean(res.NDCG), best.Method, metric.Mean(best.NDCG), ratio(metric.Mean(res.NDCG), metric.Mean(best.NDCG)),
 				bestShare, best.Method, fmtIv(iv), position(iv), goalWord(goal), best.Method, fmtIv(goal), position(goal)),
@@ -523,7 +520,7 @@ func (r *Run) observations(p func(string, ...any), info ReportInfo) {
 		p("- Hearth with transition vectors scores nDCG@10 %.4f, %s; it needs only\n", nd(tr), vs(tr, panel, "Hearth with panel vectors"))
 		p("  aggregate counts, where the panel needs every panel member's history.\n")
 	}
-	for _, c := range []struct{ row, what string }{{RowPanel, "panel"}, {RowTransit, "transition"}} {
+	for _, c := range collabRows {
 		with, without := get(c.row), r.WithoutText[c.row]
 		if with == nil || without == nil {
 			continue

@@ -247,6 +247,10 @@ const (
 	RowTransit    = "Hearth, transition vectors"
 )
 
+// collabRows are Hearth's rows with collaborative vectors, each with its
+// kind of vectors (which names its target too).
+var collabRows = []struct{ row, what string }{{RowPanel, "panel"}, {RowTransit, "transition"}}
+
 // serverRows are the server-side methods trained on everyone's histories,
 // among which the panel and transition targets' best is chosen.
 var serverRows = []string{RowPopularity, RowRecent, RowKNN, RowServerALS}

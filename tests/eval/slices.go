@@ -158,7 +158,7 @@ func (r *Run) sliceFigures(p func(string, ...any), info ReportInfo) {
 	p("\nThe default's gain over popularity is above 0 in %d of %d slices. Its smallest is in the %s slice\n", above, len(sls), worst.Kind)
 	p("\"%s\": %s, %s.", worst.Name, fmtIv(worstIv), position(worstIv))
 	best := r.BestServer()
-	for _, c := range []struct{ row, name string }{{RowPanel, "panel"}, {RowTransit, "transition"}} {
+	for _, c := range collabRows {
 		res := r.Get(c.row)
 		if res == nil || best == nil {
 			continue
@@ -175,7 +175,7 @@ func (r *Run) sliceFigures(p func(string, ...any), info ReportInfo) {
 			continue
 		}
 		low := slices.Index(ratios, slices.Min(ratios))
-		p(" Hearth with %s vectors reaches %.3f× to %.3f× of %s's nDCG@10 across the slices", c.name, ratios[low], slices.Max(ratios), best.Method)
+		p(" Hearth with %s vectors reaches %.3f× to %.3f× of %s's nDCG@10 across the slices", c.what, ratios[low], slices.Max(ratios), best.Method)
 		if len(ratios) < len(sls) {
 			p(" (the %d of %d where %s scores above 0)", len(ratios), len(sls), best.Method)
 		}
