@@ -270,17 +270,27 @@ func (f *Factors) Covered() int {
 // row, which the device solves against the shipped Gram and λ
 // (core/rank). Items without a factor are skipped; nil when none has one.
 func (f *Factors) FoldIn(items []int, alpha float64) []float64 {
+	alphas := make([]float64, len(items))
+	for k := range alphas {
+		alphas[k] = alpha
+	}
+	return f.FoldInWeighted(items, alphas)
+}
+
+// FoldInWeighted is FoldIn with item k's confidence 1 + alphas[k], as the
+// device weighs a reader's events (core/rank.RecentFactors).
+func (f *Factors) FoldInWeighted(items []int, alphas []float64) []float64 {
 	d := f.Dim
 	src := make([]float64, 0, len(items)*d)
 	var row []entry
-	for _, i := range items {
+	for k, i := range items {
 		if i < 0 || i >= len(f.Y) || f.Y[i] == nil {
 			continue
 		}
 		for _, v := range f.Y[i] {
 			src = append(src, float64(v))
 		}
-		row = append(row, entry{item: len(row), c: alpha})
+		row = append(row, entry{item: len(row), c: alphas[k]})
 	}
 	if len(row) == 0 {
 		return nil

@@ -121,12 +121,13 @@ func TestEngine_Recommend_FoldIn(t *testing.T) {
 	s := e.newState(p, Request{Now: now.Unix()})
 	require.NotNil(t, s.user)
 	// The history is decayed to the newest event; the fold-in's
-	// confidences take the weights decayed to now.
+	// confidences take the weights decayed to now, leaning on the latest
+	// moments (fold).
 	f := float32(profile.Decay(s.now-learnRef(p, s.now), e.pol.InterestHalfLifeDays))
 	require.Less(t, f, float32(1))
 	var hs []hist
 	for _, h := range s.history {
-		hs = append(hs, hist{item: h.item, weight: h.weight * f})
+		hs = append(hs, hist{item: h.item, weight: h.fold * f})
 	}
 	require.Equal(t, e.foldIn(hs), s.user, "the fold-in, not the mean, is the user vector")
 }

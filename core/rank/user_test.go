@@ -7,6 +7,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/hearth-dev/hearth/core/catalog"
+	"github.com/hearth-dev/hearth/core/profile"
 )
 
 // gaussSolve solves a dense system by Gaussian elimination with partial
@@ -86,6 +87,47 @@ func TestEngine_FoldIn(t *testing.T) {
 	}
 
 	require.Nil(t, e.foldIn([]hist{{item: 0, weight: -1}}), "no positive item: no vector")
+}
+
+// TestRecentFactors checks the fold-in's lean on the latest moments:
+// events at one time count alike, and each later change of time in the
+// log's order multiplies an event's factor by 2^(−1/RecentMoments).
+func TestRecentFactors(t *testing.T) {
+	step := math.Exp2(-1.0 / RecentMoments)
+	got := RecentFactors([]int64{10, 20, 30, 30, 50, 50})
+	want := []float64{step * step * step, step * step, step, step, 1, 1}
+	require.InDeltaSlice(t, want, got, 1e-12)
+	require.InDeltaSlice(t, []float64{1}, RecentFactors([]int64{7}), 0)
+	require.Empty(t, RecentFactors(nil))
+}
+
+// TestHistory_fold checks that the fold-in's weights lean on the latest
+// moments while the history's own weights (the mean vector, explanations
+// and the history's order) do not: an item read twice, long ago and last,
+// sums both events' factors.
+func TestHistory_fold(t *testing.T) {
+	c := fixture(t)
+	e := New(c)
+	p := profile.New()
+	require.NoError(t, p.SetConsent(profile.ConsentGranted))
+	base := now.Unix()
+	for k, id := range []string{"go-generics", "go-modules", "wasm-gc", "go-modules"} {
+		_, err := p.Track(c, profile.Event{Item: id, Kind: profile.Like}, base+int64(k))
+		require.NoError(t, err)
+	}
+	hs := history(e, p, base+3)
+	byID := map[string]hist{}
+	for _, h := range hs {
+		byID[c.Items[h.item].ID] = h
+	}
+	step := float32(math.Exp2(-1.0 / RecentMoments))
+	for id, later := range map[string]int{"go-generics": 3, "wasm-gc": 1} {
+		h := byID[id]
+		require.InDelta(t, h.weight*float32(math.Pow(float64(step), float64(later))), h.fold, 1e-4, id)
+	}
+	modules := byID["go-modules"]
+	require.InDelta(t, modules.weight/2*(step*step+1), modules.fold, 1e-4, "go-modules, read at moments 2 and 4")
+	require.Greater(t, byID["wasm-gc"].fold, byID["go-generics"].fold)
 }
 
 func TestEngine_MeanVector(t *testing.T) {

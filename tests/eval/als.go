@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 
 	"github.com/hearth-dev/hearth/build/collab"
+	"github.com/hearth-dev/hearth/core/rank"
 )
 
 // ALSConfig are the hyperparameters of the implicit-feedback factorisations
@@ -41,9 +42,11 @@ type ALSMethod struct {
 	factors []*collab.Factors // one per fold
 	fold    func(user int) int
 	alpha   float64 // the reader's confidence slope in the fold-in
-	// cosine ranks by the cosine of user and item factors instead of
-	// their dot product, which drops the item norms.
-	cosine bool
+	// asCore ranks as core does: by the cosine of user and item factors
+	// instead of their dot product, which drops the item norms, with each
+	// history item's confidence leaning on the reader's latest moments
+	// (rank.RecentFactors).
+	asCore bool
 }
 
 // NewServerALS factorises every history in s with build/collab's ALS.
@@ -82,10 +85,20 @@ func (m *ALSMethod) Name() string { return m.name }
 func (m *ALSMethod) Recommend(u *TestUser, cand []bool, k int) []int {
 	f := m.factors[m.fold(u.User)]
 	items := make([]int, len(u.History))
+	times := make([]int64, len(u.History))
 	for j, x := range u.History {
-		items[j] = x.Item
+		items[j], times[j] = x.Item, x.Time
 	}
-	xu := f.FoldIn(items, m.alpha)
+	var xu []float64
+	if m.asCore {
+		alphas := rank.RecentFactors(times)
+		for j := range alphas {
+			alphas[j] *= m.alpha
+		}
+		xu = f.FoldInWeighted(items, alphas)
+	} else {
+		xu = f.FoldIn(items, m.alpha)
+	}
 	score := make([]float64, len(f.Y))
 	for i, y := range f.Y {
 		if y == nil || xu == nil {
@@ -97,18 +110,19 @@ func (m *ALSMethod) Recommend(u *TestUser, cand []bool, k int) []int {
 			norm += float64(v) * float64(v)
 		}
 		score[i] = dot
-		if m.cosine && norm > 0 {
+		if m.asCore && norm > 0 {
 			score[i] /= math.Sqrt(norm)
 		}
 	}
 	return topK(score, cand, k)
 }
 
-// Cosine returns the same method ranking by cosine similarity.
-func (m *ALSMethod) Cosine() *ALSMethod {
+// AsCore returns the same method ranking as core's similarity term does:
+// by cosine, on a fold-in that weighs the reader's events as core's does.
+func (m *ALSMethod) AsCore() *ALSMethod {
 	c := *m
-	c.name += ", cosine"
-	c.cosine = true
+	c.name += ", as core"
+	c.asCore = true
 	return &c
 }
 

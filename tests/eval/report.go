@@ -10,6 +10,7 @@ import (
 	"github.com/hearth-dev/hearth/build/collab"
 	"github.com/hearth-dev/hearth/core/catalog"
 	"github.com/hearth-dev/hearth/core/metric"
+	"github.com/hearth-dev/hearth/core/rank"
 )
 
 // Bootstrap settings of every interval in the report.
@@ -265,7 +266,8 @@ func (r *Run) WriteMarkdown(w io.Writer, info ReportInfo) error {
 	p("  `collab.Attach` (what `hearth-catalog -transitions` and `-panel` run), which learns item factors by implicit ALS,\n")
 	p("  maps the items without data from their text vectors (`Factors.MapText`), appends every item's text vector\n")
 	p("  (`Factors.AppendText`) and ships the vectors int8 with YᵀY and λ;\n")
-	p("  the device folds the reader in from their own history. Transition vectors: each user's history positives in\n")
+	p("  the device folds the reader in from their own history, each event's weight halving with every %d later moments\n", rank.RecentMoments)
+	p("  of the reader's (`rank.RecentFactors`) on top of the interest half-life. Transition vectors: each user's history positives in\n")
 	p("  time order, every consecutive pair counted, the counts summed over users into from,to,count rows, the only\n")
 	p("  thing the builder sees")
 	if r.transitCat != nil {
@@ -509,12 +511,12 @@ func (r *Run) observations(p func(string, ...any), info ReportInfo) {
 	}
 	if r.FoldInUsers > 0 {
 		p("- Ranked by similarity alone, core's top 10 share %.1f%% of their items with a float64 server-side fold-in of the\n", 100*r.FoldInAgreement)
-		p("  same panel factors ranked by cosine (%d readers with at most %d history items, the most core folds in).\n", r.FoldInUsers, foldInBound)
+		p("  same panel factors that weighs the reader's events as core does and ranks by cosine (%d readers with at most %d history items, the most core folds in).\n", r.FoldInUsers, foldInBound)
 	}
 	if cos, pa, panel := r.Cosine, get(RowPanelALS), get(RowPanel); cos != nil && pa != nil && panel != nil {
-		p("- Ranked by cosine, as core's similarity term ranks, that server-side fold-in scores nDCG@10 %.4f,\n", nd(cos))
-		p("  %s. Hearth with panel vectors (%s)\n", vs(cos, pa, "its dot-product ranking"), r.Settings.Panel)
-		p("  scores %.4f, %s and %s.\n", nd(panel), vs(panel, cos, "the cosine ranking"), vs(panel, pa, "the dot-product ranking"))
+		p("- That server-side fold-in, weighing events and ranking as core does, scores nDCG@10 %.4f,\n", nd(cos))
+		p("  %s. Hearth with panel vectors (%s)\n", vs(cos, pa, "the plain fold-in's dot-product ranking"), r.Settings.Panel)
+		p("  scores %.4f, %s and %s.\n", nd(panel), vs(panel, cos, "that ranking"), vs(panel, pa, "the dot-product ranking"))
 	}
 	if tr, panel := get(RowTransit), get(RowPanel); tr != nil && panel != nil {
 		p("- Hearth with transition vectors scores nDCG@10 %.4f, %s; it needs only\n", nd(tr), vs(tr, panel, "Hearth with panel vectors"))

@@ -152,12 +152,13 @@ type Run struct {
 	Results  []*Result // in table order
 	Notes    map[string]string
 	// FoldInAgreement is the mean top-10 overlap of core's lists with the
-	// server-side cosine fold-in of the same panel factors (FoldInUsers
-	// readers, those core folds in whole); zero when not measured.
+	// server-side fold-in of the same panel factors, weighing events and
+	// ranking as core does (ALSMethod.AsCore), over FoldInUsers readers,
+	// those core folds in whole; zero when not measured.
 	FoldInAgreement float64
 	FoldInUsers     int
-	// Cosine is the server-side panel fold-in ranked by cosine, as core's
-	// similarity term ranks; nil when not measured.
+	// Cosine is that server-side panel fold-in's result; nil when not
+	// measured.
 	Cosine *Result
 	// NoFreshness is the Hearth default with its freshness weight set to
 	// zero, nil when not measured (or when the default has none).
@@ -604,9 +605,9 @@ func shippedSettings() HearthSettings {
 
 // FoldIn compares core's fold-in with the server's: Hearth on the first
 // cross-fitting's panel catalogues ranked by similarity alone, against the
-// server-side fold-in of the same factors ranked by cosine, over readers
-// with at most rank's fold-in bound of history items. Cosine's metrics
-// are over every cross-fitting, as the panel rows'.
+// server-side fold-in of the same factors that weighs events and ranks as
+// core does, over readers with at most rank's fold-in bound of history
+// items. Cosine's metrics are over every cross-fitting, as the panel rows'.
 func (r *Run) FoldIn() error {
 	pol := basePolicy
 	pol.Exploration = 1e-9 // zero would mean the default
@@ -621,10 +622,10 @@ func (r *Run) FoldIn() error {
 	core := Evaluate(r.Split, h)
 	var cos CrossFitted
 	for _, fit := range fits {
-		cos = append(cos, r.panelFoldIn(fit).Cosine())
+		cos = append(cos, r.panelFoldIn(fit).AsCore())
 	}
 	r.Cosine = Evaluate(r.Split, cos)
-	r.Cosine.Method = "server-side panel fold-in, cosine"
+	r.Cosine.Method = "server-side panel fold-in, as core"
 	var sum float64
 	n := 0
 	for i, u := range r.Split.Users {
