@@ -261,6 +261,35 @@ func TestFactors_FoldIn(t *testing.T) {
 	require.Nil(t, f.FoldIn([]int{99}, DefaultAlpha), "no known item: no vector")
 }
 
+// TestFactors_FoldInWeighted checks that per-item confidences move the
+// reader: the same items, each cluster in turn weighed up, lean to that
+// cluster, and equal confidences are FoldIn.
+func TestFactors_FoldInWeighted(t *testing.T) {
+	f, err := ALS(clusteredPanel(1), 2*clusterSize, Options{Dim: 8})
+	require.NoError(t, err)
+	items := []int{0, 1, clusterSize, clusterSize + 1}
+	require.Equal(t, f.FoldIn(items, DefaultAlpha), f.FoldInWeighted(items, []float64{DefaultAlpha, DefaultAlpha, DefaultAlpha, DefaultAlpha}))
+	lean := func(u []float64) float64 { // cluster 0's mean score minus cluster 1's
+		var d float64
+		for i, y := range f.Y {
+			var s float64
+			for k, v := range y {
+				s += float64(v) * u[k]
+			}
+			if cluster(i) == 0 {
+				d += s
+			} else {
+				d -= s
+			}
+		}
+		return d
+	}
+	toFirst := lean(f.FoldInWeighted(items, []float64{DefaultAlpha, DefaultAlpha, 0.1, 0.1}))
+	toSecond := lean(f.FoldInWeighted(items, []float64{0.1, 0.1, DefaultAlpha, DefaultAlpha}))
+	require.Greater(t, toFirst, 0.0)
+	require.Less(t, toSecond, 0.0)
+}
+
 func TestFactors_MapText(t *testing.T) {
 	// Factors are a linear function of 6-d text vectors plus noise; a
 	// third of the items have no factor and get it from their text.
