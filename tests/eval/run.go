@@ -117,7 +117,7 @@ var Tuned = Settings{
 	TransitALS:         ALSConfig{Dim: collab.DefaultDim, Lambda: collab.DefaultLambdaTransit, Alpha: collab.DefaultTransitionAlpha, Iterations: collab.DefaultIterations, Seed: 1},
 	TextDim:            64,
 	Text:               HearthSettings{Weights: catalog.Weights{Similarity: 0.25, Topic: 0.25, Freshness: 0.3, Popularity: 1}, Diversity: 0.4},
-	Panel:              HearthSettings{Weights: catalog.Weights{Similarity: 1, Topic: 0.1, Popularity: 1}, Diversity: 0.3, InterestHalfLifeDays: 30},
+	Panel:              HearthSettings{Weights: catalog.Weights{Similarity: 1, Topic: 0.1, Popularity: 1}, Diversity: 0.01, InterestHalfLifeDays: 30},
 	Transit:            HearthSettings{Weights: catalog.Weights{Similarity: 1, Topic: 0.1, Freshness: 0.2, Popularity: 0.75}, Diversity: 0.01, InterestHalfLifeDays: 30},
 	Seed:               1,
 }
