@@ -239,25 +239,30 @@ func TestOptions_Resolved(t *testing.T) {
 	require.ErrorIs(t, err, ErrOptions)
 }
 
-func TestFactors_FoldIn(t *testing.T) {
-	f, err := ALS(clusteredPanel(1), 2*clusterSize, Options{Dim: 8})
-	require.NoError(t, err)
-	u := f.FoldIn([]int{0, 1, 2, 99}, DefaultAlpha)
-	require.Len(t, u, 8)
-	// A reader of cluster 0 scores its items above cluster 1's.
-	var in, out float64
+// lean is how much a reader u scores cluster 0's items above cluster 1's
+// (the difference of their sums).
+func lean(f *Factors, u []float64) float64 {
+	var d float64
 	for i, y := range f.Y {
 		var s float64
 		for k, v := range y {
 			s += float64(v) * u[k]
 		}
 		if cluster(i) == 0 {
-			in += s
+			d += s
 		} else {
-			out += s
+			d -= s
 		}
 	}
-	require.Greater(t, in, out)
+	return d
+}
+
+func TestFactors_FoldIn(t *testing.T) {
+	f, err := ALS(clusteredPanel(1), 2*clusterSize, Options{Dim: 8})
+	require.NoError(t, err)
+	u := f.FoldIn([]int{0, 1, 2, 99}, DefaultAlpha)
+	require.Len(t, u, 8)
+	require.Greater(t, lean(f, u), 0.0, "a reader of cluster 0 scores its items above cluster 1's")
 	require.Nil(t, f.FoldIn([]int{99}, DefaultAlpha), "no known item: no vector")
 }
 
@@ -269,25 +274,8 @@ func TestFactors_FoldInWeighted(t *testing.T) {
 	require.NoError(t, err)
 	items := []int{0, 1, clusterSize, clusterSize + 1}
 	require.Equal(t, f.FoldIn(items, DefaultAlpha), f.FoldInWeighted(items, []float64{DefaultAlpha, DefaultAlpha, DefaultAlpha, DefaultAlpha}))
-	lean := func(u []float64) float64 { // cluster 0's mean score minus cluster 1's
-		var d float64
-		for i, y := range f.Y {
-			var s float64
-			for k, v := range y {
-				s += float64(v) * u[k]
-			}
-			if cluster(i) == 0 {
-				d += s
-			} else {
-				d -= s
-			}
-		}
-		return d
-	}
-	toFirst := lean(f.FoldInWeighted(items, []float64{DefaultAlpha, DefaultAlpha, 0.1, 0.1}))
-	toSecond := lean(f.FoldInWeighted(items, []float64{0.1, 0.1, DefaultAlpha, DefaultAlpha}))
-	require.Greater(t, toFirst, 0.0)
-	require.Less(t, toSecond, 0.0)
+	require.Greater(t, lean(f, f.FoldInWeighted(items, []float64{DefaultAlpha, DefaultAlpha, 0.1, 0.1})), 0.0)
+	require.Less(t, lean(f, f.FoldInWeighted(items, []float64{0.1, 0.1, DefaultAlpha, DefaultAlpha})), 0.0)
 }
 
 func TestFactors_MapText(t *testing.T) {
