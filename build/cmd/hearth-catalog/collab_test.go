@@ -59,7 +59,7 @@ func TestRun_Collab(t *testing.T) {
 	}
 	stdout, _, err = runCmd(t, "inspect", out)
 	require.NoError(t, err)
-	require.Contains(t, stdout, "fold-in   learned vectors with YᵀY and λ 2: a reader's vector is fitted to their items (implicit ALS)")
+	require.Contains(t, stdout, "fold-in   learned vectors with YᵀY and λ 2: a reader's vector is fitted to their items (implicit ALS), each event's weight halving with every 3 later moments of theirs")
 
 	// A later build from it without -transitions or -panel ships text
 	// vectors, and says so; with them, it learns again without a word.

@@ -16,6 +16,7 @@ import (
 
 	"github.com/hearth-dev/hearth/build/pack"
 	"github.com/hearth-dev/hearth/core/catalog"
+	"github.com/hearth-dev/hearth/core/rank"
 )
 
 // subcommand is the flag set of `hearth-catalog name`, whose usage line
@@ -173,7 +174,7 @@ func printText(w io.Writer, in *pack.Inspection) {
 	// What decides a reader's vector and the "You follow" reasons is public
 	// in the file; saying it here lets a publisher or an auditor check it.
 	if len(c.Gram) > 0 {
-		fmt.Fprintf(w, "  fold-in   learned vectors with YᵀY and λ %g: a reader's vector is fitted to their items (implicit ALS)\n", c.Lambda)
+		fmt.Fprintf(w, "  fold-in   learned vectors with YᵀY and λ %g: a reader's vector is fitted to their items (implicit ALS), each event's weight halving with every %d later moments of theirs\n", c.Lambda, rank.RecentMoments)
 	} else if vectors > 0 {
 		fmt.Fprintln(w, "  fold-in   none: a reader's vector is the weighted mean of their items' vectors")
 	}
