@@ -13,7 +13,7 @@ import (
 // hist is one item of the reader's history with its net, recency-decayed
 // signal: positive for reads and likes, negative for dislikes and hides.
 // fold is the same signal as the fold-in weighs it, leaning on the
-// reader's latest moments (RecentMoments).
+// reader's latest moments (RecentMoments); 0 without learned vectors.
 type hist struct {
 	item   int
 	weight float32
@@ -125,14 +125,18 @@ func (s *state) use(l *learned) {
 
 // history aggregates the reader's events per catalogue item, each weighted
 // by its kind and decayed by the interest half-life to ref, strongest
-// first.
+// first. Only a catalogue with learned vectors folds the reader in, so only
+// there is fold set.
 func history(e *Engine, p *profile.Profile, ref int64) []hist {
 	var hs []hist
-	times := make([]int64, len(p.Events))
-	for k, ev := range p.Events {
-		times[k] = ev.Time
+	var recent []float64
+	if e.gram != nil {
+		times := make([]int64, len(p.Events))
+		for k, ev := range p.Events {
+			times[k] = ev.Time
+		}
+		recent = RecentFactors(times)
 	}
-	recent := RecentFactors(times)
 	for k, ev := range p.Events {
 		if !ev.Kind.Valid() || ev.Kind == profile.Mute {
 			continue
@@ -142,7 +146,11 @@ func history(e *Engine, p *profile.Profile, ref int64) []hist {
 			continue
 		}
 		w := ev.Kind.Weight(ev.Dwell) * float32(profile.Decay(ref-ev.Time, e.pol.InterestHalfLifeDays))
-		hs = append(hs, hist{item: i, weight: w, fold: w * float32(recent[k])})
+		h := hist{item: i, weight: w}
+		if recent != nil {
+			h.fold = w * float32(recent[k])
+		}
+		hs = append(hs, h)
 	}
 	sortx.Func(hs, func(a, b hist) int { return cmp.Compare(a.item, b.item) })
 	out := hs[:0]

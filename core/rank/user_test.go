@@ -104,9 +104,9 @@ func TestRecentFactors(t *testing.T) {
 // TestHistory_fold checks that the fold-in's weights lean on the latest
 // moments while the history's own weights (the mean vector, explanations
 // and the history's order) do not: an item read twice, long ago and last,
-// sums both events' factors.
+// sums both events' factors. A catalogue without learned vectors gets none.
 func TestHistory_fold(t *testing.T) {
-	c := fixture(t)
+	c := withGram(fixture(t), 0.5)
 	e := New(c)
 	p := profile.New()
 	require.NoError(t, p.SetConsent(profile.ConsentGranted))
@@ -128,6 +128,9 @@ func TestHistory_fold(t *testing.T) {
 	modules := byID["go-modules"]
 	require.InDelta(t, modules.weight/2*(step*step+1), modules.fold, 1e-4, "go-modules, read at moments 2 and 4")
 	require.Greater(t, byID["wasm-gc"].fold, byID["go-generics"].fold)
+	for _, h := range history(New(fixture(t)), p, base+3) {
+		require.Zero(t, h.fold, "without learned vectors nothing is folded in")
+	}
 }
 
 func TestEngine_MeanVector(t *testing.T) {
