@@ -513,10 +513,10 @@ func (r *Run) observations(p func(string, ...any), info ReportInfo) {
 		p("- Ranked by similarity alone, core's top 10 share %.1f%% of their items with a float64 server-side fold-in of the\n", 100*r.FoldInAgreement)
 		p("  same panel factors that weighs the reader's events as core does and ranks by cosine (%d readers with at most %d history items, the most core folds in).\n", r.FoldInUsers, foldInBound)
 	}
-	if cos, pa, panel := r.Cosine, get(RowPanelALS), get(RowPanel); cos != nil && pa != nil && panel != nil {
-		p("- That server-side fold-in, weighing events and ranking as core does, scores nDCG@10 %.4f,\n", nd(cos))
-		p("  %s. Hearth with panel vectors (%s)\n", vs(cos, pa, "the plain fold-in's dot-product ranking"), r.Settings.Panel)
-		p("  scores %.4f, %s and %s.\n", nd(panel), vs(panel, cos, "that ranking"), vs(panel, pa, "the dot-product ranking"))
+	if server, pa, panel := r.FoldInAsCore, get(RowPanelALS), get(RowPanel); server != nil && pa != nil && panel != nil {
+		p("- That server-side fold-in, weighing events and ranking as core does, scores nDCG@10 %.4f,\n", nd(server))
+		p("  %s. Hearth with panel vectors (%s)\n", vs(server, pa, "the plain fold-in's dot-product ranking"), r.Settings.Panel)
+		p("  scores %.4f, %s and %s.\n", nd(panel), vs(panel, server, "that ranking"), vs(panel, pa, "the dot-product ranking"))
 	}
 	if tr, panel := get(RowTransit), get(RowPanel); tr != nil && panel != nil {
 		p("- Hearth with transition vectors scores nDCG@10 %.4f, %s; it needs only\n", nd(tr), vs(tr, panel, "Hearth with panel vectors"))

@@ -157,9 +157,9 @@ type Run struct {
 	// those core folds in whole; zero when not measured.
 	FoldInAgreement float64
 	FoldInUsers     int
-	// Cosine is that server-side panel fold-in's result; nil when not
-	// measured.
-	Cosine *Result
+	// FoldInAsCore is that server-side panel fold-in's result; nil when
+	// not measured.
+	FoldInAsCore *Result
 	// NoFreshness is the Hearth default with its freshness weight set to
 	// zero, nil when not measured (or when the default has none).
 	NoFreshness *Result
@@ -607,7 +607,8 @@ func shippedSettings() HearthSettings {
 // cross-fitting's panel catalogues ranked by similarity alone, against the
 // server-side fold-in of the same factors that weighs events and ranks as
 // core does, over readers with at most rank's fold-in bound of history
-// items. Cosine's metrics are over every cross-fitting, as the panel rows'.
+// items. FoldInAsCore's metrics are over every cross-fitting, as the panel
+// rows'.
 func (r *Run) FoldIn() error {
 	pol := basePolicy
 	pol.Exploration = 1e-9 // zero would mean the default
@@ -620,12 +621,12 @@ func (r *Run) FoldIn() error {
 		return fmt.Errorf("fold-in agreement: %w", err)
 	}
 	core := Evaluate(r.Split, h)
-	var cos CrossFitted
+	var server CrossFitted
 	for _, fit := range fits {
-		cos = append(cos, r.panelFoldIn(fit).AsCore())
+		server = append(server, r.panelFoldIn(fit).AsCore())
 	}
-	r.Cosine = Evaluate(r.Split, cos)
-	r.Cosine.Method = "server-side panel fold-in, as core"
+	r.FoldInAsCore = Evaluate(r.Split, server)
+	r.FoldInAsCore.Method = "server-side panel fold-in, as core"
 	var sum float64
 	n := 0
 	for i, u := range r.Split.Users {
@@ -634,7 +635,7 @@ func (r *Run) FoldIn() error {
 		}
 		common := 0
 		for _, it := range core.Lists[i] {
-			if slices.Contains(r.Cosine.Lists[i], it) {
+			if slices.Contains(r.FoldInAsCore.Lists[i], it) {
 				common++
 			}
 		}
