@@ -1,6 +1,7 @@
 package collab
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"math"
@@ -30,12 +31,21 @@ const (
 // pay more (docs/catalogue.md, "A panel's privacy").
 const DefaultMinMembers = 5
 
-// DefaultTextWeight is Options.TextWeight's default, chosen on MovieLens
-// validation targets among 0, 0.1, 0.25, 0.5 and 1: 0.25 gains about 1.2%
-// nDCG@10 for the panel vectors over none on every one of six draws of
-// panel and seed, with or without readers' tags in the text; 1 loses
-// (docs/catalogue.md, "The items' text, too").
-const DefaultTextWeight = 0.25
+// DefaultTextWeight and DefaultTextWeightTransit are Options.TextWeight's
+// defaults with a panel and with transition counts alone, chosen on
+// MovieLens validation targets by the worst slice of readers
+// (docs/catalogue.md, "The items' text, too"). A panel places an item by
+// every member's whole history: among 0, 0.1, 0.25, 0.5 and 1, 0.25 gains
+// about 1.2% nDCG@10 over none on every one of six draws of panel and
+// seed, and more lets the text outweigh the data. Consecutive pairs are a
+// thinner sample of what is read together, and the text makes up for
+// more of it: among 0.25, 0.5, 0.75, 1 and 1.5, 1 (text and factors of
+// equal length) did best, in the whole data and in each of two eras of
+// its readers.
+const (
+	DefaultTextWeight        = 0.25
+	DefaultTextWeightTransit = 1
+)
 
 // MaxTextWeight bounds Options.TextWeight: at 10 the text is a hundred
 // times the factors' part of a vector's squared length.
@@ -90,7 +100,9 @@ type Options struct {
 	// TextWeight is how strongly an item's text joins its learned vector
 	// ([Factors.AppendText]): the unit text vector, scaled to TextWeight
 	// times the factors' root-mean-square length, is appended to the
-	// factor. 0 means DefaultTextWeight; negative appends nothing.
+	// factor. 0 means DefaultTextWeight with a panel,
+	// DefaultTextWeightTransit with transitions alone; negative appends
+	// nothing.
 	TextWeight float64
 	// Iterations of alternating least squares (0 means DefaultIterations).
 	Iterations int
@@ -108,11 +120,12 @@ func (o Options) Check() error {
 }
 
 // Resolved is o as training uses it, every zero field its default, for
-// data with a panel or (panel false) transition counts alone, whose λ
-// defaults differ; or an error when o is not valid.
+// data with a panel or (panel false) transition counts alone, whose λ and
+// text weight defaults differ; or an error when o is not valid.
 func (o Options) Resolved(panel bool) (Options, error) {
-	if o.Lambda == 0 && !panel {
-		o.Lambda = DefaultLambdaTransit
+	if !panel {
+		o.Lambda = cmp.Or(o.Lambda, DefaultLambdaTransit)
+		o.TextWeight = cmp.Or(o.TextWeight, DefaultTextWeightTransit)
 	}
 	return o.withDefaults()
 }

@@ -155,8 +155,10 @@ type Report struct {
 	// text; Without items have neither and ship no vector.
 	Learned, Mapped, Without int
 	// Dim is the shipped vectors' dimension, the last TextDims of them
-	// the items' text (Factors.AppendText).
+	// the items' text (Factors.AppendText), appended at TextWeight
+	// (Options.TextWeight as resolved; 0 when none is).
 	Dim, TextDims int
+	TextWeight    float64
 }
 
 // Attach learns collaborative vectors for c's items from in and puts them
@@ -241,6 +243,9 @@ func Attach(c *catalog.Catalogue, in Input, rewrite func(string) string, o Optio
 	}
 	if rep.TextDims, err = f.AppendText(texts, o.TextWeight); err != nil {
 		return rep, err
+	}
+	if rep.TextDims > 0 {
+		rep.TextWeight = o.TextWeight
 	}
 	rep.Dim = f.Dim
 	rep.Without = len(c.Items) - f.Covered()

@@ -218,8 +218,8 @@ func TestTrain_Errors(t *testing.T) {
 	}
 }
 
-// TestOptions_Resolved: the defaults training uses, λ by the kind of data,
-// what a caller set kept, and invalid options refused as Train refuses them.
+// TestOptions_Resolved: the defaults training uses, λ and the text weight
+// by the kind of data, what a caller set kept, and invalid options refused as Train refuses them.
 func TestOptions_Resolved(t *testing.T) {
 	panel, err := Options{}.Resolved(true)
 	require.NoError(t, err)
@@ -229,6 +229,7 @@ func TestOptions_Resolved(t *testing.T) {
 	transit, err := Options{}.Resolved(false)
 	require.NoError(t, err)
 	require.EqualValues(t, DefaultLambdaTransit, transit.Lambda)
+	require.EqualValues(t, DefaultTextWeightTransit, transit.TextWeight, "the text makes up for thinner data")
 	set, err := Options{Lambda: 7, TextWeight: -1, MinMembers: 2}.Resolved(false)
 	require.NoError(t, err)
 	require.Equal(t, Options{Lambda: 7, TextWeight: -1, MinMembers: 2}, Options{Lambda: set.Lambda, TextWeight: set.TextWeight, MinMembers: set.MinMembers})

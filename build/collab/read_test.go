@@ -153,6 +153,7 @@ func TestAttach_RoundTrip(t *testing.T) {
 	require.Zero(t, rep.Without)
 	require.Equal(t, 8+1+8, rep.Dim, "8, the mapping's error and the 8-d text")
 	require.Equal(t, 8, rep.TextDims)
+	require.EqualValues(t, DefaultTextWeightTransit, rep.TextWeight, "transitions alone: their default")
 	require.Equal(t, len(counts)-2, rep.TransitionsUsed)
 	require.Equal(t, 2, rep.Unknown)
 	require.Equal(t, []string{"/", "/about"}, rep.Examples)

@@ -187,19 +187,23 @@ func TestAssess_anyData(t *testing.T) {
 			// build ships them, and the report says at what weight.
 			require.Positive(t, a.Run.textCat.Dim)
 			require.Equal(t, a.Run.textCat.Dim, a.Run.TransitReport.TextDims)
+			require.EqualValues(t, collab.DefaultTextWeightTransit, a.Run.TransitReport.TextWeight)
 			for _, fit := range a.Run.fits {
 				for _, rep := range fit.reports {
 					require.Equal(t, a.Run.textCat.Dim, rep.TextDims)
+					require.EqualValues(t, collab.DefaultTextWeight, rep.TextWeight)
 				}
 			}
-			require.Contains(t, text, fmt.Sprintf("unit text vectors appended at %g ×", collab.DefaultTextWeight))
+			require.Contains(t, text, fmt.Sprintf("unit text vectors appended at %g (panel) and %g (transitions) ×",
+				float64(collab.DefaultTextWeight), float64(collab.DefaultTextWeightTransit)))
 			// And the report says what the text adds, measured without it.
 			for _, row := range []string{RowPanel, RowTransit} {
 				res := a.Run.WithoutText[row]
 				require.NotNil(t, res, row)
 				require.Len(t, res.NDCG, len(a.Run.Split.Users))
+				weight := map[string]float64{RowPanel: collab.DefaultTextWeight, RowTransit: collab.DefaultTextWeightTransit}[row]
 				require.Contains(t, text, fmt.Sprintf("vectors scores nDCG@10\n  %.4f; with it (%g, the builder's default) %.4f, ",
-					metric.Mean(res.NDCG), collab.DefaultTextWeight, metric.Mean(a.Run.Get(row).NDCG)))
+					metric.Mean(res.NDCG), weight, metric.Mean(a.Run.Get(row).NDCG)))
 			}
 			// A row whose tuned weights are not the ones a build ships
 			// is measured with those too, and the report says how it does.

@@ -528,7 +528,7 @@ func (r *Run) observations(p func(string, ...any), info ReportInfo) {
 			continue
 		}
 		p("- Without the items' text in their vectors (`-collab-text-weight 0`), Hearth with %s vectors scores nDCG@10\n", c.what)
-		p("  %.4f; with it (%g, the builder's default) %.4f, %s.\n", nd(without), r.Settings.textWeight(), nd(with), vs(with, without, "without it"))
+		p("  %.4f; with it (%g, the builder's default) %.4f, %s.\n", nd(without), r.Settings.textWeight(c.row == RowPanel), nd(with), vs(with, without, "without it"))
 	}
 	if t := get(RowTextOnly); t != nil {
 		p("- Ranked by text similarity alone, Hearth scores nDCG@10 %.4f, %s.\n", nd(t), vs(t, pop, "popularity"))
@@ -621,7 +621,8 @@ func (r *Run) settings(p func(string, ...any), info ReportInfo) {
 	p("  items two steps apart in the counts weighted %g (at most %d per item, the builder's defaults).\n",
 		float64(collab.DefaultTwoStep), collab.DefaultTwoStepItems)
 	p("  Both get one more dimension from `MapText` (the text map's residual, zero for learned items), then the items'\n")
-	p("  unit text vectors appended at %g × the factors' RMS length (`collab.Options.TextWeight`).\n", set.textWeight())
+	p("  unit text vectors appended at %g (panel) and %g (transitions) × the factors' RMS length (`collab.Options.TextWeight`).\n",
+		set.textWeight(true), set.textWeight(false))
 	p("- Text vectors: %d dimensions (catalogue builder, `pack.Options.Dim`).\n", set.TextDim)
 	if info.Previous != nil {
 		p("\nThe quick evaluation in `go test` uses other settings (`Tuned` in tests/eval): %s.\n", *info.Previous)

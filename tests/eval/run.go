@@ -62,8 +62,8 @@ type Settings struct {
 	// users lower it.
 	PanelMinMembers int
 	// TextWeight is the text's part in both collaborative rows' vectors
-	// (collab.Options.TextWeight; 0 is the builder's default, negative
-	// none).
+	// (collab.Options.TextWeight; 0 is the builder's default for each
+	// row's kind of data, negative none).
 	TextWeight float64
 	Seed       uint64
 }
@@ -82,11 +82,16 @@ func (s Settings) transitOptions() collab.Options {
 	return o
 }
 
-// textWeight is the text's part in the collaborative rows' vectors (0:
-// none), as the builder resolves it. Options the builder refuses fail the
-// rows' builds themselves, so their error is not repeated here.
-func (s Settings) textWeight() float64 {
-	o, _ := s.transitOptions().Resolved(false)
+// textWeight is the text's part in the panel row's vectors (panel) or the
+// transition row's (0: none), as the builder resolves it for that kind of
+// data. Options the builder refuses fail the rows' builds themselves, so
+// their error is not repeated here.
+func (s Settings) textWeight(panel bool) float64 {
+	o := s.transitOptions()
+	if panel {
+		o = s.panelOptions()
+	}
+	o, _ = o.Resolved(panel)
 	return max(o.TextWeight, 0)
 }
 
@@ -540,11 +545,8 @@ func (r *Run) measureBuilderWeights() error {
 // factorisation's start are the rows' own, so the paired difference is the
 // text's alone.
 func (r *Run) MeasureText() error {
-	if r.Settings.textWeight() == 0 {
-		return nil
-	}
 	r.WithoutText = map[string]*Result{}
-	if r.Unmeasured[RowPanel] == "" {
+	if r.Unmeasured[RowPanel] == "" && r.Settings.textWeight(true) > 0 {
 		po := r.Settings.panelOptions()
 		po.TextWeight = -1
 		fits, err := r.crossFit(1, po)
@@ -557,7 +559,7 @@ func (r *Run) MeasureText() error {
 		}
 		r.WithoutText[RowPanel] = Evaluate(r.Split, panel)
 	}
-	if r.Unmeasured[RowTransit] != "" {
+	if r.Unmeasured[RowTransit] != "" || r.Settings.textWeight(false) == 0 {
 		return nil
 	}
 	to := r.Settings.transitOptions()

@@ -32,7 +32,7 @@ func TestRun_Collab(t *testing.T) {
 	stdout, stderr, err := runCmd(t, "-in", in, "-url-prefix", "https://example.com/=/posts/",
 		"-transitions", transitions, "-panel", panel, "-dim", "2", "-collab-dim", "4", "-lambda", "2", "-out", out)
 	require.NoError(t, err, stderr)
-	require.Contains(t, stdout, "collaborative vectors: 4 items learned (5 of 6 transition rows used, 4 of 4 panel rows used, from 2 members), 1 mapped from their text, 0 without a vector; dim 7 (the last 2 the items' text, -collab-text-weight)")
+	require.Contains(t, stdout, "collaborative vectors: 4 items learned (5 of 6 transition rows used, 4 of 4 panel rows used, from 2 members), 1 mapped from their text, 0 without a vector; dim 7 (the last 2 the items' text, at weight 0.25: -collab-text-weight)", "with a panel, the panel's default")
 	require.Contains(t, stderr, "warning: 1 names in -transitions or -panel are no catalogue item (most frequent: /)")
 	require.NotContains(t, stderr, "leave from the site's root", "one row of six from the root is the home page's links")
 	require.Contains(t, stdout, "panel: 4 items have fewer than 5 members (-panel-min-members), so the panel taught them nothing", "the transitions teach them")
@@ -52,6 +52,20 @@ func TestRun_Collab(t *testing.T) {
 		"-dim", "2", "-collab-dim", "4", "-collab-text-weight", "0", "-out", filepath.Join(dir, "plain.msgpack"))
 	require.NoError(t, err)
 	require.Contains(t, stdout, "0 without a vector; dim 5\n", "-collab-text-weight 0 appends no text")
+	// Transitions alone weigh the text by their own default, unless told.
+	for _, tc := range []struct {
+		flags []string
+		want  string
+	}{
+		{nil, fmt.Sprintf("at weight %g:", float64(collab.DefaultTextWeightTransit))},
+		{[]string{"-collab-text-weight", "0.5"}, "at weight 0.5:"},
+	} {
+		args := append([]string{"-in", in, "-url-prefix", "https://example.com/=/posts/", "-transitions", transitions,
+			"-dim", "2", "-collab-dim", "4", "-out", filepath.Join(dir, "transit.msgpack")}, tc.flags...)
+		stdout, _, err = runCmd(t, args...)
+		require.NoError(t, err)
+		require.Contains(t, stdout, "dim 7 (the last 2 the items' text, "+tc.want, tc.flags)
+	}
 	// Bad options stop the build before it reads anything.
 	for _, bad := range [][2]string{{"-collab-text-weight", "11"}, {"-collab-text-weight", "NaN"}, {"-panel-min-members", "-1"}} {
 		_, _, err = runCmd(t, "-in", in, "-panel", filepath.Join(dir, "missing.csv"), bad[0], bad[1], "-out", filepath.Join(dir, "bad.msgpack"))

@@ -86,7 +86,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		transitions      = fs.String("transitions", "", "learn item vectors from a from,to,count CSV `file` of item-to-item transition counts (build/collab/transitions.sh makes one from an access log)")
 		panel            = fs.String("panel", "", "learn item vectors from a user,item,time CSV `file` of a consenting panel's interactions")
 		collabDim        = fs.Int("collab-dim", collab.DefaultDim, "dimension of the vectors -transitions and -panel learn")
-		textWeight       = fs.Float64("collab-text-weight", collab.DefaultTextWeight, "how strongly an item's text joins the vectors -transitions and -panel learn (appended, relative to their length; 0 for none, at most 10)")
+		textWeight       = fs.Float64("collab-text-weight", 0, fmt.Sprintf("how strongly an item's text joins the vectors -transitions and -panel learn (appended, relative to their length; 0 for none, at most 10; default %g, or %g with -transitions alone)", float64(collab.DefaultTextWeight), float64(collab.DefaultTextWeightTransit)))
 		minMembers       = fs.Int("panel-min-members", collab.DefaultMinMembers, "panel members an item needs before -panel teaches its vector (a vector learned from fewer would point at their taste; 1 for no floor)")
 		lenient          = fs.Bool("lenient", false, "skip refused items and duplicates with a warning instead of failing")
 		keepText         = fs.Bool("keep-text", false, "keep item summaries and key terms in the catalogue (by default only with -merge, whose next build needs them; the engine never reads them)")
@@ -187,13 +187,18 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		if *noVectors || *gramPath != "" {
 			return errors.New("-transitions and -panel learn the item vectors: they do not go with -no-vectors or -gram")
 		}
-		co = collab.Options{Dim: *collabDim, Seed: *seed, MinMembers: *minMembers, TextWeight: *textWeight}
-		if *textWeight == 0 {
-			co.TextWeight = -1 // the flag's 0 is none; the option's is the default
-		}
+		co = collab.Options{Dim: *collabDim, Seed: *seed, MinMembers: *minMembers}
+		// Unset, λ and the text weight are the options' defaults, which
+		// depend on the kind of data.
 		fs.Visit(func(f *flag.Flag) {
-			if f.Name == "lambda" {
+			switch f.Name {
+			case "lambda":
 				co.Lambda = *lambda
+			case "collab-text-weight":
+				co.TextWeight = *textWeight
+				if *textWeight == 0 {
+					co.TextWeight = -1 // the flag's 0 is none; the option's is the default
+				}
 			}
 		})
 		if err := co.Check(); err != nil {
@@ -382,12 +387,13 @@ func collabRows(r collab.Report) string {
 	return strings.Join(parts, ", ")
 }
 
-// textDims says how many of the vectors' dimensions are the items' text.
+// textDims says how many of the vectors' dimensions are the items' text,
+// and at what weight.
 func textDims(r collab.Report) string {
 	if r.TextDims == 0 {
 		return ""
 	}
-	return fmt.Sprintf(" (the last %d the items' text, -collab-text-weight)", r.TextDims)
+	return fmt.Sprintf(" (the last %d the items' text, at weight %g: -collab-text-weight)", r.TextDims, r.TextWeight)
 }
 
 // hasText reports whether any item of c has a summary or key terms.
